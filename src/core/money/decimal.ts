@@ -39,7 +39,8 @@ export function dec(value: string | bigint | number | Decimal): Decimal {
   if (typeof value === 'string') return parseDecimal(value);
   if (typeof value === 'bigint') return new D(value.toString());
   if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) throw new RangeError(`refusing a non-integer JS number as a decimal: ${value}`);
+    if (!Number.isSafeInteger(value))
+      throw new RangeError(`refusing a non-integer JS number as a decimal: ${value}`);
     return new D(String(value));
   }
   return new D((value as Decimal).toString());

@@ -1,4 +1,4 @@
-import { type Decimal, type RoundingMode, dec, decimalFixed, decimalText, round, ZERO } from './decimal';
+import { type Decimal, dec, decimalFixed, decimalText, type RoundingMode, round, ZERO } from './decimal';
 
 /** ISO 4217 code in upper case ("USD", "EUR", "GBP"). */
 export type Currency = string;
@@ -20,7 +20,8 @@ export class Money {
   }
 
   static of(amount: string | bigint | number | Decimal, currency: Currency): Money {
-    if (!CURRENCY.test(currency)) throw new RangeError(`not an ISO currency code: ${JSON.stringify(currency)}`);
+    if (!CURRENCY.test(currency))
+      throw new RangeError(`not an ISO currency code: ${JSON.stringify(currency)}`);
     return new Money(dec(amount), currency);
   }
 

@@ -10,7 +10,15 @@ import {
   previousPeriod,
 } from './billing-period';
 import { fixedClock } from './clock';
-import { containsDay, daysOf, fromInclusive, intersect, lastDay, lengthInDays, splitByMonth } from './date-range';
+import {
+  containsDay,
+  daysOf,
+  fromInclusive,
+  intersect,
+  lastDay,
+  lengthInDays,
+  splitByMonth,
+} from './date-range';
 import {
   addDays,
   addMonths,

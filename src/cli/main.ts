@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { AppError } from '../services/errors';
+import { registerDb } from './commands/db';
+import { registerServe } from './commands/serve';
+import { registerUser } from './commands/user';
+import { registerWorkspace } from './commands/workspace';
+import { EXIT } from './output';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+export function buildProgram(): Command {
+  const program = new Command('billsync')
+    .description('Keeps your PSA in step with what Microsoft CSP billed.')
+    .version(pkg.version, '-v, --version')
+    .option('--json', 'machine-readable output')
+    .showHelpAfterError('(run `billsync --help` for the commands)')
+    .exitOverride();
+  registerServe(program);
+  registerDb(program);
+  registerUser(program);
+  registerWorkspace(program);
+  for (const cmd of program.commands) cmd.exitOverride();
+  return program;
+}
+
+/** Runs the CLI and returns the exit code: 0 ok, 1 error, 2 usage (commands may use 2 for "finished with warnings"). */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      ) {
+        return EXIT.ok;
+      }
+      return EXIT.usage;
+    }
+    const json = argv.includes('--json');
+    const message = error instanceof Error ? error.message : String(error);
+    const code = error instanceof AppError ? error.code : 'error';
+    if (json) process.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);
+    else process.stderr.write(`billsync: ${message}\n`);
+    return error instanceof AppError && (error.code === 'bad_request' || error.code === 'validation_failed')
+      ? EXIT.usage
+      : EXIT.error;
+  }
+}

@@ -1,0 +1,99 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { loggerOptions } from '../runtime/logger';
+import { authPlugin } from './auth';
+import type { AppContext } from './context';
+import { envelope, errorHandler } from './errors';
+import { authRoutes } from './routes/auth';
+import { connectionRoutes } from './routes/connections';
+import { healthRoutes } from './routes/health';
+import { setupRoutes } from './routes/setup';
+import { userRoutes } from './routes/users';
+import { workspaceRoutes } from './routes/workspace';
+
+export const WEB_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'dist');
+
+export interface BuildAppOptions {
+  /** false silences request logs (tests). */
+  logger?: boolean;
+  /** Directory of the built web app; defaults to web/dist. */
+  webDist?: string;
+}
+
+/** The Fastify app with every plugin and route; listening is the caller's business. */
+export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger === false ? false : loggerOptions(ctx.config.logLevel),
+    trustProxy: true,
+    bodyLimit: 10 * 1024 * 1024,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      message: `Too many attempts: try again in ${Math.ceil(context.ttl / 1000)} seconds`,
+    }),
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'billsync API',
+        version: '0.1.0',
+        description: 'Sync Microsoft CSP billing into your PSA.',
+      },
+      components: {
+        securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'billsync_session' } },
+      },
+      security: [{ session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(authPlugin, ctx);
+
+  for (const routes of [
+    healthRoutes,
+    setupRoutes,
+    authRoutes,
+    connectionRoutes,
+    userRoutes,
+    workspaceRoutes,
+  ]) {
+    await app.register(routes, ctx);
+  }
+
+  const webDist = options.webDist ?? WEB_DIST;
+  const hasWeb = existsSync(join(webDist, 'index.html'));
+  if (hasWeb) await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false });
+
+  app.setNotFoundHandler((request, reply) => {
+    const wantsPage =
+      request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/docs');
+    if (!wantsPage)
+      return reply
+        .status(404)
+        .send(envelope('not_found', `No route ${request.method} ${request.url.split('?')[0]}`));
+    if (!hasWeb) {
+      return reply
+        .status(503)
+        .type('text/plain')
+        .send('The web app is not built yet: run `npm run build:web` (npm install does it), then reload.');
+    }
+    // The single-page app handles its own routes (/connections, /settings, ...).
+    return reply.type('text/html').sendFile('index.html');
+  });
+  return app;
+}

@@ -1,0 +1,79 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { SessionWithUser } from '../db/repos/sessions';
+import type { Role } from '../db/repos/users';
+import { resolveSession } from '../services/auth';
+import { AppError } from '../services/errors';
+import type { AppContext } from './context';
+
+export const SESSION_COOKIE = 'billsync_session';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in session; set by the auth hook on every route that is not public. */
+    session: SessionWithUser | undefined;
+  }
+  interface FastifyContextConfig {
+    /** Route needs no session (health, setup, login). */
+    public?: boolean;
+    /** Lowest role allowed; viewer by default. */
+    minRole?: Role;
+  }
+}
+
+const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The session of a request that passed the auth hook. */
+export function sessionOf(request: FastifyRequest): SessionWithUser {
+  if (!request.session) throw new AppError('unauthenticated', 'Sign in first');
+  return request.session;
+}
+
+export function setSessionCookie(reply: FastifyReply, ctx: AppContext, token: string, expires: Date): void {
+  reply.setCookie(SESSION_COOKIE, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'strict',
+    // Chromium and Firefox treat http://localhost as secure, so Secure cookies work on a laptop too.
+    secure: !ctx.config.insecureCookies,
+    expires,
+  });
+}
+
+export function clearSessionCookie(reply: FastifyReply, ctx: AppContext): void {
+  reply.clearCookie(SESSION_COOKIE, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: !ctx.config.insecureCookies,
+  });
+}
+
+/**
+ * Every /api route requires a live session unless its config says `public: true`. Cookie-authenticated writes
+ * must carry the session's CSRF token in `x-csrf-token` (synchronizer token; SameSite=Strict is a second fence).
+ */
+export const authPlugin = fp(async (app: FastifyInstance, ctx: AppContext) => {
+  app.decorateRequest('session', undefined);
+  app.addHook('preHandler', async (request) => {
+    if (!request.url.startsWith('/api/')) return;
+    const config = request.routeOptions.config;
+    if (config?.public) return;
+    const token = request.cookies[SESSION_COOKIE];
+    const session = token ? await resolveSession(ctx.pool, token, new Date(ctx.clock.now())) : undefined;
+    if (!session)
+      throw new AppError('unauthenticated', 'Sign in first: your session is missing or has expired');
+    if (!SAFE_METHODS.has(request.method) && request.headers['x-csrf-token'] !== session.csrf_token) {
+      throw new AppError(
+        'csrf_failed',
+        'The request lacks a valid CSRF token: reload the page and try again',
+      );
+    }
+    const needed = config?.minRole ?? 'viewer';
+    if (RANK[session.role] < RANK[needed]) {
+      throw new AppError('forbidden', `This needs the ${needed} role; you are signed in as ${session.role}`);
+    }
+    request.session = session;
+  });
+});

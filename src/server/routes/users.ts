@@ -1,0 +1,78 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { isUuid, type UserId } from '../../core/ids';
+import { getUser, listUsers, type UserRow } from '../../db/repos/users';
+import { createUser } from '../../services/auth';
+import { AppError } from '../../services/errors';
+import { sessionOf } from '../auth';
+import type { AppContext } from '../context';
+import { ErrorBody, IdParam } from './schemas';
+
+const UserOut = z.object({
+  id: z.string(),
+  email: z.string(),
+  role: z.enum(['admin', 'operator', 'viewer']),
+  createdAt: z.string(),
+  lastLoginAt: z.string().nullable(),
+});
+
+const view = (u: UserRow) => ({
+  id: u.id,
+  email: u.email,
+  role: u.role,
+  createdAt: u.created_at.toISOString(),
+  lastLoginAt: u.last_login_at?.toISOString() ?? null,
+});
+
+/** Users of the caller's workspace (admins manage them). */
+export const userRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) => {
+  app.get(
+    '/api/users',
+    {
+      config: { minRole: 'admin' },
+      schema: { tags: ['users'], response: { 200: z.object({ items: z.array(UserOut) }) } },
+    },
+    async (request) => ({ items: (await listUsers(ctx.pool, sessionOf(request).workspace_id)).map(view) }),
+  );
+
+  app.get(
+    '/api/users/:id',
+    {
+      config: { minRole: 'admin' },
+      schema: { tags: ['users'], params: IdParam, response: { 200: UserOut, 404: ErrorBody } },
+    },
+    async (request) => {
+      const user = isUuid(request.params.id)
+        ? await getUser(ctx.pool, sessionOf(request).workspace_id, request.params.id as UserId)
+        : undefined;
+      if (!user) throw new AppError('not_found', 'No such user');
+      return view(user);
+    },
+  );
+
+  app.post(
+    '/api/users',
+    {
+      config: { minRole: 'admin' },
+      schema: {
+        tags: ['users'],
+        summary: 'Add a user to this workspace',
+        body: z.object({
+          email: z.string(),
+          password: z.string(),
+          role: z.enum(['admin', 'operator', 'viewer']),
+        }),
+        response: { 201: UserOut, 400: ErrorBody, 409: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const s = sessionOf(request);
+      const user = await createUser(ctx.pool, {
+        workspaceId: s.workspace_id,
+        ...request.body,
+        actor: s.email,
+      });
+      return reply.status(201).send(view(user));
+    },
+  );
+};

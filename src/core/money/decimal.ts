@@ -2,12 +2,13 @@ import BigJs from 'big.js';
 
 /**
  * Exact decimals for money and quantities. One constructor, configured once: 28 decimal places for division,
- * strict mode (a JS number is refused: never a float), half-up unless a call names another mode.
+ * half-up unless a call names another mode. The constructor is private to this module: values come in through
+ * `dec`/`parseDecimal`, which refuse fractional JS numbers (never a float). big.js's own strict mode is off
+ * because it also refuses small integer literals in comparisons (`x.gt(0)`), which are exact and common.
  */
 const D = BigJs();
 D.DP = 28;
 D.RM = 1;
-D.strict = true;
 D.NE = -30;
 D.PE = 40;
 

@@ -64,7 +64,7 @@ export class Money {
   }
 
   neg(): Money {
-    return new Money(this.amount.times(-1), this.currency);
+    return new Money(this.amount.neg(), this.currency);
   }
 
   abs(): Money {

@@ -1,0 +1,62 @@
+import type { InvoiceHeader, OfferKey } from '../model/source';
+import { type Decimal, ONE, ZERO } from '../money/decimal';
+import type { Money } from '../money/money';
+import { firstDayOf, nextPeriod } from '../time/billing-period';
+import { normalizeSegments, type StateSegment } from './line-state';
+
+/** The Azure plan product (Microsoft's `DZH318Z0BPS6`; `:0002` is Azure plan for DevTest). */
+export const AZURE_PLAN_PRODUCT_ID = 'DZH318Z0BPS6';
+
+export function isAzureOffer(offer: Pick<OfferKey, 'productId'>): boolean {
+  return offer.productId === AZURE_PLAN_PRODUCT_ID;
+}
+
+/**
+ * Azure plan (spec section 6, R-9): the usage of month M (on the invoice for M, issued in M+1) is billed once, in
+ * M+1: the line holds 1 unit at M's totals (cost; retail = cost + markup, rounded to the cent half-up) from the
+ * first day of M+1, and 0 from the first day of M+2 unless M+1's usage sets a new amount then.
+ */
+export function azureDesired(
+  invoices: readonly { header: Pick<InvoiceHeader, 'billingPeriod'>; azureCost?: Money | undefined }[],
+  markupPercent: Decimal,
+): StateSegment[] {
+  const months = invoices
+    .filter((i) => i.azureCost !== undefined)
+    .map((i) => ({ period: i.header.billingPeriod, cost: i.azureCost!.amount }))
+    .sort((a, b) => (a.period < b.period ? -1 : 1));
+  const factor = ONE.plus(markupPercent.div(100));
+  const segments: StateSegment[] = [];
+  for (const m of months) {
+    const start = firstDayOf(nextPeriod(m.period));
+    const end = firstDayOf(nextPeriod(nextPeriod(m.period)));
+    const last = segments.at(-1);
+    if (last && last.start === start) {
+      // Two invoices for one month (one per currency is not expected here): add them up.
+      last.state = {
+        ...last.state,
+        cost: last.state.cost!.plus(m.cost),
+        price: last.state.cost!.plus(m.cost).times(factor).round(2, 1),
+      };
+      continue;
+    }
+    if (last && last.end! < start)
+      segments.push({
+        start: last.end!,
+        end: start,
+        state: { units: ZERO, price: undefined, cost: undefined },
+      });
+    segments.push({
+      start,
+      end,
+      state: { units: ONE, cost: m.cost, price: m.cost.times(factor).round(2, 1) },
+    });
+  }
+  const tail = segments.at(-1);
+  if (tail)
+    segments.push({
+      start: tail.end!,
+      end: undefined,
+      state: { units: ZERO, price: undefined, cost: undefined },
+    });
+  return normalizeSegments(segments);
+}

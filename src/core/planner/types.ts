@@ -1,0 +1,73 @@
+import type { Decimal } from '../money/decimal';
+import type { PlannedOperation } from '../ports/target';
+import type { PlainDate } from '../time/plain-date';
+
+/** Spec section 5: what a customer sync may change on the PSA contract line. */
+export type PricingStrategy = 'cost-and-retail' | 'cost-only' | 'none' | 'none-on-update';
+export const PRICING_STRATEGIES: readonly PricingStrategy[] = [
+  'cost-and-retail',
+  'cost-only',
+  'none',
+  'none-on-update',
+];
+
+export type ProductSyncMode = 'all' | 'in-use';
+
+/** Program "Microsoft CSP" settings for one target (spec section 3). */
+export interface ProgramSettings {
+  syncEnabled: boolean;
+  mode: ProductSyncMode;
+  motions: { monthly: boolean; annual: boolean; azure: boolean };
+  billingCodeId: string | undefined;
+  vendorId: string | undefined;
+  /** Prefix of product names (default `PC_`). */
+  namePrefix: string;
+  /** Markup on Azure cost for the retail total, in percent ("10" = cost x 1.10). */
+  azureMarkupPercent: Decimal;
+}
+
+/** Status of one item of a plan or run (spec section 7). */
+export type ItemStatus = 'no_change' | 'ok' | 'warning' | 'error' | 'skipped';
+
+export interface PlanMessage {
+  level: 'info' | 'warning' | 'error';
+  text: string;
+}
+
+/**
+ * One line of a preview / run: a product (offer) or a customer's offer line. Operations point to their item by
+ * `itemKey`; the run copies items and adds what execution learned.
+ */
+export interface PlanItem {
+  key: string;
+  /** What the user sees in the first column: `PC_CFQ7TTC0LCHC:0002`, or `Contoso Ltd / Microsoft 365 Business Premium`. */
+  label: string;
+  /** create / recreate / update price / adopt / collision / no change / adjust / skip / error. */
+  action: string;
+  status: ItemStatus;
+  messages: PlanMessage[];
+  /** Before -> after values for the preview (decimal strings). */
+  changes?: { field: string; from: string | null; to: string | null }[];
+  /** Money delta per month for the current period (customer syncs), decimal string. */
+  monthlyDelta?: string;
+  offerKey?: string;
+  customerTenantId?: string;
+  /** The PSA object it concerns when known. */
+  targetId?: string;
+}
+
+export interface Plan {
+  operations: PlannedOperation[];
+  items: PlanItem[];
+  /** Invoices this plan brings into the PSA (customer syncs): the engine marks them synced after success. */
+  invoiceIds: string[];
+  /** The first synced day established by this plan (customer syncs), to store on the mapping. */
+  firstSyncedDay?: PlainDate | undefined;
+}
+
+export function worstStatus(items: readonly Pick<PlanItem, 'status'>[]): ItemStatus {
+  const order: ItemStatus[] = ['no_change', 'skipped', 'ok', 'warning', 'error'];
+  let worst: ItemStatus = 'no_change';
+  for (const i of items) if (order.indexOf(i.status) > order.indexOf(worst)) worst = i.status;
+  return worst;
+}

@@ -1,0 +1,319 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { NO_SOURCE_PRODUCT, SKIPPED_LINE } from '../../src/core/planner/customer-plan';
+import { FakeTarget } from '../support/fake-target';
+import {
+  AZURE,
+  d,
+  inv,
+  line,
+  offer,
+  planFor,
+  priceEntry,
+  type Scenario,
+  syncOnce,
+} from '../support/planner-fixtures';
+
+const O = offer();
+const PRICES = [priceEntry(O, '20.00', '23.10')];
+
+/** csp-billing.md 7.2: 10 seats from Jul 15, 12 from Jul 20 (reversal + new quantity). */
+const JULY = inv('G1', '2025-07', [
+  line({ start: '2025-07-15', last: '2025-08-14', qty: 10, unitPrice: '20.00', subtotal: '200.00' }),
+  line({
+    start: '2025-07-20',
+    last: '2025-08-14',
+    qty: 10,
+    sign: -1,
+    chargeType: 'addquantity',
+    unitPrice: '20.00',
+    subtotal: '-167.74',
+  }),
+  line({
+    start: '2025-07-20',
+    last: '2025-08-14',
+    qty: 12,
+    chargeType: 'addquantity',
+    unitPrice: '20.00',
+    subtotal: '201.29',
+  }),
+]);
+const AUGUST = inv('G2', '2025-08', [
+  line({ start: '2025-08-15', last: '2025-09-14', qty: 12, unitPrice: '20.00', subtotal: '240.00' }),
+]);
+
+let s: Scenario;
+beforeEach(() => {
+  const target = new FakeTarget();
+  target.addContract({ id: 'K1', startDate: d('2025-01-01') });
+  s = { target, contractId: 'K1', productId: 'S1', invoices: [JULY], priceList: PRICES };
+});
+
+describe('R-7 seat changes become adjustments effective on the change days', () => {
+  it('plans +10 on the first day and +2 on the 20th, at retail and cost', async () => {
+    const plan = await planFor(s, '2025-08-10');
+    expect(plan.operations).toMatchObject([
+      { kind: 'adjust-contract-line', effectiveDate: '2025-07-15', unitsBefore: expect.anything() },
+      { kind: 'adjust-contract-line', effectiveDate: '2025-07-20' },
+    ]);
+    const [first, second] = plan.operations as Extract<
+      (typeof plan.operations)[number],
+      { kind: 'adjust-contract-line' }
+    >[];
+    expect(first!.unitChange.toString()).toBe('10');
+    expect(first!.unitPrice?.toString()).toBe('23.1');
+    expect(first!.unitCost?.toString()).toBe('20');
+    expect(second!.unitChange.toString()).toBe('2');
+    expect(plan.invoiceIds).toEqual(['G1']);
+    expect(plan.firstSyncedDay).toBe('2025-07-15');
+    expect(plan.items[0]).toMatchObject({ status: 'ok', action: 'add line' });
+  });
+
+  it('contract units per day equal the seat timeline after the sync, and a second run writes nothing', async () => {
+    const synced = new Set<string>();
+    const state: { first?: ReturnType<typeof d> } = {};
+    await syncOnce(s, '2025-08-10', synced, state);
+    expect(s.target.unitsOn('K1', 'S1', d('2025-07-14'))).toBe('0');
+    expect(s.target.unitsOn('K1', 'S1', d('2025-07-15'))).toBe('10');
+    expect(s.target.unitsOn('K1', 'S1', d('2025-07-19'))).toBe('10');
+    expect(s.target.unitsOn('K1', 'S1', d('2025-07-20'))).toBe('12');
+    expect(s.target.unitsOn('K1', 'S1', d('2025-09-30'))).toBe('12');
+    const again = await planFor(s, '2025-08-10', synced, state.first);
+    expect(again.operations).toEqual([]);
+    expect(again.items.every((i) => i.status === 'no_change')).toBe(true);
+    // The next month's invoice continues the same 12 seats: nothing to write either.
+    s.invoices = [JULY, AUGUST];
+    const next = await syncOnce(s, '2025-09-10', synced, state);
+    expect(next.operations).toEqual([]);
+    expect(next.invoiceIds).toEqual(['G2']);
+  });
+
+  it('nets same-day changes into one adjustment', async () => {
+    s.invoices = [
+      inv('G1', '2025-07', [
+        line({
+          start: '2025-07-15',
+          last: '2025-08-14',
+          qty: 1,
+          unitPrice: '20.00',
+          subtotal: '20.00',
+          chargeType: 'new',
+        }),
+        line({
+          start: '2025-07-15',
+          last: '2025-08-14',
+          qty: 1,
+          sign: -1,
+          chargeType: 'addquantity',
+          unitPrice: '20.00',
+          subtotal: '-20.00',
+        }),
+        line({
+          start: '2025-07-15',
+          last: '2025-08-14',
+          qty: 2,
+          chargeType: 'addquantity',
+          unitPrice: '20.00',
+          subtotal: '40.00',
+        }),
+      ]),
+    ];
+    const plan = await planFor(s, '2025-08-10');
+    expect(plan.operations).toHaveLength(1);
+    expect((plan.operations[0] as { unitChange: { toString(): string } }).unitChange.toString()).toBe('2');
+  });
+
+  it('moves a change before the contract start to the start, with a warning', async () => {
+    s.target.contracts[0]!.startDate = d('2025-07-18');
+    const plan = await planFor(s, '2025-08-10');
+    expect(plan.operations.map((o) => (o as { effectiveDate: string }).effectiveDate)).toEqual([
+      '2025-07-18',
+      '2025-07-20',
+    ]);
+    expect(plan.items[0]!.status).toBe('warning');
+    expect(plan.items[0]!.messages[0]!.text).toMatch(/moved to the contract start date 18 Jul 2025/);
+  });
+});
+
+describe('R-8 a mid-period price change warns and is not prorated', () => {
+  it('keeps the old cost for August and takes the new one from September', async () => {
+    s.invoices = [
+      JULY,
+      inv('G2', '2025-08', [
+        line({ start: '2025-08-15', last: '2025-09-14', qty: 12, unitPrice: '21.00', subtotal: '252.00' }),
+      ]),
+    ];
+    const synced = new Set<string>();
+    const state: { first?: ReturnType<typeof d> } = {};
+    await syncOnce({ ...s, invoices: [JULY] }, '2025-08-10', synced, state);
+    const plan = await syncOnce(s, '2025-09-10', synced, state);
+    const warning = plan.items.flatMap((i) => i.messages).find((m) => m.level === 'warning');
+    expect(warning?.text).toBe('Subscription cost unit price changed from 20.00 to 21.00 on 15 Aug 2025');
+    expect(plan.operations).toHaveLength(1);
+    const op = plan.operations[0] as {
+      effectiveDate: string;
+      unitCost: { toString(): string };
+      unitChange: { toString(): string };
+    };
+    expect(op.effectiveDate).toBe('2025-09-01');
+    expect(op.unitCost.toString()).toBe('21');
+    expect(op.unitChange.toString()).toBe('0');
+    // The warning belongs to the invoice that showed it: a re-run is quiet.
+    const again = await planFor(s, '2025-09-10', synced, state.first);
+    expect(again.items.every((i) => i.status === 'no_change')).toBe(true);
+  });
+});
+
+describe('R-9 Azure: quantity 1 at the month totals, billed once, 0 the next period', () => {
+  it('bills July usage in August and August usage in September, then 0', async () => {
+    s.azureProductId = 'SAZ';
+    s.invoices = [
+      inv(
+        'G1',
+        '2025-07',
+        [
+          line({
+            offer: AZURE,
+            kind: 'azure_usage',
+            start: '2025-07-01',
+            last: '2025-07-31',
+            qty: 1,
+            subtotal: '100.50',
+          }),
+        ],
+        '100.50',
+      ),
+      inv(
+        'G2',
+        '2025-08',
+        [
+          line({
+            offer: AZURE,
+            kind: 'azure_usage',
+            start: '2025-08-01',
+            last: '2025-08-31',
+            qty: 1,
+            subtotal: '120.00',
+          }),
+        ],
+        '120.00',
+      ),
+    ];
+    const synced = new Set<string>();
+    const plan = await syncOnce(s, '2025-09-10', synced, {});
+    const ops = plan.operations as {
+      effectiveDate: string;
+      unitChange: { toString(): string };
+      unitPrice?: { toString(): string };
+      unitCost?: { toString(): string };
+    }[];
+    expect(
+      ops.map((o) => [
+        o.effectiveDate,
+        o.unitChange.toString(),
+        o.unitPrice?.toString(),
+        o.unitCost?.toString(),
+      ]),
+    ).toEqual([
+      ['2025-08-01', '1', '110.55', '100.5'],
+      ['2025-09-01', '0', '132', '120'],
+      ['2025-10-01', '-1', undefined, undefined],
+    ]);
+    expect(s.target.unitsOn('K1', 'SAZ', d('2025-10-15'))).toBe('0');
+    expect((await planFor(s, '2025-09-10', synced, d('2025-08-01'))).operations).toEqual([]);
+  });
+});
+
+describe('R-10 sync start date', () => {
+  it('syncs only invoices issued on or after the sync start, oldest first, each once', async () => {
+    s.invoices = [JULY, AUGUST];
+    s.syncStart = '2025-09-01'; // G1 was issued 2025-08-07: before the start
+    const plan = await planFor(s, '2025-09-10');
+    expect(plan.invoiceIds).toEqual(['G2']);
+    expect(plan.firstSyncedDay).toBe('2025-08-15');
+    expect(plan.operations.map((o) => (o as { effectiveDate: string }).effectiveDate)).toEqual([
+      '2025-08-15',
+    ]);
+    // Before the invoice is issued (as of Sep 5) there is nothing to sync.
+    expect((await planFor(s, '2025-09-05')).invoiceIds).toEqual([]);
+  });
+});
+
+describe('R-11 pricing strategies change exactly their fields', () => {
+  const fieldsOf = async (strategy: Scenario['strategy']) => {
+    s.strategy = strategy;
+    const plan = await planFor(s, '2025-08-10');
+    const op = plan.operations[0] as { unitPrice?: unknown; unitCost?: unknown };
+    return { price: op.unitPrice !== undefined, cost: op.unitCost !== undefined, n: plan.operations.length };
+  };
+  it('cost and retail', async () =>
+    expect(await fieldsOf('cost-and-retail')).toEqual({ price: true, cost: true, n: 2 }));
+  it('cost only', async () =>
+    expect(await fieldsOf('cost-only')).toEqual({ price: false, cost: true, n: 2 }));
+  it('none', async () => expect(await fieldsOf('none')).toEqual({ price: false, cost: false, n: 2 }));
+  it('none on update: priced for a new line, quantities only for an existing one', async () => {
+    expect(await fieldsOf('none-on-update')).toEqual({ price: true, cost: true, n: 2 });
+    s.target.applyNow({
+      kind: 'adjust-contract-line',
+      key: 'x',
+      customerTenantId: 't',
+      offerKey: 'o',
+      contractId: 'K1',
+      productId: 'S1',
+      contractLineId: undefined,
+      effectiveDate: d('2025-07-01'),
+      unitChange: (await import('../../src/core/money/decimal')).dec(1),
+      unitPrice: (await import('../../src/core/money/decimal')).dec(30),
+      unitCost: undefined,
+      unitsBefore: (await import('../../src/core/money/decimal')).dec(0),
+      unitsAfter: (await import('../../src/core/money/decimal')).dec(1),
+    });
+    expect(await fieldsOf('none-on-update')).toEqual({ price: false, cost: false, n: 2 });
+  });
+});
+
+describe('R-12 and source errors', () => {
+  it('an ended contract is an item error that names the date', async () => {
+    s.target.contracts[0]!.endDate = d('2025-07-31');
+    const plan = await planFor(s, '2025-08-10');
+    expect(plan.operations).toEqual([]);
+    expect(plan.items[0]!.messages[0]!.text).toBe(
+      'Contract Contract K1 ended on 31 Jul 2025: extend its end date in the PSA, then sync again',
+    );
+  });
+
+  it('an invoiced SKU missing from the price list: Could not find source product', async () => {
+    s.priceList = [];
+    const plan = await planFor(s, '2025-08-10');
+    expect(plan.items[0]).toMatchObject({ status: 'error' });
+    expect(plan.items[0]!.messages[0]!.text).toContain(NO_SOURCE_PRODUCT);
+  });
+
+  it('lists one-off and credit lines as skipped', async () => {
+    s.invoices = [
+      inv('G1', '2025-07', [
+        ...JULY.lines,
+        line({
+          start: '2025-07-01',
+          last: '2025-07-01',
+          qty: 1,
+          kind: 'one_time',
+          chargeType: 'new',
+          subtotal: '99.00',
+        }),
+        line({
+          start: '2025-07-01',
+          last: '2025-07-31',
+          qty: 1,
+          kind: 'credit',
+          chargeType: 'customercredit',
+          sign: -1,
+          subtotal: '-5.00',
+        }),
+      ]),
+    ];
+    const plan = await planFor(s, '2025-08-10');
+    const skipped = plan.items.filter((i) => i.status === 'skipped');
+    expect(skipped).toHaveLength(2);
+    expect(skipped[0]!.messages[0]!.text).toBe(SKIPPED_LINE);
+  });
+});

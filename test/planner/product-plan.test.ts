@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { offerKeyText } from '../../src/core/model/source';
+import { dec } from '../../src/core/money/decimal';
+import type { TargetProduct } from '../../src/core/ports/target';
+import { planProductSync, type ProductPlanInput } from '../../src/core/planner/product-plan';
+import { AZURE, d, offer, priceEntry, SETTINGS } from '../support/planner-fixtures';
+
+const BP = offer(); // P1Y monthly Business Premium
+const BASIC = { ...offer('Monthly', 'P1M', '0001'), productId: 'CFQ7TTC0LH18' };
+const ANNUAL = offer('Annual');
+const PRICES = [
+  priceEntry(BP, '20.00', '23.10'),
+  priceEntry(BASIC, '6.48', '7.20'),
+  priceEntry(ANNUAL, '237.60', '264.00'),
+];
+
+function product(p: Partial<TargetProduct> & { id: string; name: string }): TargetProduct {
+  return {
+    description: '',
+    unitPrice: dec('0'),
+    unitCost: dec('0'),
+    period: 'monthly',
+    active: true,
+    billingCodeId: '29682801',
+    vendorId: undefined,
+    ...p,
+  };
+}
+
+function input(over: Partial<ProductPlanInput> = {}): ProductPlanInput {
+  return {
+    asOf: d('2025-08-10'),
+    settings: { ...SETTINGS, mode: 'all' },
+    priceList: PRICES,
+    inUse: [],
+    products: [],
+    links: new Map(),
+    ...over,
+  };
+}
+
+describe('product sync planner', () => {
+  it('R-1 creates PC_<SKU> with retail, cost, billing code, vendor and period; annual off by default', () => {
+    const plan = planProductSync(input());
+    expect(plan.operations.map((o) => (o as { name: string }).name)).toEqual([
+      'PC_P1Y:M:CFQ7TTC0LCHC:0002',
+      'PC_CFQ7TTC0LH18:0001',
+    ]);
+    const op = plan.operations[0] as Extract<(typeof plan.operations)[number], { kind: 'create-product' }>;
+    expect(op).toMatchObject({
+      kind: 'create-product',
+      billingCodeId: '29682801',
+      vendorId: '0',
+      period: 'monthly',
+    });
+    expect(op.unitPrice.toString()).toBe('23.1');
+    expect(op.unitCost.toString()).toBe('20');
+    const annual = planProductSync(
+      input({ settings: { ...SETTINGS, mode: 'all', motions: { ...SETTINGS.motions, annual: true } } }),
+    );
+    expect(annual.operations.find((o) => (o as { name: string }).name.startsWith('PC_P1Y:A:'))).toMatchObject(
+      { period: 'yearly' },
+    );
+  });
+
+  it('R-2 follows a renamed product by id and changes only price and cost', () => {
+    const links = new Map([[offerKeyText(BP), 'S1']]);
+    const products = [
+      product({
+        id: 'S1',
+        name: 'Business Premium (renamed)',
+        unitPrice: dec('22.00'),
+        unitCost: dec('20.00'),
+      }),
+    ];
+    const plan = planProductSync(input({ links, products, priceList: [PRICES[0]!] }));
+    expect(plan.operations).toHaveLength(1);
+    expect(plan.operations[0]).toMatchObject({ kind: 'update-product-price', productId: 'S1' });
+    expect(plan.items[0]).toMatchObject({
+      action: 'update price',
+      changes: [{ field: 'unit price', from: '22', to: '23.1' }],
+    });
+  });
+
+  it('R-3 re-creates a deleted product, leaves an inactive one inactive, never deletes', () => {
+    const links = new Map([
+      [offerKeyText(BP), 'GONE'],
+      [offerKeyText(BASIC), 'S2'],
+    ]);
+    const products = [
+      product({
+        id: 'S2',
+        name: 'PC_CFQ7TTC0LH18:0001',
+        active: false,
+        unitPrice: dec('7.00'),
+        unitCost: dec('6.48'),
+      }),
+      product({ id: 'S9', name: 'PC_RETIRED:0001', unitPrice: dec('1'), unitCost: dec('1') }),
+    ];
+    const plan = planProductSync(input({ links, products }));
+    expect(plan.items.find((i) => i.offerKey === offerKeyText(BP))).toMatchObject({ action: 'recreate' });
+    expect(plan.operations.map((o) => o.kind).sort()).toEqual(['create-product', 'update-product-price']);
+    expect(plan.items.find((i) => i.targetId === 'S2')!.messages[0]!.text).toMatch(/stays inactive/);
+    expect(plan.operations.some((o) => (o as { productId?: string }).productId === 'S9')).toBe(false);
+  });
+
+  it('R-4 In Use creates only invoiced offers', () => {
+    const plan = planProductSync(
+      input({
+        settings: { ...SETTINGS, mode: 'in-use' },
+        inUse: [{ offer: BASIC, productTitle: 'Microsoft 365 Business Basic', skuTitle: '' }],
+      }),
+    );
+    expect(plan.operations.map((o) => (o as { name: string }).name)).toEqual(['PC_CFQ7TTC0LH18:0001']);
+  });
+
+  it('R-5 a name collision is an item error with adopt advice and does not stop the others', () => {
+    const products = [product({ id: 'S7', name: 'PC_CFQ7TTC0LH18:0001' })];
+    const plan = planProductSync(input({ products }));
+    const collision = plan.items.find((i) => i.action === 'collision')!;
+    expect(collision).toMatchObject({ status: 'error', targetId: 'S7' });
+    expect(collision.messages[0]!.text).toMatch(/adopt it/);
+    expect(plan.operations).toHaveLength(1);
+  });
+
+  it('errors for an invoiced offer missing from the price list; Azure plan gets a zero-priced product', () => {
+    const legacy = { ...offer(), productId: 'LEGACY00001', skuId: '0001' };
+    const plan = planProductSync(
+      input({
+        settings: { ...SETTINGS, mode: 'in-use' },
+        inUse: [
+          { offer: legacy, productTitle: 'Legacy', skuTitle: '' },
+          { offer: AZURE, productTitle: 'Azure plan', skuTitle: '' },
+        ],
+      }),
+    );
+    expect(plan.items.find((i) => i.offerKey === offerKeyText(legacy))!.messages[0]!.text).toMatch(
+      /Could not find source product or multiple matches/,
+    );
+    const azure = plan.operations.find((o) => (o as { name: string }).name === 'PC_DZH318Z0BPS6:0001') as {
+      unitPrice: { toString(): string };
+    };
+    expect(azure.unitPrice.toString()).toBe('0');
+  });
+
+  it('is deterministic and empty once applied', () => {
+    const a = planProductSync(input());
+    const b = planProductSync(input());
+    expect(JSON.stringify(a)).toEqual(JSON.stringify(b));
+    const products = a.operations.map((o, i) => {
+      const c = o as Extract<(typeof a.operations)[number], { kind: 'create-product' }>;
+      return product({ id: `N${i}`, name: c.name, unitPrice: c.unitPrice, unitCost: c.unitCost });
+    });
+    const links = new Map(a.operations.map((o, i) => [o.offerKey, `N${i}`]));
+    expect(planProductSync(input({ products, links })).operations).toEqual([]);
+  });
+});

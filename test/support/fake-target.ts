@@ -1,0 +1,199 @@
+import { type Decimal, dec, ZERO } from '../../src/core/money/decimal';
+import type {
+  Applied,
+  PlannedOperation,
+  TargetAdapter,
+  TargetContract,
+  TargetProduct,
+  TargetSnapshot,
+  TargetUnitSegment,
+} from '../../src/core/ports/target';
+import { err, ok } from '../../src/core/result';
+import { IntegrationError } from '../../src/core/integration-error';
+import { addDays, addMonths, type PlainDate } from '../../src/core/time/plain-date';
+
+interface Adjustment {
+  date: PlainDate;
+  unitChange: Decimal;
+  price: Decimal | undefined;
+  cost: Decimal | undefined;
+}
+
+interface Line {
+  id: string;
+  contractId: string;
+  productId: string;
+  price: Decimal | undefined;
+  cost: Decimal | undefined;
+  adjustments: Adjustment[];
+}
+
+/**
+ * An in-memory PSA behind the TargetAdapter port, with Autotask's unit semantics: contract periods step monthly
+ * from the contract start; an adjustment changes units by a delta from its day on and sets price/cost from its
+ * day on; segments are the periods split at adjustment days. For planner/engine tests; the Autotask emulator is
+ * the faithful one.
+ */
+export class FakeTarget implements TargetAdapter {
+  readonly kind = 'autotask' as const;
+  products: TargetProduct[] = [];
+  contracts: TargetContract[] = [];
+  lines: Line[] = [];
+  writes = 0;
+  private nextId = 1000;
+
+  newId(): string {
+    this.nextId += 1;
+    return String(this.nextId);
+  }
+
+  async check() {
+    return ok({ detail: 'fake' });
+  }
+
+  segmentsOf(line: Line): TargetUnitSegment[] {
+    const contract = this.contracts.find((c) => c.id === line.contractId)!;
+    const end = addDays(contract.endDate ?? addMonths(contract.startDate, 36), 1);
+    const out: TargetUnitSegment[] = [];
+    const first = line.adjustments.map((a) => a.date).sort()[0];
+    if (!first) return out;
+    for (let ps = contract.startDate; ps < end; ps = addMonths(ps, 1)) {
+      const pe = addMonths(ps, 1) < end ? addMonths(ps, 1) : end;
+      if (pe <= first) continue;
+      const cuts = [ps, ...line.adjustments.map((a) => a.date).filter((d) => d > ps && d < pe)].sort();
+      const uniq = [...new Set(cuts)] as PlainDate[];
+      uniq.forEach((start, i) => {
+        const segEnd = uniq[i + 1] ?? pe;
+        if (segEnd <= first) return;
+        const s = start < first ? first : start;
+        const applied = line.adjustments
+          .filter((a) => a.date <= s)
+          .sort((a, b) => (a.date < b.date ? -1 : 1));
+        const units = applied.reduce((n, a) => n.plus(a.unitChange), ZERO);
+        const priced = [...applied].reverse();
+        out.push({
+          contractLineId: line.id,
+          contractId: line.contractId,
+          productId: line.productId,
+          start: s,
+          end: segEnd,
+          units,
+          price: priced.find((a) => a.price !== undefined)?.price ?? line.price,
+          cost: priced.find((a) => a.cost !== undefined)?.cost ?? line.cost,
+          posted: false,
+        });
+      });
+    }
+    return out;
+  }
+
+  async readState(): Promise<TargetSnapshot> {
+    return {
+      takenAt: '2026-01-01T00:00:00.000Z',
+      companies: [],
+      contracts: this.contracts,
+      billingCodes: [],
+      products: this.products.map((p) => ({ ...p })),
+      contractLines: this.lines.map((l) => ({
+        id: l.id,
+        contractId: l.contractId,
+        productId: l.productId,
+        unitPrice: l.price,
+        unitCost: l.cost,
+      })),
+      unitSegments: this.lines.flatMap((l) => this.segmentsOf(l)),
+    };
+  }
+
+  async apply(_ctx: unknown, op: PlannedOperation) {
+    this.writes += 1;
+    return ok(this.applyNow(op));
+  }
+
+  applyNow(op: PlannedOperation): Applied {
+    switch (op.kind) {
+      case 'create-product': {
+        if (this.products.some((p) => p.name === op.name)) throw new Error(`duplicate product ${op.name}`);
+        const id = this.newId();
+        this.products.push({
+          id,
+          name: op.name,
+          description: op.description,
+          unitPrice: op.unitPrice,
+          unitCost: op.unitCost,
+          period: op.period,
+          active: true,
+          billingCodeId: op.billingCodeId,
+          vendorId: op.vendorId,
+        });
+        return { targetId: id };
+      }
+      case 'update-product-price': {
+        const p = this.products.find((x) => x.id === op.productId)!;
+        p.unitPrice = op.unitPrice;
+        p.unitCost = op.unitCost;
+        return { targetId: p.id };
+      }
+      case 'adjust-contract-line': {
+        const contract = this.contracts.find((c) => c.id === op.contractId)!;
+        if (
+          op.effectiveDate < contract.startDate ||
+          (contract.endDate && op.effectiveDate > contract.endDate)
+        ) {
+          throw new Error('effectiveDate outside the contract');
+        }
+        let line = this.lines.find((l) => l.contractId === op.contractId && l.productId === op.productId);
+        if (!line) {
+          line = {
+            id: this.newId(),
+            contractId: op.contractId,
+            productId: op.productId,
+            price: op.unitPrice,
+            cost: op.unitCost,
+            adjustments: [],
+          };
+          this.lines.push(line);
+        }
+        if (line.adjustments.some((a) => a.date === op.effectiveDate))
+          throw new Error('duplicate same-day adjustment');
+        line.adjustments.push({
+          date: op.effectiveDate,
+          unitChange: op.unitChange,
+          price: op.unitPrice,
+          cost: op.unitCost,
+        });
+        return { targetId: line.id };
+      }
+    }
+  }
+
+  async probe(_ctx: unknown, op: PlannedOperation) {
+    if (op.kind === 'create-product') {
+      const p = this.products.find((x) => x.name === op.name);
+      return ok(p ? { targetId: p.id } : ('absent' as const));
+    }
+    return err(new IntegrationError({ kind: 'protocol', vendor: 'fake', message: 'not probed in the fake' }));
+  }
+
+  addContract(c: Partial<TargetContract> & { id: string; startDate: PlainDate }): TargetContract {
+    const contract: TargetContract = {
+      companyId: 'c1',
+      name: `Contract ${c.id}`,
+      recurring: true,
+      active: true,
+      // Autotask requires an end date on Recurring Service contracts: default to three years.
+      endDate: addDays(addMonths(c.startDate, 36), -1),
+      ...c,
+    };
+    this.contracts.push(contract);
+    return contract;
+  }
+
+  /** Units on a day for a product on a contract (what the PSA bills that day). */
+  unitsOn(contractId: string, productId: string, day: PlainDate): string {
+    const line = this.lines.find((l) => l.contractId === contractId && l.productId === productId);
+    if (!line) return '0';
+    const seg = this.segmentsOf(line).find((s) => s.start <= day && day < s.end);
+    return (seg?.units ?? dec(0)).toString();
+  }
+}

@@ -1,0 +1,127 @@
+import type { InvoiceLine, OfferKey, PriceListEntry } from '../../src/core/model/source';
+import { offerKeyText } from '../../src/core/model/source';
+import { dec } from '../../src/core/money/decimal';
+import { Money } from '../../src/core/money/money';
+import type { CustomerInvoice, CustomerPlanInput } from '../../src/core/planner/customer-plan';
+import { planCustomerSync } from '../../src/core/planner/customer-plan';
+import type { Plan, PricingStrategy, ProgramSettings } from '../../src/core/planner/types';
+import { firstDayOf, nextPeriod, parseBillingPeriod } from '../../src/core/time/billing-period';
+import { type PlainDate, parsePlainDate } from '../../src/core/time/plain-date';
+import type { FakeTarget } from './fake-target';
+import { d, line, offer, TENANT } from './seat-lines';
+
+export { d, line, offer, TENANT };
+
+export const SETTINGS: ProgramSettings = {
+  syncEnabled: true,
+  mode: 'in-use',
+  motions: { monthly: true, annual: false, azure: true },
+  billingCodeId: '29682801',
+  vendorId: '0',
+  namePrefix: 'PC_',
+  azureMarkupPercent: dec('10'),
+};
+
+export const AZURE: OfferKey = {
+  productId: 'DZH318Z0BPS6',
+  skuId: '0001',
+  term: 'P1M',
+  billingPlan: 'Monthly',
+  segment: 'Commercial',
+  market: 'US',
+  currency: 'USD',
+};
+
+export function priceEntry(
+  o: OfferKey,
+  cost: string,
+  retail: string,
+  start = '2024-01-01',
+  end?: string,
+): PriceListEntry {
+  return {
+    offer: o,
+    productTitle: 'Microsoft 365 Business Premium',
+    skuTitle: 'Microsoft 365 Business Premium',
+    cost: Money.of(cost, 'USD'),
+    retail: Money.of(retail, 'USD'),
+    effective: { start: parsePlainDate(start), end: end ? parsePlainDate(end) : undefined },
+    unitOfMeasure: '1 License',
+    tags: ['License'],
+  };
+}
+
+/** An invoice for a billing period, issued on the 7th of the next month (Microsoft's calendar). */
+export function inv(id: string, period: string, lines: InvoiceLine[], azureCost?: string): CustomerInvoice {
+  const p = parseBillingPeriod(period);
+  return {
+    header: {
+      id,
+      billingPeriod: p,
+      issueDate: parsePlainDate(`${firstDayOf(nextPeriod(p)).slice(0, 8)}07`),
+      currency: 'USD',
+      datesFrom: 'source',
+    },
+    lines: lines.map((l, i) => ({ ...l, invoiceId: id, lineNumber: i + 1 })),
+    azureCost: azureCost === undefined ? undefined : Money.of(azureCost, 'USD'),
+  };
+}
+
+export interface Scenario {
+  target: FakeTarget;
+  contractId: string;
+  productId: string;
+  azureProductId?: string;
+  invoices: CustomerInvoice[];
+  priceList: PriceListEntry[];
+  strategy?: PricingStrategy;
+  syncStart?: string;
+  settings?: ProgramSettings;
+}
+
+/** Plans against the fake target's current state, as the engine would. */
+export async function planFor(
+  s: Scenario,
+  asOf: string,
+  synced: ReadonlySet<string> = new Set(),
+  firstSyncedDay?: PlainDate,
+): Promise<Plan> {
+  const snap = await s.target.readState();
+  const input: CustomerPlanInput = {
+    asOf: d(asOf),
+    settings: s.settings ?? SETTINGS,
+    customer: { tenantId: TENANT, name: 'Contoso Dental' },
+    mapping: {
+      contractId: s.contractId,
+      strategy: s.strategy ?? 'cost-and-retail',
+      syncStart: d(s.syncStart ?? '2025-08-01'),
+      firstSyncedDay,
+    },
+    invoices: s.invoices,
+    syncedInvoiceIds: synced,
+    priceList: s.priceList,
+    productLinks: new Map([
+      [offerKeyText(offer()), s.productId],
+      ...(s.azureProductId ? ([[offerKeyText(AZURE), s.azureProductId]] as [string, string][]) : []),
+    ]),
+    lineLinks: new Map(),
+    contract: snap.contracts.find((c) => c.id === s.contractId),
+    contractLines: snap.contractLines,
+    unitSegments: snap.unitSegments,
+  };
+  return planCustomerSync(input);
+}
+
+/** Plan, apply every operation to the fake, and return the plan (the engine's happy path). */
+export async function syncOnce(
+  s: Scenario,
+  asOf: string,
+  synced: Set<string>,
+  state: { first?: PlainDate },
+): Promise<Plan> {
+  const plan = await planFor(s, asOf, synced, state.first);
+  for (const op of plan.operations) s.target.applyNow(op);
+  for (const id of plan.invoiceIds) synced.add(id);
+  state.first ??= plan.firstSyncedDay;
+  return plan;
+}

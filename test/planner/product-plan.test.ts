@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { offerKeyText } from '../../src/core/model/source';
 import { dec } from '../../src/core/money/decimal';
+import { type ProductPlanInput, planProductSync } from '../../src/core/planner/product-plan';
 import type { TargetProduct } from '../../src/core/ports/target';
-import { planProductSync, type ProductPlanInput } from '../../src/core/planner/product-plan';
 import { AZURE, d, offer, priceEntry, SETTINGS } from '../support/planner-fixtures';
 
 const BP = offer(); // P1Y monthly Business Premium

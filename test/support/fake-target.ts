@@ -1,3 +1,4 @@
+import { IntegrationError } from '../../src/core/integration-error';
 import { type Decimal, dec, ZERO } from '../../src/core/money/decimal';
 import type {
   Applied,
@@ -9,7 +10,6 @@ import type {
   TargetUnitSegment,
 } from '../../src/core/ports/target';
 import { err, ok } from '../../src/core/result';
-import { IntegrationError } from '../../src/core/integration-error';
 import { addDays, addMonths, type PlainDate } from '../../src/core/time/plain-date';
 
 interface Adjustment {

@@ -15,8 +15,8 @@ import { azureDesired, isAzureOffer } from './azure-line';
 import { desiredSegments } from './desired-line';
 import { diffLine, type LineAdjustment } from './diff-line';
 import { type StateSegment, stateAt } from './line-state';
-import { entryOn, type PriceSpan, periodsFrom, priceListSpans, pricePerPeriod } from './pricing';
 import { priceText } from './price-text';
+import { entryOn, type PriceSpan, periodsFrom, priceListSpans, pricePerPeriod } from './pricing';
 import type { Plan, PlanItem, PricingStrategy, ProgramSettings } from './types';
 
 export const NO_SOURCE_PRODUCT = 'Could not find source product or multiple matches';

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { AppError } from '../services/errors';
 import { registerDb } from './commands/db';
+import { registerSandbox } from './commands/sandbox';
 import { registerServe } from './commands/serve';
 import { registerUser } from './commands/user';
 import { registerWorkspace } from './commands/workspace';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerDb(program);
   registerUser(program);
   registerWorkspace(program);
+  registerSandbox(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

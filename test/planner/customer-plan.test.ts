@@ -239,7 +239,7 @@ describe('R-10 sync start date', () => {
 });
 
 describe('R-11 pricing strategies change exactly their fields', () => {
-  const fieldsOf = async (strategy: Scenario['strategy']) => {
+  const fieldsOf = async (strategy: NonNullable<Scenario['strategy']>) => {
     s.strategy = strategy;
     const plan = await planFor(s, '2025-08-10');
     const op = plan.operations[0] as { unitPrice?: unknown; unitCost?: unknown };

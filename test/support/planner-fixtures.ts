@@ -122,6 +122,6 @@ export async function syncOnce(
   const plan = await planFor(s, asOf, synced, state.first);
   for (const op of plan.operations) s.target.applyNow(op);
   for (const id of plan.invoiceIds) synced.add(id);
-  state.first ??= plan.firstSyncedDay;
+  if (plan.firstSyncedDay) state.first ??= plan.firstSyncedDay;
   return plan;
 }

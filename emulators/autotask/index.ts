@@ -1,0 +1,9 @@
+export {
+  type AutotaskEmulator,
+  type AutotaskEmulatorOptions,
+  createAutotaskEmulator,
+} from './create-emulator';
+export { DEMO_CREDENTIALS, DEMO_IDS, loadDemoSeed } from './demo-seed';
+export { type AutotaskLimits, type AutotaskRules, DEFAULT_LIMITS, DEFAULT_RULES } from './options';
+export { type AutotaskSeed, parseSeed } from './store/seed';
+export type { ApiUser, AutotaskState, Row, ZoneInfo } from './store/state';

@@ -1,0 +1,50 @@
+import {
+  BILLING_PREFERENCE,
+  CONTRACT_CATEGORY,
+  CONTRACT_STATUS,
+  CONTRACT_TYPE,
+  PERIOD_TYPE,
+  SERVICE_LEVEL_AGREEMENT,
+  YES_NO_INT,
+} from './picklists';
+import { type EntityMeta, field, idField, ro } from './types';
+
+/** Contracts: create/update/query, no delete [DOC ContractsEntity][SWAGGER][META]. */
+export const CONTRACTS: EntityMeta = {
+  name: 'Contracts',
+  canCreate: true,
+  canUpdate: true,
+  canDelete: false,
+  canQuery: true,
+  hasUserDefinedFields: true,
+  supportsWebhookCallouts: false,
+  fields: [
+    idField(),
+    field('companyID', 'integer', { isRequired: true, access: 'create', reference: 'Companies' }),
+    field('contractName', 'string', { isRequired: true, length: 100 }),
+    field('contractType', 'integer', { isRequired: true, access: 'create', picklist: CONTRACT_TYPE }),
+    field('status', 'integer', { isRequired: true, picklist: CONTRACT_STATUS }),
+    field('startDate', 'datetime', { isRequired: true, dateOnly: true }),
+    field('endDate', 'datetime', { isRequired: true, dateOnly: true }),
+    field('timeReportingRequiresStartAndStopTimes', 'integer', { isRequired: true, picklist: YES_NO_INT }),
+    // Not flagged required in metadata, but fixed after create (SOAP ReadOnly; UI cannot change it).
+    field('contractPeriodType', 'integer', { access: 'create', picklist: PERIOD_TYPE }),
+    field('contractCategory', 'integer', { picklist: CONTRACT_CATEGORY }),
+    field('billingPreference', 'integer', { picklist: BILLING_PREFERENCE }),
+    field('contractNumber', 'string', { length: 50 }),
+    field('description', 'string', { length: 2000 }),
+    field('contactID', 'integer'),
+    field('contactName', 'string', { length: 250 }),
+    field('purchaseOrderNumber', 'string', { length: 50 }),
+    field('renewedContractID', 'integer', { reference: 'Contracts' }),
+    field('serviceLevelAgreementID', 'integer', { picklist: SERVICE_LEVEL_AGREEMENT }),
+    field('organizationalLevelAssociationID', 'integer'),
+    field('setupFee', 'decimal'),
+    field('setupFeeBillingCodeID', 'integer', { reference: 'BillingCodes' }),
+    field('isCompliant', 'boolean', { defaultValue: true }),
+    field('isDefaultContract', 'boolean', { defaultValue: false }),
+    ro('exclusionContractID', 'integer'),
+    ro('internalCurrencySetupFee', 'decimal'),
+    ro('lastModifiedDateTime', 'datetime'),
+  ],
+};

@@ -1,0 +1,88 @@
+/** Field and entity metadata: one table drives validation, read-only handling and entityInformation. */
+export type DataType =
+  | 'string'
+  | 'integer'
+  | 'long'
+  | 'short'
+  | 'decimal'
+  | 'double'
+  | 'boolean'
+  | 'datetime';
+
+/** `rw` = writable; `ro` = never written by clients (ignored on create and update); `create` = set on create, fixed after. */
+export type Access = 'rw' | 'ro' | 'create';
+
+export interface PicklistValue {
+  value: string;
+  label: string;
+  isActive?: boolean;
+  isDefaultValue?: boolean;
+}
+
+export type EntityName =
+  | 'Companies'
+  | 'Contracts'
+  | 'Services'
+  | 'ContractServices'
+  | 'ContractServiceAdjustments'
+  | 'ContractServiceUnits'
+  | 'BillingCodes'
+  | 'BillingItems'
+  | 'Resources';
+
+export interface FieldMeta {
+  name: string;
+  dataType: DataType;
+  access: Access;
+  isRequired: boolean;
+  /** Max string length. */
+  length?: number;
+  /** Defaults to true. */
+  isQueryable?: boolean;
+  reference?: EntityName;
+  picklist?: readonly PicklistValue[];
+  /** A date without a time (`startDate`): stored and returned as `YYYY-MM-DDT00:00:00Z`. */
+  dateOnly?: boolean;
+  /** Value given on create when the client sends none. */
+  defaultValue?: unknown;
+}
+
+export interface ChildRoute {
+  parent: EntityName;
+  /** Path segment under the parent: `/Contracts/{id}/{segment}`. */
+  segment: string;
+  /** Field holding the parent id. */
+  parentField: string;
+}
+
+export interface EntityMeta {
+  name: EntityName;
+  fields: readonly FieldMeta[];
+  canCreate: boolean;
+  canUpdate: boolean;
+  canDelete: boolean;
+  canQuery: boolean;
+  hasUserDefinedFields: boolean;
+  supportsWebhookCallouts: boolean;
+  /** Child entities are created and updated only through the parent URL (plus `rootCreate`). */
+  child?: ChildRoute;
+  /** A child entity that can also be created at its root URL (ContractServiceAdjustments). */
+  rootCreate?: boolean;
+}
+
+type FieldOpts = Partial<Omit<FieldMeta, 'name' | 'dataType'>>;
+
+/** Field builder: `field('name', 'string', { isRequired: true, length: 100 })`. Access defaults to `rw`. */
+export function field(name: string, dataType: DataType, opts: FieldOpts = {}): FieldMeta {
+  return { name, dataType, access: 'rw', isRequired: false, ...opts };
+}
+
+export const idField = (): FieldMeta => field('id', 'long', { access: 'ro', isRequired: true });
+
+/** Read-only field shorthand. */
+export const ro = (name: string, dataType: DataType, opts: FieldOpts = {}): FieldMeta =>
+  field(name, dataType, { ...opts, access: 'ro' });
+
+export function picklist(...pairs: Array<[number | string, string]>): PicklistValue[] {
+  return pairs.map(([value, label]) => ({ value: String(value), label }));
+}

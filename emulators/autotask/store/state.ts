@@ -1,0 +1,98 @@
+import type { Clock } from '../../kit';
+import type { EntityName } from '../metadata/types';
+import type { AutotaskRules } from '../options';
+
+/** A stored record. Keys starting with `_` are emulator-internal and never sent on the wire. */
+export type Row = { id: number; [field: string]: unknown };
+
+/** Entities kept in tables; ContractServiceUnits are derived on read. */
+export type StoredEntity = Exclude<EntityName, 'ContractServiceUnits'>;
+
+export const STORED_ENTITIES: readonly StoredEntity[] = [
+  'Resources',
+  'BillingCodes',
+  'Companies',
+  'Contracts',
+  'Services',
+  'ContractServices',
+  'ContractServiceAdjustments',
+  'BillingItems',
+];
+
+export interface ApiUser {
+  userName: string;
+  secret: string;
+  integrationCode: string;
+  /** The Resources id of this API-only user. */
+  resourceId: number;
+}
+
+export interface ZoneInfo {
+  zoneName: string;
+  webUrl: string;
+  ci: number;
+}
+
+export interface PostedPeriod {
+  contractServiceId: number;
+  startDate: string;
+  endDate: string;
+  approveAndPostDate: string;
+  billingItemId: number;
+}
+
+export interface AutotaskState {
+  tables: Record<StoredEntity, Map<number, Row>>;
+  /** Stable ids of derived ContractServiceUnits rows, by `contractServiceId|startDate`. */
+  unitIds: Map<string, number>;
+  /** Approved-and-posted unit rows, by `contractServiceId|startDate`. */
+  posted: Map<string, PostedPeriod>;
+  apiUsers: ApiUser[];
+  zone: ZoneInfo;
+  nextId: number;
+}
+
+/** What request handlers and rules work with. */
+export interface EmulatorCtx {
+  state: AutotaskState;
+  clock: Clock;
+  rules: AutotaskRules;
+}
+
+export const DEFAULT_ZONE: ZoneInfo = {
+  zoneName: 'Emulator (America East)',
+  webUrl: 'https://ww3.autotask.net/',
+  ci: 0,
+};
+
+/** Ids start in the range real tenants show (e.g. 29683616) so clients never assume small ids. */
+export const DEFAULT_FIRST_ID = 29_683_000;
+
+export function createEmptyState(): AutotaskState {
+  return {
+    tables: Object.fromEntries(STORED_ENTITIES.map((e) => [e, new Map<number, Row>()])) as Record<
+      StoredEntity,
+      Map<number, Row>
+    >,
+    unitIds: new Map(),
+    posted: new Map(),
+    apiUsers: [],
+    zone: { ...DEFAULT_ZONE },
+    nextId: DEFAULT_FIRST_ID,
+  };
+}
+
+export function allocateId(state: AutotaskState): number {
+  return state.nextId++;
+}
+
+export function table(state: AutotaskState, entity: StoredEntity): Map<number, Row> {
+  return state.tables[entity];
+}
+
+/** Rows of a stored entity in id order. */
+export function sortedRows(state: AutotaskState, entity: StoredEntity): Row[] {
+  return [...state.tables[entity].values()].sort((a, b) => a.id - b.id);
+}
+
+export const unitKey = (contractServiceId: number, startDate: string) => `${contractServiceId}|${startDate}`;

@@ -1,0 +1,80 @@
+import type { Command } from 'commander';
+import { createAutotaskEmulator, loadDemoSeed, parseSeed } from '../../../emulators/autotask';
+import { createClock, resolveSeedArg } from '../../../emulators/kit';
+import { output } from '../output';
+
+interface SandboxAutotaskOptions {
+  port: string;
+  seed: string;
+  host: string;
+  now?: string;
+}
+
+/**
+ * `billsync sandbox autotask`: runs the Autotask emulator (emulators/autotask) until SIGINT/SIGTERM.
+ * The only place in src/ that may import emulators/ is src/cli.
+ */
+export function registerSandboxAutotask(sandbox: Command): void {
+  sandbox
+    .command('autotask')
+    .description('run a local Autotask REST API emulator (demo data, admin API under /_emulator)')
+    .option('--port <n>', 'port to listen on', '8081')
+    .option(
+      '--seed <demo|file>',
+      "'demo' or the path of a JSON seed file (format: emulators/autotask/README.md)",
+      'demo',
+    )
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--now <iso>', 'start the emulator clock at this instant (it then ticks); default: the real time')
+    .action(async (opts: SandboxAutotaskOptions, cmd: Command) => {
+      const out = output(Boolean(cmd.optsWithGlobals().json));
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65_535)
+        throw new Error(`--port: not a port number: ${opts.port}`);
+      const seed = resolveSeedArg(opts.seed, { demo: loadDemoSeed, parse: parseSeed });
+      const clock = opts.now ? createClock({ start: opts.now, ticking: true }) : createClock();
+      const emulator = createAutotaskEmulator({ seed, clock });
+      const base = await emulator.listen(port, opts.host);
+      const user = emulator.state.apiUsers[0];
+      out.result(
+        {
+          baseUrl: base,
+          apiUrl: `${base}/ATServicesRest/V1.0`,
+          zoneLookup: user
+            ? `${base}/atservicesrest/v1.0/zoneInformation?user=${encodeURIComponent(user.userName)}`
+            : null,
+          admin: `${base}/_emulator`,
+          credentials: user
+            ? { userName: user.userName, secret: user.secret, integrationCode: user.integrationCode }
+            : null,
+          today: emulator.clock.today(),
+        },
+        () =>
+          [
+            `Autotask emulator listening on ${base}`,
+            `  REST API:    ${base}/ATServicesRest/V1.0/`,
+            `  admin API:   ${base}/_emulator/state`,
+            `  clock today: ${emulator.clock.today()} (seed: ${opts.seed})`,
+            ...(user
+              ? [
+                  `  UserName:           ${user.userName}`,
+                  `  Secret:             ${user.secret}`,
+                  `  ApiIntegrationCode: ${user.integrationCode}`,
+                ]
+              : ['  (the seed has no API users)']),
+            'Press Ctrl+C to stop.',
+          ].join('\n'),
+      );
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      out.info('Stopping the Autotask emulator...');
+      await emulator.close();
+    });
+}

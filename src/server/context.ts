@@ -1,3 +1,5 @@
+import type { WorkspaceId } from '../core/ids';
+import type { TargetAdapter } from '../core/ports/target';
 import type { Clock } from '../core/time/clock';
 import type { Pool } from '../db/pool';
 import type { Config } from '../runtime/config';
@@ -9,4 +11,9 @@ export interface AppContext {
   pool: Pool;
   box: SecretBox;
   clock: Clock;
+  /**
+   * The PSA adapter of a workspace's connection. Production wires the real adapters (src/runtime/targets.ts);
+   * tests pass fakes or the emulator-backed adapter.
+   */
+  openTarget?: (workspaceId: WorkspaceId, target: 'autotask' | 'connectwise') => Promise<TargetAdapter>;
 }

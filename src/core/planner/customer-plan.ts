@@ -379,6 +379,7 @@ function planLine(
   const before = stateAt(actual, input.asOf);
   const after = stateAt(w.desired, input.asOf);
   const afterPrice = syncPrice ? after.price : before.price;
+  item.monthlyBefore = before.units.times(before.price ?? ZERO).toFixed();
   item.monthlyDelta = after.units
     .times(afterPrice ?? ZERO)
     .minus(before.units.times(before.price ?? ZERO))

@@ -50,6 +50,8 @@ export interface PlanItem {
   changes?: { field: string; from: string | null; to: string | null }[];
   /** Money delta per month for the current period (customer syncs), decimal string. */
   monthlyDelta?: string;
+  /** What the line bills per month before the change (customer syncs), decimal string. */
+  monthlyBefore?: string;
   offerKey?: string;
   customerTenantId?: string;
   /** The PSA object it concerns when known. */

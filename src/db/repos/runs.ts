@@ -1,0 +1,215 @@
+import type { WorkspaceId } from '../../core/ids';
+import type { ItemStatus, PlanItem } from '../../core/planner/types';
+import type { PlainDate } from '../../core/time/plain-date';
+import type { Queryable } from '../pool';
+
+export type RunKind = 'product' | 'customer';
+export type RunStatus =
+  | 'preview'
+  | 'awaiting_approval'
+  | 'running'
+  | 'interrupted'
+  | 'no_change'
+  | 'success'
+  | 'warning'
+  | 'error'
+  | 'rejected'
+  | 'superseded';
+
+export interface RunRow {
+  id: string;
+  workspace_id: WorkspaceId;
+  target: string;
+  kind: RunKind;
+  tenant_id: string | null;
+  customer_name: string | null;
+  status: RunStatus;
+  as_of: PlainDate;
+  trigger: string;
+  created_by: string;
+  plan: { operations: Record<string, unknown>[]; invoiceIds: string[]; firstSyncedDay?: string | null };
+  summary: Record<string, unknown>;
+  message: string | null;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+export interface RunItemRow {
+  seq: number;
+  item_key: string;
+  label: string;
+  action: string;
+  status: ItemStatus;
+  messages: PlanItem['messages'];
+  changes: PlanItem['changes'] | null;
+  monthly_delta: string | null;
+  offer_key: string | null;
+  tenant_id: string | null;
+  target_id: string | null;
+}
+
+export interface JournalRow {
+  seq: number;
+  op_key: string;
+  item_key: string | null;
+  op: Record<string, unknown>;
+  state: 'pending' | 'in_flight' | 'done' | 'failed';
+  attempts: number;
+  result: Record<string, unknown> | null;
+  error: Record<string, unknown> | null;
+}
+
+export interface NewRun {
+  workspaceId: WorkspaceId;
+  target: string;
+  kind: RunKind;
+  tenantId: string | null;
+  customerName: string | null;
+  status: RunStatus;
+  asOf: PlainDate;
+  trigger: string;
+  createdBy: string;
+  plan: RunRow['plan'];
+  summary: Record<string, unknown>;
+  items: PlanItem[];
+  journal: { opKey: string; itemKey: string; op: Record<string, unknown> }[];
+}
+
+/** Stores a run with its plan, items and journal (one pending row per operation), in the caller's transaction. */
+export async function insertRun(db: Queryable, r: NewRun): Promise<string> {
+  const res = await db.query<{ id: string }>(
+    `insert into runs (workspace_id, target, kind, tenant_id, customer_name, status, as_of, trigger, created_by, plan, summary)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning id`,
+    [r.workspaceId, r.target, r.kind, r.tenantId, r.customerName, r.status, r.asOf, r.trigger, r.createdBy, r.plan, r.summary],
+  );
+  const id = res.rows[0]!.id;
+  if (r.items.length) {
+    await db.query(
+      `insert into run_items (run_id, seq, item_key, label, action, status, messages, changes, monthly_delta, offer_key, tenant_id, target_id)
+       select $1, s.seq, s.item_key, s.label, s.action, s.status, s.messages, s.changes, s.monthly_delta::numeric, s.offer_key, s.tenant_id, s.target_id
+       from jsonb_to_recordset($2::jsonb) as s(seq int, item_key text, label text, action text, status text, messages jsonb,
+         changes jsonb, monthly_delta text, offer_key text, tenant_id text, target_id text)`,
+      [
+        id,
+        JSON.stringify(
+          r.items.map((i, seq) => ({
+            seq,
+            item_key: i.key,
+            label: i.label,
+            action: i.action,
+            status: i.status,
+            messages: i.messages,
+            changes: i.changes ?? null,
+            monthly_delta: i.monthlyDelta ?? null,
+            offer_key: i.offerKey ?? null,
+            tenant_id: i.customerTenantId ?? null,
+            target_id: i.targetId ?? null,
+          })),
+        ),
+      ],
+    );
+  }
+  if (r.journal.length) {
+    await db.query(
+      `insert into journal (run_id, seq, op_key, item_key, op, state)
+       select $1, s.seq, s.op_key, s.item_key, s.op, 'pending'
+       from jsonb_to_recordset($2::jsonb) as s(seq int, op_key text, item_key text, op jsonb)`,
+      [id, JSON.stringify(r.journal.map((j, seq) => ({ seq, op_key: j.opKey, item_key: j.itemKey, op: j.op })))],
+    );
+  }
+  return id;
+}
+
+export async function getRun(db: Queryable, ws: WorkspaceId, id: string): Promise<RunRow | undefined> {
+  const res = await db.query<RunRow>('select * from runs where workspace_id = $1 and id = $2', [ws, id]);
+  return res.rows[0];
+}
+
+export async function listRunItems(db: Queryable, runId: string): Promise<RunItemRow[]> {
+  const res = await db.query<RunItemRow>('select * from run_items where run_id = $1 order by seq', [runId]);
+  return res.rows;
+}
+
+export async function listJournal(db: Queryable, runId: string): Promise<JournalRow[]> {
+  const res = await db.query<JournalRow>('select * from journal where run_id = $1 order by seq', [runId]);
+  return res.rows;
+}
+
+export interface RunFilter {
+  target?: string;
+  kind?: RunKind;
+  tenantId?: string;
+  status?: RunStatus;
+  limit?: number;
+  offset?: number;
+}
+
+export async function listRuns(db: Queryable, ws: WorkspaceId, f: RunFilter = {}): Promise<RunRow[]> {
+  const res = await db.query<RunRow>(
+    `select * from runs where workspace_id = $1
+       and ($2::text is null or target = $2) and ($3::text is null or kind = $3)
+       and ($4::text is null or tenant_id = $4) and ($5::text is null or status = $5)
+     order by created_at desc, id limit $6 offset $7`,
+    [ws, f.target ?? null, f.kind ?? null, f.tenantId ?? null, f.status ?? null, f.limit ?? 100, f.offset ?? 0],
+  );
+  return res.rows;
+}
+
+export async function setRunStatus(
+  db: Queryable,
+  id: string,
+  status: RunStatus,
+  fields: { message?: string | null; summary?: Record<string, unknown>; started?: boolean; finished?: boolean } = {},
+): Promise<void> {
+  await db.query(
+    `update runs set status = $2,
+       message = coalesce($3, message),
+       summary = coalesce($4, summary),
+       started_at = case when $5 then coalesce(started_at, now()) else started_at end,
+       finished_at = case when $6 then now() else finished_at end
+     where id = $1`,
+    [id, status, fields.message ?? null, fields.summary ?? null, fields.started ?? false, fields.finished ?? false],
+  );
+}
+
+export async function setJournalState(
+  db: Queryable,
+  runId: string,
+  seq: number,
+  state: JournalRow['state'],
+  fields: { result?: unknown; error?: unknown; attempt?: boolean } = {},
+): Promise<void> {
+  await db.query(
+    `update journal set state = $3, result = coalesce($4, result), error = $5,
+       attempts = attempts + case when $6 then 1 else 0 end, updated_at = now()
+     where run_id = $1 and seq = $2`,
+    [runId, seq, state, fields.result === undefined ? null : JSON.stringify(fields.result), fields.error === undefined ? null : JSON.stringify(fields.error), fields.attempt ?? false],
+  );
+}
+
+export async function updateRunItem(
+  db: Queryable,
+  runId: string,
+  itemKey: string,
+  patch: { status: ItemStatus; message?: PlanItem['messages'][number]; targetId?: string },
+): Promise<void> {
+  await db.query(
+    `update run_items set status = $3,
+       messages = case when $4::jsonb is null then messages else messages || $4::jsonb end,
+       target_id = coalesce($5, target_id)
+     where run_id = $1 and item_key = $2`,
+    [runId, itemKey, patch.status, patch.message ? JSON.stringify([patch.message]) : null, patch.targetId ?? null],
+  );
+}
+
+/** The latest finished run of each customer (for the customers table). */
+export async function lastCustomerRuns(db: Queryable, ws: WorkspaceId, target: string): Promise<Map<string, RunRow>> {
+  const res = await db.query<RunRow>(
+    `select distinct on (tenant_id) * from runs
+     where workspace_id = $1 and target = $2 and kind = 'customer' and status not in ('preview', 'superseded')
+     order by tenant_id, created_at desc`,
+    [ws, target],
+  );
+  return new Map(res.rows.map((r) => [r.tenant_id ?? '', r]));
+}

@@ -1,0 +1,104 @@
+import type { WorkspaceId } from '../../core/ids';
+import type { InvoiceLine, OfferKey } from '../../core/model/source';
+import { Money } from '../../core/money/money';
+import type { PlainDate } from '../../core/time/plain-date';
+import type { Queryable } from '../pool';
+import { decodeLine, type LineRow } from './source-data/line-rows';
+
+/** Source reads the sync engine makes: few queries, whatever the number of invoices. */
+
+/** Every stored line of some customers (all invoices issued up to `asOf`), grouped by tenant id. */
+export async function linesOfCustomers(
+  db: Queryable,
+  ws: WorkspaceId,
+  tenantIds: readonly string[],
+  asOf: PlainDate,
+): Promise<Map<string, InvoiceLine[]>> {
+  const res = await db.query<LineRow>(
+    `select l.* from invoice_lines l join invoices i on i.workspace_id = l.workspace_id and i.id = l.invoice_id
+     where l.workspace_id = $1 and l.customer_tenant_id = any($2::text[]) and i.issue_date <= $3
+     order by l.invoice_id, l.line_number`,
+    [ws, tenantIds.map((t) => t.toLowerCase()), asOf],
+  );
+  const out = new Map<string, InvoiceLine[]>(tenantIds.map((t) => [t.toLowerCase(), []]));
+  for (const row of res.rows) {
+    const line = decodeLine(row);
+    out.get(line.customerTenantId)?.push(line);
+  }
+  return out;
+}
+
+/**
+ * Azure plan cost per customer and invoice: the invoiced Azure plan lines of the recon file, or the daily-rated
+ * usage total when only the usage file was imported.
+ */
+export async function azureCostsOfCustomers(
+  db: Queryable,
+  ws: WorkspaceId,
+  tenantIds: readonly string[],
+): Promise<Map<string, Map<string, Money>>> {
+  const res = await db.query<{ tenant: string; invoice_id: string; total: string; currency: string }>(
+    `with inv as (
+       select customer_tenant_id as tenant, invoice_id, sum(subtotal) as total, max(billing_currency) as currency
+       from invoice_lines where workspace_id = $1 and kind = 'azure_usage' and customer_tenant_id = any($2::text[])
+       group by 1, 2),
+     use as (
+       select customer_tenant_id as tenant, invoice_id, sum(cost) as total, max(billing_currency) as currency
+       from azure_usage_lines where workspace_id = $1 and customer_tenant_id = any($2::text[])
+       group by 1, 2)
+     select coalesce(inv.tenant, use.tenant) as tenant, coalesce(inv.invoice_id, use.invoice_id) as invoice_id,
+            coalesce(inv.total, use.total)::text as total, coalesce(inv.currency, use.currency) as currency
+     from inv full outer join use on inv.tenant = use.tenant and inv.invoice_id = use.invoice_id`,
+    [ws, tenantIds.map((t) => t.toLowerCase())],
+  );
+  const out = new Map<string, Map<string, Money>>();
+  for (const r of res.rows) {
+    const m = out.get(r.tenant) ?? new Map<string, Money>();
+    m.set(r.invoice_id, Money.of(r.total, r.currency));
+    out.set(r.tenant, m);
+  }
+  return out;
+}
+
+/** Offers invoiced to customers whose sync is on (the product sync's "In Use" scope), with titles. */
+export async function inUseOffers(
+  db: Queryable,
+  ws: WorkspaceId,
+  target: string,
+  asOf: PlainDate,
+): Promise<{ offer: OfferKey; productTitle: string; skuTitle: string }[]> {
+  const res = await db.query<{
+    product_id: string;
+    sku_id: string;
+    term: OfferKey['term'];
+    billing_plan: OfferKey['billingPlan'];
+    segment: OfferKey['segment'];
+    market: string;
+    pricing_currency: string;
+    product_title: string;
+    sku_title: string;
+  }>(
+    `select l.product_id, l.sku_id, l.term, l.billing_plan, l.segment, l.market, l.pricing_currency,
+            max(l.product_title) as product_title, max(l.sku_title) as sku_title
+     from invoice_lines l
+     join invoices i on i.workspace_id = l.workspace_id and i.id = l.invoice_id
+     join customer_mappings m on m.workspace_id = l.workspace_id and m.tenant_id = l.customer_tenant_id
+     where l.workspace_id = $1 and m.target = $2 and m.sync_on and i.issue_date <= $3
+       and i.issue_date >= m.sync_start and l.kind in ('license', 'azure_usage')
+     group by 1, 2, 3, 4, 5, 6, 7 order by 1, 2, 3, 4`,
+    [ws, target, asOf],
+  );
+  return res.rows.map((r) => ({
+    offer: {
+      productId: r.product_id,
+      skuId: r.sku_id,
+      term: r.term,
+      billingPlan: r.billing_plan,
+      segment: r.segment,
+      market: r.market,
+      currency: r.pricing_currency,
+    },
+    productTitle: r.product_title,
+    skuTitle: r.sku_title,
+  }));
+}

@@ -1,0 +1,132 @@
+import type { WorkspaceId } from '../../core/ids';
+import type { PricingStrategy } from '../../core/planner/types';
+import type { PlainDate } from '../../core/time/plain-date';
+import type { Queryable } from '../pool';
+
+export type TargetKind = 'autotask' | 'connectwise';
+
+/** Program settings as stored (JSON; decimals as strings). See core/planner/types ProgramSettings. */
+export interface StoredProgram {
+  syncEnabled: boolean;
+  mode: 'all' | 'in-use';
+  motions: { monthly: boolean; annual: boolean; azure: boolean };
+  billingCodeId: string | null;
+  vendorId: string | null;
+  namePrefix: string;
+  azureMarkupPercent: string;
+  emails: string[];
+  /** Customer syncs wait for approval when a contract's monthly value changes by more than this percent. */
+  approvalThresholdPercent: number | null;
+}
+
+export async function getProgram(db: Queryable, ws: WorkspaceId, target: TargetKind): Promise<StoredProgram | undefined> {
+  const res = await db.query<{ settings: StoredProgram }>('select settings from programs where workspace_id = $1 and target = $2', [ws, target]);
+  return res.rows[0]?.settings;
+}
+
+export async function saveProgram(db: Queryable, ws: WorkspaceId, target: TargetKind, settings: StoredProgram): Promise<void> {
+  await db.query(
+    `insert into programs (workspace_id, target, settings) values ($1, $2, $3)
+     on conflict (workspace_id, target) do update set settings = excluded.settings, updated_at = now()`,
+    [ws, target, settings],
+  );
+}
+
+export interface MappingRow {
+  tenant_id: string;
+  company_id: string | null;
+  company_name: string | null;
+  contract_id: string | null;
+  contract_name: string | null;
+  strategy: PricingStrategy;
+  sync_start: PlainDate;
+  sync_on: boolean;
+  first_synced_day: PlainDate | null;
+  updated_at: Date;
+}
+
+export async function listMappings(db: Queryable, ws: WorkspaceId, target: TargetKind): Promise<MappingRow[]> {
+  const res = await db.query<MappingRow>('select * from customer_mappings where workspace_id = $1 and target = $2', [ws, target]);
+  return res.rows;
+}
+
+export async function getMapping(db: Queryable, ws: WorkspaceId, target: TargetKind, tenantId: string): Promise<MappingRow | undefined> {
+  const res = await db.query<MappingRow>(
+    'select * from customer_mappings where workspace_id = $1 and target = $2 and tenant_id = $3',
+    [ws, target, tenantId],
+  );
+  return res.rows[0];
+}
+
+export async function saveMapping(
+  db: Queryable,
+  ws: WorkspaceId,
+  target: TargetKind,
+  m: Omit<MappingRow, 'updated_at' | 'first_synced_day'>,
+): Promise<void> {
+  // Moving the mapping to another contract starts the mirror afresh (first_synced_day is per contract).
+  await db.query(
+    `insert into customer_mappings (workspace_id, target, tenant_id, company_id, company_name, contract_id, contract_name,
+       strategy, sync_start, sync_on)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     on conflict (workspace_id, target, tenant_id) do update set
+       company_id = excluded.company_id, company_name = excluded.company_name,
+       contract_id = excluded.contract_id, contract_name = excluded.contract_name,
+       strategy = excluded.strategy, sync_start = excluded.sync_start, sync_on = excluded.sync_on,
+       first_synced_day = case when customer_mappings.contract_id is distinct from excluded.contract_id
+                               then null else customer_mappings.first_synced_day end,
+       updated_at = now()`,
+    [ws, target, m.tenant_id, m.company_id, m.company_name, m.contract_id, m.contract_name, m.strategy, m.sync_start, m.sync_on],
+  );
+}
+
+export async function setFirstSyncedDay(db: Queryable, ws: WorkspaceId, target: TargetKind, tenantId: string, day: PlainDate): Promise<void> {
+  await db.query(
+    `update customer_mappings set first_synced_day = coalesce(first_synced_day, $4)
+     where workspace_id = $1 and target = $2 and tenant_id = $3`,
+    [ws, target, tenantId, day],
+  );
+}
+
+export type LinkKind = 'product' | 'contract-line';
+
+export async function listLinks(db: Queryable, ws: WorkspaceId, target: TargetKind, kind: LinkKind, prefix?: string): Promise<Map<string, string>> {
+  const res = await db.query<{ our_key: string; target_id: string }>(
+    `select our_key, target_id from links where workspace_id = $1 and target = $2 and kind = $3
+       and ($4::text is null or starts_with(our_key, $4))`,
+    [ws, target, kind, prefix ?? null],
+  );
+  return new Map(res.rows.map((r) => [r.our_key, r.target_id]));
+}
+
+export async function saveLink(db: Queryable, ws: WorkspaceId, target: TargetKind, kind: LinkKind, ourKey: string, targetId: string): Promise<void> {
+  await db.query(
+    `insert into links (workspace_id, target, kind, our_key, target_id) values ($1, $2, $3, $4, $5)
+     on conflict (workspace_id, target, kind, our_key) do update set target_id = excluded.target_id, updated_at = now()`,
+    [ws, target, kind, ourKey, targetId],
+  );
+}
+
+export async function syncedInvoiceIds(db: Queryable, ws: WorkspaceId, target: TargetKind, tenantId: string): Promise<Set<string>> {
+  const res = await db.query<{ invoice_id: string }>(
+    'select invoice_id from synced_invoices where workspace_id = $1 and target = $2 and tenant_id = $3',
+    [ws, target, tenantId],
+  );
+  return new Set(res.rows.map((r) => r.invoice_id));
+}
+
+export async function markInvoicesSynced(
+  db: Queryable,
+  ws: WorkspaceId,
+  target: TargetKind,
+  tenantId: string,
+  invoiceIds: readonly string[],
+  runId: string,
+): Promise<void> {
+  if (invoiceIds.length === 0) return;
+  await db.query(
+    `insert into synced_invoices (workspace_id, target, tenant_id, invoice_id, run_id)
+     select $1, $2, $3, unnest($4::text[]), $5 on conflict do nothing`,
+    [ws, target, tenantId, invoiceIds, runId],
+  );
+}

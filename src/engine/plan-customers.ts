@@ -1,0 +1,92 @@
+import type { WorkspaceId } from '../core/ids';
+import type { InvoiceLine } from '../core/model/source';
+import { type CustomerInvoice, planCustomerSync } from '../core/planner/customer-plan';
+import type { Plan } from '../core/planner/types';
+import type { TargetAdapter, TargetSnapshot } from '../core/ports/target';
+import type { PlainDate } from '../core/time/plain-date';
+import { listPriceEntries, listSourceCustomers } from '../db/repos/source-data';
+import { listInvoices } from '../db/repos/source-data';
+import { azureCostsOfCustomers, linesOfCustomers } from '../db/repos/sync-source';
+import { listLinks, type MappingRow, type StoredProgram, syncedInvoiceIds, type TargetKind } from '../db/repos/sync';
+import type { EngineDeps } from './deps';
+import { toProgramSettings } from './program';
+
+export interface CustomerPlan {
+  tenantId: string;
+  customerName: string;
+  mapping: MappingRow;
+  plan: Plan;
+}
+
+/**
+ * Plans the syncs of several mapped customers with batched reads: one PSA snapshot for all their contracts, one
+ * query for all their invoice lines. Nothing is written.
+ */
+export async function planCustomers(
+  deps: EngineDeps,
+  ws: WorkspaceId,
+  target: TargetKind,
+  program: StoredProgram,
+  adapter: TargetAdapter,
+  mappings: readonly MappingRow[],
+  asOf: PlainDate,
+): Promise<{ plans: CustomerPlan[]; snapshot: TargetSnapshot }> {
+  const tenantIds = mappings.map((m) => m.tenant_id);
+  const contractIds = [...new Set(mappings.map((m) => m.contract_id).filter((c): c is string => !!c))];
+  const [priceList, invoices, customers, lines, azure, productLinks, lineLinks, snapshot] = await Promise.all([
+    listPriceEntries(deps.pool, ws),
+    listInvoices(deps.pool, ws),
+    listSourceCustomers(deps.pool, ws),
+    linesOfCustomers(deps.pool, ws, tenantIds, asOf),
+    azureCostsOfCustomers(deps.pool, ws, tenantIds),
+    listLinks(deps.pool, ws, target, 'product'),
+    listLinks(deps.pool, ws, target, 'contract-line'),
+    adapter.readState({}, { contractIds }),
+  ]);
+  const names = new Map(customers.map((c) => [c.tenantId, c.name]));
+  const plans: CustomerPlan[] = [];
+  for (const mapping of mappings) {
+    const tenantId = mapping.tenant_id;
+    const byInvoice = new Map<string, InvoiceLine[]>();
+    for (const l of lines.get(tenantId) ?? []) {
+      const list = byInvoice.get(l.invoiceId) ?? [];
+      list.push(l);
+      byInvoice.set(l.invoiceId, list);
+    }
+    const costs = azure.get(tenantId);
+    const customerInvoices: CustomerInvoice[] = invoices
+      .filter((i) => byInvoice.has(i.id) || costs?.has(i.id))
+      .map((i) => ({
+        header: { id: i.id, billingPeriod: i.billingPeriod, issueDate: i.issueDate, currency: i.currency, datesFrom: i.datesFrom },
+        lines: byInvoice.get(i.id) ?? [],
+        azureCost: costs?.get(i.id),
+      }));
+    const prefix = `${tenantId}|`;
+    const myLineLinks = new Map(
+      [...lineLinks].filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v] as [string, string]),
+    );
+    const contract = snapshot.contracts.find((c) => c.id === mapping.contract_id);
+    const customerName = names.get(tenantId) ?? tenantId;
+    const plan = planCustomerSync({
+      asOf,
+      settings: toProgramSettings(program),
+      customer: { tenantId, name: customerName },
+      mapping: {
+        contractId: mapping.contract_id ?? '',
+        strategy: mapping.strategy,
+        syncStart: mapping.sync_start,
+        firstSyncedDay: mapping.first_synced_day ?? undefined,
+      },
+      invoices: customerInvoices,
+      syncedInvoiceIds: await syncedInvoiceIds(deps.pool, ws, target, tenantId),
+      priceList,
+      productLinks,
+      lineLinks: myLineLinks,
+      contract,
+      contractLines: snapshot.contractLines.filter((l) => l.contractId === mapping.contract_id),
+      unitSegments: snapshot.unitSegments.filter((s) => s.contractId === mapping.contract_id),
+    });
+    plans.push({ tenantId, customerName, mapping, plan });
+  }
+  return { plans, snapshot };
+}

@@ -1,0 +1,36 @@
+import type { WorkspaceId } from '../core/ids';
+import { planProductSync } from '../core/planner/product-plan';
+import type { Plan } from '../core/planner/types';
+import type { TargetAdapter, TargetSnapshot } from '../core/ports/target';
+import type { PlainDate } from '../core/time/plain-date';
+import { listPriceEntries } from '../db/repos/source-data';
+import { inUseOffers } from '../db/repos/sync-source';
+import { listLinks, type StoredProgram, type TargetKind } from '../db/repos/sync';
+import type { EngineDeps } from './deps';
+import { toProgramSettings } from './program';
+
+/** Snapshot both sides and plan the product sync (nothing is written). */
+export async function planProducts(
+  deps: EngineDeps,
+  ws: WorkspaceId,
+  target: TargetKind,
+  program: StoredProgram,
+  adapter: TargetAdapter,
+  asOf: PlainDate,
+): Promise<{ plan: Plan; snapshot: TargetSnapshot }> {
+  const [priceList, inUse, links, snapshot] = await Promise.all([
+    listPriceEntries(deps.pool, ws),
+    inUseOffers(deps.pool, ws, target, asOf),
+    listLinks(deps.pool, ws, target, 'product'),
+    adapter.readState({}, { products: true }),
+  ]);
+  const plan = planProductSync({
+    asOf,
+    settings: toProgramSettings(program),
+    priceList,
+    inUse,
+    products: snapshot.products,
+    links,
+  });
+  return { plan, snapshot };
+}

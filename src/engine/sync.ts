@@ -1,0 +1,139 @@
+import { getRun, listJournal, setRunStatus } from '../db/repos/runs';
+import { listMappings, type MappingRow } from '../db/repos/sync';
+import { AppError } from '../services/errors';
+import type { EngineDeps } from './deps';
+import { customerLockKey, productLockKey, withLock, withLockSet } from './locks';
+import { encodeOperation } from './plan-codec';
+import { planCustomers } from './plan-customers';
+import { planProducts } from './plan-products';
+import { requireProgram } from './program';
+import { executeRun, needsApproval, reopenRetryable, type RunContext, type RunSummary, storeRun, summarizeRun } from './runs';
+
+/**
+ * Product sync (spec section 4): snapshot, plan, store (the preview), and unless `preview`, execute through the
+ * journal. One product sync per PSA connection at a time.
+ */
+export async function syncProducts(deps: EngineDeps, ctx: RunContext, options: { preview: boolean }): Promise<RunSummary> {
+  const program = await requireProgram(deps.pool, ctx.ws, ctx.target);
+  const adapter = await deps.openTarget(ctx.ws, ctx.target);
+  if (options.preview) {
+    const { plan } = await planProducts(deps, ctx.ws, ctx.target, program, adapter, ctx.asOf);
+    return summarizeRun(deps, ctx.ws, await storeRun(deps, ctx, 'product', plan, 'preview', undefined));
+  }
+  return withLock(deps.pool, productLockKey(ctx.ws, ctx.target), async () => {
+    const { plan } = await planProducts(deps, ctx.ws, ctx.target, program, adapter, ctx.asOf);
+    const runId = await storeRun(deps, ctx, 'product', plan, 'running', undefined);
+    return executeRun(deps, ctx, runId, adapter);
+  });
+}
+
+export interface CustomerSyncOptions {
+  preview: boolean;
+  /** Only these customers (tenant ids); default: every mapped customer whose sync is on. */
+  tenantIds?: readonly string[];
+  /** Progress callback (one call per customer). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Mapped customers to sync: the requested ones (they must be mapped and on) or all with sync on. */
+async function selectMappings(deps: EngineDeps, ctx: RunContext, tenantIds: readonly string[] | undefined): Promise<MappingRow[]> {
+  const all = await listMappings(deps.pool, ctx.ws, ctx.target);
+  if (!tenantIds) return all.filter((m) => m.sync_on && m.contract_id);
+  return tenantIds.map((t) => {
+    const m = all.find((x) => x.tenant_id === t.toLowerCase());
+    if (!m || !m.contract_id) throw new AppError('bad_request', `Customer ${t} is not mapped to a contract: map it first`);
+    if (!m.sync_on) throw new AppError('bad_request', `Sync is off for customer ${t}: switch it on in the mapping`);
+    return m;
+  });
+}
+
+const BATCH = 50;
+
+/**
+ * Customer syncs (spec section 6): per customer one run. Customers are taken in batches: the batch's PSA state is
+ * read in one snapshot, then each customer is planned, stored and executed while holding its lock, so two runs
+ * for one customer never execute at once and a plan is never applied to a PSA state it was not made from.
+ */
+export async function syncCustomers(deps: EngineDeps, ctx: RunContext, options: CustomerSyncOptions): Promise<RunSummary[]> {
+  const program = await requireProgram(deps.pool, ctx.ws, ctx.target);
+  const mappings = await selectMappings(deps, ctx, options.tenantIds);
+  const adapter = await deps.openTarget(ctx.ws, ctx.target);
+  const results: RunSummary[] = [];
+  for (let i = 0; i < mappings.length; i += BATCH) {
+    const batch = mappings.slice(i, i + BATCH);
+    const run = async () => {
+      const { plans } = await planCustomers(deps, ctx.ws, ctx.target, program, adapter, batch, ctx.asOf);
+      for (const p of plans) {
+        const customer = { tenantId: p.tenantId, name: p.customerName };
+        if (options.preview) {
+          results.push(await summarizeRun(deps, ctx.ws, await storeRun(deps, ctx, 'customer', p.plan, 'preview', customer)));
+        } else if (needsApproval(p.plan, program)) {
+          const runId = await storeRun(deps, ctx, 'customer', p.plan, 'awaiting_approval', customer);
+          results.push(await summarizeRun(deps, ctx.ws, runId));
+        } else {
+          const runId = await storeRun(deps, ctx, 'customer', p.plan, 'running', customer);
+          results.push(await executeRun(deps, ctx, runId, adapter));
+        }
+        options.onProgress?.(results.length, mappings.length);
+      }
+    };
+    if (options.preview) await run();
+    else await withLockSet(deps.pool, batch.map((m) => customerLockKey(ctx.ws, ctx.target, m.tenant_id)), run);
+  }
+  return results;
+}
+
+/** Executes a run that waits for approval, if its plan still holds; else stores the fresh plan for approval. */
+export async function approveRun(deps: EngineDeps, ctx: RunContext, runId: string): Promise<RunSummary> {
+  const run = await getRun(deps.pool, ctx.ws, runId);
+  if (!run) throw new AppError('not_found', 'No such run');
+  if (run.status !== 'awaiting_approval') throw new AppError('conflict', `The run is ${run.status}, not awaiting approval`);
+  const program = await requireProgram(deps.pool, ctx.ws, ctx.target);
+  const adapter = await deps.openTarget(ctx.ws, ctx.target);
+  const mapping = (await selectMappings(deps, ctx, [run.tenant_id ?? '']))[0]!;
+  return withLock(deps.pool, customerLockKey(ctx.ws, ctx.target, mapping.tenant_id), async () => {
+    const { plans } = await planCustomers(deps, ctx.ws, ctx.target, program, adapter, [mapping], run.as_of);
+    const fresh = plans[0]!.plan;
+    const same = JSON.stringify(fresh.operations.map(encodeOperation)) === JSON.stringify(run.plan.operations);
+    if (!same) {
+      await setRunStatus(deps.pool, runId, 'superseded', {
+        finished: true,
+        message: 'The PSA or the invoices changed since this preview: a new preview waits for approval',
+      });
+      const next = await storeRun(deps, { ...ctx, asOf: run.as_of }, 'customer', fresh, 'awaiting_approval', {
+        tenantId: mapping.tenant_id,
+        name: plans[0]!.customerName,
+      });
+      return summarizeRun(deps, ctx.ws, next);
+    }
+    return executeRun(deps, ctx, runId, adapter);
+  });
+}
+
+export async function rejectRun(deps: EngineDeps, ctx: RunContext, runId: string): Promise<RunSummary> {
+  const run = await getRun(deps.pool, ctx.ws, runId);
+  if (!run) throw new AppError('not_found', 'No such run');
+  if (run.status !== 'awaiting_approval') throw new AppError('conflict', `The run is ${run.status}, not awaiting approval`);
+  await setRunStatus(deps.pool, runId, 'rejected', { finished: true, message: `Rejected by ${ctx.actor}` });
+  return summarizeRun(deps, ctx.ws, runId);
+}
+
+/**
+ * Resumes a run that was interrupted (crash, killed worker) or ended with retryable errors: in-flight operations
+ * are probed first, so nothing is applied twice. The final PSA state equals that of an uninterrupted run.
+ */
+export async function resumeRun(deps: EngineDeps, ctx: RunContext, runId: string): Promise<RunSummary> {
+  const run = await getRun(deps.pool, ctx.ws, runId);
+  if (!run) throw new AppError('not_found', 'No such run');
+  if (!['running', 'interrupted', 'error'].includes(run.status)) {
+    throw new AppError('conflict', `The run is ${run.status}: there is nothing to resume`);
+  }
+  const key = run.kind === 'customer' ? customerLockKey(ctx.ws, ctx.target, run.tenant_id ?? '') : productLockKey(ctx.ws, ctx.target);
+  const adapter = await deps.openTarget(ctx.ws, ctx.target);
+  return withLock(deps.pool, key, async () => {
+    await reopenRetryable(deps, runId);
+    const open = (await listJournal(deps.pool, runId)).some((r) => r.state === 'pending' || r.state === 'in_flight');
+    if (!open && run.status !== 'running' && run.status !== 'interrupted') return summarizeRun(deps, ctx.ws, runId);
+    return executeRun(deps, ctx, runId, adapter);
+  });
+}

@@ -105,9 +105,33 @@ export class FakeTarget implements TargetAdapter {
     };
   }
 
+  /** Faults to play on the next writes: 'lost' applies the write but loses the answer; 'unavailable' refuses it. */
+  faults: ('lost' | 'unavailable')[] = [];
+
   async apply(_ctx: unknown, op: PlannedOperation) {
     this.writes += 1;
-    return ok(this.applyNow(op));
+    const fault = this.faults.shift();
+    if (fault === 'unavailable') {
+      return err(
+        new IntegrationError({
+          kind: 'unavailable',
+          vendor: 'fake',
+          message: 'The PSA is unavailable (503)',
+        }),
+      );
+    }
+    const applied = this.applyNow(op);
+    if (fault === 'lost') {
+      return err(
+        new IntegrationError({
+          kind: 'timeout',
+          vendor: 'fake',
+          message: 'response lost',
+          outcomeUnknown: true,
+        }),
+      );
+    }
+    return ok(applied);
   }
 
   applyNow(op: PlannedOperation): Applied {
@@ -172,7 +196,34 @@ export class FakeTarget implements TargetAdapter {
       const p = this.products.find((x) => x.name === op.name);
       return ok(p ? { targetId: p.id } : ('absent' as const));
     }
-    return err(new IntegrationError({ kind: 'protocol', vendor: 'fake', message: 'not probed in the fake' }));
+    if (op.kind === 'update-product-price') {
+      const p = this.products.find((x) => x.id === op.productId);
+      const landed = p && p.unitPrice.eq(op.unitPrice) && p.unitCost.eq(op.unitCost);
+      return ok(landed ? { targetId: op.productId } : ('absent' as const));
+    }
+    const line = this.lines.find((l) => l.contractId === op.contractId && l.productId === op.productId);
+    const landed = line?.adjustments.some(
+      (a) => a.date === op.effectiveDate && a.unitChange.eq(op.unitChange),
+    );
+    return ok(landed && line ? { targetId: line.id } : ('absent' as const));
+  }
+
+  /** A comparable picture of everything billable: products and every line's adjustments. */
+  state(): unknown {
+    return {
+      products: this.products
+        .map((p) => [p.name, p.unitPrice.toString(), p.unitCost.toString(), p.active])
+        .sort(),
+      lines: this.lines
+        .map((l) => [
+          l.contractId,
+          l.productId,
+          l.adjustments
+            .map((a) => [a.date, a.unitChange.toString(), a.price?.toString(), a.cost?.toString()])
+            .sort(),
+        ])
+        .sort(),
+    };
   }
 
   addContract(c: Partial<TargetContract> & { id: string; startDate: PlainDate }): TargetContract {

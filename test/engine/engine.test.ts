@@ -1,0 +1,214 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { WorkspaceId } from '../../src/core/ids';
+import { fixedClock } from '../../src/core/time/clock';
+import { migrate } from '../../src/db/migrate';
+import { createPool, type Pool } from '../../src/db/pool';
+import { listJournal } from '../../src/db/repos/runs';
+import { storeInvoice, storePriceList, upsertSourceCustomers } from '../../src/db/repos/source-data';
+import { saveMapping, saveProgram } from '../../src/db/repos/sync';
+import { insertWorkspace } from '../../src/db/repos/workspaces';
+import type { EngineDeps } from '../../src/engine/deps';
+import { DEFAULT_PROGRAM } from '../../src/engine/program';
+import { resumeRun, syncCustomers, syncProducts } from '../../src/engine/sync';
+import { createTestDatabase, type TestDatabase } from '../support/db';
+import { FakeTarget } from '../support/fake-target';
+import { d, inv, line, offer, priceEntry, TENANT } from '../support/planner-fixtures';
+
+let db: TestDatabase;
+let pool: Pool;
+
+beforeAll(async () => {
+  db = await createTestDatabase('engine');
+  await migrate(db.url);
+  pool = createPool(db.url, 8);
+});
+afterAll(async () => {
+  await pool.end();
+  await db.drop();
+});
+
+const JULY = inv('G1', '2025-07', [
+  line({ start: '2025-07-15', last: '2025-08-14', qty: 10, unitPrice: '20.00', subtotal: '200.00' }),
+  line({
+    start: '2025-07-20',
+    last: '2025-08-14',
+    qty: 10,
+    sign: -1,
+    chargeType: 'addquantity',
+    unitPrice: '20.00',
+    subtotal: '-167.74',
+  }),
+  line({
+    start: '2025-07-20',
+    last: '2025-08-14',
+    qty: 12,
+    chargeType: 'addquantity',
+    unitPrice: '20.00',
+    subtotal: '201.29',
+  }),
+]);
+const AUGUST = inv('G2', '2025-08', [
+  line({ start: '2025-08-15', last: '2025-09-14', qty: 12, unitPrice: '20.00', subtotal: '240.00' }),
+  line({
+    start: '2025-08-25',
+    last: '2025-09-14',
+    qty: 12,
+    sign: -1,
+    chargeType: 'removequantity',
+    unitPrice: '20.00',
+    subtotal: '-160.00',
+  }),
+  line({
+    start: '2025-08-25',
+    last: '2025-09-14',
+    qty: 9,
+    chargeType: 'removequantity',
+    unitPrice: '20.00',
+    subtotal: '120.00',
+  }),
+]);
+
+interface World {
+  ws: WorkspaceId;
+  target: FakeTarget;
+  deps: EngineDeps;
+}
+
+async function world(name: string): Promise<World> {
+  const ws = (await insertWorkspace(pool, name)).id;
+  const target = new FakeTarget();
+  target.addContract({ id: 'K1', startDate: d('2025-01-01') });
+  await upsertSourceCustomers(pool, ws, [
+    { tenantId: TENANT, name: 'Contoso Dental', defaultDomain: 'contosodental.onmicrosoft.com' },
+  ]);
+  await storePriceList(pool, ws, [priceEntry(offer(), '20.00', '23.10')]);
+  for (const i of [JULY, AUGUST]) await storeInvoice(pool, ws, i.header, i.lines);
+  await saveProgram(pool, ws, 'autotask', {
+    ...DEFAULT_PROGRAM,
+    syncEnabled: true,
+    billingCodeId: '29682801',
+    vendorId: '0',
+  });
+  await saveMapping(pool, ws, 'autotask', {
+    tenant_id: TENANT,
+    company_id: 'c1',
+    company_name: 'Contoso Dental Ltd',
+    contract_id: 'K1',
+    contract_name: 'Contract K1',
+    strategy: 'cost-and-retail',
+    sync_start: d('2025-08-01'),
+    sync_on: true,
+  });
+  const deps: EngineDeps = {
+    pool,
+    clock: fixedClock('2025-09-10'),
+    openTarget: async () => target,
+    retry: { attempts: 4, baseDelayMs: 1, sleep: async () => {} },
+  };
+  return { ws, target, deps };
+}
+
+const ctx = (w: World, asOf = '2025-09-10') => ({
+  ws: w.ws,
+  target: 'autotask' as const,
+  asOf: d(asOf),
+  trigger: 'test',
+  actor: 'test',
+});
+
+describe('sync engine on a real database', () => {
+  let w: World;
+  beforeEach(async () => {
+    w = await world(`ws-${Math.random()}`);
+  });
+
+  it('R-6 a preview stores the plan and writes nothing', async () => {
+    const products = await syncProducts(w.deps, ctx(w), { preview: true });
+    expect(products).toMatchObject({ status: 'preview', operations: 1 });
+    const customers = await syncCustomers(w.deps, ctx(w), { preview: true });
+    expect(customers[0]).toMatchObject({ status: 'preview' });
+    expect(w.target.writes).toBe(0);
+  });
+
+  it('syncs products then customers; a second run is No Change and writes nothing', async () => {
+    const products = await syncProducts(w.deps, ctx(w), { preview: false });
+    expect(products).toMatchObject({ status: 'success', writes: 1 });
+    const [first] = await syncCustomers(w.deps, ctx(w), { preview: false });
+    expect(first).toMatchObject({ status: 'success', tenantId: TENANT });
+    expect(w.target.unitsOn('K1', w.target.products[0]!.id, d('2025-07-20'))).toBe('12');
+    expect(w.target.unitsOn('K1', w.target.products[0]!.id, d('2025-08-25'))).toBe('9');
+    const before = w.target.writes;
+    expect(await syncProducts(w.deps, ctx(w), { preview: false })).toMatchObject({
+      status: 'no_change',
+      writes: 0,
+    });
+    const [again] = await syncCustomers(w.deps, ctx(w), { preview: false });
+    expect(again).toMatchObject({ status: 'no_change', writes: 0, operations: 0 });
+    expect(w.target.writes).toBe(before);
+  });
+
+  it('a lost response is probed, not re-sent; a 503 is retried', async () => {
+    await syncProducts(w.deps, ctx(w), { preview: false });
+    w.target.faults = ['lost', 'unavailable'];
+    const [run] = await syncCustomers(w.deps, ctx(w), { preview: false });
+    expect(run).toMatchObject({ status: 'success', probedApplied: 1 });
+    const line = w.target.lines[0]!;
+    expect(line.adjustments.map((a) => a.date)).toEqual(['2025-07-15', '2025-07-20', '2025-08-25']);
+  });
+
+  it('R-13 (engine level) a crash mid-run resumes to the same PSA state, with no duplicate', async () => {
+    const clean = await world(`clean-${Math.random()}`);
+    await syncProducts(clean.deps, ctx(clean), { preview: false });
+    await syncCustomers(clean.deps, ctx(clean), { preview: false });
+
+    await syncProducts(w.deps, ctx(w), { preview: false });
+    let writes = 0;
+    // The process "dies" right before its second write...
+    const crashing: EngineDeps = {
+      ...w.deps,
+      beforeWrite: () => {
+        writes += 1;
+        if (writes === 2) throw new Error('killed');
+      },
+    };
+    await expect(syncCustomers(crashing, ctx(w), { preview: false })).rejects.toThrow('killed');
+    const runId = (
+      await pool.query("select id from runs where workspace_id = $1 and kind = 'customer'", [w.ws])
+    ).rows[0].id;
+    expect((await listJournal(pool, runId)).map((j) => j.state)).toEqual(['done', 'in_flight', 'pending']);
+    // ...and after a restart the run is resumed: the in-flight write is probed, found absent, sent once.
+    const resumed = await resumeRun(w.deps, ctx(w), runId);
+    expect(resumed.status).toBe('success');
+    expect(w.target.state()).toEqual(clean.target.state());
+  });
+
+  it('resumes a crash that happened after the write landed without sending it again', async () => {
+    await syncProducts(w.deps, ctx(w), { preview: false });
+    let n = 0;
+    const crashing: EngineDeps = {
+      ...w.deps,
+      openTarget: async () => ({
+        ...w.target,
+        kind: 'autotask',
+        check: w.target.check.bind(w.target),
+        readState: w.target.readState.bind(w.target),
+        probe: w.target.probe.bind(w.target),
+        apply: async (c: unknown, op) => {
+          const r = await w.target.apply(c, op);
+          n += 1;
+          if (n === 1) throw new Error('killed after the write');
+          return r;
+        },
+      }),
+    };
+    await expect(syncCustomers(crashing, ctx(w), { preview: false })).rejects.toThrow(
+      'killed after the write',
+    );
+    const runId = (
+      await pool.query("select id from runs where workspace_id = $1 and kind = 'customer'", [w.ws])
+    ).rows[0].id;
+    const resumed = await resumeRun(w.deps, ctx(w), runId);
+    expect(resumed).toMatchObject({ status: 'success', probedApplied: 1 });
+    expect(w.target.lines[0]!.adjustments).toHaveLength(3);
+  });
+});

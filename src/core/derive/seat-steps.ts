@@ -26,7 +26,7 @@ export class SeatSteps {
   add(start: PlainDate, end: PlainDate | undefined, quantity: Decimal): this {
     if (quantity.eq(ZERO) || (end !== undefined && end <= start)) return this;
     this.bump(toEpochDay(start), quantity);
-    if (end !== undefined) this.bump(toEpochDay(end), quantity.times(-1));
+    if (end !== undefined) this.bump(toEpochDay(end), quantity.neg());
     return this;
   }
 
@@ -61,7 +61,11 @@ export class SeatSteps {
       value = next;
       start = day;
     }
-    out.push({ start: fromEpochDay(start), end: toDay === undefined ? undefined : fromEpochDay(toDay), seats: value });
+    out.push({
+      start: fromEpochDay(start),
+      end: toDay === undefined ? undefined : fromEpochDay(toDay),
+      seats: value,
+    });
     return out;
   }
 

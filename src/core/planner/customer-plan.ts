@@ -1,7 +1,7 @@
 import { seatTimeline } from '../derive/seat-timeline';
 import type { InvoiceHeader, InvoiceLine, OfferKey, PriceListEntry } from '../model/source';
 import { offerKeyText, skuCode } from '../model/source';
-import { ZERO } from '../money/decimal';
+import { type Decimal, ZERO } from '../money/decimal';
 import type { Money } from '../money/money';
 import type {
   PlannedOperation,
@@ -228,11 +228,14 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
     );
     const retail = priceListSpans(entries).retail;
     const cost = costSpans(work.lines);
+    const retailOf = memo((p: BillingPeriod) => pricePerPeriod(retail, p));
+    const costOf = memo((p: BillingPeriod) => pricePerPeriod(cost, p));
     const lastChange = timeline.changes.at(-1)?.day ?? firstSyncedDay;
     const lastPeriod: BillingPeriod = periodOf(lastChange > asOf ? lastChange : asOf);
+    // PSAs bill in cents: prices and costs go to the contract rounded half-up to 2 decimals (decision 0006).
     const desired = desiredSegments(timeline.segments, firstSyncedDay, lastPeriod, (p) => ({
-      price: pricePerPeriod(retail, p)?.value,
-      cost: pricePerPeriod(cost, p)?.value,
+      price: cents(retailOf(p)?.value),
+      cost: cents(costOf(p)?.value),
     }));
     // Mid-period price changes: reported once, when the invoice that shows them is synced (spec section 6, R-8).
     if (freshStart) {
@@ -296,6 +299,18 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
     }
   }
   return { operations, items, invoiceIds: fresh.map((i) => i.header.id), firstSyncedDay };
+}
+
+function memo<K, V>(fn: (key: K) => V): (key: K) => V {
+  const cache = new Map<K, V>();
+  return (key) => {
+    if (!cache.has(key)) cache.set(key, fn(key));
+    return cache.get(key) as V;
+  };
+}
+
+function cents(value: Decimal | undefined): Decimal | undefined {
+  return value === undefined ? undefined : value.round(2, 1);
 }
 
 function contractError(contract: TargetContract | undefined, asOf: PlainDate): string | undefined {

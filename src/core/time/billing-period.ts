@@ -1,6 +1,6 @@
 import type { Brand } from '../brand';
 import type { DateRange } from './date-range';
-import { addMonths, type PlainDate, parsePlainDate, startOfNextMonth } from './plain-date';
+import { addMonths, type PlainDate, startOfNextMonth } from './plain-date';
 
 /** A calendar month, `YYYY-MM`: Microsoft's billing period and the default PSA contract period. */
 export type BillingPeriod = Brand<string, 'BillingPeriod'>;
@@ -22,7 +22,8 @@ export function periodOf(date: PlainDate): BillingPeriod {
 }
 
 export function firstDayOf(period: BillingPeriod): PlainDate {
-  return parsePlainDate(`${period}-01`);
+  // A BillingPeriod is valid by construction, so its first day is too.
+  return `${period}-01` as PlainDate;
 }
 
 /** The period as a half-open day range: [first day, first day of the next month). */

@@ -32,9 +32,12 @@ export function parsePlainDate(text: string): PlainDate {
 }
 
 export function plainDate(year: number, month: number, day: number): PlainDate {
-  return parsePlainDate(
-    `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
-  );
+  return parsePlainDate(format(year, month, day));
+}
+
+/** Formats parts known to form a real date (internal: callers computed them from a valid date). */
+function format(year: number, month: number, day: number): string {
+  return `${year < 1000 ? String(year).padStart(4, '0') : year}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
 }
 
 export function dateParts(date: PlainDate): { year: number; month: number; day: number } {
@@ -64,7 +67,7 @@ export function fromEpochDay(epochDay: number): PlainDate {
   const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const month = mp < 10 ? mp + 3 : mp - 9;
   const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  return plainDate(year, month, day);
+  return format(year, month, day) as PlainDate;
 }
 
 export function addDays(date: PlainDate, days: number): PlainDate {
@@ -82,7 +85,7 @@ export function addMonths(date: PlainDate, months: number): PlainDate {
   const index = year * 12 + (month - 1) + months;
   const y = Math.floor(index / 12);
   const m = (index % 12) + 1;
-  return plainDate(y, m, Math.min(day, daysInMonth(y, m)));
+  return format(y, m, Math.min(day, daysInMonth(y, m))) as PlainDate;
 }
 
 export function startOfMonth(date: PlainDate): PlainDate {

@@ -50,3 +50,12 @@ describe('createFaultInjector', () => {
     expect(() => faults.inject({ kind: 'slow', path: '/a', delayMs: -1 })).toThrow(/delayMs/);
   });
 });
+
+describe('spread faults', () => {
+  it('fires an `every` rule on every Nth matching request, after its offset', () => {
+    const f = createFaultInjector();
+    f.inject({ kind: '503', path: '**', every: 4, offset: 1, count: 100 });
+    const fired = Array.from({ length: 12 }, () => f.take('GET', '/x') !== undefined);
+    expect(fired.map((x) => (x ? 1 : 0)).join('')).toBe('000010001000');
+  });
+});

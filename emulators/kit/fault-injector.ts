@@ -23,6 +23,12 @@ export interface FaultSpec {
   delayMs?: number;
   /** Response body for `429`/`500`/`503` (default: the emulator's vendor-shaped error body). */
   body?: unknown;
+  /**
+   * Fire on every Nth matching request only (the others pass), e.g. `every: 10` = 10% of the calls; with
+   * `offset`, it first fires on matching request `offset + every`. For soak tests of clients.
+   */
+  every?: number;
+  offset?: number;
 }
 
 export interface FaultRule {
@@ -36,6 +42,8 @@ export interface FaultRule {
   retryAfter?: number;
   delayMs?: number;
   body?: unknown;
+  every?: number;
+  offset?: number;
 }
 
 export interface FaultInjector {
@@ -73,7 +81,11 @@ export function validateFaultSpec(spec: unknown): FaultSpec {
   if (s.count !== undefined && !(Number.isInteger(s.count) && s.count > 0)) {
     throw new Error('fault count must be a positive integer');
   }
-  for (const key of ['retryAfter', 'delayMs'] as const) {
+  for (const key of ['every'] as const) {
+    const v = s[key];
+    if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw new Error(`fault ${key} must be a positive integer`);
+  }
+  for (const key of ['retryAfter', 'delayMs', 'offset'] as const) {
     const v = s[key];
     if (v !== undefined && !(typeof v === 'number' && v >= 0)) throw new Error(`fault ${key} must be >= 0`);
   }
@@ -81,14 +93,17 @@ export function validateFaultSpec(spec: unknown): FaultSpec {
 }
 
 export function createFaultInjector(): FaultInjector {
-  let rules: Array<FaultRule & { re: RegExp }> = [];
+  let rules: Array<FaultRule & { re: RegExp; seen: number }> = [];
   let seq = 0;
-  const view = ({ re: _re, ...rule }: FaultRule & { re: RegExp }): FaultRule => ({ ...rule });
+  const view = ({ re: _re, seen: _seen, ...rule }: FaultRule & { re: RegExp; seen: number }): FaultRule => ({
+    ...rule,
+  });
   return {
     inject(input) {
       const spec = validateFaultSpec(input);
       const count = spec.count ?? 1;
-      const rule: FaultRule & { re: RegExp } = {
+      const rule: FaultRule & { re: RegExp; seen: number } = {
+        seen: 0,
         id: `f${++seq}`,
         kind: spec.kind,
         path: spec.path,
@@ -100,6 +115,8 @@ export function createFaultInjector(): FaultInjector {
         ...(spec.retryAfter !== undefined ? { retryAfter: spec.retryAfter } : {}),
         ...(spec.delayMs !== undefined ? { delayMs: spec.delayMs } : {}),
         ...(spec.body !== undefined ? { body: spec.body } : {}),
+        ...(spec.every !== undefined ? { every: spec.every } : {}),
+        ...(spec.offset !== undefined ? { offset: spec.offset } : {}),
       };
       rules.push(rule);
       return view(rule);
@@ -112,9 +129,15 @@ export function createFaultInjector(): FaultInjector {
     list: () => rules.map(view),
     take(method, path) {
       const m = method.toUpperCase();
-      const rule = rules.find(
-        (r) => r.remaining > 0 && (r.method === '*' || r.method === m) && r.re.test(path),
-      );
+      let rule: (FaultRule & { re: RegExp; seen: number }) | undefined;
+      for (const r of rules) {
+        if (r.remaining <= 0 || (r.method !== '*' && r.method !== m) || !r.re.test(path)) continue;
+        r.seen++;
+        // An `every` rule counts each matching request and fires on its turn; a plain rule fires at once.
+        const past = r.seen - (r.offset ?? 0);
+        const due = r.every === undefined || (past > 0 && past % r.every === 0);
+        if (due && !rule) rule = r;
+      }
       if (!rule) return undefined;
       rule.remaining--;
       rule.hits++;

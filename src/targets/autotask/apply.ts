@@ -1,0 +1,106 @@
+import type { Applied, PlannedOperation, TargetContext } from '../../core/ports/target';
+import type { AutotaskClient } from './client';
+import type { Picklists } from './picklists';
+import { eq } from './query';
+import { fitText, SERVICE_DESCRIPTION_MAX, toAutotaskDate, toJsonNumber, wireId } from './quirks';
+
+type Op<K extends PlannedOperation['kind']> = Extract<PlannedOperation, { kind: K }>;
+
+/**
+ * create-product -> POST /Services (§6.7): name, description, unitPrice, unitCost, billingCodeID,
+ * vendorCompanyID (when given), periodType (the tenant's Monthly/Yearly value), isActive true.
+ */
+export async function createProduct(
+  client: AutotaskClient,
+  picklists: Picklists,
+  ctx: TargetContext,
+  op: Op<'create-product'>,
+): Promise<Applied> {
+  const periods = await picklists.periodTypes(ctx);
+  const body = {
+    name: op.name,
+    description: fitText(op.description, SERVICE_DESCRIPTION_MAX),
+    unitPrice: toJsonNumber(op.unitPrice),
+    unitCost: toJsonNumber(op.unitCost),
+    billingCodeID: wireId(op.billingCodeId, 'billing code id'),
+    ...(op.vendorId !== undefined ? { vendorCompanyID: wireId(op.vendorId, 'vendor id') } : {}),
+    periodType: periods.toValue[op.period],
+    isActive: true,
+  };
+  const id = await client.create(ctx, 'Services', body);
+  return { targetId: id === null ? undefined : String(id) };
+}
+
+/** update-product-price -> PATCH /Services {id, unitPrice, unitCost} (§6.8): nothing else changes. */
+export async function updateProductPrice(
+  client: AutotaskClient,
+  ctx: TargetContext,
+  op: Op<'update-product-price'>,
+): Promise<Applied> {
+  const id = wireId(op.productId, 'product id');
+  await client.update(ctx, 'Services', {
+    id,
+    unitPrice: toJsonNumber(op.unitPrice),
+    unitCost: toJsonNumber(op.unitCost),
+  });
+  return { targetId: op.productId };
+}
+
+/** The body of a ContractServiceAdjustment (§4.5, §6.15). */
+export function adjustmentBody(op: Op<'adjust-contract-line'>): Record<string, unknown> {
+  const unitChange = toJsonNumber(op.unitChange);
+  if (!Number.isInteger(unitChange))
+    throw new RangeError(`unitChange must be whole units, not ${unitChange}`);
+  return {
+    contractID: wireId(op.contractId, 'contract id'),
+    serviceID: wireId(op.productId, 'product id'),
+    ...(op.contractLineId !== undefined
+      ? { contractServiceID: wireId(op.contractLineId, 'contract line id') }
+      : {}),
+    effectiveDate: toAutotaskDate(op.effectiveDate),
+    unitChange,
+    ...(op.unitPrice !== undefined ? { adjustedUnitPrice: toJsonNumber(op.unitPrice) } : {}),
+    ...(op.unitCost !== undefined ? { adjustedUnitCost: toJsonNumber(op.unitCost) } : {}),
+    // Adjust the existing line; never start a second line of the same service (§4.5).
+    allowRepeatService: false,
+  };
+}
+
+/**
+ * adjust-contract-line -> POST /Contracts/{id}/ServiceAdjustments (the child route, §3.2). Autotask answers
+ * `{"itemId":null}` (§3.3) and creates the contract service when it is missing (§5 rule 4), so a new line's id
+ * is looked up afterwards. That lookup failing does not fail the landed write: the id is then unknown and
+ * the next readState shows it.
+ */
+export async function adjustContractLine(
+  client: AutotaskClient,
+  ctx: TargetContext,
+  op: Op<'adjust-contract-line'>,
+): Promise<Applied> {
+  const body = adjustmentBody(op);
+  await client.create(ctx, `Contracts/${body.contractID}/ServiceAdjustments`, body);
+  if (op.contractLineId !== undefined) return { targetId: op.contractLineId };
+  try {
+    return { targetId: await findContractLine(client, ctx, op.contractId, op.productId) };
+  } catch {
+    return { targetId: undefined };
+  }
+}
+
+/** The contract service an adjustment without contractServiceID lands on: the first line of that service. */
+export async function findContractLine(
+  client: AutotaskClient,
+  ctx: TargetContext,
+  contractId: string,
+  productId: string,
+): Promise<string | undefined> {
+  const rows = await client.query(ctx, 'ContractServices', {
+    filter: [
+      eq('contractID', wireId(contractId, 'contract id')),
+      eq('serviceID', wireId(productId, 'product id')),
+    ],
+    includeFields: ['id'],
+  });
+  const ids = rows.map((r) => Number(r.id)).filter(Number.isInteger);
+  return ids.length === 0 ? undefined : String(Math.min(...ids));
+}

@@ -1,0 +1,108 @@
+import type { TargetContext, TargetContract, TargetScope, TargetSnapshot } from '../../core/ports/target';
+import type { PlainDate } from '../../core/time/plain-date';
+import type { AutotaskClient, Wire } from './client';
+import {
+  FIELDS,
+  mapRow,
+  sortById,
+  sortSegments,
+  toBillingCode,
+  toCompany,
+  toContract,
+  toContractLine,
+  toProduct,
+  toSegment,
+} from './mapping';
+import type { Picklists } from './picklists';
+import { eq, everything, gte, inList } from './query';
+import { RECURRING_SERVICE_CONTRACT_TYPE, toAutotaskDate, wireId } from './quirks';
+
+/**
+ * The scope of the port plus one optional Autotask refinement (proposed for the port): only unit segments
+ * that end on or after `unitsFrom`. ContractServiceUnits has a row per billing period up to the contract end,
+ * so a 3-year contract has ~36 rows per line; old ones are rarely needed.
+ */
+export interface AutotaskScope extends TargetScope {
+  unitsFrom?: PlainDate;
+}
+
+/**
+ * Batched reads: one query (paged) per entity and per chunk of 500 contract ids, run in parallel under the
+ * connection's limit; never one call per object. With picklists and the threshold check that is about
+ * 10 requests for any number of contracts up to 500 (plus one per extra 500 rows of a result).
+ */
+export async function readState(
+  client: AutotaskClient,
+  picklists: Picklists,
+  ctx: TargetContext,
+  scope: AutotaskScope,
+  takenAt: string,
+): Promise<TargetSnapshot> {
+  const contractIds = [...new Set(scope.contractIds ?? [])].map((id) => wireId(id, 'contract id'));
+  const some = contractIds.length > 0;
+  const [companies, directoryContracts, billingCodes, products, scopedContracts, lines, segments] =
+    await Promise.all([
+      scope.directory ? readCompanies(client, picklists, ctx) : [],
+      scope.directory
+        ? client.query(ctx, 'Contracts', {
+            filter: [eq('contractType', RECURRING_SERVICE_CONTRACT_TYPE)],
+            includeFields: FIELDS.Contracts,
+          })
+        : [],
+      scope.directory || scope.products
+        ? client.query(ctx, 'BillingCodes', { filter: [everything()], includeFields: FIELDS.BillingCodes })
+        : [],
+      scope.products ? readProducts(client, picklists, ctx) : [],
+      some ? client.queryIn(ctx, 'Contracts', 'id', contractIds, { includeFields: FIELDS.Contracts }) : [],
+      some
+        ? client.queryIn(ctx, 'ContractServices', 'contractID', contractIds, {
+            includeFields: FIELDS.ContractServices,
+          })
+        : [],
+      some
+        ? client.queryIn(ctx, 'ContractServiceUnits', 'contractID', contractIds, {
+            includeFields: FIELDS.ContractServiceUnits,
+            ...(scope.unitsFrom ? { filter: [gte('endDate', toAutotaskDate(scope.unitsFrom))] } : {}),
+          })
+        : [],
+    ]);
+  const contracts = new Map<string, TargetContract>();
+  for (const row of [...directoryContracts, ...scopedContracts]) {
+    const c = mapRow('Contracts', row, toContract);
+    contracts.set(c.id, c);
+  }
+  return {
+    takenAt,
+    companies: sortById(companies),
+    contracts: sortById([...contracts.values()]),
+    billingCodes: sortById(billingCodes.map((b) => mapRow('BillingCodes', b, toBillingCode))),
+    products: sortById(products),
+    contractLines: sortById(lines.map((l) => mapRow('ContractServices', l, toContractLine))),
+    unitSegments: sortSegments(
+      segments
+        // A row without its contract service cannot be placed on a line (not seen; defensive).
+        .filter((u: Wire) => u.contractServiceID !== null && u.contractServiceID !== undefined)
+        .map((u) => mapRow('ContractServiceUnits', u, toSegment)),
+    ),
+  };
+}
+
+/** Active customers and vendors: the mapping dropdowns and the program's vendor list. */
+async function readCompanies(client: AutotaskClient, picklists: Picklists, ctx: TargetContext) {
+  const types = await picklists.companyTypes(ctx);
+  const rows = await client.query(ctx, 'Companies', {
+    filter: [eq('isActive', true), inList('companyType', [types.customer, types.vendor])],
+    includeFields: FIELDS.Companies,
+  });
+  return rows.map((c) => mapRow('Companies', c, toCompany(types)));
+}
+
+/** Every service: a tenant has a few hundred at most, one or two pages. */
+async function readProducts(client: AutotaskClient, picklists: Picklists, ctx: TargetContext) {
+  const periods = await picklists.periodTypes(ctx);
+  const rows = await client.query(ctx, 'Services', {
+    filter: [everything()],
+    includeFields: FIELDS.Services,
+  });
+  return rows.map((s) => mapRow('Services', s, toProduct(periods)));
+}

@@ -4,6 +4,7 @@ import { AppError } from '../services/errors';
 import { registerDb } from './commands/db';
 import { registerSandbox } from './commands/sandbox';
 import { registerServe } from './commands/serve';
+import { registerSource } from './commands/source';
 import { registerUser } from './commands/user';
 import { registerWorkspace } from './commands/workspace';
 import { EXIT } from './output';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerUser(program);
   registerWorkspace(program);
   registerSandbox(program);
+  registerSource(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

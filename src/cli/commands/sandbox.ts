@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerSandboxAutotask } from './sandbox-autotask';
+import { registerSandboxPartnerCenter } from './sandbox-partner-center';
 
 /** `billsync sandbox <vendor>`: local emulators of the vendor APIs, for demos and trying billsync safely. */
 export function registerSandbox(program: Command): void {
@@ -7,4 +8,5 @@ export function registerSandbox(program: Command): void {
     .command('sandbox')
     .description('run a local emulator of a vendor API (Autotask, Partner Center) for demos and tests');
   registerSandboxAutotask(sandbox);
+  registerSandboxPartnerCenter(sandbox);
 }

@@ -50,6 +50,10 @@ export interface SeatTimeline {
  * license lines whose charge period covers the day, carried forward after the latest charge period (monthly:
  * while no synced invoice of the next cycle's month says otherwise; annual: to the term end unless a Cancel ends
  * it or a renewal continues it); per customer and offer, the sum over subscriptions. Pure and order-independent.
+ *
+ * Over a charge cycle, sum(day) unit price / days in the cycle x seats(day) reproduces the sum of the lines'
+ * Subtotals within 0.01 x sum(|Quantity|): Microsoft rounds each line's EffectiveUnitPrice to cents before
+ * multiplying by the whole quantity (property-tested in seat-timeline.property.test.ts).
  */
 export function seatTimeline(invoices: readonly TimelineInvoice[], query: SeatTimelineQuery): SeatTimeline {
   const known = invoicesUpTo(invoices, query.upToInvoiceId);

@@ -1,0 +1,15 @@
+export { defaultErrorMapper, describeFailure, kindOfStatus } from './default-error-mapper';
+export { createHttpClient, type HttpClient, type HttpClientOptions } from './http-client';
+export { createLimiter, type Limiter } from './limiter';
+export { createRedactor, DEFAULT_SECRET_HEADERS, DEFAULT_SECRET_PARAMS, MASK, type Redactor } from './redact';
+export { backoffDelay, DEFAULT_RETRY, parseRetryAfter, type RetryOptions } from './retry-policy';
+export type {
+  ErrorMapper,
+  HttpBody,
+  HttpFailure,
+  HttpLogEvent,
+  HttpMethod,
+  HttpRequest,
+  HttpResponse,
+  HttpStreamResponse,
+} from './types';

@@ -1,0 +1,126 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { migrate } from '../src/db/migrate';
+import { createPool } from '../src/db/pool';
+import { ensureEmbeddedPostgres } from '../src/db/embedded-postgres';
+import { storeInvoice } from '../src/db/repos/source-data';
+import { syncCustomers, syncProducts } from '../src/engine/sync';
+import { autotaskWorld, runCtx } from '../test/support/autotask-world';
+import { AZURE, inv, line, offer, priceEntry } from '../test/support/planner-fixtures';
+
+export interface ApiBenchRow {
+  phase: string;
+  changes: number;
+  reads: number;
+  writes: number;
+  readsPerCustomer: number;
+}
+
+/** A database to bench in: TEST_DATABASE_URL / DATABASE_URL when set, else an embedded Postgres in a temp dir. */
+async function benchDatabase(): Promise<{ url: string; close(): Promise<void> }> {
+  const admin = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+  const name = `billsync_bench_${randomBytes(4).toString('hex')}`;
+  let adminUrl = admin;
+  let release: (() => Promise<void>) | undefined;
+  if (!adminUrl) {
+    const dir = mkdtempSync(join(tmpdir(), 'billsync-bench-'));
+    const embedded = await ensureEmbeddedPostgres(dir, { database: 'bench' });
+    adminUrl = embedded.adminUrl;
+    release = async () => {
+      await embedded.release({ force: true });
+      rmSync(dir, { recursive: true, force: true });
+    };
+  }
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  await c.query(`create database ${name}`);
+  await c.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async close() {
+      const d = new pg.Client({ connectionString: adminUrl });
+      await d.connect();
+      await d.query(`drop database if exists ${name} with (force)`);
+      await d.end();
+      await release?.();
+    },
+  };
+}
+
+const BP = offer();
+const BASIC = { ...offer('Monthly', 'P1M', '0001'), productId: 'CFQ7TTC0LH18' };
+const PRICES = [priceEntry(BP, '20.00', '23.10'), priceEntry(BASIC, '6.48', '7.20'), priceEntry(AZURE, '0', '0')];
+
+const month = (id: string, period: string, start: string, last: string, seats: number, change?: { day: string; to: number }) =>
+  inv(
+    id,
+    period,
+    [
+      line({ start, last, qty: seats, unitPrice: '20.00', subtotal: '1' }),
+      ...(change
+        ? [
+            line({ start: change.day, last, qty: seats, sign: -1, chargeType: 'removequantity', unitPrice: '20.00', subtotal: '-1' }),
+            line({ start: change.day, last, qty: change.to, chargeType: 'addquantity', unitPrice: '20.00', subtotal: '1' }),
+          ]
+        : []),
+      line({ sub: 'basic', offer: BASIC, start: `${period}-01`, last: `${period}-${period.endsWith('09') ? '30' : '31'}`, qty: 3, unitPrice: '6.48', subtotal: '19.44' }),
+    ],
+  );
+
+/**
+ * API calls of the sync for `customers` customers against the Autotask emulator: the first sync, a steady-state
+ * month (one new invoice, every 5th customer changes seats), and a no-op re-sync, each beside its changes.
+ */
+export async function benchSyncApi(customers = 500): Promise<ApiBenchRow[]> {
+  const db = await benchDatabase();
+  await migrate(db.url);
+  const pool = createPool(db.url, 10);
+  const tenants = Array.from({ length: customers - 1 }, (_, i) => `00000000-0000-4000-9000-${String(i).padStart(12, '0')}`);
+  const w = await autotaskWorld(pool, {
+    invoices: [month('G7', '2025-07', '2025-07-15', '2025-08-14', 10, { day: '2025-07-20', to: 12 }), month('G8', '2025-08', '2025-08-15', '2025-09-14', 12)],
+    priceList: PRICES,
+    extraTenants: tenants,
+  });
+  const rows: ApiBenchRow[] = [];
+  const measure = async (phase: string, asOf: string) => {
+    w.emulator.requests.reset();
+    const products = await syncProducts(w.deps, runCtx(w, asOf), { preview: false });
+    const runs = await syncCustomers(w.deps, runCtx(w, asOf), { preview: false });
+    const changes = products.operations + runs.reduce((n, r) => n + r.operations, 0);
+    const writes =
+      w.emulator.requests.count('POST', '**/Services') +
+      w.emulator.requests.count('PATCH', '**') +
+      w.emulator.requests.count('POST', '**/ServiceAdjustments');
+    const reads = w.emulator.requests.count() - writes;
+    rows.push({ phase, changes, reads, writes, readsPerCustomer: Math.round((reads / customers) * 100) / 100 });
+  };
+  try {
+    await measure('first sync', '2025-09-10');
+    // A steady-state month: the September invoice; every 5th customer drops to 11 seats on the 25th.
+    const sept = month('G9', '2025-09', '2025-09-15', '2025-10-14', 12);
+    const changed = tenants.filter((_, i) => i % 5 === 0);
+    const lines = [
+      ...sept.lines,
+      ...tenants.flatMap((t) =>
+        month('G9', '2025-09', '2025-09-15', '2025-10-14', 12, changed.includes(t) ? { day: '2025-09-25', to: 11 } : undefined).lines.map((l) => ({
+          ...l,
+          customerTenantId: t,
+          subscriptionId: `${t}-${l.subscriptionId}`,
+        })),
+      ),
+    ].map((l, n) => ({ ...l, lineNumber: n + 1 }));
+    await storeInvoice(pool, w.ws, sept.header, lines);
+    await measure('steady-state month', '2025-10-10');
+    await measure('no-op re-sync', '2025-10-10');
+  } finally {
+    await w.close();
+    await pool.end();
+    await db.close();
+  }
+  return rows;
+}

@@ -1,0 +1,49 @@
+import { benchSyncApi } from './sync-api';
+import { benchPlanner } from './sync-planner';
+
+/**
+ * `npm run bench -- sync`: the planner on 10,000 customers x 30 lines (target < 5 s, < 1 GB), and the PSA calls of
+ * 500 customers against the Autotask emulator (targets: no-op re-sync 0 writes and <= 2 reads per customer; a
+ * steady-state month <= 1.1 x changes + batched reads). Figures vary with the machine's load: compare runs on an
+ * idle machine.
+ */
+export async function benchSync(): Promise<void> {
+  const customers = Number(process.env.BENCH_PLANNER_CUSTOMERS ?? 10_000);
+  const p = benchPlanner(customers);
+  console.log(`\nPlanner: ${p.customers} customers x ${p.lines / p.customers} lines`);
+  console.table([
+    {
+      customers: p.customers,
+      lines: p.lines,
+      operations: p.operations,
+      'planner time (s)': Math.round(p.ms / 10) / 100,
+      'peak RSS (MB)': Math.round(p.peakRssMb),
+      target: '< 5 s, < 1024 MB',
+      verdict: p.ms < 5000 && p.peakRssMb < 1024 ? 'ok' : 'MISSED',
+    },
+  ]);
+  const api = Number(process.env.BENCH_API_CUSTOMERS ?? 500);
+  console.log(`\nAutotask API calls for ${api} customers (emulator)`);
+  const rows = await benchSyncApi(api);
+  console.table(
+    rows.map((r) => ({
+      ...r,
+      target:
+        r.phase === 'no-op re-sync'
+          ? '0 writes, <= 2 reads/customer'
+          : r.phase === 'steady-state month'
+            ? 'writes <= 1.1 x changes'
+            : '',
+      verdict:
+        r.phase === 'no-op re-sync'
+          ? r.writes === 0 && r.readsPerCustomer <= 2
+            ? 'ok'
+            : 'MISSED'
+          : r.phase === 'steady-state month'
+            ? r.writes <= 1.1 * r.changes
+              ? 'ok'
+              : 'MISSED'
+            : '',
+    })),
+  );
+}

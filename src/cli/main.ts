@@ -1,12 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { AppError } from '../services/errors';
+import { registerConnect } from './commands/connect';
+import { registerCustomers } from './commands/customers';
 import { registerDb } from './commands/db';
+import { registerDemoData } from './commands/demo-data';
+import { registerImport } from './commands/import';
+import { registerJobs } from './commands/jobs';
+import { registerNotifications } from './commands/notifications';
+import { registerDemo } from './commands/demo';
+import { registerProgram } from './commands/program';
+import { registerRuns } from './commands/runs';
 import { registerSandbox } from './commands/sandbox';
+import { registerSchedule } from './commands/schedule';
 import { registerServe } from './commands/serve';
 import { registerSource } from './commands/source';
+import { registerSync } from './commands/sync';
 import { registerUser } from './commands/user';
+import { registerWorker } from './commands/worker';
 import { registerWorkspace } from './commands/workspace';
+import { CliExit } from './exit';
 import { EXIT } from './output';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -26,6 +39,18 @@ export function buildProgram(): Command {
   registerWorkspace(program);
   registerSandbox(program);
   registerSource(program);
+  registerImport(program);
+  registerDemoData(program);
+  registerConnect(program);
+  registerProgram(program);
+  registerCustomers(program);
+  registerSync(program);
+  registerRuns(program);
+  registerWorker(program);
+  registerJobs(program);
+  registerSchedule(program);
+  registerNotifications(program);
+  registerDemo(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
@@ -48,6 +73,12 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
     const json = argv.includes('--json');
+    if (error instanceof CliExit) {
+      if (error.message && json && !error.afterOutput) {
+        process.stdout.write(`${JSON.stringify({ error: { code: error.code, message: error.message } })}\n`);
+      } else if (error.message) process.stderr.write(`billsync: ${error.message}\n`);
+      return error.exitCode;
+    }
     const message = error instanceof Error ? error.message : String(error);
     const code = error instanceof AppError ? error.code : 'error';
     if (json) process.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);

@@ -26,3 +26,17 @@ export function decodeOperation(json: Record<string, unknown>): PlannedOperation
 export function itemKeyOf(op: PlannedOperation): string {
   return op.kind === 'adjust-contract-line' ? `${op.customerTenantId}:${op.offerKey}` : op.offerKey;
 }
+
+/**
+ * JSON with object keys in sorted order: a plan read back from Postgres jsonb (which reorders keys) compares
+ * equal to the same plan made afresh.
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : v,
+  );
+}

@@ -3,7 +3,7 @@ import { listMappings, type MappingRow } from '../db/repos/sync';
 import { AppError } from '../services/errors';
 import type { EngineDeps } from './deps';
 import { customerLockKey, productLockKey, withLock, withLockSet } from './locks';
-import { encodeOperation } from './plan-codec';
+import { canonicalJson, encodeOperation } from './plan-codec';
 import { planCustomers } from './plan-customers';
 import { planProducts } from './plan-products';
 import { requireProgram } from './program';
@@ -94,7 +94,7 @@ export async function approveRun(deps: EngineDeps, ctx: RunContext, runId: strin
   return withLock(deps.pool, customerLockKey(ctx.ws, ctx.target, mapping.tenant_id), async () => {
     const { plans } = await planCustomers(deps, ctx.ws, ctx.target, program, adapter, [mapping], run.as_of);
     const fresh = plans[0]!.plan;
-    const same = JSON.stringify(fresh.operations.map(encodeOperation)) === JSON.stringify(run.plan.operations);
+    const same = canonicalJson(fresh.operations.map(encodeOperation)) === canonicalJson(run.plan.operations);
     if (!same) {
       await setRunStatus(deps.pool, runId, 'superseded', {
         finished: true,

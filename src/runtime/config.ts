@@ -22,6 +22,29 @@ export interface Config {
   insecureCookies: boolean;
   /** Failed logins allowed per IP and minute (BILLSYNC_LOGIN_RATE, default 10). */
   loginRatePerMinute: number;
+  /** Background jobs, the daily schedule and e-mail (README "Background jobs", docs/operations.md). */
+  jobs: JobsConfig;
+}
+
+export interface JobsConfig {
+  /** Run a worker inside `billsync serve` (BILLSYNC_EMBEDDED_WORKER, default on; `0` turns it off). */
+  embeddedWorker: boolean;
+  /** Customer syncs one worker process runs at once (BILLSYNC_WORKER_CONCURRENCY, default 4). */
+  concurrency: number;
+  /** Default hour (0-23) of the daily check in the workspace's time zone (BILLSYNC_SCHEDULE_HOUR, default 6). */
+  scheduleHour: number;
+  /** Default IANA time zone of the daily check (BILLSYNC_TIMEZONE, default UTC). */
+  timeZone: string;
+  /** A job still active after this many seconds counts as dead and is retried (BILLSYNC_JOB_EXPIRE_SECONDS, 1800). */
+  expireSeconds: number;
+  /** First retry delay in seconds, doubled on each retry (BILLSYNC_JOB_RETRY_SECONDS, default 30). */
+  retryDelaySeconds: number;
+  /** How often an idle worker asks the queue for work, in seconds (BILLSYNC_WORKER_POLL_SECONDS, default 2). */
+  pollSeconds: number;
+  /** SMTP server for notification e-mails, e.g. smtps://user:pass@mail.example.com:465 (SMTP_URL; unset = outbox). */
+  smtpUrl: string | undefined;
+  /** Sender of notification e-mails (SMTP_FROM, default `billsync <billsync@localhost>`). */
+  smtpFrom: string;
 }
 
 function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -31,6 +54,48 @@ function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number): number 
   if (!Number.isInteger(n) || n <= 0)
     throw new Error(`${name} must be a positive whole number, got "${raw}"`);
   return n;
+}
+
+function numberVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max) {
+    throw new Error(`${name} must be a number from ${min} to ${max}, got "${raw}"`);
+  }
+  return n;
+}
+
+/** An IANA time zone name Node knows (Europe/Berlin, America/New_York, UTC). */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function loadJobsConfig(env: NodeJS.ProcessEnv): JobsConfig {
+  const timeZone = env.BILLSYNC_TIMEZONE || 'UTC';
+  if (!isTimeZone(timeZone)) {
+    throw new Error(`BILLSYNC_TIMEZONE must be an IANA time zone such as Europe/Berlin, got "${timeZone}"`);
+  }
+  const hour = numberVar(env, 'BILLSYNC_SCHEDULE_HOUR', 6, 0, 23);
+  if (!Number.isInteger(hour)) throw new Error(`BILLSYNC_SCHEDULE_HOUR must be a whole hour 0-23, got "${hour}"`);
+  const off = env.BILLSYNC_EMBEDDED_WORKER === '0' || env.BILLSYNC_EMBEDDED_WORKER === 'false';
+  return {
+    embeddedWorker: !off,
+    concurrency: intVar(env, 'BILLSYNC_WORKER_CONCURRENCY', 4),
+    scheduleHour: hour,
+    timeZone,
+    // pg-boss refuses expirations of 24 hours or more.
+    expireSeconds: Math.round(numberVar(env, 'BILLSYNC_JOB_EXPIRE_SECONDS', 1800, 5, 86_000)),
+    retryDelaySeconds: intVar(env, 'BILLSYNC_JOB_RETRY_SECONDS', 30),
+    pollSeconds: numberVar(env, 'BILLSYNC_WORKER_POLL_SECONDS', 2, 0.5, 600),
+    smtpUrl: env.SMTP_URL || undefined,
+    smtpFrom: env.SMTP_FROM || 'billsync <billsync@localhost>',
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -46,5 +111,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionHours: intVar(env, 'BILLSYNC_SESSION_HOURS', 12),
     insecureCookies: env.BILLSYNC_INSECURE_COOKIES === '1' || env.BILLSYNC_INSECURE_COOKIES === 'true',
     loginRatePerMinute: intVar(env, 'BILLSYNC_LOGIN_RATE', 10),
+    jobs: loadJobsConfig(env),
   };
 }

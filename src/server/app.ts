@@ -14,8 +14,16 @@ import type { AppContext } from './context';
 import { envelope, errorHandler } from './errors';
 import { authRoutes } from './routes/auth';
 import { connectionRoutes } from './routes/connections';
+import { customerRoutes } from './routes/customers';
 import { healthRoutes } from './routes/health';
+import { jobRoutes } from './routes/jobs';
+import { notificationRoutes } from './routes/notifications';
+import { programRoutes } from './routes/programs';
+import { psaDirectoryRoutes } from './routes/psa-directory';
+import { reportRoutes } from './routes/reports';
+import { runRoutes } from './routes/runs';
 import { setupRoutes } from './routes/setup';
+import { syncRoutes } from './routes/sync';
 import { userRoutes } from './routes/users';
 import { workspaceRoutes } from './routes/workspace';
 
@@ -71,6 +79,14 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     connectionRoutes,
     userRoutes,
     workspaceRoutes,
+    programRoutes,
+    customerRoutes,
+    psaDirectoryRoutes,
+    syncRoutes,
+    runRoutes,
+    jobRoutes,
+    notificationRoutes,
+    reportRoutes,
   ]) {
     await app.register(routes, ctx);
   }

@@ -1,8 +1,10 @@
 import type { Clock } from '../core/time/clock';
+import { type BackgroundWorker, startBackgroundWorker } from '../jobs/background-worker';
 import type { Config } from '../runtime/config';
 import { openDatabase } from '../runtime/database';
 import { loadSecretBox } from '../runtime/secret-box';
 import { systemClock } from '../runtime/system-clock';
+import { createTargetOpener } from '../runtime/targets';
 import { buildApp } from './app';
 
 export interface RunningServer {
@@ -10,7 +12,10 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** `billsync serve`: database (embedded or external), migrations, HTTP server; stops cleanly on SIGINT/SIGTERM. */
+/**
+ * `billsync serve`: database (embedded or external), migrations, HTTP server and, unless
+ * BILLSYNC_EMBEDDED_WORKER=0, a background worker in the same process; stops cleanly on SIGINT/SIGTERM.
+ */
 export async function startServer(
   config: Config,
   options: { clock?: Clock; log?: (msg: string) => void; handleSignals?: boolean } = {},
@@ -18,7 +23,8 @@ export async function startServer(
   const log = options.log ?? ((msg: string) => console.error(`[billsync] ${msg}`));
   const db = await openDatabase(config, { log });
   const box = loadSecretBox(config);
-  const app = await buildApp({ config, pool: db.pool, box, clock: options.clock ?? systemClock });
+  const openTarget = createTargetOpener({ pool: db.pool, box, env: process.env });
+  const app = await buildApp({ config, pool: db.pool, box, clock: options.clock ?? systemClock, openTarget });
   let url: string;
   try {
     await app.listen({ port: config.port, host: config.host });
@@ -36,9 +42,26 @@ export async function startServer(
   log(
     `billsync is listening on ${url} (database: ${db.embedded ? `embedded, in ${config.dataDir}` : 'DATABASE_URL'})`,
   );
+  let worker: BackgroundWorker | undefined;
+  if (config.jobs.embeddedWorker) {
+    try {
+      worker = await startBackgroundWorker({
+        config,
+        databaseUrl: db.url,
+        box,
+        ...(options.clock ? { clock: options.clock } : {}),
+        log: (msg) => log(`worker: ${msg}`),
+      });
+    } catch (error) {
+      await app.close();
+      await db.close();
+      throw error;
+    }
+  }
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      await worker?.stop();
       await app.close();
       await db.close();
     })();

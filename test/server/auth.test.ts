@@ -124,10 +124,10 @@ describe('first start, setup and sessions', () => {
 });
 
 describe('health and docs', () => {
-  it('GET /health reports the database', async () => {
+  it('GET /health reports the database and the job queue', async () => {
     const res = await t.app.inject({ url: '/health' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'ok', db: 'ok' });
+    expect(res.json()).toEqual({ status: 'ok', db: 'ok', queue: { lagSeconds: 0, pending: 0, active: 0 } });
   });
 
   it('serves the OpenAPI document at /docs', async () => {

@@ -1,26 +1,63 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkspaceId } from '../../src/core/ids';
+import { upsertSourceCustomers } from '../../src/db/repos/source-data';
 import { createUser, createWorkspace } from '../../src/services/auth';
 import { saveConnection } from '../../src/services/connections';
 import { type Agent, createTestApp, login, setupAdmin, type TestApp } from '../support/app';
+import { FakePsa } from '../support/fake-psa';
+import { d } from '../support/planner-fixtures';
 
 let t: TestApp;
 let adminA: Agent;
 const objectsOfB: Record<string, string> = {};
 
+interface Probe {
+  /** Which object of workspace B the route is asked for. */
+  object: string;
+  body?: unknown;
+  /** What workspace B itself gets (default 200), e.g. 409 for an action its object is not in the state for. */
+  ownStatus?: number;
+}
+
 /**
- * Every API route that names an object by id, and which object of workspace B to ask it for. A new `{id}` route
- * must be added here, or the coverage test below fails: no route may leak another workspace's objects.
+ * Every API route (method and path) that names an object by id, and which object of workspace B to ask it for.
+ * A new `{id}` route must be added here, or the coverage test below fails: no route may leak another
+ * workspace's objects. `{target}` is asked as autotask.
  */
-const ROUTE_OBJECTS: Record<string, string> = {
-  '/api/connections/{id}': 'connection',
-  '/api/users/{id}': 'user',
+const ROUTE_OBJECTS: Record<string, string | Probe> = {
+  'GET /api/connections/{id}': 'connection',
+  'GET /api/users/{id}': 'user',
+  'GET /api/customers/{id}': 'customer',
+  'PUT /api/customers/{id}/mapping': {
+    object: 'customer',
+    body: { companyId: 'CB', contractId: 'KB', syncOn: false },
+  },
+  'DELETE /api/customers/{id}/mapping': 'customer',
+  'GET /api/psa/{target}/companies/{id}/contracts': 'company',
+  'GET /api/runs/{id}': 'run',
+  'POST /api/runs/{id}/approve': { object: 'run', ownStatus: 409 },
+  'POST /api/runs/{id}/reject': { object: 'run', ownStatus: 409 },
+  'POST /api/runs/{id}/resume': { object: 'run', ownStatus: 409 },
 };
 
+const probeOf = (v: string | Probe): Probe => (typeof v === 'string' ? { object: v } : v);
+const METHODS = ['get', 'put', 'post', 'patch', 'delete'];
+
+function requestFor(key: string, id: string): { method: 'GET' | 'PUT' | 'POST' | 'DELETE'; url: string } {
+  const [method, route] = key.split(' ') as ['GET' | 'PUT' | 'POST' | 'DELETE', string];
+  return { method, url: route.replace('{id}', id).replace('{target}', 'autotask') };
+}
+
+// Each workspace has its own PSA: A's knows nothing of B's companies.
+const psaA = new FakePsa();
+const psaB = new FakePsa();
+let wsB = '';
+
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ openTarget: async (ws) => (ws === wsB ? psaB : psaA) });
   adminA = await setupAdmin(t.app, 'admin@a.example', 'password of A!');
   const b = await createWorkspace(t.pool, 'Workspace B', 'test');
+  wsB = b.id;
   const userB = await createUser(t.pool, {
     workspaceId: b.id as WorkspaceId,
     email: 'admin@b.example',
@@ -37,21 +74,44 @@ beforeAll(async () => {
   });
   objectsOfB.user = userB.id;
   objectsOfB.connection = connB.id;
+  const tenantB = 'bbbbbbbb-0000-4000-8000-000000000001';
+  await upsertSourceCustomers(t.pool, b.id as WorkspaceId, [
+    { tenantId: tenantB, name: 'Customer of B', defaultDomain: 'b.onmicrosoft.com' },
+  ]);
+  objectsOfB.customer = tenantB;
+  psaB.addCompany('CB', 'Company of B');
+  psaB.addContract({ id: 'KB', companyId: 'CB', startDate: d('2025-01-01'), endDate: d('2099-12-31') });
+  objectsOfB.company = 'CB';
+  const run = await t.pool.query(
+    `insert into runs (workspace_id, target, kind, tenant_id, status, as_of, created_by, plan)
+     values ($1, 'autotask', 'customer', $2, 'success', '2025-09-10', 'test', '{"operations": [], "invoiceIds": []}')
+     returning id`,
+    [b.id, tenantB],
+  );
+  objectsOfB.run = run.rows[0].id;
 });
 afterAll(() => t.close());
 
 describe('workspace isolation', () => {
   it('every id route of the API is covered by this test', async () => {
     const doc = (await t.app.inject({ url: '/docs/json' })).json();
-    const idRoutes = Object.keys(doc.paths).filter((p) => p.includes('{id}'));
+    const idRoutes = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
+      .filter(([p]) => p.includes('{id}'))
+      .flatMap(([p, ops]) =>
+        Object.keys(ops)
+          .filter((m) => METHODS.includes(m))
+          .map((m) => `${m.toUpperCase()} ${p}`),
+      );
     expect(idRoutes.sort()).toEqual(Object.keys(ROUTE_OBJECTS).sort());
   });
 
   it('a user of workspace A gets 404 for every object of workspace B', async () => {
-    for (const [route, kind] of Object.entries(ROUTE_OBJECTS)) {
-      const id = objectsOfB[kind];
-      expect(id, kind).toBeDefined();
-      const res = await adminA.request('GET', route.replace('{id}', id!));
+    for (const [route, value] of Object.entries(ROUTE_OBJECTS)) {
+      const probe = probeOf(value);
+      const id = objectsOfB[probe.object];
+      expect(id, probe.object).toBeDefined();
+      const { method, url } = requestFor(route, id!);
+      const res = await adminA.request(method, url, probe.body);
       expect(res.status, route).toBe(404);
       expect(res.json.error.code, route).toBe('not_found');
     }
@@ -62,15 +122,21 @@ describe('workspace isolation', () => {
     expect(users.json.items.map((u: { email: string }) => u.email)).toEqual(['admin@a.example']);
     const conns = await adminA.request('GET', '/api/connections');
     expect(conns.json.items).toEqual([]);
+    const runs = await adminA.request('GET', '/api/runs');
+    expect(runs.json.items).toEqual([]);
+    const customers = await adminA.request('GET', '/api/customers');
+    expect(customers.json.total).toBe(0);
     const audit = await adminA.request('GET', '/api/audit');
     expect(audit.json.items.every((e: { actor: string }) => e.actor !== 'admin@b.example')).toBe(true);
   });
 
   it('the same objects are visible to their own workspace', async () => {
     const adminB = await login(t.app, 'admin@b.example', 'password of B!');
-    for (const [route, kind] of Object.entries(ROUTE_OBJECTS)) {
-      const res = await adminB.request('GET', route.replace('{id}', objectsOfB[kind]!));
-      expect(res.status, route).toBe(200);
+    for (const [route, value] of Object.entries(ROUTE_OBJECTS)) {
+      const probe = probeOf(value);
+      const { method, url } = requestFor(route, objectsOfB[probe.object]!);
+      const res = await adminB.request(method, url, probe.body);
+      expect(res.status, `${route}: ${JSON.stringify(res.json)}`).toBe(probe.ownStatus ?? 200);
     }
   });
 

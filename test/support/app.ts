@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/runtime/config';
 import { SecretBox } from '../../src/runtime/secret-box';
 import { systemClock } from '../../src/runtime/system-clock';
 import { buildApp } from '../../src/server/app';
+import type { AppContext } from '../../src/server/context';
 import { createTestDatabase, type TestDatabase } from './db';
 
 export interface TestApp {
@@ -21,7 +22,7 @@ export interface TestApp {
 
 /** A full app (all routes) on a fresh migrated database, driven with app.inject(). */
 export async function createTestApp(
-  options: { clock?: Clock; env?: Record<string, string> } = {},
+  options: { clock?: Clock; env?: Record<string, string>; openTarget?: AppContext['openTarget'] } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase('app');
   await migrate(db.url);
@@ -31,7 +32,16 @@ export async function createTestApp(
     BILLSYNC_DATA_DIR: mkdtempSync(join(tmpdir(), 'billsync-app-')),
     ...options.env,
   });
-  const app = await buildApp({ config, pool, box, clock: options.clock ?? systemClock }, { logger: false });
+  const app = await buildApp(
+    {
+      config,
+      pool,
+      box,
+      clock: options.clock ?? systemClock,
+      ...(options.openTarget ? { openTarget: options.openTarget } : {}),
+    },
+    { logger: false },
+  );
   return {
     app,
     pool,

@@ -64,7 +64,10 @@ describe('createCompanyMatcher', () => {
   });
 
   it('stays fast for thousands of companies', () => {
-    const many = Array.from({ length: 5000 }, (_, i) => ({ id: String(i), name: `Company ${i} Services Ltd` }));
+    const many = Array.from({ length: 5000 }, (_, i) => ({
+      id: String(i),
+      name: `Company ${i} Services Ltd`,
+    }));
     const match = createCompanyMatcher(many);
     const started = performance.now();
     for (let i = 0; i < 200; i += 1) match({ name: `Company ${i * 7} Services`, domain: '' });

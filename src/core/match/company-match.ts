@@ -79,7 +79,11 @@ export function normalizeCompanyName(name: string): string {
 
 /** `contoso.onmicrosoft.com` -> `contoso`; `mail.fabrikam.co.uk` -> `mail`; '' -> undefined. */
 function domainLabel(domain: string): string | undefined {
-  const label = domain.trim().toLowerCase().split('.')[0]?.replace(/[^a-z0-9]/g, '');
+  const label = domain
+    .trim()
+    .toLowerCase()
+    .split('.')[0]
+    ?.replace(/[^a-z0-9]/g, '');
   return label && label.length >= 3 ? label : undefined;
 }
 
@@ -95,8 +99,13 @@ interface Indexed {
  * A matcher over the PSA's companies, built once and asked per customer (an inverted word index keeps it fast
  * for thousands of companies). A tie between two companies at the best score suggests nothing: the user picks.
  */
-export function createCompanyMatcher(companies: readonly MatchCompany[]): (c: MatchCustomer) => CompanySuggestion | undefined {
-  const indexed: Indexed[] = companies.map((company) => ({ company, tokens: new Set(nameTokens(company.name)) }));
+export function createCompanyMatcher(
+  companies: readonly MatchCompany[],
+): (c: MatchCustomer) => CompanySuggestion | undefined {
+  const indexed: Indexed[] = companies.map((company) => ({
+    company,
+    tokens: new Set(nameTokens(company.name)),
+  }));
   const byWord = new Map<string, Indexed[]>();
   const byCompact = new Map<string, Indexed[]>();
   const add = (map: Map<string, Indexed[]>, key: string, entry: Indexed) => {

@@ -255,6 +255,7 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
       }
     }
     planLine(input, item, operations, {
+      fresh: freshStart !== undefined,
       offerKey: work.key,
       productId,
       desired,
@@ -290,6 +291,7 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
     } else {
       const desired = azureDesired(azureInvoices, input.settings.azureMarkupPercent);
       planLine(input, item, operations, {
+        fresh: freshStart !== undefined,
         offerKey: key,
         productId,
         desired,
@@ -323,6 +325,8 @@ function contractError(contract: TargetContract | undefined, asOf: PlainDate): s
 }
 
 interface LineWork {
+  /** Warnings about the data (changes moved to the contract start) are reported with new invoices only. */
+  fresh: boolean;
   offerKey: string;
   productId: string;
   desired: StateSegment[];
@@ -360,7 +364,7 @@ function planLine(
   const from = w.firstSyncedDay < contract.startDate ? contract.startDate : w.firstSyncedDay;
   const until = contract.endDate ? addDays(contract.endDate, 1) : undefined;
   let adjustments = diffLine(w.desired, actual, { from, until, syncPrice, syncCost });
-  if (w.firstSyncedDay < contract.startDate) {
+  if (w.fresh && w.firstSyncedDay < contract.startDate) {
     const early = w.desired.filter(
       (s) =>
         s.start < contract.startDate && !s.state.units.eq(stateAt(w.desired, addDays(s.start, -1)).units),

@@ -4,9 +4,11 @@ import { type ConnectionId, isUuid } from '../../core/ids';
 import { CONNECTION_KINDS } from '../../db/repos/connections';
 import { getConnectionView, listConnectionViews, saveConnection } from '../../services/connections';
 import { AppError } from '../../services/errors';
+import { connectTarget, testTargetConnection } from '../../services/sync';
 import { sessionOf } from '../auth';
 import type { AppContext } from '../context';
 import { ErrorBody, IdParam } from './schemas';
+import { engineDepsOf } from './sync-schemas';
 
 const ConnectionView = z.object({
   id: z.string(),
@@ -64,6 +66,50 @@ export const connectionRoutes: FastifyPluginAsyncZod<AppContext> = async (app, c
         kind: request.params.kind,
         settings: request.body.settings,
         ...(request.body.secrets ? { secrets: request.body.secrets } : {}),
+        actor: s.email,
+      });
+    },
+  );
+
+  app.post(
+    '/api/connections/:kind/test',
+    {
+      config: { minRole: 'admin' },
+      schema: {
+        tags: ['connections'],
+        summary: 'Test a PSA connection with a cheap authenticated call; with a body, save it first',
+        description:
+          'Records the outcome on the connection: connected, needs_setup (the program has no billing code yet) ' +
+          'or error with the reason in words. A failed test keeps the connection saved.',
+        params: z.object({ kind: z.enum(['autotask', 'connectwise']) }),
+        body: z
+          .object({
+            settings: z.record(z.string(), z.unknown()),
+            secrets: z.record(z.string(), z.unknown()).optional(),
+          })
+          .nullish(),
+        response: {
+          200: z.object({
+            connection: ConnectionView,
+            ok: z.boolean(),
+            status: z.enum(['unknown', 'connected', 'error', 'needs_setup']),
+            message: z.string(),
+          }),
+          400: ErrorBody,
+          404: ErrorBody,
+        },
+      },
+    },
+    async (request) => {
+      const s = sessionOf(request);
+      const deps = engineDepsOf(ctx);
+      const body = request.body;
+      if (!body) return testTargetConnection(deps, s.workspace_id, request.params.kind, s.email);
+      return connectTarget(deps, ctx.box, {
+        workspaceId: s.workspace_id,
+        kind: request.params.kind,
+        settings: body.settings,
+        ...(body.secrets ? { secrets: body.secrets } : {}),
         actor: s.email,
       });
     },

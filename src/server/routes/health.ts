@@ -1,10 +1,21 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { queueStats } from '../../jobs/job-list';
 import type { AppContext } from '../context';
 
-const Health = z.object({ status: z.enum(['ok', 'error']), db: z.enum(['ok', 'down']) });
+const Health = z.object({
+  status: z.enum(['ok', 'error']),
+  db: z.enum(['ok', 'down']),
+  queue: z
+    .object({
+      lagSeconds: z.number().describe('age of the oldest due job no worker has taken yet (0 = keeping up)'),
+      pending: z.number().describe('due jobs waiting for a worker'),
+      active: z.number().describe('jobs running now'),
+    })
+    .optional(),
+});
 
-/** Liveness and database reachability for load balancers and `npm start` checks. */
+/** Liveness, database reachability and background-queue lag for load balancers, monitoring and `npm start`. */
 export const healthRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) => {
   app.get(
     '/health',
@@ -18,11 +29,12 @@ export const healthRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) 
     },
     async (_request, reply) => {
       try {
-        await Promise.race([
-          ctx.pool.query('select 1'),
-          new Promise((_, reject) => setTimeout(() => reject(new Error('database timeout')), 2000).unref()),
+        const stats = await Promise.race([
+          queueStats(ctx.pool),
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('database timeout')), 2000).unref()),
         ]);
-        return { status: 'ok' as const, db: 'ok' as const };
+        const queue = { lagSeconds: stats.lagSeconds, pending: stats.pending, active: stats.active };
+        return { status: 'ok' as const, db: 'ok' as const, queue };
       } catch {
         return reply.status(503).send({ status: 'error', db: 'down' });
       }

@@ -1,0 +1,63 @@
+import type { Command } from 'commander';
+import { startBackgroundWorker } from '../../jobs/background-worker';
+import { loadConfig } from '../../runtime/config';
+import { openDatabase } from '../../runtime/database';
+import { loadSecretBox } from '../../runtime/secret-box';
+import { parseCount, usage } from '../exit';
+
+const SCALE_OUT = `
+Scale-out:
+  Any number of workers, on any machines, may run against one database: start \`billsync worker\` wherever
+  there is CPU, with the same DATABASE_URL and BILLSYNC_SECRET_KEY as the server (the key opens the stored
+  PSA credentials). The jobs live in the database (pg-boss, schema "pgboss"): each job is taken by exactly
+  one worker, a customer is never queued twice, and two syncs of one customer never run at once (Postgres
+  advisory locks). Writes to one PSA connection stay within its limits whatever the number of workers: at
+  most 3 jobs per Autotask connection run at once across all workers.
+
+  \`billsync serve\` runs a worker too (BILLSYNC_EMBEDDED_WORKER=0 turns it off, e.g. for web-only servers).
+  A worker that dies mid-job loses nothing: its runs are resumed through their journal by the next worker
+  (within a minute), and its job is retried once it expires (BILLSYNC_JOB_EXPIRE_SECONDS).
+  SIGINT/SIGTERM stop a worker gracefully: no new jobs, running ones get 30 seconds to finish.
+
+Examples:
+  DATABASE_URL=postgres://billsync@db/billsync BILLSYNC_SECRET_KEY=... billsync worker --concurrency 8
+  billsync jobs            # what is queued, running, failed
+`;
+
+/** `billsync worker`: a standalone background worker (see docs/operations.md). */
+export function registerWorker(program: Command): void {
+  program
+    .command('worker')
+    .description('run background jobs: scheduled daily checks, queued syncs, notifications (any number of workers)')
+    .option(
+      '-c, --concurrency <n>',
+      'customer syncs this worker runs at once (default BILLSYNC_WORKER_CONCURRENCY or 4)',
+    )
+    .addHelpText('after', SCALE_OUT)
+    .action(async (opts: { concurrency?: string }) => {
+      const config = loadConfig();
+      const concurrency = opts.concurrency === undefined ? config.jobs.concurrency : parseCount('--concurrency', opts.concurrency);
+      if (concurrency < 1) throw usage('--concurrency must be at least 1');
+      const log = (msg: string) => process.stderr.write(`[billsync worker ${process.pid}] ${msg}\n`);
+      const db = await openDatabase(config, { log, poolSize: 1 });
+      let worker: Awaited<ReturnType<typeof startBackgroundWorker>>;
+      try {
+        worker = await startBackgroundWorker({ config, databaseUrl: db.url, box: loadSecretBox(config), concurrency, log });
+      } catch (error) {
+        await db.close();
+        throw error;
+      }
+      log(`ready (database: ${db.embedded ? `embedded, in ${config.dataDir}` : 'DATABASE_URL'})`);
+      await new Promise<void>((resolve) => {
+        const onSignal = (signal: NodeJS.Signals) => {
+          log(`${signal}: finishing running jobs, then stopping`);
+          resolve();
+        };
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+      });
+      await worker.stop();
+      await db.close();
+      log('stopped');
+    });
+}

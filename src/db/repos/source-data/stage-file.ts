@@ -1,0 +1,35 @@
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+
+/** Rows written to a temporary file, to be read back once (or thrown away). */
+export interface StagedRows {
+  read(): Readable;
+  dispose(): void;
+}
+
+/**
+ * Writes COPY text to a temporary file. Used when an invoice is imported again: its rows must be read to the end before
+ * the content hash says whether anything changed, and writing them to disk is several times cheaper than loading
+ * them into a Postgres staging table only to find (the usual case) that nothing did.
+ */
+export async function stageRows(chunks: AsyncIterable<string>): Promise<StagedRows> {
+  const dir = mkdtempSync(join(tmpdir(), 'billsync-stage-'));
+  const path = join(dir, 'rows.copy');
+  const dispose = () => rmSync(dir, { recursive: true, force: true });
+  const out = createWriteStream(path);
+  try {
+    for await (const chunk of chunks) {
+      if (!out.write(chunk)) await once(out, 'drain');
+    }
+    out.end();
+    await once(out, 'close');
+  } catch (error) {
+    out.destroy();
+    dispose();
+    throw error;
+  }
+  return { read: () => createReadStream(path, { highWaterMark: 1 << 16 }), dispose };
+}

@@ -1,0 +1,153 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  clearCustomerMapping,
+  getCustomer,
+  listCustomers,
+  MappingInput,
+  saveCustomerMapping,
+} from '../../services/sync';
+import { sessionOf } from '../auth';
+import type { AppContext } from '../context';
+import { ErrorBody } from './schemas';
+import {
+  CustomerSortSchema,
+  engineDepsOf,
+  Flag,
+  isOn,
+  paging,
+  RunStatusSchema,
+  StrategySchema,
+  TargetQuery,
+} from './sync-schemas';
+
+const CustomerOut = z.object({
+  tenantId: z.string(),
+  name: z.string(),
+  domain: z.string(),
+  mapped: z.boolean(),
+  companyId: z.string().nullable(),
+  companyName: z.string().nullable(),
+  contractId: z.string().nullable(),
+  contractName: z.string().nullable(),
+  strategy: StrategySchema.nullable(),
+  syncStart: z.string().nullable(),
+  syncOn: z.boolean(),
+  lastRun: z.object({ id: z.string(), status: RunStatusSchema, at: z.string() }).nullable(),
+  lastSyncedAt: z.string().nullable(),
+  suggestion: z
+    .object({
+      companyId: z.string(),
+      companyName: z.string(),
+      score: z.number(),
+      reason: z.enum(['same name', 'domain', 'similar name']),
+    })
+    .nullable(),
+});
+
+const OneCustomer = {
+  params: z.object({ id: z.string().describe('the tenant id') }),
+  querystring: z.object({ target: TargetQuery }),
+};
+
+/** Customers of the program with their mapping and last run (spec section 5); operators map them. */
+export const customerRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) => {
+  const deps = engineDepsOf(ctx);
+
+  app.get(
+    '/api/customers',
+    {
+      schema: {
+        tags: ['customers'],
+        summary: 'The customers table: searched, sorted and paged on the server',
+        querystring: z.object({
+          target: TargetQuery,
+          search: z
+            .string()
+            .max(200)
+            .optional()
+            .describe('part of the name, domain, tenant id or PSA company'),
+          sort: CustomerSortSchema.default('customer'),
+          order: z.enum(['asc', 'desc']).default('asc'),
+          mapped: Flag,
+          suggest: Flag.describe('suggest a PSA company for the unmapped customers of the page'),
+          ...paging(500, 50),
+        }),
+        response: {
+          200: z.object({
+            items: z.array(CustomerOut),
+            total: z.number(),
+            limit: z.number(),
+            offset: z.number(),
+            suggestions: z.object({ available: z.boolean(), message: z.string().nullable() }),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { target, mapped, suggest, ...q } = request.query;
+      return listCustomers(deps, sessionOf(request).workspace_id, target, {
+        ...q,
+        ...(mapped === undefined ? {} : { mapped: isOn(mapped) }),
+        suggest: isOn(suggest),
+      });
+    },
+  );
+
+  app.get(
+    '/api/customers/:id',
+    { schema: { tags: ['customers'], ...OneCustomer, response: { 200: CustomerOut, 404: ErrorBody } } },
+    async (request) =>
+      getCustomer(deps, sessionOf(request).workspace_id, request.query.target, request.params.id),
+  );
+
+  app.put(
+    '/api/customers/:id/mapping',
+    {
+      config: { minRole: 'operator' },
+      schema: {
+        tags: ['customers'],
+        summary:
+          "Save a customer's mapping (PSA company, contract, pricing strategy, sync start, Sync switch)",
+        description:
+          'The contract must belong to the company, be a Recurring Service contract and not have ended. The sync ' +
+          'start defaults to the first day of the current month (UTC).',
+        ...OneCustomer,
+        body: MappingInput,
+        response: {
+          200: z.object({ customer: CustomerOut, warnings: z.array(z.string()) }),
+          400: ErrorBody,
+          404: ErrorBody,
+        },
+      },
+    },
+    async (request) => {
+      const s = sessionOf(request);
+      return saveCustomerMapping(
+        deps,
+        s.workspace_id,
+        request.query.target,
+        request.params.id,
+        request.body,
+        s.email,
+      );
+    },
+  );
+
+  app.delete(
+    '/api/customers/:id/mapping',
+    {
+      config: { minRole: 'operator' },
+      schema: {
+        tags: ['customers'],
+        summary: "Clear a customer's mapping: sync off, history kept, nothing changed in the PSA",
+        ...OneCustomer,
+        response: { 200: CustomerOut, 404: ErrorBody },
+      },
+    },
+    async (request) => {
+      const s = sessionOf(request);
+      return clearCustomerMapping(deps, s.workspace_id, request.query.target, request.params.id, s.email);
+    },
+  );
+};

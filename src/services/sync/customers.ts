@@ -1,0 +1,118 @@
+import type { WorkspaceId } from '../../core/ids';
+import { type CompanySuggestion, createCompanyMatcher } from '../../core/match/company-match';
+import type { PricingStrategy } from '../../core/planner/types';
+import type { PlainDate } from '../../core/time/plain-date';
+import { type CustomerListQuery, type CustomerListRow, listCustomerRows } from '../../db/repos/customer-list';
+import type { RunStatus } from '../../db/repos/runs';
+import type { TargetKind } from '../../db/repos/sync';
+import { AppError } from '../errors';
+import { type SyncDeps, tryReadDirectory } from './psa';
+
+/** One row of the customers table (spec section 5). */
+export interface CustomerView {
+  tenantId: string;
+  name: string;
+  domain: string;
+  /** Mapped to a PSA company (the Sync switch is disabled until then). */
+  mapped: boolean;
+  companyId: string | null;
+  companyName: string | null;
+  contractId: string | null;
+  contractName: string | null;
+  strategy: PricingStrategy | null;
+  syncStart: PlainDate | null;
+  syncOn: boolean;
+  lastRun: { id: string; status: RunStatus; at: string } | null;
+  /** When the last run that brought the customer up to date finished (Success, Warning or No Change). */
+  lastSyncedAt: string | null;
+  /** For unmapped customers when asked: the PSA company that looks like this customer. */
+  suggestion: CompanySuggestion | null;
+}
+
+export function toCustomerView(r: Omit<CustomerListRow, 'total'>): CustomerView {
+  return {
+    tenantId: r.tenant_id,
+    name: r.name,
+    domain: r.default_domain,
+    mapped: r.company_id !== null,
+    companyId: r.company_id,
+    companyName: r.company_name,
+    contractId: r.contract_id,
+    contractName: r.contract_name,
+    strategy: r.company_id !== null ? r.strategy : null,
+    syncStart: r.company_id !== null ? r.sync_start : null,
+    syncOn: r.sync_on === true,
+    lastRun:
+      r.last_run_id && r.last_run_status && r.last_run_at
+        ? { id: r.last_run_id, status: r.last_run_status, at: r.last_run_at.toISOString() }
+        : null,
+    lastSyncedAt: r.last_synced_at?.toISOString() ?? null,
+    suggestion: null,
+  };
+}
+
+export interface CustomerPage {
+  items: CustomerView[];
+  total: number;
+  limit: number;
+  offset: number;
+  /** Whether suggestions were asked for and could be made (they need the PSA's companies). */
+  suggestions: { available: boolean; message: string | null };
+}
+
+export type CustomerListInput = Omit<CustomerListQuery, 'target' | 'limit' | 'offset'> & {
+  limit?: number | undefined;
+  offset?: number | undefined;
+  /** Suggest a PSA company for the unmapped customers of the page (reads the PSA's companies). */
+  suggest?: boolean | undefined;
+};
+
+/** A page of the customers table: searched, sorted and paged in the database; suggestions for the page only. */
+export async function listCustomers(
+  deps: SyncDeps,
+  ws: WorkspaceId,
+  target: TargetKind,
+  input: CustomerListInput = {},
+): Promise<CustomerPage> {
+  const query: CustomerListQuery = { ...input, target, limit: input.limit ?? 50, offset: input.offset ?? 0 };
+  let rows = await listCustomerRows(deps.pool, ws, query);
+  let total = rows[0]?.total ?? 0;
+  if (rows.length === 0 && query.offset > 0) {
+    total = (await listCustomerRows(deps.pool, ws, { ...query, limit: 1, offset: 0 }))[0]?.total ?? 0;
+    rows = [];
+  }
+  const items = rows.map(toCustomerView);
+  const suggestions = { available: false, message: null as string | null };
+  const unmapped = items.filter((c) => !c.mapped);
+  if (input.suggest && unmapped.length > 0) {
+    const dir = await tryReadDirectory(deps, ws, target);
+    if (dir.ok) {
+      const match = createCompanyMatcher(
+        dir.value.companies.filter((c) => c.kind === 'customer' && c.active),
+      );
+      for (const c of unmapped) c.suggestion = match({ name: c.name, domain: c.domain }) ?? null;
+      suggestions.available = true;
+    } else {
+      suggestions.message = `No suggestions: ${dir.message}`;
+    }
+  }
+  return { items, total, limit: query.limit, offset: query.offset, suggestions };
+}
+
+/** One customer's row by tenant id (404 when the workspace has no such customer). */
+export async function getCustomer(
+  deps: SyncDeps,
+  ws: WorkspaceId,
+  target: TargetKind,
+  tenantId: string,
+): Promise<CustomerView> {
+  const id = tenantId.trim().toLowerCase();
+  const rows = await listCustomerRows(deps.pool, ws, { target, search: id, limit: 50, offset: 0 });
+  const row = rows.find((r) => r.tenant_id === id);
+  if (!row)
+    throw new AppError(
+      'not_found',
+      `No customer ${tenantId}: see the customers list (\`billsync customers\`)`,
+    );
+  return toCustomerView(row);
+}

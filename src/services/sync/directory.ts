@@ -1,0 +1,94 @@
+import type { WorkspaceId } from '../../core/ids';
+import { normalizeCompanyName } from '../../core/match/company-match';
+import type { TargetContract } from '../../core/ports/target';
+import type { PlainDate } from '../../core/time/plain-date';
+import type { TargetKind } from '../../db/repos/sync';
+import { AppError } from '../errors';
+import { byName } from './program-settings';
+import { readDirectory, type SyncDeps, TARGET_LABEL } from './psa';
+
+export interface CompanyOption {
+  id: string;
+  name: string;
+}
+
+/** Customer companies of the PSA for the mapping dropdown, searched by name (case, punctuation, legal form ignored). */
+export async function listCompanies(
+  deps: SyncDeps,
+  ws: WorkspaceId,
+  target: TargetKind,
+  query: { search?: string | undefined; limit?: number | undefined } = {},
+): Promise<{ items: CompanyOption[]; total: number }> {
+  const dir = await readDirectory(deps, ws, target);
+  const needle = query.search?.trim() ? normalizeCompanyName(query.search) : '';
+  const raw = query.search?.trim().toLowerCase() ?? '';
+  const found = dir.companies
+    .filter((c) => c.kind === 'customer' && c.active)
+    .filter(
+      (c) =>
+        !raw ||
+        c.name.toLowerCase().includes(raw) ||
+        c.id === raw ||
+        normalizeCompanyName(c.name).includes(needle),
+    )
+    .map((c) => ({ id: c.id, name: c.name }))
+    .sort(byName);
+  return { items: found.slice(0, query.limit ?? 100), total: found.length };
+}
+
+export interface ContractOption {
+  id: string;
+  name: string;
+  startDate: PlainDate;
+  endDate: PlainDate | null;
+}
+
+export interface CompanyContracts {
+  company: CompanyOption;
+  items: ContractOption[];
+  /** Contracts of the company that cannot be mapped, and why (spec section 5: say how many are hidden). */
+  hidden: { count: number; reason: string | null };
+}
+
+/** Why a contract cannot take billsync's lines on `today` (`ended on 2025-06-30`), or undefined when it can. */
+export function whyUnusable(c: TargetContract, today: PlainDate): string | undefined {
+  if (!c.recurring) return 'is not a Recurring Service contract';
+  if (c.endDate !== undefined && c.endDate < today) return `ended on ${c.endDate}`;
+  if (!c.active) return 'is inactive';
+  return undefined;
+}
+
+function hiddenReason(count: { ended: number; inactive: number }, label: string): string | null {
+  const parts = [];
+  if (count.ended) parts.push(`${count.ended} ended (extend the end date in ${label} to map it)`);
+  if (count.inactive) parts.push(`${count.inactive} inactive (activate it in ${label} to map it)`);
+  if (parts.length === 0) return null;
+  return `${count.ended + count.inactive} contract(s) hidden: ${parts.join('; ')}`;
+}
+
+/** A company's Recurring Service contracts that can be mapped; ended and inactive ones are counted, not listed. */
+export async function listCompanyContracts(
+  deps: SyncDeps,
+  ws: WorkspaceId,
+  target: TargetKind,
+  companyId: string,
+): Promise<CompanyContracts> {
+  const dir = await readDirectory(deps, ws, target);
+  const company = dir.companies.find((c) => c.id === companyId);
+  if (!company) throw new AppError('not_found', `${TARGET_LABEL[target]} has no company ${companyId}`);
+  const today = deps.clock.today();
+  const count = { ended: 0, inactive: 0 };
+  const items: ContractOption[] = [];
+  for (const c of dir.contracts.filter((x) => x.companyId === companyId && x.recurring)) {
+    const why = whyUnusable(c, today);
+    if (why?.startsWith('ended')) count.ended += 1;
+    else if (why) count.inactive += 1;
+    else items.push({ id: c.id, name: c.name, startDate: c.startDate, endDate: c.endDate ?? null });
+  }
+  items.sort(byName);
+  return {
+    company: { id: company.id, name: company.name },
+    items,
+    hidden: { count: count.ended + count.inactive, reason: hiddenReason(count, TARGET_LABEL[target]) },
+  };
+}

@@ -1,0 +1,190 @@
+import { z } from 'zod';
+import type { WorkspaceId } from '../../core/ids';
+import { PRICING_STRATEGIES, type PricingStrategy } from '../../core/planner/types';
+import { startOfMonth, tryParsePlainDate } from '../../core/time/plain-date';
+import type { Pool } from '../../db/pool';
+import { recordAudit } from '../../db/repos/audit';
+import { listSourceCustomers } from '../../db/repos/source-data';
+import { getMapping, saveMapping, type TargetKind } from '../../db/repos/sync';
+import { AppError } from '../errors';
+import { type CustomerView, getCustomer } from './customers';
+import { whyUnusable } from './directory';
+import { type SyncDeps, TARGET_LABEL, tryReadDirectory } from './psa';
+
+const PlainDateText = z
+  .string()
+  .refine((s) => tryParsePlainDate(s) !== undefined, 'a date is written YYYY-MM-DD (a UTC calendar date)');
+
+/** The mapping dialog (spec section 5): PSA company and contract, pricing strategy, sync start, Sync switch. */
+export const MappingInput = z
+  .object({
+    companyId: z.string().trim().min(1, 'choose the PSA company'),
+    contractId: z.string().trim().min(1, 'choose the contract'),
+    strategy: z.enum(PRICING_STRATEGIES as unknown as [PricingStrategy, ...PricingStrategy[]]).optional(),
+    syncStart: PlainDateText.optional(),
+    syncOn: z.boolean(),
+  })
+  .strict();
+export type MappingInput = z.infer<typeof MappingInput>;
+
+/**
+ * A customer named the way people do: its tenant id, or a name or domain that matches exactly one customer
+ * (exact matches first, then parts).
+ */
+export async function resolveCustomerRef(
+  pool: Pool,
+  ws: WorkspaceId,
+  ref: string,
+): Promise<{ tenantId: string; name: string }> {
+  const text = ref.trim().toLowerCase();
+  const all = await listSourceCustomers(pool, ws);
+  const byId = all.find((c) => c.tenantId === text);
+  if (byId) return byId;
+  const exact = all.filter((c) => c.name.toLowerCase() === text || c.defaultDomain.toLowerCase() === text);
+  const found =
+    exact.length > 0
+      ? exact
+      : all.filter(
+          (c) => c.name.toLowerCase().includes(text) || c.defaultDomain.toLowerCase().includes(text),
+        );
+  if (found.length === 1) return found[0]!;
+  if (found.length === 0)
+    throw new AppError(
+      'not_found',
+      `No customer matches "${ref}": use its tenant id or see \`billsync customers\``,
+    );
+  const some = found
+    .slice(0, 5)
+    .map((c) => `${c.name} (${c.tenantId})`)
+    .join(', ');
+  throw new AppError(
+    'bad_request',
+    `"${ref}" matches ${found.length} customers (${some}${found.length > 5 ? ', ...' : ''}): use the tenant id`,
+  );
+}
+
+function invalid(error: z.ZodError): AppError {
+  const first = error.issues[0];
+  const where = first?.path.length ? ` (${first.path.join('.')})` : '';
+  return new AppError(
+    'validation_failed',
+    `The mapping is not valid: ${first?.message ?? 'bad input'}${where}`,
+    error.issues,
+  );
+}
+
+/**
+ * Saves a customer's mapping. The PSA company and contract are checked when the PSA answers (the contract must
+ * belong to the company, be a Recurring Service contract and not have ended); their names are stored for the
+ * table. A new mapping starts syncing from the first day of the current month (UTC) unless told otherwise.
+ */
+export async function saveCustomerMapping(
+  deps: SyncDeps,
+  ws: WorkspaceId,
+  target: TargetKind,
+  tenantId: string,
+  input: unknown,
+  actor: string,
+): Promise<{ customer: CustomerView; warnings: string[] }> {
+  const parsed = MappingInput.safeParse(input);
+  if (!parsed.success) throw invalid(parsed.error);
+  const m = parsed.data;
+  const customer = await getCustomer(deps, ws, target, tenantId);
+  const existing = await getMapping(deps.pool, ws, target, customer.tenantId);
+  const warnings: string[] = [];
+  let companyName: string | null = null;
+  let contractName: string | null = null;
+  const dir = await tryReadDirectory(deps, ws, target);
+  const label = TARGET_LABEL[target];
+  if (dir.ok) {
+    const company = dir.value.companies.find((c) => c.id === m.companyId);
+    if (!company)
+      throw new AppError(
+        'validation_failed',
+        `${label} has no company ${m.companyId}: choose one from the list`,
+      );
+    const contract = dir.value.contracts.find((c) => c.id === m.contractId);
+    if (!contract || contract.companyId !== company.id) {
+      throw new AppError(
+        'validation_failed',
+        `${company.name} has no Recurring Service contract ${m.contractId}: choose one of its contracts`,
+      );
+    }
+    const why = whyUnusable(contract, deps.clock.today());
+    if (why)
+      throw new AppError(
+        'validation_failed',
+        `Contract ${contract.name} ${why}: choose another contract, or fix it in ${label}`,
+      );
+    companyName = company.name;
+    contractName = contract.name;
+  } else {
+    warnings.push(
+      `The company and contract could not be checked (${dir.message}); they are saved as entered`,
+    );
+  }
+  const syncStart = m.syncStart ?? existing?.sync_start ?? startOfMonth(deps.clock.today());
+  const strategy = m.strategy ?? existing?.strategy ?? 'cost-and-retail';
+  await saveMapping(deps.pool, ws, target, {
+    tenant_id: customer.tenantId,
+    company_id: m.companyId,
+    company_name: companyName,
+    contract_id: m.contractId,
+    contract_name: contractName,
+    strategy,
+    sync_start: tryParsePlainDate(syncStart) ?? startOfMonth(deps.clock.today()),
+    sync_on: m.syncOn,
+  });
+  await recordAudit(deps.pool, {
+    workspaceId: ws,
+    actor,
+    action: 'mapping.save',
+    targetType: 'customer',
+    targetId: customer.tenantId,
+    details: {
+      target,
+      companyId: m.companyId,
+      contractId: m.contractId,
+      strategy,
+      syncStart,
+      syncOn: m.syncOn,
+    },
+  });
+  return { customer: await getCustomer(deps, ws, target, customer.tenantId), warnings };
+}
+
+/**
+ * Clears a customer's mapping: sync goes off, the company and contract are forgotten; runs, links and the synced
+ * invoices stay (history), and nothing is changed in the PSA.
+ */
+export async function clearCustomerMapping(
+  deps: SyncDeps,
+  ws: WorkspaceId,
+  target: TargetKind,
+  tenantId: string,
+  actor: string,
+): Promise<CustomerView> {
+  const customer = await getCustomer(deps, ws, target, tenantId);
+  const existing = await getMapping(deps.pool, ws, target, customer.tenantId);
+  if (existing) {
+    await saveMapping(deps.pool, ws, target, {
+      tenant_id: customer.tenantId,
+      company_id: null,
+      company_name: null,
+      contract_id: null,
+      contract_name: null,
+      strategy: existing.strategy,
+      sync_start: existing.sync_start,
+      sync_on: false,
+    });
+    await recordAudit(deps.pool, {
+      workspaceId: ws,
+      actor,
+      action: 'mapping.clear',
+      targetType: 'customer',
+      targetId: customer.tenantId,
+      details: { target, companyId: existing.company_id, contractId: existing.contract_id },
+    });
+  }
+  return getCustomer(deps, ws, target, customer.tenantId);
+}

@@ -1,0 +1,57 @@
+/**
+ * A problem in an imported file, precise enough to fix it in a spreadsheet: which file, which row (the header is
+ * row 1, the first data row is row 2), which column, the value found and what was expected there.
+ */
+export interface FileProblem {
+  file: string;
+  /** The 1-based line of the file the row starts on (the header is row 1; a quoted field may span lines). */
+  row: number;
+  /** The column's name as the file's header spells it (or the expected name when it is missing). */
+  column: string | undefined;
+  value: string | undefined;
+  expected: string;
+}
+
+/** Thrown by the file parsers; the import rolls back everything from the file when one is thrown. */
+export class FileParseError extends Error implements FileProblem {
+  readonly file: string;
+  readonly row: number;
+  readonly column: string | undefined;
+  readonly value: string | undefined;
+  readonly expected: string;
+
+  constructor(problem: FileProblem) {
+    super(describeProblem(problem));
+    this.name = 'FileParseError';
+    this.file = problem.file;
+    this.row = problem.row;
+    this.column = problem.column;
+    this.value = problem.value;
+    this.expected = problem.expected;
+  }
+
+  toJSON(): FileProblem & { message: string } {
+    return {
+      file: this.file,
+      row: this.row,
+      column: this.column,
+      value: this.value,
+      expected: this.expected,
+      message: this.message,
+    };
+  }
+}
+
+function shown(value: string): string {
+  const v = value.length > 80 ? `${value.slice(0, 77)}...` : value;
+  return JSON.stringify(v);
+}
+
+/** `invoice.csv row 7, column "ChargeEndDate": "2025-13-01" is not valid; expected a date (...)`. */
+export function describeProblem(p: FileProblem): string {
+  const where =
+    p.column === undefined ? `${p.file} row ${p.row}` : `${p.file} row ${p.row}, column "${p.column}"`;
+  if (p.value === undefined) return `${where}: expected ${p.expected}`;
+  if (p.value.trim() === '') return `${where}: the value is empty; expected ${p.expected}`;
+  return `${where}: ${shown(p.value)} is not valid; expected ${p.expected}`;
+}

@@ -1,0 +1,14 @@
+export { type ColumnSpec, headerKey } from './columns';
+export { CsvBatch, readCsv } from './csv-reader';
+export { readHeader } from './csv-rows';
+export { DATE_EXPECTED, exclusiveEndOf, type FileDateTime, parseFileDate, usDate } from './dates';
+export { detectFileKind, FILE_KIND_NAMES, type PartnerCenterFileKind } from './detect';
+export { describeProblem, FileParseError, type FileProblem } from './file-error';
+export { normalizeSubscriptionId, normalizeTenantId } from './ids';
+export { defaultIssueDate, type InvoiceDates, MonthTally, settleInvoiceDates } from './invoice-dates';
+export { AZURE_PLAN_PRODUCT_ID, classifyLine } from './line-kind';
+export { parsePriceListFile, type SkippedRow } from './price-list-file';
+export { parseReconBatches, parseReconFile } from './recon-file';
+export { RECON_COLUMNS, reconLineFromRecord } from './recon-line';
+export { billingPlanFromFrequency, termFromText } from './term';
+export { parseUsageBatches, parseUsageFile, type UsageCustomer, usageLineFromRecord } from './usage-file';

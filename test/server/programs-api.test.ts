@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkspaceId } from '../../src/core/ids';
+import { fixedClock } from '../../src/core/time/clock';
+import { createUser } from '../../src/services/auth';
+import { type Agent, createTestApp, login, setupAdmin, type TestApp } from '../support/app';
+import { FakePsa } from '../support/fake-psa';
+
+let t: TestApp;
+let admin: Agent;
+let operator: Agent;
+let viewer: Agent;
+const psa = new FakePsa();
+
+beforeAll(async () => {
+  t = await createTestApp({ clock: fixedClock('2025-09-10T10:00:00Z'), openTarget: async () => psa });
+  admin = await setupAdmin(t.app);
+  const ws = (await admin.request('GET', '/api/workspace')).json.id as WorkspaceId;
+  for (const role of ['operator', 'viewer'] as const) {
+    await createUser(t.pool, {
+      workspaceId: ws,
+      email: `${role}@msp.example`,
+      password: `${role} password!`,
+      role,
+      actor: 'test',
+    });
+  }
+  operator = await login(t.app, 'operator@msp.example', 'operator password!');
+  viewer = await login(t.app, 'viewer@msp.example', 'viewer password!');
+  psa.addBillingCode('BC1', 'Microsoft licences');
+  psa.addBillingCode('BC2', 'Labour', false);
+  psa.addBillingCode('BC3', 'Old licences', true, false);
+  psa.addCompany('V1', 'Pax8', 'vendor');
+  psa.addCompany('V2', 'Old vendor', 'vendor', false);
+  psa.addCompany('C1', 'Contoso Ltd');
+});
+afterAll(() => t.close());
+
+const CREDENTIALS = {
+  settings: { username: 'api@msp.example' },
+  secrets: { secret: 's3cret', integrationCode: 'CODE' },
+};
+
+describe('PSA connection test', () => {
+  it('saves and tests: connected but the program needs setting up (amber)', async () => {
+    const res = await admin.request('POST', '/api/connections/autotask/test', CREDENTIALS);
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    expect(res.json).toMatchObject({ ok: true, status: 'needs_setup' });
+    expect(res.json.message).toMatch(/choose a billing code/);
+    expect(res.json.connection).toMatchObject({ status: 'needs_setup', credentials: 'set' });
+  });
+
+  it('a failing test says why (red) and keeps the connection', async () => {
+    psa.fail('auth', 'Credentials rejected: check the API user name, secret and integration code');
+    const res = await admin.request('POST', '/api/connections/autotask/test');
+    psa.down = undefined;
+    expect(res.json).toMatchObject({ ok: false, status: 'error' });
+    expect(res.json.message).toMatch(/Credentials rejected/);
+    const list = await admin.request('GET', '/api/connections');
+    expect(list.json.items[0]).toMatchObject({ kind: 'autotask', status: 'error', credentials: 'set' });
+  });
+
+  it('is for admins only, and needs a saved connection', async () => {
+    expect((await operator.request('POST', '/api/connections/autotask/test')).status).toBe(403);
+    const none = await admin.request('POST', '/api/connections/connectwise/test');
+    expect(none.status).toBe(404);
+    expect(none.json.error.message).toMatch(/not connected yet/);
+  });
+});
+
+describe('program settings', () => {
+  it('shows the defaults before the first save', async () => {
+    const res = await viewer.request('GET', '/api/programs/autotask');
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({
+      configured: false,
+      settings: {
+        syncEnabled: false,
+        mode: 'in-use',
+        motions: { monthly: true, annual: false, azure: true },
+        namePrefix: 'PC_',
+      },
+    });
+  });
+
+  it('lists only active Recurring Contract Service billing codes and active vendors', async () => {
+    const res = await viewer.request('GET', '/api/programs/autotask/options');
+    expect(res.json).toEqual({
+      billingCodes: [{ id: 'BC1', name: 'Microsoft licences' }],
+      vendors: [{ id: 'V1', name: 'Pax8' }],
+    });
+  });
+
+  it('validates: the envelope names the field', async () => {
+    const bad = await admin.request('PUT', '/api/programs/autotask', { mode: 'some', emails: ['x'] });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.code).toBe('validation_failed');
+    const emails = await admin.request('PUT', '/api/programs/autotask', {
+      emails: ['ok@msp.example', 'not-an-email'],
+    });
+    expect(emails.json.error.message).toMatch(/email/);
+    const markup = await admin.request('PUT', '/api/programs/autotask', { azureMarkupPercent: 'ten' });
+    expect(markup.json.error.message).toMatch(/percentage/);
+    const noCode = await admin.request('PUT', '/api/programs/autotask', { syncEnabled: true });
+    expect(noCode.json.error.message).toMatch(/Choose a billing code/);
+  });
+
+  it('refuses a billing code that is not for recurring contract services, and a non-vendor', async () => {
+    const labour = await admin.request('PUT', '/api/programs/autotask', { billingCodeId: 'BC2' });
+    expect(labour.status).toBe(400);
+    expect(labour.json.error.message).toMatch(/not a Recurring Contract Service code/);
+    const missing = await admin.request('PUT', '/api/programs/autotask', { billingCodeId: 'BC9' });
+    expect(missing.json.error.message).toMatch(/no billing code BC9/);
+    const vendor = await admin.request('PUT', '/api/programs/autotask', {
+      billingCodeId: 'BC1',
+      vendorId: 'C1',
+    });
+    expect(vendor.json.error.message).toMatch(/Contoso Ltd \(C1\) is not a vendor/);
+  });
+
+  it('saves (admins only), keeps fields left out, and turns the connection green', async () => {
+    await admin.request('POST', '/api/connections/autotask/test');
+    expect((await operator.request('PUT', '/api/programs/autotask', { mode: 'all' })).status).toBe(403);
+    const res = await admin.request('PUT', '/api/programs/autotask', {
+      syncEnabled: true,
+      billingCodeId: 'BC1',
+      vendorId: 'V1',
+      emails: ['Billing@MSP.example', 'ops@msp.example'],
+      azureMarkupPercent: '12.5',
+      approvalThresholdPercent: 20,
+      motions: { annual: true },
+    });
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    expect(res.json.warnings).toEqual([]);
+    const again = await admin.request('PUT', '/api/programs/autotask', { mode: 'all' });
+    expect(again.json.settings).toMatchObject({
+      syncEnabled: true,
+      mode: 'all',
+      billingCodeId: 'BC1',
+      vendorId: 'V1',
+      emails: ['billing@msp.example', 'ops@msp.example'],
+      azureMarkupPercent: '12.5',
+      approvalThresholdPercent: 20,
+      motions: { monthly: true, annual: true, azure: true },
+    });
+    const conn = await viewer.request('GET', '/api/connections');
+    expect(conn.json.items[0]).toMatchObject({ status: 'connected' });
+    const audit = await admin.request('GET', '/api/audit');
+    expect(audit.json.items.map((e: { action: string }) => e.action)).toContain('program.save');
+  });
+
+  it('saves with a warning when the PSA cannot check the billing code', async () => {
+    psa.fail();
+    const res = await admin.request('PUT', '/api/programs/autotask', { billingCodeId: 'BC1' });
+    psa.down = undefined;
+    expect(res.status).toBe(200);
+    expect(res.json.warnings[0]).toMatch(
+      /could not be checked \(Autotask: The PSA did not answer: try again/,
+    );
+  });
+
+  it('the dropdown lists fail in words when the PSA is down', async () => {
+    psa.fail();
+    const res = await viewer.request('GET', '/api/programs/autotask/options');
+    psa.down = undefined;
+    expect(res.status).toBe(502);
+    expect(res.json.error).toMatchObject({ code: 'integration_failed' });
+    expect(res.json.error.message).toMatch(/^Autotask: The PSA did not answer/);
+  });
+});
+
+describe('without PSA wiring', () => {
+  it('PSA routes answer 503 in words', async () => {
+    const bare = await createTestApp();
+    try {
+      const a = await setupAdmin(bare.app);
+      const res = await a.request('GET', '/api/programs/autotask/options');
+      expect(res.status).toBe(503);
+      expect(res.json.error.message).toMatch(/no PSA adapters wired/);
+    } finally {
+      await bare.close();
+    }
+  });
+});

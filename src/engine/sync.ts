@@ -1,4 +1,4 @@
-import { getRun, listJournal, setRunStatus } from '../db/repos/runs';
+import { getRun, listJournal, setRunStatus, supersedeOpenRuns } from '../db/repos/runs';
 import { listMappings, type MappingRow } from '../db/repos/sync';
 import { AppError } from '../services/errors';
 import type { EngineDeps } from './deps';
@@ -21,6 +21,7 @@ export async function syncProducts(deps: EngineDeps, ctx: RunContext, options: {
     return summarizeRun(deps, ctx.ws, await storeRun(deps, ctx, 'product', plan, 'preview', undefined));
   }
   return withLock(deps.pool, productLockKey(ctx.ws, ctx.target), async () => {
+    await supersedeOpenRuns(deps.pool, ctx.ws, ctx.target, 'product', null);
     const { plan } = await planProducts(deps, ctx.ws, ctx.target, program, adapter, ctx.asOf);
     const runId = await storeRun(deps, ctx, 'product', plan, 'running', undefined);
     return executeRun(deps, ctx, runId, adapter);
@@ -62,6 +63,10 @@ export async function syncCustomers(deps: EngineDeps, ctx: RunContext, options: 
   for (let i = 0; i < mappings.length; i += BATCH) {
     const batch = mappings.slice(i, i + BATCH);
     const run = async () => {
+      // Under the locks: an interrupted older run of these customers must not be resumed after this fresh plan.
+      if (!options.preview) {
+        await supersedeOpenRuns(deps.pool, ctx.ws, ctx.target, 'customer', batch.map((m) => m.tenant_id));
+      }
       const { plans } = await planCustomers(deps, ctx.ws, ctx.target, program, adapter, batch, ctx.asOf);
       for (const p of plans) {
         const customer = { tenantId: p.tenantId, name: p.customerName };

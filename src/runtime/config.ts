@@ -82,7 +82,8 @@ function loadJobsConfig(env: NodeJS.ProcessEnv): JobsConfig {
     throw new Error(`BILLSYNC_TIMEZONE must be an IANA time zone such as Europe/Berlin, got "${timeZone}"`);
   }
   const hour = numberVar(env, 'BILLSYNC_SCHEDULE_HOUR', 6, 0, 23);
-  if (!Number.isInteger(hour)) throw new Error(`BILLSYNC_SCHEDULE_HOUR must be a whole hour 0-23, got "${hour}"`);
+  if (!Number.isInteger(hour))
+    throw new Error(`BILLSYNC_SCHEDULE_HOUR must be a whole hour 0-23, got "${hour}"`);
   const off = env.BILLSYNC_EMBEDDED_WORKER === '0' || env.BILLSYNC_EMBEDDED_WORKER === 'false';
   return {
     embeddedWorker: !off,

@@ -182,6 +182,28 @@ describe('sync engine on a real database', () => {
     expect(w.target.state()).toEqual(clean.target.state());
   });
 
+  it('a fresh sync after a crash supersedes the interrupted run: its old writes are never resumed on top', async () => {
+    const clean = await world(`clean2-${Math.random()}`);
+    await syncProducts(clean.deps, ctx(clean), { preview: false });
+    await syncCustomers(clean.deps, ctx(clean), { preview: false });
+    await syncProducts(w.deps, ctx(w), { preview: false });
+    let writes = 0;
+    const crashing: EngineDeps = {
+      ...w.deps,
+      beforeWrite: () => {
+        writes += 1;
+        if (writes === 2) throw new Error('killed');
+      },
+    };
+    await expect(syncCustomers(crashing, ctx(w), { preview: false })).rejects.toThrow('killed');
+    const old = (await pool.query("select id from runs where workspace_id = $1 and kind = 'customer'", [w.ws])).rows[0].id;
+    const [fresh] = await syncCustomers(w.deps, ctx(w), { preview: false });
+    expect(fresh!.status).toBe('success');
+    expect((await pool.query('select status from runs where id = $1', [old])).rows[0].status).toBe('superseded');
+    await expect(resumeRun(w.deps, ctx(w), old)).rejects.toThrow(/nothing to resume/);
+    expect(w.target.state()).toEqual(clean.target.state());
+  });
+
   it('resumes a crash that happened after the write landed without sending it again', async () => {
     await syncProducts(w.deps, ctx(w), { preview: false });
     let n = 0;

@@ -38,6 +38,8 @@ const ROUTE_OBJECTS: Record<string, string | Probe> = {
   'POST /api/runs/{id}/approve': { object: 'run', ownStatus: 409 },
   'POST /api/runs/{id}/reject': { object: 'run', ownStatus: 409 },
   'POST /api/runs/{id}/resume': { object: 'run', ownStatus: 409 },
+  'GET /api/notifications/{id}': 'notification',
+  'POST /api/notifications/{id}/read': 'notification',
 };
 
 const probeOf = (v: string | Probe): Probe => (typeof v === 'string' ? { object: v } : v);
@@ -89,6 +91,12 @@ beforeAll(async () => {
     [b.id, tenantB],
   );
   objectsOfB.run = run.rows[0].id;
+  const note = await t.pool.query(
+    `insert into notifications (workspace_id, run_id, level, title, body) values ($1, $2, 'warning', 'B', 'b')
+     returning id`,
+    [b.id, objectsOfB.run],
+  );
+  objectsOfB.notification = note.rows[0].id;
 });
 afterAll(() => t.close());
 
@@ -126,6 +134,10 @@ describe('workspace isolation', () => {
     expect(runs.json.items).toEqual([]);
     const customers = await adminA.request('GET', '/api/customers');
     expect(customers.json.total).toBe(0);
+    const notes = await adminA.request('GET', '/api/notifications');
+    expect(notes.json).toEqual({ items: [], unread: 0 });
+    expect((await adminA.request('GET', '/api/outbox')).json.items).toEqual([]);
+    expect((await adminA.request('GET', '/api/jobs')).json.items).toEqual([]);
     const audit = await adminA.request('GET', '/api/audit');
     expect(audit.json.items.every((e: { actor: string }) => e.actor !== 'admin@b.example')).toBe(true);
   });

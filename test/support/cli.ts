@@ -26,11 +26,11 @@ export function runCli(args: string[], env: Record<string, string | undefined> =
   });
 }
 
-/** Starts a long-running command (e.g. `serve`); resolves once `ready(url)` passes. */
+/** Starts a long-running command (e.g. `serve`); resolves once `ready(output so far)` passes. */
 export async function startCli(
   args: string[],
   env: Record<string, string | undefined>,
-  ready: () => Promise<boolean>,
+  ready: (output: string) => Promise<boolean>,
   timeoutMs = 60_000,
 ): Promise<{ child: ChildProcess; output: () => string; stop(): Promise<number | null> }> {
   const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: 'pipe' });
@@ -42,7 +42,7 @@ export async function startCli(
     output += d.toString();
   });
   const deadline = Date.now() + timeoutMs;
-  while (!(await ready().catch(() => false))) {
+  while (!(await ready(output).catch(() => false))) {
     if (child.exitCode !== null) throw new Error(`billsync ${args.join(' ')} exited early:\n${output}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -55,7 +55,7 @@ export async function startCli(
     output: () => output,
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve(child.exitCode);
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
         child.once('exit', (code) => resolve(code));
         child.kill('SIGTERM');
       }),

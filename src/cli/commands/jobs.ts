@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import type { WorkspaceId } from '../../core/ids';
-import { resolveCustomerRef } from '../../services/sync';
 import {
   type Enqueued,
   enqueueAllCustomerSyncs,
@@ -11,9 +10,10 @@ import {
 } from '../../jobs/enqueue';
 import { DEFAULT_STATES, JOB_STATES, type JobState, type JobView, listJobs } from '../../jobs/job-list';
 import { startJobQueue } from '../../jobs/queue';
-import { getScheduleView } from '../../jobs/schedule-settings';
 import { zonedParts } from '../../jobs/schedule';
+import { getScheduleView } from '../../jobs/schedule-settings';
 import { systemClock } from '../../runtime/system-clock';
+import { resolveCustomerRef } from '../../services/sync';
 import { withContext } from '../context';
 import { parseChoice, parseCount, usage } from '../exit';
 import { output, table } from '../output';
@@ -42,7 +42,9 @@ function jobTable(rows: JobView[]): string {
 
 /** `billsync jobs`: the background queue (list, enqueue). */
 export function registerJobs(program: Command): void {
-  const jobs = program.command('jobs').description('background jobs: list what is queued, running or failed; queue work');
+  const jobs = program
+    .command('jobs')
+    .description('background jobs: list what is queued, running or failed; queue work');
 
   jobs
     .command('list', { isDefault: true })
@@ -52,7 +54,8 @@ export function registerJobs(program: Command): void {
     .option(...WORKSPACE_OPTION)
     .action(async (opts: { state?: string[]; limit: string; workspace?: string }, cmd: Command) => {
       const out = output(Boolean(cmd.optsWithGlobals().json));
-      const states = opts.state?.map((s) => parseChoice<JobState>('--state', s, JOB_STATES)) ?? DEFAULT_STATES;
+      const states =
+        opts.state?.map((s) => parseChoice<JobState>('--state', s, JOB_STATES)) ?? DEFAULT_STATES;
       const limit = parseCount('--limit', opts.limit);
       const rows = await withContext(async ({ db }) => {
         const ws = opts.workspace ? await resolveCliWorkspace(db.pool, opts.workspace, out.info) : undefined;
@@ -64,7 +67,11 @@ export function registerJobs(program: Command): void {
   jobs
     .command('enqueue <what>')
     .description(`queue work for the workers now: ${WHAT.join(', ')}`)
-    .option('--customer <customer>', 'sync-customer: the customer (tenant id, name or domain); repeatable', collect)
+    .option(
+      '--customer <customer>',
+      'sync-customer: the customer (tenant id, name or domain); repeatable',
+      collect,
+    )
     .option('--then-customers', 'sync-products: queue every enabled customer after it')
     .option(...AS_OF_OPTION)
     .option(...TARGET_OPTION)
@@ -83,9 +90,13 @@ export function registerJobs(program: Command): void {
             const done: (Enqueued & { tenantId: string })[] = [];
             for (const ref of opts.customer ?? []) {
               const c = await resolveCustomerRef(db.pool, ws, ref);
-              done.push({ tenantId: c.tenantId, ...(await enqueueCustomerSync(queue, db.pool, ws, c.tenantId, o)) });
+              done.push({
+                tenantId: c.tenantId,
+                ...(await enqueueCustomerSync(queue, db.pool, ws, c.tenantId, o)),
+              });
             }
-            if (done.length === 0) throw usage('sync-customer needs --customer (or use sync-customers for all)');
+            if (done.length === 0)
+              throw usage('sync-customer needs --customer (or use sync-customers for all)');
             return done;
           }
           case 'sync-customers':
@@ -98,7 +109,10 @@ export function registerJobs(program: Command): void {
             return enqueueResumeSweep(queue, ws);
         }
       });
-      out.result(result, () => `Queued (${what}): ${JSON.stringify(result)}. Workers pick it up; see \`billsync jobs\`.`);
+      out.result(
+        result,
+        () => `Queued (${what}): ${JSON.stringify(result)}. Workers pick it up; see \`billsync jobs\`.`,
+      );
     });
 }
 

@@ -11,7 +11,9 @@ import { resolveCliWorkspace, WORKSPACE_OPTION } from '../workspace-option';
 
 /** `billsync notifications`: runs with warnings or errors (in-app list) and the e-mail outbox. */
 export function registerNotifications(program: Command): void {
-  const n = program.command('notifications').description('notifications of runs with warnings or errors, and the e-mail outbox');
+  const n = program
+    .command('notifications')
+    .description('notifications of runs with warnings or errors, and the e-mail outbox');
 
   n.command('list', { isDefault: true })
     .description('notifications, newest first, with the unread count')
@@ -30,7 +32,13 @@ export function registerNotifications(program: Command): void {
             ? [
                 table(
                   ['ID', 'WHEN', 'LEVEL', 'TITLE', 'LINK'],
-                  page.items.map((i) => [i.id, i.createdAt.slice(0, 16), i.readAt ? i.level : `${i.level} *`, i.title, i.link]),
+                  page.items.map((i) => [
+                    i.id,
+                    i.createdAt.slice(0, 16),
+                    i.readAt ? i.level : `${i.level} *`,
+                    i.title,
+                    i.link,
+                  ]),
                 ),
               ]
             : []),

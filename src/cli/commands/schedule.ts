@@ -1,5 +1,10 @@
 import type { Command } from 'commander';
-import { getScheduleView, type SchedulePatch, saveSchedule, type ScheduleView } from '../../jobs/schedule-settings';
+import {
+  getScheduleView,
+  type SchedulePatch,
+  type ScheduleView,
+  saveSchedule,
+} from '../../jobs/schedule-settings';
 import { withContext } from '../context';
 import { parseCount, parseOnOff, usage } from '../exit';
 import { output } from '../output';
@@ -7,7 +12,9 @@ import { resolveCliWorkspace, WORKSPACE_OPTION } from '../workspace-option';
 
 function describe(v: ScheduleView): string {
   const at = `${String(v.hour).padStart(2, '0')}:00 ${v.timeZone}`;
-  const last = v.lastFired ? `last fired for ${v.lastFired.localDate} (at ${v.lastFired.firedAt})` : 'not fired yet';
+  const last = v.lastFired
+    ? `last fired for ${v.lastFired.localDate} (at ${v.lastFired.firedAt})`
+    : 'not fired yet';
   return v.enabled ? `Daily check at ${at}; ${last}.` : `Daily check is off (would run at ${at}); ${last}.`;
 }
 
@@ -15,28 +22,35 @@ function describe(v: ScheduleView): string {
 export function registerSchedule(program: Command): void {
   program
     .command('schedule')
-    .description("show or change the workspace's daily check (new invoices -> product sync -> customer syncs)")
+    .description(
+      "show or change the workspace's daily check (new invoices -> product sync -> customer syncs)",
+    )
     .option('--hour <0-23>', 'local hour of the daily check')
     .option('--time-zone <zone>', 'IANA time zone the hour is in, e.g. Europe/Berlin')
     .option('--enabled <on|off>', 'switch the daily check on or off')
     .option(...WORKSPACE_OPTION)
-    .action(async (opts: { hour?: string; timeZone?: string; enabled?: string; workspace?: string }, cmd: Command) => {
-      const out = output(Boolean(cmd.optsWithGlobals().json));
-      const patch: SchedulePatch = {};
-      if (opts.hour !== undefined) {
-        const hour = parseCount('--hour', opts.hour);
-        if (hour > 23) throw usage('--hour must be from 0 to 23');
-        patch.hour = hour;
-      }
-      if (opts.timeZone !== undefined) patch.timeZone = opts.timeZone;
-      if (opts.enabled !== undefined) patch.enabled = parseOnOff('--enabled', opts.enabled);
-      const view = await withContext(async ({ db, config }) => {
-        const ws = await resolveCliWorkspace(db.pool, opts.workspace, out.info);
-        const defaults = { hour: config.jobs.scheduleHour, timeZone: config.jobs.timeZone };
-        return Object.keys(patch).length
-          ? saveSchedule(db.pool, ws, patch, defaults, 'cli')
-          : getScheduleView(db.pool, ws, defaults);
-      });
-      out.result(view, () => describe(view));
-    });
+    .action(
+      async (
+        opts: { hour?: string; timeZone?: string; enabled?: string; workspace?: string },
+        cmd: Command,
+      ) => {
+        const out = output(Boolean(cmd.optsWithGlobals().json));
+        const patch: SchedulePatch = {};
+        if (opts.hour !== undefined) {
+          const hour = parseCount('--hour', opts.hour);
+          if (hour > 23) throw usage('--hour must be from 0 to 23');
+          patch.hour = hour;
+        }
+        if (opts.timeZone !== undefined) patch.timeZone = opts.timeZone;
+        if (opts.enabled !== undefined) patch.enabled = parseOnOff('--enabled', opts.enabled);
+        const view = await withContext(async ({ db, config }) => {
+          const ws = await resolveCliWorkspace(db.pool, opts.workspace, out.info);
+          const defaults = { hour: config.jobs.scheduleHour, timeZone: config.jobs.timeZone };
+          return Object.keys(patch).length
+            ? saveSchedule(db.pool, ws, patch, defaults, 'cli')
+            : getScheduleView(db.pool, ws, defaults);
+        });
+        out.result(view, () => describe(view));
+      },
+    );
 }

@@ -28,7 +28,9 @@ Examples:
 export function registerWorker(program: Command): void {
   program
     .command('worker')
-    .description('run background jobs: scheduled daily checks, queued syncs, notifications (any number of workers)')
+    .description(
+      'run background jobs: scheduled daily checks, queued syncs, notifications (any number of workers)',
+    )
     .option(
       '-c, --concurrency <n>',
       'customer syncs this worker runs at once (default BILLSYNC_WORKER_CONCURRENCY or 4)',
@@ -36,13 +38,22 @@ export function registerWorker(program: Command): void {
     .addHelpText('after', SCALE_OUT)
     .action(async (opts: { concurrency?: string }) => {
       const config = loadConfig();
-      const concurrency = opts.concurrency === undefined ? config.jobs.concurrency : parseCount('--concurrency', opts.concurrency);
+      const concurrency =
+        opts.concurrency === undefined
+          ? config.jobs.concurrency
+          : parseCount('--concurrency', opts.concurrency);
       if (concurrency < 1) throw usage('--concurrency must be at least 1');
       const log = (msg: string) => process.stderr.write(`[billsync worker ${process.pid}] ${msg}\n`);
       const db = await openDatabase(config, { log, poolSize: 1 });
       let worker: Awaited<ReturnType<typeof startBackgroundWorker>>;
       try {
-        worker = await startBackgroundWorker({ config, databaseUrl: db.url, box: loadSecretBox(config), concurrency, log });
+        worker = await startBackgroundWorker({
+          config,
+          databaseUrl: db.url,
+          box: loadSecretBox(config),
+          concurrency,
+          log,
+        });
       } catch (error) {
         await db.close();
         throw error;

@@ -61,7 +61,11 @@ export async function supersedeOpenRun(db: Queryable, id: string, message: strin
  * The first run matching the filter that was created at or after `since` and got past execution (finished, or
  * waiting for approval): a job queued before that run started is answered by it.
  */
-export async function finishedRunSince(db: Queryable, f: RunFilter, since: Date): Promise<string | undefined> {
+export async function finishedRunSince(
+  db: Queryable,
+  f: RunFilter,
+  since: Date,
+): Promise<string | undefined> {
   const res = await db.query<{ id: string }>(
     `select id from runs
      where workspace_id = $1 and target = $2 and kind = $3 and ($4::text is null or tenant_id = $4)
@@ -73,7 +77,10 @@ export async function finishedRunSince(db: Queryable, f: RunFilter, since: Date)
 }
 
 /** Runs finished with warnings or errors in the last day that have no notification yet (any trigger: API, CLI, job). */
-export async function runsWithoutNotice(db: Queryable, limit = 200): Promise<{ id: string; workspace_id: WorkspaceId }[]> {
+export async function runsWithoutNotice(
+  db: Queryable,
+  limit = 200,
+): Promise<{ id: string; workspace_id: WorkspaceId }[]> {
   const res = await db.query<{ id: string; workspace_id: WorkspaceId }>(
     `select r.id, r.workspace_id from runs r
      where r.status in ('warning', 'error') and r.finished_at > now() - interval '1 day'

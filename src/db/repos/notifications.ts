@@ -18,7 +18,14 @@ export interface NotificationRow {
 /** Adds a run's notification unless it has one (one per run); true when this call added it. */
 export async function insertRunNotification(
   db: Queryable,
-  n: { workspaceId: WorkspaceId; runId: string; level: NotificationLevel; title: string; body: string; link: string },
+  n: {
+    workspaceId: WorkspaceId;
+    runId: string;
+    level: NotificationLevel;
+    title: string;
+    body: string;
+    link: string;
+  },
 ): Promise<boolean> {
   const res = await db.query(
     `insert into notifications (workspace_id, run_id, level, title, body, link) values ($1, $2, $3, $4, $5, $6)
@@ -49,13 +56,24 @@ export async function countUnread(db: Queryable, ws: WorkspaceId): Promise<numbe
   return res.rows[0]?.n ?? 0;
 }
 
-export async function getNotification(db: Queryable, ws: WorkspaceId, id: string): Promise<NotificationRow | undefined> {
-  const res = await db.query<NotificationRow>('select * from notifications where workspace_id = $1 and id = $2', [ws, id]);
+export async function getNotification(
+  db: Queryable,
+  ws: WorkspaceId,
+  id: string,
+): Promise<NotificationRow | undefined> {
+  const res = await db.query<NotificationRow>(
+    'select * from notifications where workspace_id = $1 and id = $2',
+    [ws, id],
+  );
   return res.rows[0];
 }
 
 /** Marks one notification read (first read time kept); undefined when the workspace has no such notification. */
-export async function markNotificationRead(db: Queryable, ws: WorkspaceId, id: string): Promise<NotificationRow | undefined> {
+export async function markNotificationRead(
+  db: Queryable,
+  ws: WorkspaceId,
+  id: string,
+): Promise<NotificationRow | undefined> {
   const res = await db.query<NotificationRow>(
     `update notifications set read_at = coalesce(read_at, now()) where workspace_id = $1 and id = $2 returning *`,
     [ws, id],
@@ -64,7 +82,10 @@ export async function markNotificationRead(db: Queryable, ws: WorkspaceId, id: s
 }
 
 export async function markAllNotificationsRead(db: Queryable, ws: WorkspaceId): Promise<number> {
-  const res = await db.query('update notifications set read_at = now() where workspace_id = $1 and read_at is null', [ws]);
+  const res = await db.query(
+    'update notifications set read_at = now() where workspace_id = $1 and read_at is null',
+    [ws],
+  );
   return res.rowCount ?? 0;
 }
 
@@ -88,7 +109,15 @@ export interface OutboxRow {
 /** Records a run's e-mail; returns the stored row (the existing one when the run already has its message). */
 export async function putRunMail(
   db: Queryable,
-  m: { workspaceId: WorkspaceId; runId: string; recipients: string[]; subject: string; text: string; html: string; status: OutboxStatus },
+  m: {
+    workspaceId: WorkspaceId;
+    runId: string;
+    recipients: string[];
+    subject: string;
+    text: string;
+    html: string;
+    status: OutboxStatus;
+  },
 ): Promise<{ row: OutboxRow; created: boolean }> {
   const res = await db.query<OutboxRow>(
     `insert into outbox (workspace_id, run_id, recipients, subject, text_body, html_body, status)
@@ -100,7 +129,12 @@ export async function putRunMail(
   return { row: existing.rows[0]!, created: false };
 }
 
-export async function setMailStatus(db: Queryable, id: string, status: OutboxStatus, error: string | null = null): Promise<void> {
+export async function setMailStatus(
+  db: Queryable,
+  id: string,
+  status: OutboxStatus,
+  error: string | null = null,
+): Promise<void> {
   await db.query(
     `update outbox set status = $2, error = $3, attempts = attempts + case when $2 in ('sent', 'failed') then 1 else 0 end,
        sent_at = case when $2 = 'sent' then now() else sent_at end
@@ -109,7 +143,11 @@ export async function setMailStatus(db: Queryable, id: string, status: OutboxSta
   );
 }
 
-export async function listOutbox(db: Queryable, ws: WorkspaceId, f: { limit?: number; offset?: number } = {}): Promise<OutboxRow[]> {
+export async function listOutbox(
+  db: Queryable,
+  ws: WorkspaceId,
+  f: { limit?: number; offset?: number } = {},
+): Promise<OutboxRow[]> {
   const res = await db.query<OutboxRow>(
     'select * from outbox where workspace_id = $1 order by created_at desc, id limit $2 offset $3',
     [ws, f.limit ?? 50, f.offset ?? 0],

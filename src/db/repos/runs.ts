@@ -213,3 +213,25 @@ export async function lastCustomerRuns(db: Queryable, ws: WorkspaceId, target: s
   );
   return new Map(res.rows.map((r) => [r.tenant_id ?? '', r]));
 }
+
+/**
+ * Marks the open (running / interrupted) runs of some customers, or the open product run, superseded: called
+ * under the customer locks right before a fresh plan is made from the PSA's current state, so an old plan's
+ * pending writes can never be resumed on top of it.
+ */
+export async function supersedeOpenRuns(
+  db: Queryable,
+  ws: WorkspaceId,
+  target: string,
+  kind: RunKind,
+  tenantIds: readonly string[] | null,
+): Promise<number> {
+  const res = await db.query(
+    `update runs set status = 'superseded', finished_at = now(),
+       message = 'Superseded: a newer sync re-read the PSA and planned from its current state'
+     where workspace_id = $1 and target = $2 and kind = $3 and status in ('running', 'interrupted')
+       and ($4::text[] is null or tenant_id = any($4::text[]))`,
+    [ws, target, kind, tenantIds],
+  );
+  return res.rowCount ?? 0;
+}

@@ -20,7 +20,11 @@ export async function getStoredSchedule(db: Queryable, ws: WorkspaceId): Promise
   return res.rows[0]?.schedule ?? {};
 }
 
-export async function saveStoredSchedule(db: Queryable, ws: WorkspaceId, schedule: StoredSchedule): Promise<void> {
+export async function saveStoredSchedule(
+  db: Queryable,
+  ws: WorkspaceId,
+  schedule: StoredSchedule,
+): Promise<void> {
   await db.query(
     `update workspaces set settings = settings || jsonb_build_object('schedule', $2::jsonb) where id = $1`,
     [ws, JSON.stringify(schedule)],
@@ -28,7 +32,9 @@ export async function saveStoredSchedule(db: Queryable, ws: WorkspaceId, schedul
 }
 
 /** Workspaces with at least one program whose sync is on: the ones the daily check is for. */
-export async function listSyncingWorkspaces(db: Queryable): Promise<{ id: WorkspaceId; schedule: StoredSchedule }[]> {
+export async function listSyncingWorkspaces(
+  db: Queryable,
+): Promise<{ id: WorkspaceId; schedule: StoredSchedule }[]> {
   const res = await db.query<{ id: WorkspaceId; schedule: StoredSchedule | null }>(
     `select w.id, w.settings->'schedule' as schedule from workspaces w
      where exists (select 1 from programs p where p.workspace_id = w.id and (p.settings->>'syncEnabled')::boolean)
@@ -41,7 +47,12 @@ export async function listSyncingWorkspaces(db: Queryable): Promise<{ id: Worksp
  * Claims a workspace's scheduled job for one local day. True for exactly one caller per (workspace, job, day),
  * however many workers tick at once: the primary key is the fence. Call it in the transaction that queues the job.
  */
-export async function claimScheduleFire(db: Queryable, ws: WorkspaceId, job: string, localDate: string): Promise<boolean> {
+export async function claimScheduleFire(
+  db: Queryable,
+  ws: WorkspaceId,
+  job: string,
+  localDate: string,
+): Promise<boolean> {
   const res = await db.query(
     `insert into schedule_fires (workspace_id, job, local_date) values ($1, $2, $3) on conflict do nothing`,
     [ws, job, localDate],
@@ -49,17 +60,25 @@ export async function claimScheduleFire(db: Queryable, ws: WorkspaceId, job: str
   return (res.rowCount ?? 0) === 1;
 }
 
-export async function setScheduleFireJob(db: Queryable, ws: WorkspaceId, job: string, localDate: string, jobId: string | null): Promise<void> {
-  await db.query('update schedule_fires set job_id = $4 where workspace_id = $1 and job = $2 and local_date = $3', [
-    ws,
-    job,
-    localDate,
-    jobId,
-  ]);
+export async function setScheduleFireJob(
+  db: Queryable,
+  ws: WorkspaceId,
+  job: string,
+  localDate: string,
+  jobId: string | null,
+): Promise<void> {
+  await db.query(
+    'update schedule_fires set job_id = $4 where workspace_id = $1 and job = $2 and local_date = $3',
+    [ws, job, localDate, jobId],
+  );
 }
 
 /** When a workspace's scheduled job last fired (for the schedule view). */
-export async function lastScheduleFire(db: Queryable, ws: WorkspaceId, job: string): Promise<{ localDate: string; firedAt: Date } | undefined> {
+export async function lastScheduleFire(
+  db: Queryable,
+  ws: WorkspaceId,
+  job: string,
+): Promise<{ localDate: string; firedAt: Date } | undefined> {
   const res = await db.query<{ local_date: string; fired_at: Date }>(
     `select local_date, fired_at from schedule_fires where workspace_id = $1 and job = $2 order by local_date desc limit 1`,
     [ws, job],
@@ -69,7 +88,10 @@ export async function lastScheduleFire(db: Queryable, ws: WorkspaceId, job: stri
 }
 
 /** Invoices (id + revision) not yet acted on by the daily check: new ones and corrected re-issues. */
-export async function listUncheckedInvoices(db: Queryable, ws: WorkspaceId): Promise<{ id: string; revision: number }[]> {
+export async function listUncheckedInvoices(
+  db: Queryable,
+  ws: WorkspaceId,
+): Promise<{ id: string; revision: number }[]> {
   const res = await db.query<{ id: string; revision: number }>(
     `select i.id, i.revision from invoices i
      left join invoice_checks c on c.workspace_id = i.workspace_id and c.invoice_id = i.id
@@ -80,7 +102,11 @@ export async function listUncheckedInvoices(db: Queryable, ws: WorkspaceId): Pro
   return res.rows;
 }
 
-export async function markInvoicesChecked(db: Queryable, ws: WorkspaceId, invoices: readonly { id: string; revision: number }[]): Promise<void> {
+export async function markInvoicesChecked(
+  db: Queryable,
+  ws: WorkspaceId,
+  invoices: readonly { id: string; revision: number }[],
+): Promise<void> {
   if (invoices.length === 0) return;
   await db.query(
     `insert into invoice_checks (workspace_id, invoice_id, revision)

@@ -31,7 +31,9 @@ export const healthRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) 
       try {
         const stats = await Promise.race([
           queueStats(ctx.pool),
-          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('database timeout')), 2000).unref()),
+          new Promise<never>((_, reject) =>
+            setTimeout(() => reject(new Error('database timeout')), 2000).unref(),
+          ),
         ]);
         const queue = { lagSeconds: stats.lagSeconds, pending: stats.pending, active: stats.active };
         return { status: 'ok' as const, db: 'ok' as const, queue };

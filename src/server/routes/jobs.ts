@@ -44,7 +44,7 @@ const ScheduleOut = z.object({
   lastFired: z.object({ localDate: z.string(), firedAt: z.string() }).nullable(),
 });
 const Target = TargetParam.shape.target.default('autotask');
-const AsOf = DateText.optional().describe('sync as of this day (default: the worker\'s today, UTC)');
+const AsOf = DateText.optional().describe("sync as of this day (default: the worker's today, UTC)");
 const errors = { 400: ErrorBody, 404: ErrorBody };
 
 /**
@@ -68,7 +68,11 @@ export const jobRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) => 
         tags: ['jobs'],
         summary: "The workspace's jobs: waiting, running and failed by default",
         querystring: z.object({
-          state: z.enum(JOB_STATES).array().or(z.enum(JOB_STATES).transform((s) => [s])).optional(),
+          state: z
+            .enum(JOB_STATES)
+            .array()
+            .or(z.enum(JOB_STATES).transform((s) => [s]))
+            .optional(),
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
         response: { 200: z.object({ items: z.array(JobOut) }) },
@@ -97,7 +101,10 @@ export const jobRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) => 
     async (request, reply) => {
       const { target, tenantId, asOf } = request.body;
       const ws = sessionOf(request).workspace_id;
-      const result = await enqueueCustomerSync(await queue(), ctx.pool, ws, tenantId, { target, ...origin(request, asOf) });
+      const result = await enqueueCustomerSync(await queue(), ctx.pool, ws, tenantId, {
+        target,
+        ...origin(request, asOf),
+      });
       return reply.status(202).send(result);
     },
   );
@@ -116,7 +123,11 @@ export const jobRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) => 
     async (request, reply) => {
       const ws = sessionOf(request).workspace_id;
       const { target, asOf } = request.body;
-      return reply.status(202).send(await enqueueAllCustomerSyncs(await queue(), ctx.pool, ws, { target, ...origin(request, asOf) }));
+      return reply
+        .status(202)
+        .send(
+          await enqueueAllCustomerSyncs(await queue(), ctx.pool, ws, { target, ...origin(request, asOf) }),
+        );
     },
   );
 
@@ -136,7 +147,9 @@ export const jobRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) => 
       const { target, asOf, thenCustomers } = request.body;
       return reply
         .status(202)
-        .send(await enqueueProductSync(await queue(), ws, { target, thenCustomers, ...origin(request, asOf) }));
+        .send(
+          await enqueueProductSync(await queue(), ws, { target, thenCustomers, ...origin(request, asOf) }),
+        );
     },
   );
 
@@ -146,7 +159,8 @@ export const jobRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) => 
       config: operator,
       schema: {
         tags: ['jobs'],
-        summary: 'Run the daily check now: look for new invoices (and refresh the price list) and sync what is new',
+        summary:
+          'Run the daily check now: look for new invoices (and refresh the price list) and sync what is new',
         response: { 202: Enqueued },
       },
     },

@@ -14,7 +14,9 @@ import type { AppContext } from '../context';
 import { RunViewOut, TargetQuery } from './sync-schemas';
 
 const Month = z.object({
-  period: z.string().describe('billing period YYYY-MM (the usage month; its invoice is issued the month after)'),
+  period: z
+    .string()
+    .describe('billing period YYYY-MM (the usage month; its invoice is issued the month after)'),
   cost: z.string().describe('what Microsoft billed for the invoices synced to the PSA'),
   retail: z.string().describe('retail of the same lines (price-list retail; Azure: cost plus the markup)'),
   margin: z.string().describe('retail - cost'),
@@ -38,7 +40,7 @@ const OverviewOut = z.object({
     syncOn: z.number(),
     lastSuccessAt: z.string().nullable(),
     latestAt: z.string().nullable(),
-    latest: z.record(z.string(), z.number()).describe("run status -> customers whose latest run has it"),
+    latest: z.record(z.string(), z.number()).describe('run status -> customers whose latest run has it'),
   }),
   products: z.object({ lastSuccessAt: z.string().nullable(), latestRun: RunViewOut.nullable() }),
   source: z.object({
@@ -55,7 +57,8 @@ const OverviewOut = z.object({
 function toMonths(rows: readonly MonthlyReportRow[]) {
   const byCurrency = new Map<string, Decimal>();
   for (const r of rows) {
-    if (r.currency) byCurrency.set(r.currency, (byCurrency.get(r.currency) ?? ZERO).plus(dec(r.invoiced_cost)));
+    if (r.currency)
+      byCurrency.set(r.currency, (byCurrency.get(r.currency) ?? ZERO).plus(dec(r.invoiced_cost)));
   }
   const currency = [...byCurrency].sort((a, b) => b[1].cmp(a[1]))[0]?.[0] ?? null;
   const periods = [...new Set(rows.map((r) => r.period))].sort();
@@ -146,7 +149,11 @@ export const reportRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) 
           invoices: source.invoices,
           latestPeriod: source.latest_period,
           lastImportAt: iso(source.last_import_at),
-          imports: (source.imports ?? []).map((i) => ({ kind: i.kind, files: i.files, lastAt: iso(i.last_at)! })),
+          imports: (source.imports ?? []).map((i) => ({
+            kind: i.kind,
+            files: i.files,
+            lastAt: iso(i.last_at)!,
+          })),
         },
       };
     },

@@ -1,0 +1,57 @@
+import type { WorkspaceId } from '../../core/ids';
+import { finishedRunSince } from '../../db/repos/job-runs';
+import { listMappings } from '../../db/repos/sync';
+import { syncProducts } from '../../engine/sync';
+import { type JobDeps, type JobInfo, runContextOf } from '../job-deps';
+import type { PayloadOf } from '../job-names';
+import { withPsaSlot } from '../psa-slots';
+import { briefOf, queueNotices, type RunBrief, settleOpenRuns } from './resume-runs';
+
+export interface SyncProductsResult {
+  run: RunBrief | { satisfiedBy: string };
+  resumed: RunBrief[];
+  /** Customer syncs queued after it (the daily check's chain); customers already waiting are not queued twice. */
+  customersQueued: number;
+}
+
+/**
+ * The product sync of one PSA connection (spec section 4), holding a PSA slot; with `thenCustomers`, one
+ * `sync-customer` job per mapped customer whose sync is on follows (products first: contract lines need them).
+ */
+export async function handleSyncProducts(
+  deps: JobDeps,
+  p: PayloadOf<'sync-products'>,
+  job: JobInfo,
+): Promise<SyncProductsResult> {
+  const filter = { workspaceId: p.workspaceId, target: p.target, kind: 'product' as const };
+  const { run, resumed } = await withPsaSlot(
+    deps.pool,
+    p.workspaceId,
+    p.target,
+    async () => {
+      const resumed = await settleOpenRuns(deps, filter);
+      const satisfiedBy = await finishedRunSince(deps.pool, filter, job.createdOn);
+      if (satisfiedBy) return { run: { satisfiedBy }, resumed };
+      const summary = await syncProducts(deps.engine, runContextOf(deps, p), { preview: false });
+      await queueNotices(deps, p.workspaceId, [summary]);
+      return { run: briefOf(summary), resumed };
+    },
+    deps.slots,
+  );
+  let customersQueued = 0;
+  if (p.thenCustomers) {
+    const mappings = await listMappings(deps.pool, p.workspaceId as WorkspaceId, p.target);
+    for (const m of mappings.filter((x) => x.sync_on && x.contract_id)) {
+      const id = await deps.queue.send('sync-customer', {
+        workspaceId: p.workspaceId,
+        target: p.target,
+        tenantId: m.tenant_id,
+        ...(p.asOf ? { asOf: p.asOf } : {}),
+        trigger: p.trigger,
+        actor: p.actor,
+      });
+      if (id) customersQueued += 1;
+    }
+  }
+  return { run, resumed, customersQueued };
+}

@@ -1,0 +1,103 @@
+import type PgBoss from 'pg-boss';
+import { runJob } from './dispatch';
+import type { JobDeps } from './job-deps';
+import { JOB_NAMES, type JobName } from './job-names';
+import type { ScheduleDefaults } from './schedule';
+import { type TickReport, tick } from './tick';
+
+export interface WorkerOptions {
+  /** Customer syncs this process runs at once (`billsync worker --concurrency`). */
+  concurrency: number;
+  /** How often an idle handler asks the queue for a job, in seconds (pg-boss polling; at least 0.5). */
+  pollSeconds: number;
+  /** Seconds between ticks (schedule, sweeps); 0 = only when `tick()` is called (tests). */
+  tickSeconds: number;
+  defaults: ScheduleDefaults;
+}
+
+export interface RunningWorker {
+  /** Runs one tick now (the schedule, the resume sweep, pending notices). */
+  tick(): Promise<TickReport>;
+  /** Stops taking jobs, waits up to `timeoutMs` for running ones, then stops the queue (unfinished jobs retry). */
+  stop(options?: { timeoutMs?: number }): Promise<void>;
+}
+
+/**
+ * Handlers per queue in one process. Customer syncs get `concurrency` handlers; how many of them talk to one PSA
+ * connection at once is capped separately by the PSA slots (psa-slots.ts), across all processes.
+ */
+function handlersFor(name: JobName, concurrency: number): number {
+  if (name === 'sync-customer') return concurrency;
+  if (name === 'sync-products' || name === 'notify-run') return Math.max(1, Math.ceil(concurrency / 4));
+  return 1;
+}
+
+const brief = (value: unknown) => {
+  const text = JSON.stringify(value) ?? '';
+  return text.length > 300 ? `${text.slice(0, 300)}...` : text;
+};
+
+/**
+ * Starts handling every queue on the worker's pg-boss instance, and the tick: the daily schedule and sweeps, once
+ * at start and then every `tickSeconds`. Any number of workers may run on one database.
+ */
+export async function startWorker(deps: JobDeps, o: WorkerOptions): Promise<RunningWorker> {
+  const boss = deps.queue.boss;
+  for (const name of JOB_NAMES) {
+    const handle = async ([job]: PgBoss.JobWithMetadata<unknown>[]) => {
+      if (!job) return undefined;
+      const info = { id: job.id, createdOn: job.createdOn, retryCount: job.retryCount };
+      const started = Date.now();
+      try {
+        const result = await runJob(deps, name, job.data, info);
+        deps.log(`${name} ${job.id} done in ${Date.now() - started} ms: ${brief(result)}`);
+        return result;
+      } catch (error) {
+        const retry =
+          job.retryCount < job.retryLimit
+            ? `; retry ${job.retryCount + 1} of ${job.retryLimit} follows`
+            : '; no retries left';
+        deps.log(
+          `${name} ${job.id} failed: ${error instanceof Error ? error.message : String(error)}${retry}`,
+        );
+        throw error;
+      }
+    };
+    for (let i = 0; i < handlersFor(name, o.concurrency); i++) {
+      await boss.work(
+        name,
+        { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: o.pollSeconds },
+        handle,
+      );
+    }
+  }
+  let ticking: Promise<TickReport> | undefined;
+  const runTick = () => {
+    ticking ??= tick(deps, o.defaults).finally(() => {
+      ticking = undefined;
+    });
+    return ticking;
+  };
+  const onTimer = () => {
+    runTick().catch((error) =>
+      deps.log(`tick failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  };
+  let timer: NodeJS.Timeout | undefined;
+  if (o.tickSeconds > 0) {
+    onTimer();
+    timer = setInterval(onTimer, o.tickSeconds * 1000);
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    tick: runTick,
+    stop(options = {}) {
+      stopping ??= (async () => {
+        if (timer) clearInterval(timer);
+        await ticking?.catch(() => {});
+        await deps.queue.stop({ graceful: true, timeoutMs: options.timeoutMs ?? 30_000 });
+      })();
+      return stopping;
+    },
+  };
+}

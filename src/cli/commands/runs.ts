@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { RUN_STATUSES } from '../../db/repos/runs';
 import { AppError } from '../../services/errors';
 import {
   actOnRun,
@@ -13,18 +14,7 @@ import { finishRuns, runDetailText, runsTable } from '../run-output';
 import { withSync } from '../sync-context';
 import { WORKSPACE_OPTION } from '../workspace-option';
 
-const STATUSES = [
-  'preview',
-  'awaiting_approval',
-  'running',
-  'interrupted',
-  'no_change',
-  'success',
-  'warning',
-  'error',
-  'rejected',
-  'superseded',
-] as const;
+const STATUSES = RUN_STATUSES;
 
 interface RunsOptions {
   customer?: string;

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { createAutotaskEmulator, loadDemoSeed, parseSeed } from '../../../emulators/autotask';
 import { createClock, resolveSeedArg } from '../../../emulators/kit';
 import { output } from '../output';
+import { untilStopped } from '../until-stopped';
 
 interface SandboxAutotaskOptions {
   port: string;
@@ -65,15 +66,7 @@ export function registerSandboxAutotask(sandbox: Command): void {
             'Press Ctrl+C to stop.',
           ].join('\n'),
       );
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilStopped();
       out.info('Stopping the Autotask emulator...');
       await emulator.close();
     });

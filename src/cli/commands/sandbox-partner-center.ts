@@ -4,6 +4,7 @@ import { createClock } from '../../../emulators/kit';
 import { createPartnerCenterEmulator } from '../../../emulators/partner-center';
 import { AppError } from '../../services/errors';
 import { output } from '../output';
+import { untilStopped } from '../until-stopped';
 
 interface SandboxPartnerCenterOptions {
   port: string;
@@ -82,15 +83,7 @@ export function registerSandboxPartnerCenter(sandbox: Command): void {
             'Press Ctrl+C to stop.',
           ].join('\n'),
       );
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilStopped();
       out.info('Stopping the Partner Center emulator...');
       await emulator.close();
     });

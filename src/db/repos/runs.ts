@@ -4,17 +4,20 @@ import type { PlainDate } from '../../core/time/plain-date';
 import type { Queryable } from '../pool';
 
 export type RunKind = 'product' | 'customer';
-export type RunStatus =
-  | 'preview'
-  | 'awaiting_approval'
-  | 'running'
-  | 'interrupted'
-  | 'no_change'
-  | 'success'
-  | 'warning'
-  | 'error'
-  | 'rejected'
-  | 'superseded';
+/** Every status a run can have (the table's check constraint lists the same). */
+export const RUN_STATUSES = [
+  'preview',
+  'awaiting_approval',
+  'running',
+  'interrupted',
+  'no_change',
+  'success',
+  'warning',
+  'error',
+  'rejected',
+  'superseded',
+] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export interface RunRow {
   id: string;
@@ -81,7 +84,19 @@ export async function insertRun(db: Queryable, r: NewRun): Promise<string> {
   const res = await db.query<{ id: string }>(
     `insert into runs (workspace_id, target, kind, tenant_id, customer_name, status, as_of, trigger, created_by, plan, summary)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning id`,
-    [r.workspaceId, r.target, r.kind, r.tenantId, r.customerName, r.status, r.asOf, r.trigger, r.createdBy, r.plan, r.summary],
+    [
+      r.workspaceId,
+      r.target,
+      r.kind,
+      r.tenantId,
+      r.customerName,
+      r.status,
+      r.asOf,
+      r.trigger,
+      r.createdBy,
+      r.plan,
+      r.summary,
+    ],
   );
   const id = res.rows[0]!.id;
   if (r.items.length) {
@@ -115,7 +130,10 @@ export async function insertRun(db: Queryable, r: NewRun): Promise<string> {
       `insert into journal (run_id, seq, op_key, item_key, op, state)
        select $1, s.seq, s.op_key, s.item_key, s.op, 'pending'
        from jsonb_to_recordset($2::jsonb) as s(seq int, op_key text, item_key text, op jsonb)`,
-      [id, JSON.stringify(r.journal.map((j, seq) => ({ seq, op_key: j.opKey, item_key: j.itemKey, op: j.op })))],
+      [
+        id,
+        JSON.stringify(r.journal.map((j, seq) => ({ seq, op_key: j.opKey, item_key: j.itemKey, op: j.op }))),
+      ],
     );
   }
   return id;
@@ -151,7 +169,15 @@ export async function listRuns(db: Queryable, ws: WorkspaceId, f: RunFilter = {}
        and ($2::text is null or target = $2) and ($3::text is null or kind = $3)
        and ($4::text is null or tenant_id = $4) and ($5::text is null or status = $5)
      order by created_at desc, id limit $6 offset $7`,
-    [ws, f.target ?? null, f.kind ?? null, f.tenantId ?? null, f.status ?? null, f.limit ?? 100, f.offset ?? 0],
+    [
+      ws,
+      f.target ?? null,
+      f.kind ?? null,
+      f.tenantId ?? null,
+      f.status ?? null,
+      f.limit ?? 100,
+      f.offset ?? 0,
+    ],
   );
   return res.rows;
 }
@@ -160,7 +186,12 @@ export async function setRunStatus(
   db: Queryable,
   id: string,
   status: RunStatus,
-  fields: { message?: string | null; summary?: Record<string, unknown>; started?: boolean; finished?: boolean } = {},
+  fields: {
+    message?: string | null;
+    summary?: Record<string, unknown>;
+    started?: boolean;
+    finished?: boolean;
+  } = {},
 ): Promise<void> {
   await db.query(
     `update runs set status = $2,
@@ -169,7 +200,14 @@ export async function setRunStatus(
        started_at = case when $5 then coalesce(started_at, now()) else started_at end,
        finished_at = case when $6 then now() else finished_at end
      where id = $1`,
-    [id, status, fields.message ?? null, fields.summary ?? null, fields.started ?? false, fields.finished ?? false],
+    [
+      id,
+      status,
+      fields.message ?? null,
+      fields.summary ?? null,
+      fields.started ?? false,
+      fields.finished ?? false,
+    ],
   );
 }
 
@@ -184,7 +222,14 @@ export async function setJournalState(
     `update journal set state = $3, result = coalesce($4, result), error = $5,
        attempts = attempts + case when $6 then 1 else 0 end, updated_at = now()
      where run_id = $1 and seq = $2`,
-    [runId, seq, state, fields.result === undefined ? null : JSON.stringify(fields.result), fields.error === undefined ? null : JSON.stringify(fields.error), fields.attempt ?? false],
+    [
+      runId,
+      seq,
+      state,
+      fields.result === undefined ? null : JSON.stringify(fields.result),
+      fields.error === undefined ? null : JSON.stringify(fields.error),
+      fields.attempt ?? false,
+    ],
   );
 }
 
@@ -199,12 +244,22 @@ export async function updateRunItem(
        messages = case when $4::jsonb is null then messages else messages || $4::jsonb end,
        target_id = coalesce($5, target_id)
      where run_id = $1 and item_key = $2`,
-    [runId, itemKey, patch.status, patch.message ? JSON.stringify([patch.message]) : null, patch.targetId ?? null],
+    [
+      runId,
+      itemKey,
+      patch.status,
+      patch.message ? JSON.stringify([patch.message]) : null,
+      patch.targetId ?? null,
+    ],
   );
 }
 
 /** The latest finished run of each customer (for the customers table). */
-export async function lastCustomerRuns(db: Queryable, ws: WorkspaceId, target: string): Promise<Map<string, RunRow>> {
+export async function lastCustomerRuns(
+  db: Queryable,
+  ws: WorkspaceId,
+  target: string,
+): Promise<Map<string, RunRow>> {
   const res = await db.query<RunRow>(
     `select distinct on (tenant_id) * from runs
      where workspace_id = $1 and target = $2 and kind = 'customer' and status not in ('preview', 'superseded')

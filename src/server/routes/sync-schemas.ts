@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PRICING_STRATEGIES, type PricingStrategy } from '../../core/planner/types';
 import { tryParsePlainDate } from '../../core/time/plain-date';
 import { CUSTOMER_SORTS } from '../../db/repos/customer-list';
+import { RUN_STATUSES } from '../../db/repos/runs';
 import { createEngineDeps } from '../../runtime/engine';
 import type { AppContext } from '../context';
 
@@ -14,18 +15,7 @@ export const DateText = z
   .string()
   .refine((s) => tryParsePlainDate(s) !== undefined, 'a date is written YYYY-MM-DD (a UTC calendar date)');
 
-export const RUN_STATUSES = [
-  'preview',
-  'awaiting_approval',
-  'running',
-  'interrupted',
-  'no_change',
-  'success',
-  'warning',
-  'error',
-  'rejected',
-  'superseded',
-] as const;
+export { RUN_STATUSES };
 export const RunStatusSchema = z.enum(RUN_STATUSES);
 export const RunKindSchema = z.enum(['product', 'customer']);
 export const StrategySchema = z.enum(

@@ -1,11 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { ensureEmbeddedPostgres } from '../src/db/embedded-postgres';
 import { migrate } from '../src/db/migrate';
 import { createPool } from '../src/db/pool';
-import { ensureEmbeddedPostgres } from '../src/db/embedded-postgres';
 import { storeInvoice } from '../src/db/repos/source-data';
 import { syncCustomers, syncProducts } from '../src/engine/sync';
 import { autotaskWorld, runCtx } from '../test/support/autotask-world';
@@ -54,23 +54,53 @@ async function benchDatabase(): Promise<{ url: string; close(): Promise<void> }>
 
 const BP = offer();
 const BASIC = { ...offer('Monthly', 'P1M', '0001'), productId: 'CFQ7TTC0LH18' };
-const PRICES = [priceEntry(BP, '20.00', '23.10'), priceEntry(BASIC, '6.48', '7.20'), priceEntry(AZURE, '0', '0')];
+const PRICES = [
+  priceEntry(BP, '20.00', '23.10'),
+  priceEntry(BASIC, '6.48', '7.20'),
+  priceEntry(AZURE, '0', '0'),
+];
 
-const month = (id: string, period: string, start: string, last: string, seats: number, change?: { day: string; to: number }) =>
-  inv(
-    id,
-    period,
-    [
-      line({ start, last, qty: seats, unitPrice: '20.00', subtotal: '1' }),
-      ...(change
-        ? [
-            line({ start: change.day, last, qty: seats, sign: -1, chargeType: 'removequantity', unitPrice: '20.00', subtotal: '-1' }),
-            line({ start: change.day, last, qty: change.to, chargeType: 'addquantity', unitPrice: '20.00', subtotal: '1' }),
-          ]
-        : []),
-      line({ sub: 'basic', offer: BASIC, start: `${period}-01`, last: `${period}-${period.endsWith('09') ? '30' : '31'}`, qty: 3, unitPrice: '6.48', subtotal: '19.44' }),
-    ],
-  );
+const month = (
+  id: string,
+  period: string,
+  start: string,
+  last: string,
+  seats: number,
+  change?: { day: string; to: number },
+) =>
+  inv(id, period, [
+    line({ start, last, qty: seats, unitPrice: '20.00', subtotal: '1' }),
+    ...(change
+      ? [
+          line({
+            start: change.day,
+            last,
+            qty: seats,
+            sign: -1,
+            chargeType: 'removequantity',
+            unitPrice: '20.00',
+            subtotal: '-1',
+          }),
+          line({
+            start: change.day,
+            last,
+            qty: change.to,
+            chargeType: 'addquantity',
+            unitPrice: '20.00',
+            subtotal: '1',
+          }),
+        ]
+      : []),
+    line({
+      sub: 'basic',
+      offer: BASIC,
+      start: `${period}-01`,
+      last: `${period}-${period.endsWith('09') ? '30' : '31'}`,
+      qty: 3,
+      unitPrice: '6.48',
+      subtotal: '19.44',
+    }),
+  ]);
 
 /**
  * API calls of the sync for `customers` customers against the Autotask emulator: the first sync, a steady-state
@@ -80,9 +110,15 @@ export async function benchSyncApi(customers = 500): Promise<ApiBenchRow[]> {
   const db = await benchDatabase();
   await migrate(db.url);
   const pool = createPool(db.url, 10);
-  const tenants = Array.from({ length: customers - 1 }, (_, i) => `00000000-0000-4000-9000-${String(i).padStart(12, '0')}`);
+  const tenants = Array.from(
+    { length: customers - 1 },
+    (_, i) => `00000000-0000-4000-9000-${String(i).padStart(12, '0')}`,
+  );
   const w = await autotaskWorld(pool, {
-    invoices: [month('G7', '2025-07', '2025-07-15', '2025-08-14', 10, { day: '2025-07-20', to: 12 }), month('G8', '2025-08', '2025-08-15', '2025-09-14', 12)],
+    invoices: [
+      month('G7', '2025-07', '2025-07-15', '2025-08-14', 10, { day: '2025-07-20', to: 12 }),
+      month('G8', '2025-08', '2025-08-15', '2025-09-14', 12),
+    ],
     priceList: PRICES,
     extraTenants: tenants,
   });
@@ -97,7 +133,13 @@ export async function benchSyncApi(customers = 500): Promise<ApiBenchRow[]> {
       w.emulator.requests.count('PATCH', '**') +
       w.emulator.requests.count('POST', '**/ServiceAdjustments');
     const reads = w.emulator.requests.count() - writes;
-    rows.push({ phase, changes, reads, writes, readsPerCustomer: Math.round((reads / customers) * 100) / 100 });
+    rows.push({
+      phase,
+      changes,
+      reads,
+      writes,
+      readsPerCustomer: Math.round((reads / customers) * 100) / 100,
+    });
   };
   try {
     await measure('first sync', '2025-09-10');
@@ -107,7 +149,14 @@ export async function benchSyncApi(customers = 500): Promise<ApiBenchRow[]> {
     const lines = [
       ...sept.lines,
       ...tenants.flatMap((t) =>
-        month('G9', '2025-09', '2025-09-15', '2025-10-14', 12, changed.includes(t) ? { day: '2025-09-25', to: 11 } : undefined).lines.map((l) => ({
+        month(
+          'G9',
+          '2025-09',
+          '2025-09-15',
+          '2025-10-14',
+          12,
+          changed.includes(t) ? { day: '2025-09-25', to: 11 } : undefined,
+        ).lines.map((l) => ({
           ...l,
           customerTenantId: t,
           subscriptionId: `${t}-${l.subscriptionId}`,

@@ -4,7 +4,12 @@ import { dec } from '../src/core/money/decimal';
 import { Money } from '../src/core/money/money';
 import { type CustomerInvoice, planCustomerSync } from '../src/core/planner/customer-plan';
 import type { ProgramSettings } from '../src/core/planner/types';
-import { firstDayOf, nextPeriod, parseBillingPeriod, type BillingPeriod } from '../src/core/time/billing-period';
+import {
+  type BillingPeriod,
+  firstDayOf,
+  nextPeriod,
+  parseBillingPeriod,
+} from '../src/core/time/billing-period';
 import { fromInclusive } from '../src/core/time/date-range';
 import { addDays, parsePlainDate } from '../src/core/time/plain-date';
 
@@ -68,7 +73,13 @@ function customerInvoices(c: number): CustomerInvoice[] {
       orderDate: undefined,
     }));
     invoices.push({
-      header: { id: `G${m}`, billingPeriod: period, issueDate: addDays(firstDayOf(nextPeriod(period)), 6), currency: 'USD', datesFrom: 'source' },
+      header: {
+        id: `G${m}`,
+        billingPeriod: period,
+        issueDate: addDays(firstDayOf(nextPeriod(period)), 6),
+        currency: 'USD',
+        datesFrom: 'source',
+      },
       lines,
     });
   }
@@ -76,7 +87,13 @@ function customerInvoices(c: number): CustomerInvoice[] {
 }
 
 /** Planner time and peak memory for `customers` customers x 30 lines, first sync (empty PSA contracts). */
-export function benchPlanner(customers = 10_000): { customers: number; lines: number; ms: number; operations: number; peakRssMb: number } {
+export function benchPlanner(customers = 10_000): {
+  customers: number;
+  lines: number;
+  ms: number;
+  operations: number;
+  peakRssMb: number;
+} {
   const productLinks = new Map(OFFERS.map((o, i) => [offerKeyText(o), `S${i}`]));
   let ms = 0;
   let operations = 0;
@@ -90,13 +107,26 @@ export function benchPlanner(customers = 10_000): { customers: number; lines: nu
       asOf: parsePlainDate('2025-11-10'),
       settings: SETTINGS,
       customer: { tenantId: invoices[0]!.lines[0]!.customerTenantId, name: `Customer ${c}` },
-      mapping: { contractId: 'K', strategy: 'cost-and-retail', syncStart: parsePlainDate('2025-01-01'), firstSyncedDay: undefined },
+      mapping: {
+        contractId: 'K',
+        strategy: 'cost-and-retail',
+        syncStart: parsePlainDate('2025-01-01'),
+        firstSyncedDay: undefined,
+      },
       invoices,
       syncedInvoiceIds: new Set(),
       priceList: PRICES,
       productLinks,
       lineLinks: new Map(),
-      contract: { id: 'K', companyId: 'C', name: 'K', recurring: true, active: true, startDate: parsePlainDate('2024-01-01'), endDate: parsePlainDate('2027-12-31') },
+      contract: {
+        id: 'K',
+        companyId: 'C',
+        name: 'K',
+        recurring: true,
+        active: true,
+        startDate: parsePlainDate('2024-01-01'),
+        endDate: parsePlainDate('2027-12-31'),
+      },
       contractLines: [],
       unitSegments: [],
     });

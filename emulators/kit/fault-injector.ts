@@ -83,7 +83,8 @@ export function validateFaultSpec(spec: unknown): FaultSpec {
   }
   for (const key of ['every'] as const) {
     const v = s[key];
-    if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw new Error(`fault ${key} must be a positive integer`);
+    if (v !== undefined && !(Number.isInteger(v) && v > 0))
+      throw new Error(`fault ${key} must be a positive integer`);
   }
   for (const key of ['retryAfter', 'delayMs', 'offset'] as const) {
     const v = s[key];

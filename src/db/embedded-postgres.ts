@@ -69,7 +69,9 @@ async function binaries(ids: Ids | undefined): Promise<Binaries> {
   const bins = await packagedBinaries();
   if (!ids || reachable(ids, bins.initdb)) return bins;
   const nativeDir = dirname(dirname(bins.initdb));
-  const { version } = JSON.parse(readFileSync(join(dirname(nativeDir), 'package.json'), 'utf8')) as { version: string };
+  const { version } = JSON.parse(readFileSync(join(dirname(nativeDir), 'package.json'), 'utf8')) as {
+    version: string;
+  };
   const target = join(ROOT_HOME, `postgres-${version}`);
   if (!existsSync(join(target, '.complete'))) {
     mkdirSync(ROOT_HOME, { recursive: true, mode: 0o755 });

@@ -119,10 +119,24 @@ function delay(retry: NonNullable<EngineDeps['retry']>, attempt: number, e: Inte
   return retry.baseDelayMs * 2 ** attempt;
 }
 
-async function recordLinks(deps: EngineDeps, ws: WorkspaceId, target: TargetKind, op: PlannedOperation, applied: Applied) {
+async function recordLinks(
+  deps: EngineDeps,
+  ws: WorkspaceId,
+  target: TargetKind,
+  op: PlannedOperation,
+  applied: Applied,
+) {
   if (!applied.targetId) return;
-  if (op.kind === 'create-product') await saveLink(deps.pool, ws, target, 'product', op.offerKey, applied.targetId);
+  if (op.kind === 'create-product')
+    await saveLink(deps.pool, ws, target, 'product', op.offerKey, applied.targetId);
   if (op.kind === 'adjust-contract-line') {
-    await saveLink(deps.pool, ws, target, 'contract-line', `${op.customerTenantId}|${op.offerKey}`, applied.targetId);
+    await saveLink(
+      deps.pool,
+      ws,
+      target,
+      'contract-line',
+      `${op.customerTenantId}|${op.offerKey}`,
+      applied.targetId,
+    );
   }
 }

@@ -6,14 +6,26 @@ import { AppError } from '../services/errors';
  * customer (or two product syncs of one connection) never execute at once, across processes and machines.
  * If the process dies, the connection closes and the lock goes with it.
  */
-export async function withLock<T>(pool: Pool, key: string, fn: () => Promise<T>, options: { wait?: boolean } = {}): Promise<T> {
+export async function withLock<T>(
+  pool: Pool,
+  key: string,
+  fn: () => Promise<T>,
+  options: { wait?: boolean } = {},
+): Promise<T> {
   const client = await pool.connect();
   try {
     if (options.wait) {
       await client.query('select pg_advisory_lock(hashtextextended($1, 0))', [key]);
     } else {
-      const res = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as ok', [key]);
-      if (!res.rows[0]?.ok) throw new AppError('conflict', 'Another sync of the same customer or products is running: try again when it has finished');
+      const res = await client.query<{ ok: boolean }>(
+        'select pg_try_advisory_lock(hashtextextended($1, 0)) as ok',
+        [key],
+      );
+      if (!res.rows[0]?.ok)
+        throw new AppError(
+          'conflict',
+          'Another sync of the same customer or products is running: try again when it has finished',
+        );
     }
     try {
       return await fn();

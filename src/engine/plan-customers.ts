@@ -4,10 +4,15 @@ import { type CustomerInvoice, planCustomerSync } from '../core/planner/customer
 import type { Plan } from '../core/planner/types';
 import type { TargetAdapter, TargetSnapshot } from '../core/ports/target';
 import type { PlainDate } from '../core/time/plain-date';
-import { listPriceEntries, listSourceCustomers } from '../db/repos/source-data';
-import { listInvoices } from '../db/repos/source-data';
+import { listInvoices, listPriceEntries, listSourceCustomers } from '../db/repos/source-data';
+import {
+  listLinks,
+  type MappingRow,
+  type StoredProgram,
+  syncedInvoiceIds,
+  type TargetKind,
+} from '../db/repos/sync';
 import { azureCostsOfCustomers, linesOfCustomers } from '../db/repos/sync-source';
-import { listLinks, type MappingRow, type StoredProgram, syncedInvoiceIds, type TargetKind } from '../db/repos/sync';
 import type { EngineDeps } from './deps';
 import { toProgramSettings } from './program';
 
@@ -33,16 +38,18 @@ export async function planCustomers(
 ): Promise<{ plans: CustomerPlan[]; snapshot: TargetSnapshot }> {
   const tenantIds = mappings.map((m) => m.tenant_id);
   const contractIds = [...new Set(mappings.map((m) => m.contract_id).filter((c): c is string => !!c))];
-  const [priceList, invoices, customers, lines, azure, productLinks, lineLinks, snapshot] = await Promise.all([
-    listPriceEntries(deps.pool, ws),
-    listInvoices(deps.pool, ws),
-    listSourceCustomers(deps.pool, ws),
-    linesOfCustomers(deps.pool, ws, tenantIds, asOf),
-    azureCostsOfCustomers(deps.pool, ws, tenantIds),
-    listLinks(deps.pool, ws, target, 'product'),
-    listLinks(deps.pool, ws, target, 'contract-line'),
-    adapter.readState({}, { contractIds }),
-  ]);
+  const [priceList, invoices, customers, lines, azure, productLinks, lineLinks, snapshot] = await Promise.all(
+    [
+      listPriceEntries(deps.pool, ws),
+      listInvoices(deps.pool, ws),
+      listSourceCustomers(deps.pool, ws),
+      linesOfCustomers(deps.pool, ws, tenantIds, asOf),
+      azureCostsOfCustomers(deps.pool, ws, tenantIds),
+      listLinks(deps.pool, ws, target, 'product'),
+      listLinks(deps.pool, ws, target, 'contract-line'),
+      adapter.readState({}, { contractIds }),
+    ],
+  );
   const names = new Map(customers.map((c) => [c.tenantId, c.name]));
   const plans: CustomerPlan[] = [];
   for (const mapping of mappings) {
@@ -57,13 +64,21 @@ export async function planCustomers(
     const customerInvoices: CustomerInvoice[] = invoices
       .filter((i) => byInvoice.has(i.id) || costs?.has(i.id))
       .map((i) => ({
-        header: { id: i.id, billingPeriod: i.billingPeriod, issueDate: i.issueDate, currency: i.currency, datesFrom: i.datesFrom },
+        header: {
+          id: i.id,
+          billingPeriod: i.billingPeriod,
+          issueDate: i.issueDate,
+          currency: i.currency,
+          datesFrom: i.datesFrom,
+        },
         lines: byInvoice.get(i.id) ?? [],
         azureCost: costs?.get(i.id),
       }));
     const prefix = `${tenantId}|`;
     const myLineLinks = new Map(
-      [...lineLinks].filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v] as [string, string]),
+      [...lineLinks]
+        .filter(([k]) => k.startsWith(prefix))
+        .map(([k, v]) => [k.slice(prefix.length), v] as [string, string]),
     );
     const contract = snapshot.contracts.find((c) => c.id === mapping.contract_id);
     const customerName = names.get(tenantId) ?? tenantId;

@@ -4,8 +4,8 @@ import type { Plan } from '../core/planner/types';
 import type { TargetAdapter, TargetSnapshot } from '../core/ports/target';
 import type { PlainDate } from '../core/time/plain-date';
 import { listPriceEntries } from '../db/repos/source-data';
-import { inUseOffers } from '../db/repos/sync-source';
 import { listLinks, type StoredProgram, type TargetKind } from '../db/repos/sync';
+import { inUseOffers } from '../db/repos/sync-source';
 import type { EngineDeps } from './deps';
 import { toProgramSettings } from './program';
 

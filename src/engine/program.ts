@@ -31,11 +31,22 @@ export function toProgramSettings(p: StoredProgram): ProgramSettings {
 }
 
 /** The program of a target, or a clear error saying how to set it up. */
-export async function requireProgram(db: Queryable, ws: WorkspaceId, target: TargetKind): Promise<StoredProgram> {
+export async function requireProgram(
+  db: Queryable,
+  ws: WorkspaceId,
+  target: TargetKind,
+): Promise<StoredProgram> {
   const p = await getProgram(db, ws, target);
   if (!p) {
-    throw new AppError('bad_request', `The Microsoft CSP program is not set up for ${target}: set it with \`billsync program set\` or in Settings`);
+    throw new AppError(
+      'bad_request',
+      `The Microsoft CSP program is not set up for ${target}: set it with \`billsync program set\` or in Settings`,
+    );
   }
-  if (!p.syncEnabled) throw new AppError('bad_request', `Sync is switched off for ${target}: switch it on in the program settings`);
+  if (!p.syncEnabled)
+    throw new AppError(
+      'bad_request',
+      `Sync is switched off for ${target}: switch it on in the program settings`,
+    );
   return { ...DEFAULT_PROGRAM, ...p };
 }

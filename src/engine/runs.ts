@@ -16,7 +16,7 @@ import {
   setJournalState,
   setRunStatus,
 } from '../db/repos/runs';
-import { markInvoicesSynced, setFirstSyncedDay, type StoredProgram, type TargetKind } from '../db/repos/sync';
+import { markInvoicesSynced, type StoredProgram, setFirstSyncedDay, type TargetKind } from '../db/repos/sync';
 import { AppError } from '../services/errors';
 import type { EngineDeps } from './deps';
 import { executeJournal } from './executor';
@@ -95,7 +95,11 @@ export async function storeRun(
       },
       summary: { operations: plan.operations.length, items: countItems(plan.items.map((i) => i.status)) },
       items: plan.items,
-      journal: plan.operations.map((op) => ({ opKey: op.key, itemKey: itemKeyOf(op), op: encodeOperation(op) })),
+      journal: plan.operations.map((op) => ({
+        opKey: op.key,
+        itemKey: itemKeyOf(op),
+        op: encodeOperation(op),
+      })),
     }),
   );
 }
@@ -135,7 +139,13 @@ async function finishRun(
   if (run.kind === 'customer' && run.tenant_id && outcome.failed === 0) {
     await markInvoicesSynced(deps.pool, ctx.ws, ctx.target, run.tenant_id, run.plan.invoiceIds, run.id);
     if (run.plan.firstSyncedDay) {
-      await setFirstSyncedDay(deps.pool, ctx.ws, ctx.target, run.tenant_id, run.plan.firstSyncedDay as PlainDate);
+      await setFirstSyncedDay(
+        deps.pool,
+        ctx.ws,
+        ctx.target,
+        run.tenant_id,
+        run.plan.firstSyncedDay as PlainDate,
+      );
     }
   }
   const counts = countItems(statuses);
@@ -143,7 +153,12 @@ async function finishRun(
     outcome.failed > 0
       ? `${outcome.failed} PSA change(s) failed; fix the cause shown on the items, then sync again or resume the run`
       : null;
-  const summary = { operations: run.plan.operations.length, items: counts, writes: outcome.writes, probedApplied: outcome.probedApplied };
+  const summary = {
+    operations: run.plan.operations.length,
+    items: counts,
+    writes: outcome.writes,
+    probedApplied: outcome.probedApplied,
+  };
   await setRunStatus(deps.pool, run.id, status, { finished: true, summary, message });
   await recordAudit(deps.pool, {
     workspaceId: ctx.ws,

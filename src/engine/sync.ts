@@ -7,13 +7,25 @@ import { canonicalJson, encodeOperation } from './plan-codec';
 import { planCustomers } from './plan-customers';
 import { planProducts } from './plan-products';
 import { requireProgram } from './program';
-import { executeRun, needsApproval, reopenRetryable, type RunContext, type RunSummary, storeRun, summarizeRun } from './runs';
+import {
+  executeRun,
+  needsApproval,
+  type RunContext,
+  type RunSummary,
+  reopenRetryable,
+  storeRun,
+  summarizeRun,
+} from './runs';
 
 /**
  * Product sync (spec section 4): snapshot, plan, store (the preview), and unless `preview`, execute through the
  * journal. One product sync per PSA connection at a time.
  */
-export async function syncProducts(deps: EngineDeps, ctx: RunContext, options: { preview: boolean }): Promise<RunSummary> {
+export async function syncProducts(
+  deps: EngineDeps,
+  ctx: RunContext,
+  options: { preview: boolean },
+): Promise<RunSummary> {
   const program = await requireProgram(deps.pool, ctx.ws, ctx.target);
   const adapter = await deps.openTarget(ctx.ws, ctx.target);
   if (options.preview) {
@@ -37,13 +49,19 @@ export interface CustomerSyncOptions {
 }
 
 /** Mapped customers to sync: the requested ones (they must be mapped and on) or all with sync on. */
-async function selectMappings(deps: EngineDeps, ctx: RunContext, tenantIds: readonly string[] | undefined): Promise<MappingRow[]> {
+async function selectMappings(
+  deps: EngineDeps,
+  ctx: RunContext,
+  tenantIds: readonly string[] | undefined,
+): Promise<MappingRow[]> {
   const all = await listMappings(deps.pool, ctx.ws, ctx.target);
   if (!tenantIds) return all.filter((m) => m.sync_on && m.contract_id);
   return tenantIds.map((t) => {
     const m = all.find((x) => x.tenant_id === t.toLowerCase());
-    if (!m || !m.contract_id) throw new AppError('bad_request', `Customer ${t} is not mapped to a contract: map it first`);
-    if (!m.sync_on) throw new AppError('bad_request', `Sync is off for customer ${t}: switch it on in the mapping`);
+    if (!m || !m.contract_id)
+      throw new AppError('bad_request', `Customer ${t} is not mapped to a contract: map it first`);
+    if (!m.sync_on)
+      throw new AppError('bad_request', `Sync is off for customer ${t}: switch it on in the mapping`);
     return m;
   });
 }
@@ -55,7 +73,11 @@ const BATCH = 50;
  * read in one snapshot, then each customer is planned, stored and executed while holding its lock, so two runs
  * for one customer never execute at once and a plan is never applied to a PSA state it was not made from.
  */
-export async function syncCustomers(deps: EngineDeps, ctx: RunContext, options: CustomerSyncOptions): Promise<RunSummary[]> {
+export async function syncCustomers(
+  deps: EngineDeps,
+  ctx: RunContext,
+  options: CustomerSyncOptions,
+): Promise<RunSummary[]> {
   const program = await requireProgram(deps.pool, ctx.ws, ctx.target);
   const mappings = await selectMappings(deps, ctx, options.tenantIds);
   const adapter = await deps.openTarget(ctx.ws, ctx.target);
@@ -65,13 +87,25 @@ export async function syncCustomers(deps: EngineDeps, ctx: RunContext, options: 
     const run = async () => {
       // Under the locks: an interrupted older run of these customers must not be resumed after this fresh plan.
       if (!options.preview) {
-        await supersedeOpenRuns(deps.pool, ctx.ws, ctx.target, 'customer', batch.map((m) => m.tenant_id));
+        await supersedeOpenRuns(
+          deps.pool,
+          ctx.ws,
+          ctx.target,
+          'customer',
+          batch.map((m) => m.tenant_id),
+        );
       }
       const { plans } = await planCustomers(deps, ctx.ws, ctx.target, program, adapter, batch, ctx.asOf);
       for (const p of plans) {
         const customer = { tenantId: p.tenantId, name: p.customerName };
         if (options.preview) {
-          results.push(await summarizeRun(deps, ctx.ws, await storeRun(deps, ctx, 'customer', p.plan, 'preview', customer)));
+          results.push(
+            await summarizeRun(
+              deps,
+              ctx.ws,
+              await storeRun(deps, ctx, 'customer', p.plan, 'preview', customer),
+            ),
+          );
         } else if (needsApproval(p.plan, program)) {
           const runId = await storeRun(deps, ctx, 'customer', p.plan, 'awaiting_approval', customer);
           results.push(await summarizeRun(deps, ctx.ws, runId));
@@ -83,7 +117,12 @@ export async function syncCustomers(deps: EngineDeps, ctx: RunContext, options: 
       }
     };
     if (options.preview) await run();
-    else await withLockSet(deps.pool, batch.map((m) => customerLockKey(ctx.ws, ctx.target, m.tenant_id)), run);
+    else
+      await withLockSet(
+        deps.pool,
+        batch.map((m) => customerLockKey(ctx.ws, ctx.target, m.tenant_id)),
+        run,
+      );
   }
   return results;
 }
@@ -92,7 +131,8 @@ export async function syncCustomers(deps: EngineDeps, ctx: RunContext, options: 
 export async function approveRun(deps: EngineDeps, ctx: RunContext, runId: string): Promise<RunSummary> {
   const run = await getRun(deps.pool, ctx.ws, runId);
   if (!run) throw new AppError('not_found', 'No such run');
-  if (run.status !== 'awaiting_approval') throw new AppError('conflict', `The run is ${run.status}, not awaiting approval`);
+  if (run.status !== 'awaiting_approval')
+    throw new AppError('conflict', `The run is ${run.status}, not awaiting approval`);
   const program = await requireProgram(deps.pool, ctx.ws, ctx.target);
   const adapter = await deps.openTarget(ctx.ws, ctx.target);
   const mapping = (await selectMappings(deps, ctx, [run.tenant_id ?? '']))[0]!;
@@ -118,7 +158,8 @@ export async function approveRun(deps: EngineDeps, ctx: RunContext, runId: strin
 export async function rejectRun(deps: EngineDeps, ctx: RunContext, runId: string): Promise<RunSummary> {
   const run = await getRun(deps.pool, ctx.ws, runId);
   if (!run) throw new AppError('not_found', 'No such run');
-  if (run.status !== 'awaiting_approval') throw new AppError('conflict', `The run is ${run.status}, not awaiting approval`);
+  if (run.status !== 'awaiting_approval')
+    throw new AppError('conflict', `The run is ${run.status}, not awaiting approval`);
   await setRunStatus(deps.pool, runId, 'rejected', { finished: true, message: `Rejected by ${ctx.actor}` });
   return summarizeRun(deps, ctx.ws, runId);
 }
@@ -133,12 +174,18 @@ export async function resumeRun(deps: EngineDeps, ctx: RunContext, runId: string
   if (!['running', 'interrupted', 'error'].includes(run.status)) {
     throw new AppError('conflict', `The run is ${run.status}: there is nothing to resume`);
   }
-  const key = run.kind === 'customer' ? customerLockKey(ctx.ws, ctx.target, run.tenant_id ?? '') : productLockKey(ctx.ws, ctx.target);
+  const key =
+    run.kind === 'customer'
+      ? customerLockKey(ctx.ws, ctx.target, run.tenant_id ?? '')
+      : productLockKey(ctx.ws, ctx.target);
   const adapter = await deps.openTarget(ctx.ws, ctx.target);
   return withLock(deps.pool, key, async () => {
     await reopenRetryable(deps, runId);
-    const open = (await listJournal(deps.pool, runId)).some((r) => r.state === 'pending' || r.state === 'in_flight');
-    if (!open && run.status !== 'running' && run.status !== 'interrupted') return summarizeRun(deps, ctx.ws, runId);
+    const open = (await listJournal(deps.pool, runId)).some(
+      (r) => r.state === 'pending' || r.state === 'in_flight',
+    );
+    if (!open && run.status !== 'running' && run.status !== 'interrupted')
+      return summarizeRun(deps, ctx.ws, runId);
     return executeRun(deps, ctx, runId, adapter);
   });
 }

@@ -196,10 +196,14 @@ describe('sync engine on a real database', () => {
       },
     };
     await expect(syncCustomers(crashing, ctx(w), { preview: false })).rejects.toThrow('killed');
-    const old = (await pool.query("select id from runs where workspace_id = $1 and kind = 'customer'", [w.ws])).rows[0].id;
+    const old = (
+      await pool.query("select id from runs where workspace_id = $1 and kind = 'customer'", [w.ws])
+    ).rows[0].id;
     const [fresh] = await syncCustomers(w.deps, ctx(w), { preview: false });
     expect(fresh!.status).toBe('success');
-    expect((await pool.query('select status from runs where id = $1', [old])).rows[0].status).toBe('superseded');
+    expect((await pool.query('select status from runs where id = $1', [old])).rows[0].status).toBe(
+      'superseded',
+    );
     await expect(resumeRun(w.deps, ctx(w), old)).rejects.toThrow(/nothing to resume/);
     expect(w.target.state()).toEqual(clean.target.state());
   });

@@ -9,7 +9,9 @@ export interface LiveServer extends TestApp {
 }
 
 /** The full app listening on a free port of 127.0.0.1, for browser and HTTP-client tests. */
-export async function startLiveServer(options: Parameters<typeof createTestApp>[0] = {}): Promise<LiveServer> {
+export async function startLiveServer(
+  options: Parameters<typeof createTestApp>[0] = {},
+): Promise<LiveServer> {
   if (!existsSync(join(WEB_DIST, 'index.html'))) {
     throw new Error(
       'web/dist is missing: run `npm run build:web` (npm install does it) before the browser tests',

@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { DEMO_CREDENTIALS, DEMO_IDS } from '../../../emulators/autotask';
 import type { WorkspaceId } from '../../core/ids';
 import { createCompanyMatcher } from '../../core/match/company-match';
-import type { Clock } from '../../core/time/clock';
 import { addPeriods, firstDayOf, periodOf, previousPeriod } from '../../core/time/billing-period';
+import type { Clock } from '../../core/time/clock';
 import type { Pool } from '../../db/pool';
 import { listSourceCustomers, upsertSourceCustomers } from '../../db/repos/source-data';
 import { saveMapping, saveProgram } from '../../db/repos/sync';
-import type { RunSummary } from '../../engine/runs';
 import { DEFAULT_PROGRAM } from '../../engine/program';
+import type { RunSummary } from '../../engine/runs';
 import { syncCustomers, syncProducts } from '../../engine/sync';
 import { createEngineDeps } from '../../runtime/engine';
 import type { SecretBox } from '../../runtime/secret-box';
@@ -47,18 +47,33 @@ export async function seedDemo(o: DemoSeedOptions): Promise<DemoSeedResult> {
   const log = o.log ?? (() => {});
   const today = o.clock.today();
   if (!existsSync(join(o.filesDir, 'pricelist.csv'))) {
-    const data = generateDemoData({ months: 12, customers: o.customers ?? 25, seed: 42, endPeriod: previousPeriod(periodOf(today)) });
+    const data = generateDemoData({
+      months: 12,
+      customers: o.customers ?? 25,
+      seed: 42,
+      endPeriod: previousPeriod(periodOf(today)),
+    });
     await writeDemoData(o.filesDir, data);
     log(`wrote Microsoft CSP demo files to ${o.filesDir}`);
   }
   const files = readdirSync(o.filesDir).sort();
   await importPriceListFile(o.pool, o.workspaceId, join(o.filesDir, 'pricelist.csv'));
-  for (const f of files.filter((n) => /^invoice-\d{4}-\d{2}\.csv$/.test(n))) await importInvoiceFile(o.pool, o.workspaceId, join(o.filesDir, f));
-  for (const f of files.filter((n) => /^azure-usage-\d{4}-\d{2}\.csv$/.test(n))) await importInvoiceFile(o.pool, o.workspaceId, join(o.filesDir, f));
+  for (const f of files.filter((n) => /^invoice-\d{4}-\d{2}\.csv$/.test(n)))
+    await importInvoiceFile(o.pool, o.workspaceId, join(o.filesDir, f));
+  for (const f of files.filter((n) => /^azure-usage-\d{4}-\d{2}\.csv$/.test(n)))
+    await importInvoiceFile(o.pool, o.workspaceId, join(o.filesDir, f));
   const customersFile = join(o.filesDir, 'customers.json');
   if (existsSync(customersFile)) {
-    const list = JSON.parse(readFileSync(customersFile, 'utf8')) as { tenantId: string; name: string; domain: string }[];
-    await upsertSourceCustomers(o.pool, o.workspaceId, list.map((c) => ({ tenantId: c.tenantId.toLowerCase(), name: c.name, defaultDomain: c.domain })));
+    const list = JSON.parse(readFileSync(customersFile, 'utf8')) as {
+      tenantId: string;
+      name: string;
+      domain: string;
+    }[];
+    await upsertSourceCustomers(
+      o.pool,
+      o.workspaceId,
+      list.map((c) => ({ tenantId: c.tenantId.toLowerCase(), name: c.name, defaultDomain: c.domain })),
+    );
   }
   log(`imported ${files.length} files`);
 
@@ -81,14 +96,21 @@ export async function seedDemo(o: DemoSeedOptions): Promise<DemoSeedResult> {
   const deps = createEngineDeps({ pool: o.pool, clock: o.clock, openTarget });
   const adapter = await openTarget(o.workspaceId, 'autotask');
   const directory = await adapter.readState({}, { directory: true });
-  const match = createCompanyMatcher(directory.companies.filter((c) => c.kind === 'customer').map((c) => ({ id: c.id, name: c.name })));
+  const match = createCompanyMatcher(
+    directory.companies.filter((c) => c.kind === 'customer').map((c) => ({ id: c.id, name: c.name })),
+  );
   const syncStart = firstDayOf(addPeriods(periodOf(today), -2));
   let mapped = 0;
   for (const customer of await listSourceCustomers(o.pool, o.workspaceId)) {
     const suggestion = match({ name: customer.name, domain: customer.defaultDomain });
     if (!suggestion) continue;
     const contract = directory.contracts
-      .filter((c) => c.companyId === suggestion.companyId && c.recurring && (c.endDate === undefined || c.endDate >= today))
+      .filter(
+        (c) =>
+          c.companyId === suggestion.companyId &&
+          c.recurring &&
+          (c.endDate === undefined || c.endDate >= today),
+      )
       .sort((a, b) => (a.startDate < b.startDate ? -1 : 1))[0];
     if (!contract) continue;
     await saveMapping(o.pool, o.workspaceId, 'autotask', {

@@ -19,12 +19,24 @@ export interface StoredProgram {
   approvalThresholdPercent: number | null;
 }
 
-export async function getProgram(db: Queryable, ws: WorkspaceId, target: TargetKind): Promise<StoredProgram | undefined> {
-  const res = await db.query<{ settings: StoredProgram }>('select settings from programs where workspace_id = $1 and target = $2', [ws, target]);
+export async function getProgram(
+  db: Queryable,
+  ws: WorkspaceId,
+  target: TargetKind,
+): Promise<StoredProgram | undefined> {
+  const res = await db.query<{ settings: StoredProgram }>(
+    'select settings from programs where workspace_id = $1 and target = $2',
+    [ws, target],
+  );
   return res.rows[0]?.settings;
 }
 
-export async function saveProgram(db: Queryable, ws: WorkspaceId, target: TargetKind, settings: StoredProgram): Promise<void> {
+export async function saveProgram(
+  db: Queryable,
+  ws: WorkspaceId,
+  target: TargetKind,
+  settings: StoredProgram,
+): Promise<void> {
   await db.query(
     `insert into programs (workspace_id, target, settings) values ($1, $2, $3)
      on conflict (workspace_id, target) do update set settings = excluded.settings, updated_at = now()`,
@@ -45,12 +57,24 @@ export interface MappingRow {
   updated_at: Date;
 }
 
-export async function listMappings(db: Queryable, ws: WorkspaceId, target: TargetKind): Promise<MappingRow[]> {
-  const res = await db.query<MappingRow>('select * from customer_mappings where workspace_id = $1 and target = $2', [ws, target]);
+export async function listMappings(
+  db: Queryable,
+  ws: WorkspaceId,
+  target: TargetKind,
+): Promise<MappingRow[]> {
+  const res = await db.query<MappingRow>(
+    'select * from customer_mappings where workspace_id = $1 and target = $2',
+    [ws, target],
+  );
   return res.rows;
 }
 
-export async function getMapping(db: Queryable, ws: WorkspaceId, target: TargetKind, tenantId: string): Promise<MappingRow | undefined> {
+export async function getMapping(
+  db: Queryable,
+  ws: WorkspaceId,
+  target: TargetKind,
+  tenantId: string,
+): Promise<MappingRow | undefined> {
   const res = await db.query<MappingRow>(
     'select * from customer_mappings where workspace_id = $1 and target = $2 and tenant_id = $3',
     [ws, target, tenantId],
@@ -76,11 +100,28 @@ export async function saveMapping(
        first_synced_day = case when customer_mappings.contract_id is distinct from excluded.contract_id
                                then null else customer_mappings.first_synced_day end,
        updated_at = now()`,
-    [ws, target, m.tenant_id, m.company_id, m.company_name, m.contract_id, m.contract_name, m.strategy, m.sync_start, m.sync_on],
+    [
+      ws,
+      target,
+      m.tenant_id,
+      m.company_id,
+      m.company_name,
+      m.contract_id,
+      m.contract_name,
+      m.strategy,
+      m.sync_start,
+      m.sync_on,
+    ],
   );
 }
 
-export async function setFirstSyncedDay(db: Queryable, ws: WorkspaceId, target: TargetKind, tenantId: string, day: PlainDate): Promise<void> {
+export async function setFirstSyncedDay(
+  db: Queryable,
+  ws: WorkspaceId,
+  target: TargetKind,
+  tenantId: string,
+  day: PlainDate,
+): Promise<void> {
   await db.query(
     `update customer_mappings set first_synced_day = coalesce(first_synced_day, $4)
      where workspace_id = $1 and target = $2 and tenant_id = $3`,
@@ -90,7 +131,13 @@ export async function setFirstSyncedDay(db: Queryable, ws: WorkspaceId, target: 
 
 export type LinkKind = 'product' | 'contract-line';
 
-export async function listLinks(db: Queryable, ws: WorkspaceId, target: TargetKind, kind: LinkKind, prefix?: string): Promise<Map<string, string>> {
+export async function listLinks(
+  db: Queryable,
+  ws: WorkspaceId,
+  target: TargetKind,
+  kind: LinkKind,
+  prefix?: string,
+): Promise<Map<string, string>> {
   const res = await db.query<{ our_key: string; target_id: string }>(
     `select our_key, target_id from links where workspace_id = $1 and target = $2 and kind = $3
        and ($4::text is null or starts_with(our_key, $4))`,
@@ -99,7 +146,14 @@ export async function listLinks(db: Queryable, ws: WorkspaceId, target: TargetKi
   return new Map(res.rows.map((r) => [r.our_key, r.target_id]));
 }
 
-export async function saveLink(db: Queryable, ws: WorkspaceId, target: TargetKind, kind: LinkKind, ourKey: string, targetId: string): Promise<void> {
+export async function saveLink(
+  db: Queryable,
+  ws: WorkspaceId,
+  target: TargetKind,
+  kind: LinkKind,
+  ourKey: string,
+  targetId: string,
+): Promise<void> {
   await db.query(
     `insert into links (workspace_id, target, kind, our_key, target_id) values ($1, $2, $3, $4, $5)
      on conflict (workspace_id, target, kind, our_key) do update set target_id = excluded.target_id, updated_at = now()`,
@@ -107,7 +161,12 @@ export async function saveLink(db: Queryable, ws: WorkspaceId, target: TargetKin
   );
 }
 
-export async function syncedInvoiceIds(db: Queryable, ws: WorkspaceId, target: TargetKind, tenantId: string): Promise<Set<string>> {
+export async function syncedInvoiceIds(
+  db: Queryable,
+  ws: WorkspaceId,
+  target: TargetKind,
+  tenantId: string,
+): Promise<Set<string>> {
   const res = await db.query<{ invoice_id: string }>(
     'select invoice_id from synced_invoices where workspace_id = $1 and target = $2 and tenant_id = $3',
     [ws, target, tenantId],

@@ -9,10 +9,17 @@ import { createBrowserRouter, RouterProvider } from 'react-router';
 import { AppLayout } from './components/app-layout';
 import { RequireSession } from './features/auth/require-session';
 import { SetupGate } from './features/auth/setup-gate';
+import { ProgramIndexRedirect, ProgramRoute } from './features/programs/program-route';
 import { ConnectionsPage } from './pages/connections-page';
+import { CustomersPage } from './pages/customers-page';
 import { DashboardPage } from './pages/dashboard-page';
+import { HistoryPage } from './pages/history-page';
 import { LoginPage } from './pages/login-page';
 import { NotFoundPage } from './pages/not-found-page';
+import { ProductsPage } from './pages/products-page';
+import { ProgramSettingsPage } from './pages/program-settings-page';
+import { RunPage } from './pages/run-page';
+import { HistoryRedirectPage, RunRedirectPage } from './pages/run-redirect-page';
 import { SettingsPage } from './pages/settings-page';
 import { SetupPage } from './pages/setup-page';
 import { createQueryClient } from './query-client';
@@ -20,7 +27,8 @@ import { theme } from './theme';
 
 /**
  * Routes. SetupGate first learns whether the database still needs its workspace; RequireSession guards the
- * signed-in pages. Program pages (later issues) go under AppLayout, e.g. `/programs/:target/:program/customers`.
+ * signed-in pages. A program's pages live under `/programs/:target/csp/` (settings, customers, products,
+ * history, history/:runId); `/history/:runId` is the link of notification e-mails.
  */
 const router = createBrowserRouter([
   {
@@ -37,6 +45,20 @@ const router = createBrowserRouter([
               { index: true, element: <DashboardPage /> },
               { path: 'connections', element: <ConnectionsPage /> },
               { path: 'settings', element: <SettingsPage /> },
+              {
+                path: 'programs/:target/csp',
+                element: <ProgramRoute />,
+                children: [
+                  { index: true, element: <ProgramIndexRedirect /> },
+                  { path: 'settings', element: <ProgramSettingsPage /> },
+                  { path: 'customers', element: <CustomersPage /> },
+                  { path: 'products', element: <ProductsPage /> },
+                  { path: 'history', element: <HistoryPage /> },
+                  { path: 'history/:runId', element: <RunPage /> },
+                ],
+              },
+              { path: 'history', element: <HistoryRedirectPage /> },
+              { path: 'history/:runId', element: <RunRedirectPage /> },
               { path: '*', element: <NotFoundPage /> },
             ],
           },

@@ -5,6 +5,7 @@ import { useNavigate } from 'react-router';
 import { errorMessage, isApiError } from '../api/api-error';
 import { useSignedInSession } from '../features/auth/session-context';
 import { useLogout } from '../features/auth/use-auth-actions';
+import { NotificationBell } from '../features/notifications/notification-bell';
 
 interface AppHeaderProps {
   navOpened: boolean;
@@ -46,6 +47,7 @@ export function AppHeader({ navOpened, onToggleNav }: AppHeaderProps) {
         </Text>
       </Group>
       <Group gap="sm" wrap="nowrap">
+        <NotificationBell />
         <Text size="sm" truncate="end" maw={280} visibleFrom="sm" data-testid="user-email">
           {user.email}
         </Text>

@@ -1,6 +1,7 @@
 import { AppShell } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Outlet } from 'react-router';
+import { SyncWatcher } from '../features/sync/sync-watcher';
 import { AppHeader } from './app-header';
 import { AppNavigation } from './app-navigation';
 
@@ -25,6 +26,7 @@ export function AppLayout() {
       <AppShell.Main id="main-content" tabIndex={-1} bg="var(--mantine-color-gray-0)">
         <Outlet />
       </AppShell.Main>
+      <SyncWatcher />
     </AppShell>
   );
 }

@@ -2,6 +2,7 @@ import { NavLink, ScrollArea, Stack, Text } from '@mantine/core';
 import { IconLayoutDashboard, IconPlugConnected, IconSettings } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { Link, useLocation } from 'react-router';
+import { useProgramNavItems } from '../features/programs/use-program-nav-items';
 import { ProgramNavigation } from './program-navigation';
 
 interface NavItem {
@@ -25,6 +26,7 @@ export function isActivePath(pathname: string, to: string): boolean {
 /** Left navigation: the main pages, then one group per configured PSA program. */
 export function AppNavigation({ onNavigate }: { onNavigate: () => void }) {
   const { pathname } = useLocation();
+  const programs = useProgramNavItems();
   return (
     <ScrollArea component="nav" aria-label="Main" h="100%">
       <Stack gap={2} p="sm">
@@ -48,7 +50,7 @@ export function AppNavigation({ onNavigate }: { onNavigate: () => void }) {
         <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm">
           Programs
         </Text>
-        <ProgramNavigation programs={[]} pathname={pathname} onNavigate={onNavigate} />
+        <ProgramNavigation programs={programs} pathname={pathname} onNavigate={onNavigate} />
       </Stack>
     </ScrollArea>
   );

@@ -3,12 +3,11 @@ import { Link } from 'react-router';
 
 /**
  * A configured program of one PSA connection, e.g. "Microsoft CSP" on Autotask (behaviour spec section 3).
- * Filled from the connections API once it exists; `basePath` is where its pages live, e.g.
- * `/programs/autotask/microsoft-csp`.
+ * `basePath` is where its pages live, e.g. `/programs/autotask/csp`.
  */
 export interface ProgramNavItem {
   key: string;
-  /** e.g. "Autotask · Microsoft CSP". */
+  /** e.g. "Autotask → Microsoft CSP". */
   label: string;
   basePath: string;
 }
@@ -37,12 +36,7 @@ export function ProgramNavigation({ programs, pathname, onNavigate }: ProgramNav
     );
   }
   return programs.map((program) => (
-    <NavLink
-      key={program.key}
-      label={program.label}
-      defaultOpened={pathname.startsWith(program.basePath)}
-      childrenOffset="md"
-    >
+    <NavLink key={program.key} label={program.label} defaultOpened childrenOffset="md">
       {tabs.map((tab) => {
         const to = `${program.basePath}/${tab.segment}`;
         const active = pathname === to || pathname.startsWith(`${to}/`);

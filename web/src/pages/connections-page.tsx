@@ -1,100 +1,64 @@
-import { Badge, Button, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { IconBuildingStore, IconCloudDownload, IconPlugConnected } from '@tabler/icons-react';
-import type { ReactNode } from 'react';
+import { Badge, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { IconBuildingStore } from '@tabler/icons-react';
+import { ErrorAlert } from '../components/error-alert';
 import { PageHeader } from '../components/page-header';
+import { PageLoader } from '../components/page-loader';
+import { AutotaskCard } from '../features/connections/autotask-card';
+import { ConnectionCard } from '../features/connections/connection-card';
+import { useConnections } from '../features/connections/connection-queries';
+import { SourceCard } from '../features/connections/source-card';
 
 export function ConnectionsPage() {
+  const connections = useConnections();
+  const byKind = (kind: string) => connections.data?.find((c) => c.kind === kind);
   return (
     <>
       <PageHeader
         title="Connections"
         description="Where billsync reads Microsoft CSP billing from, and the PSA it writes to."
       />
-      <Stack gap="xl">
-        <section aria-labelledby="connections-targets">
-          <Title order={2} fz="h4" mb="sm" id="connections-targets">
-            PSA (target)
-          </Title>
-          <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
-            <ConnectionCard
-              testId="connection-autotask"
-              name="Autotask"
-              icon={<IconPlugConnected size={20} />}
-              status={<Badge color="gray">Not connected</Badge>}
-              note="Connecting arrives with the Autotask integration."
-              action={
-                <Button disabled aria-describedby="connection-autotask-note">
-                  CONNECT NOW
-                </Button>
-              }
-            />
-            <ConnectionCard
-              testId="connection-connectwise"
-              name="ConnectWise"
-              icon={<IconBuildingStore size={20} />}
-              status={
-                <Badge color="gray" variant="outline">
-                  Not yet available
-                </Badge>
-              }
-              note="ConnectWise support comes after the Autotask integration."
-            />
-          </SimpleGrid>
-        </section>
-        <section aria-labelledby="connections-sources">
-          <Title order={2} fz="h4" mb="sm" id="connections-sources">
-            Source
-          </Title>
-          <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
-            <ConnectionCard
-              testId="connection-microsoft-csp"
-              name="Microsoft CSP (source)"
-              icon={<IconCloudDownload size={20} />}
-              status={<Badge color="gray">Not connected</Badge>}
-              note="Partner Center credentials, or importing the price list and invoice files, arrive with the Microsoft CSP source integration."
-            />
-          </SimpleGrid>
-        </section>
-      </Stack>
+      {connections.isPending && <PageLoader label="Loading the connections" />}
+      {connections.isError && (
+        <ErrorAlert
+          error={connections.error}
+          title="Could not load the connections"
+          onRetry={() => connections.refetch()}
+        />
+      )}
+      {connections.data && (
+        <Stack gap="xl">
+          <section aria-labelledby="connections-targets">
+            <Title order={2} fz="h4" mb="sm" id="connections-targets">
+              PSA (target)
+            </Title>
+            <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
+              <AutotaskCard connection={byKind('autotask')} />
+              <ConnectionCard
+                testId="connection-connectwise"
+                name="ConnectWise"
+                icon={<IconBuildingStore size={20} />}
+                status={
+                  <Badge color="gray" variant="outline" size="lg">
+                    Not yet available
+                  </Badge>
+                }
+              >
+                <Text size="sm" c="dimmed">
+                  ConnectWise PSA support comes after the Autotask integration.
+                </Text>
+              </ConnectionCard>
+            </SimpleGrid>
+          </section>
+          <section aria-labelledby="connections-sources">
+            <Title order={2} fz="h4" mb="sm" id="connections-sources">
+              Source
+            </Title>
+            <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
+              <SourceCard connection={byKind('partner-center')} />
+            </SimpleGrid>
+          </section>
+        </Stack>
+      )}
     </>
-  );
-}
-
-interface ConnectionCardProps {
-  testId: string;
-  name: string;
-  icon: ReactNode;
-  status: ReactNode;
-  note: string;
-  action?: ReactNode;
-}
-
-function ConnectionCard({ testId, name, icon, status, note, action }: ConnectionCardProps) {
-  const titleId = `${testId}-title`;
-  return (
-    <Card
-      withBorder
-      radius="md"
-      padding="lg"
-      component="article"
-      aria-labelledby={titleId}
-      data-testid={testId}
-    >
-      <Group justify="space-between" wrap="nowrap" mb="xs">
-        <Group gap="xs" wrap="nowrap">
-          <Text c="dimmed" component="span" aria-hidden display="flex">
-            {icon}
-          </Text>
-          <Title order={3} fz="h5" id={titleId}>
-            {name}
-          </Title>
-        </Group>
-        {status}
-      </Group>
-      <Text size="sm" c="dimmed" id={`${testId}-note`}>
-        {note}
-      </Text>
-      {action && <Group mt="md">{action}</Group>}
-    </Card>
   );
 }

@@ -1,0 +1,229 @@
+import { Alert, Button, Group, Modal, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { notifications } from '@mantine/notifications';
+import { IconBulb } from '@tabler/icons-react';
+import { useCallback, useState } from 'react';
+import type { Customer, MappingInput, Option, PricingStrategy, TargetKind } from '../../api/types';
+import { ErrorAlert } from '../../components/error-alert';
+import { firstOfMonthUtc, isPlainDate } from '../../lib/format';
+import { TARGET_LABEL } from '../programs/program-paths';
+import { useSyncNow } from '../sync/use-sync-now';
+import { CompanySelect } from './company-select';
+import { ContractSelect } from './contract-select';
+import { useClearMapping, useSaveMapping } from './customer-queries';
+import { PRICING_STRATEGIES, strategyOf } from './pricing-strategies';
+
+interface MappingDialogProps {
+  target: TargetKind;
+  customer: Customer;
+  onClose: () => void;
+  readOnly: boolean;
+}
+
+interface Values {
+  company: Option | null;
+  contractId: string | null;
+  strategy: PricingStrategy;
+  syncStart: string;
+  syncOn: boolean;
+}
+
+function initialValues(c: Customer): Values {
+  const suggested =
+    !c.mapped && c.suggestion ? { id: c.suggestion.companyId, name: c.suggestion.companyName } : null;
+  return {
+    company: c.companyId ? { id: c.companyId, name: c.companyName ?? `#${c.companyId}` } : suggested,
+    contractId: c.contractId,
+    strategy: c.strategy ?? 'cost-and-retail',
+    syncStart: c.syncStart ?? firstOfMonthUtc(),
+    syncOn: c.mapped ? c.syncOn : true,
+  };
+}
+
+/**
+ * The pencil's dialog (spec section 5): PSA company (searched), contract (ended ones hidden, and said so), pricing
+ * strategy, sync start date (UTC), Sync switch; SAVE, SAVE AND SYNC NOW, Clear mapping.
+ */
+export function MappingDialog({ target, customer, onClose, readOnly }: MappingDialogProps) {
+  const label = TARGET_LABEL[target];
+  const save = useSaveMapping(target);
+  const clear = useClearMapping(target);
+  const syncNow = useSyncNow();
+  const [confirmClear, setConfirmClear] = useState(false);
+  const form = useForm<Values>({
+    initialValues: initialValues(customer),
+    validate: {
+      company: (v) => (v ? null : `Choose the ${label} company`),
+      contractId: (v) => (v ? null : 'Choose the contract'),
+      syncStart: (v) => (isPlainDate(v) ? null : 'Enter a date (YYYY-MM-DD)'),
+    },
+  });
+  const busy = save.isPending || clear.isPending || syncNow.isPending;
+
+  const setCompany = (company: Option | null) => {
+    if (company?.id !== form.values.company?.id) form.setFieldValue('contractId', null);
+    form.setFieldValue('company', company);
+  };
+  const setContract = useCallback(
+    (id: string | null) => form.setFieldValue('contractId', id),
+    [form.setFieldValue],
+  );
+
+  const submit = (andSync: boolean) =>
+    form.onSubmit((values) => {
+      const mapping: MappingInput = {
+        companyId: values.company!.id,
+        contractId: values.contractId!,
+        strategy: values.strategy,
+        syncStart: values.syncStart,
+        syncOn: values.syncOn,
+      };
+      save.mutate(
+        { tenantId: customer.tenantId, mapping },
+        {
+          onSuccess: (result) => {
+            if (result.warnings.length) {
+              notifications.show({
+                color: 'yellow',
+                title: 'Mapping saved with a warning',
+                message: result.warnings.join(' '),
+              });
+            }
+            if (!andSync) {
+              notifications.show({
+                color: 'green',
+                title: 'Mapping saved',
+                message: `${customer.name} → ${values.company!.name}`,
+              });
+              onClose();
+              return;
+            }
+            syncNow.mutate(
+              { kind: 'customer', target, tenantId: customer.tenantId, label: customer.name },
+              {
+                onSuccess: onClose,
+                onError: (error) => form.setErrors({ syncOn: String((error as Error).message) }),
+              },
+            );
+          },
+        },
+      );
+    });
+
+  const doClear = () =>
+    clear.mutate(customer.tenantId, {
+      onSuccess: () => {
+        notifications.show({
+          color: 'gray',
+          title: 'Mapping cleared',
+          message: `${customer.name}: sync is off; its history is kept and nothing was changed in ${label}.`,
+        });
+        onClose();
+      },
+    });
+
+  const strategy = strategyOf(form.values.strategy);
+  const suggestion = !customer.mapped ? customer.suggestion : null;
+
+  return (
+    <Modal opened onClose={onClose} title={`Map ${customer.name}`} size="lg" closeOnClickOutside={!busy}>
+      <form onSubmit={submit(false)} noValidate aria-label={`Mapping of ${customer.name}`}>
+        <fieldset disabled={readOnly || busy} style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
+          <Stack>
+            <Text size="sm" c="dimmed">
+              {customer.domain || 'No domain'} · tenant {customer.tenantId}
+            </Text>
+            {suggestion && form.values.company?.id === suggestion.companyId && (
+              <Alert variant="light" color="indigo" icon={<IconBulb aria-hidden />} p="xs">
+                Suggested: {suggestion.companyName} ({suggestion.reason}). Check it and choose the contract.
+              </Alert>
+            )}
+            <CompanySelect
+              target={target}
+              value={form.values.company}
+              onChange={setCompany}
+              error={form.errors.company as string | undefined}
+            />
+            <ContractSelect
+              target={target}
+              companyId={form.values.company?.id ?? null}
+              value={form.values.contractId}
+              onChange={setContract}
+              error={form.errors.contractId as string | undefined}
+            />
+            <Select
+              label="Pricing strategy"
+              description={strategy?.description}
+              data={PRICING_STRATEGIES.map((s) => ({ value: s.value, label: s.label }))}
+              allowDeselect={false}
+              comboboxProps={{ withinPortal: true }}
+              {...form.getInputProps('strategy')}
+            />
+            <TextInput
+              type="date"
+              label="Sync start date (UTC)"
+              description="Invoices issued on or after this day are synced. Default: the first day of this month."
+              required
+              maw={260}
+              {...form.getInputProps('syncStart')}
+            />
+            <Switch
+              label="Sync"
+              description={`Keep this customer's ${label} contract in step with its Microsoft invoices.`}
+              {...form.getInputProps('syncOn', { type: 'checkbox' })}
+            />
+            {(save.isError || clear.isError || syncNow.isError) && (
+              <ErrorAlert
+                error={save.error ?? clear.error ?? syncNow.error}
+                title={syncNow.isError ? 'Saved, but the sync could not start' : 'Could not save the mapping'}
+              />
+            )}
+            {confirmClear && (
+              <Alert color="red" variant="light" title="Clear this mapping?">
+                Sync goes off and the company and contract are forgotten. The history is kept and nothing is
+                changed in {label}.
+                <Group mt="sm">
+                  <Button color="red" size="xs" onClick={doClear} loading={clear.isPending}>
+                    Clear mapping
+                  </Button>
+                  <Button variant="default" size="xs" onClick={() => setConfirmClear(false)}>
+                    Keep it
+                  </Button>
+                </Group>
+              </Alert>
+            )}
+            <Group justify="space-between" mt="sm">
+              <div>
+                {customer.mapped && !readOnly && !confirmClear && (
+                  <Button variant="subtle" color="red" onClick={() => setConfirmClear(true)}>
+                    Clear mapping
+                  </Button>
+                )}
+              </div>
+              <Group gap="sm">
+                <Button variant="default" onClick={onClose}>
+                  Cancel
+                </Button>
+                {!readOnly && (
+                  <>
+                    <Button type="submit" variant="light" loading={save.isPending && !syncNow.isPending}>
+                      SAVE
+                    </Button>
+                    <Button
+                      onClick={() => submit(true)()}
+                      disabled={!form.values.syncOn}
+                      loading={syncNow.isPending}
+                      title={form.values.syncOn ? undefined : 'Switch Sync on to sync now'}
+                    >
+                      SAVE AND SYNC NOW
+                    </Button>
+                  </>
+                )}
+              </Group>
+            </Group>
+          </Stack>
+        </fieldset>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,233 @@
+import { Alert, Anchor, Button, Card, Group, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconArrowLeft } from '@tabler/icons-react';
+import type { ReactNode } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import type { RunDetail } from '../api/types';
+import { ErrorAlert } from '../components/error-alert';
+import { PageLoader } from '../components/page-loader';
+import { useCan } from '../features/auth/use-can';
+import { ProgramPageHeader } from '../features/programs/program-page-header';
+import { programPath, runPath, TARGET_LABEL } from '../features/programs/program-paths';
+import { useProgramTarget } from '../features/programs/program-route';
+import { RunLinesTable } from '../features/runs/run-lines-table';
+import { type RunAction, useRun, useRunAction } from '../features/runs/run-queries';
+import { RUN_STATUS_LOOK, RunStatusBadge } from '../features/runs/run-status';
+import { itemSummary, triggerWords } from '../features/runs/runs-table';
+import { SyncActivity } from '../features/sync/sync-activity';
+import { useSyncNow } from '../features/sync/use-sync-now';
+import { formatDateTime, formatDelta, formatPlainDate, plural } from '../lib/format';
+
+const EXPLAIN: Partial<Record<RunDetail['status'], string>> = {
+  no_change: 'Nothing new to sync: no change was written.',
+  success: 'New data was synced to the PSA.',
+  warning: 'The data was synced, but look at the warnings below.',
+  error: 'One or more items failed: see the errors below. The other items were synced.',
+  awaiting_approval: 'The changes wait for your approval: nothing has been written yet.',
+  interrupted:
+    'The run stopped before it finished. Resume it: writes in flight are checked first, never sent twice.',
+  preview: 'A preview: nothing was written.',
+  rejected: 'The changes were rejected: nothing was written.',
+  superseded: 'A newer plan replaced this one.',
+  running: 'The sync is writing to the PSA now.',
+};
+
+/** A run's details (spec section 7): every item with its message inline, the PSA changes and the money delta. */
+export function RunPage() {
+  const target = useProgramTarget();
+  const { runId } = useParams();
+  const run = useRun(runId);
+  const detail = run.data;
+  const title = detail
+    ? detail.kind === 'product'
+      ? 'Product sync'
+      : `Customer sync: ${detail.customerName ?? detail.tenantId ?? ''}`
+    : 'Run';
+  return (
+    <>
+      <ProgramPageHeader target={target} tab="history" title={title} />
+      <Anchor component={Link} to={programPath(target, 'history')} size="sm" mb="md" display="inline-flex">
+        <Group gap={4}>
+          <IconArrowLeft size={14} aria-hidden />
+          Back to History
+        </Group>
+      </Anchor>
+      <SyncActivity />
+      {run.isPending && <PageLoader label="Loading the run" />}
+      {run.isError && (
+        <ErrorAlert error={run.error} title="Could not load the run" onRetry={() => run.refetch()} />
+      )}
+      {detail && <RunBody run={detail} />}
+    </>
+  );
+}
+
+function RunBody({ run }: { run: RunDetail }) {
+  const look = RUN_STATUS_LOOK[run.status];
+  const total = run.operations;
+  const written = run.journal.done + run.journal.failed;
+  return (
+    <Stack gap="lg">
+      <Card withBorder radius="md" padding="lg" data-testid="run-summary">
+        <Group justify="space-between" align="flex-start" wrap="wrap">
+          <Stack gap={6}>
+            <Group gap="sm">
+              <RunStatusBadge status={run.status} size="lg" data-testid="run-status" />
+              <Text size="sm" c="dimmed">
+                {EXPLAIN[run.status] ?? look.label}
+              </Text>
+            </Group>
+            {run.message && (
+              <Text
+                size="sm"
+                c={run.status === 'error' || run.status === 'interrupted' ? 'red.8' : 'inherit'}
+              >
+                {run.message}
+              </Text>
+            )}
+          </Stack>
+          <RunActions run={run} />
+        </Group>
+        {run.status === 'running' && total > 0 && (
+          <Stack gap={4} mt="md" aria-live="polite">
+            <Progress value={(100 * written) / total} animated aria-label="PSA writes done" />
+            <Text size="xs" c="dimmed">
+              {written} of {plural(total, 'PSA change')} written
+              {run.journal.failed ? `, ${run.journal.failed} failed` : ''}
+            </Text>
+          </Stack>
+        )}
+        <SimpleGrid cols={{ base: 2, md: 4 }} mt="md" spacing="md">
+          <Fact label="Items">{itemSummary(run.items)}</Fact>
+          <Fact
+            label={
+              run.status === 'preview' || run.status === 'awaiting_approval'
+                ? 'Planned PSA changes'
+                : 'PSA writes'
+            }
+          >
+            {run.status === 'preview' || run.status === 'awaiting_approval' ? run.operations : run.writes}
+          </Fact>
+          {run.kind === 'customer' && (
+            <Fact label="Monthly value change">
+              <span data-testid="run-monthly-delta">
+                {run.monthlyDelta ? formatDelta(run.monthlyDelta) : 'none'}
+              </span>
+            </Fact>
+          )}
+          <Fact label="As of">{formatPlainDate(run.asOf)}</Fact>
+          <Fact label="Started">{formatDateTime(run.startedAt ?? run.createdAt)}</Fact>
+          <Fact label="Finished">{run.finishedAt ? formatDateTime(run.finishedAt) : '—'}</Fact>
+          <Fact label="Started by">{triggerWords(run)}</Fact>
+          <Fact label="PSA">{TARGET_LABEL[run.target === 'connectwise' ? 'connectwise' : 'autotask']}</Fact>
+        </SimpleGrid>
+        {run.journal.failures.length > 0 && (
+          <Alert color="red" variant="light" mt="md" title="Failed PSA writes">
+            {run.journal.failures.map((f) => (
+              <Text size="sm" key={f}>
+                {f}
+              </Text>
+            ))}
+          </Alert>
+        )}
+      </Card>
+      <Card withBorder radius="md" padding="md" component="section" aria-labelledby="run-items-title">
+        <Title order={2} fz="h4" mb="sm" id="run-items-title">
+          Items
+        </Title>
+        {run.lines.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            This run has no items.
+          </Text>
+        ) : (
+          <RunLinesTable lines={run.lines} kind={run.kind} />
+        )}
+      </Card>
+    </Stack>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <Stack gap={0}>
+      <Text size="xs" c="dimmed" tt="uppercase" fw={700}>
+        {label}
+      </Text>
+      <Text size="sm">{children}</Text>
+    </Stack>
+  );
+}
+
+/** Approve / Reject (awaiting approval) and Resume (interrupted), for operators. */
+function RunActions({ run }: { run: RunDetail }) {
+  const canAct = useCan('operator');
+  const act = useRunAction();
+  const syncNow = useSyncNow();
+  const navigate = useNavigate();
+  if (!canAct) return null;
+  if (run.status === 'preview' && run.kind === 'customer' && run.tenantId && run.operations > 0) {
+    const tenantId = run.tenantId;
+    return (
+      <Stack gap="xs" align="flex-end">
+        <Button
+          loading={syncNow.isPending}
+          onClick={() =>
+            syncNow.mutate({
+              kind: 'customer',
+              target: run.target === 'connectwise' ? 'connectwise' : 'autotask',
+              tenantId,
+              label: run.customerName ?? tenantId,
+            })
+          }
+        >
+          Sync now
+        </Button>
+        {syncNow.isError && <ErrorAlert error={syncNow.error} title="Could not start the sync" />}
+      </Stack>
+    );
+  }
+  const actions: { action: RunAction; label: string; color: string; variant: string }[] =
+    run.status === 'awaiting_approval'
+      ? [
+          { action: 'approve', label: 'Approve', color: 'indigo', variant: 'filled' },
+          { action: 'reject', label: 'Reject', color: 'red', variant: 'light' },
+        ]
+      : run.status === 'interrupted'
+        ? [{ action: 'resume', label: 'Resume', color: 'indigo', variant: 'filled' }]
+        : [];
+  if (actions.length === 0) return null;
+  const go = (action: RunAction) =>
+    act.mutate(
+      { id: run.id, action },
+      {
+        onSuccess: (summary) => {
+          const look = RUN_STATUS_LOOK[summary.status];
+          notifications.show({
+            color: look.color,
+            title: `Run ${action === 'approve' ? 'approved' : action === 'reject' ? 'rejected' : 'resumed'}`,
+            message: `Status: ${look.label}.`,
+          });
+          if (summary.runId !== run.id) navigate(runPath(run.target, summary.runId));
+        },
+      },
+    );
+  return (
+    <Stack gap="xs" align="flex-end">
+      <Group gap="sm">
+        {actions.map((a) => (
+          <Button
+            key={a.action}
+            color={a.color}
+            variant={a.variant}
+            loading={act.isPending && act.variables?.action === a.action}
+            disabled={act.isPending}
+            onClick={() => go(a.action)}
+          >
+            {a.label}
+          </Button>
+        ))}
+      </Group>
+      {act.isError && <ErrorAlert error={act.error} title="Could not do that" />}
+    </Stack>
+  );
+}

@@ -18,7 +18,16 @@ export interface StagedRows {
 export async function stageRows(chunks: AsyncIterable<string>): Promise<StagedRows> {
   const dir = mkdtempSync(join(tmpdir(), 'billsync-stage-'));
   const path = join(dir, 'rows.copy');
-  const dispose = () => rmSync(dir, { recursive: true, force: true });
+  const readers: Readable[] = [];
+  const dispose = () => {
+    // A reader may still be opening the file (the COPY failed or returned early): close it quietly before the
+    // file goes, or it would fail later with an unhandled ENOENT.
+    for (const r of readers) {
+      r.on('error', () => {});
+      r.destroy();
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
   const out = createWriteStream(path);
   try {
     for await (const chunk of chunks) {
@@ -31,5 +40,12 @@ export async function stageRows(chunks: AsyncIterable<string>): Promise<StagedRo
     dispose();
     throw error;
   }
-  return { read: () => createReadStream(path, { highWaterMark: 1 << 16 }), dispose };
+  return {
+    read: () => {
+      const r = createReadStream(path, { highWaterMark: 1 << 16 });
+      readers.push(r);
+      return r;
+    },
+    dispose,
+  };
 }

@@ -213,7 +213,7 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
       item.action = 'error';
       item.messages.push({
         level: 'error',
-        text: `The product ${input.settings.namePrefix}${skuCode(work.offer)} is not in the PSA yet: run the product sync first`,
+        text: `The product ${input.settings.namePrefix}${skuCode(work.offer)} is not linked in the PSA yet: run the product sync first (if a product of that name already exists, adopt it on the Products tab)`,
       });
       continue;
     }

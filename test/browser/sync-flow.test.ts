@@ -15,7 +15,15 @@ import { createTargetOpener, type TargetOpener } from '../../src/runtime/targets
 import { CREDS, e2eSeed, IDS } from '../support/autotask-world';
 import { browserAvailable, launchBrowser } from '../support/browser';
 import { TEST_TIMING, testJobDeps } from '../support/jobs';
-import { AZURE, inv, line, offer, priceEntry, TENANT } from '../support/planner-fixtures';
+import {
+  AZURE,
+  inv,
+  julySeatChangeLines,
+  line,
+  offer,
+  priceEntry,
+  TENANT,
+} from '../support/planner-fixtures';
 import { type LiveServer, startLiveServer } from '../support/server';
 
 /** The sync's calendar day is fixed (the fixtures are July/August 2025 invoices); instants are real (cookies). */
@@ -37,24 +45,7 @@ const EXTRA = Array.from({ length: 30 }, (_, i) => ({
 /** Contoso Dental: 10 -> 12 Business Premium seats on 20 Jul, 3 Business Basic, Azure usage in July and August. */
 const INVOICES = [
   inv('G1', '2025-07', [
-    line({ start: '2025-07-15', last: '2025-08-14', qty: 10, unitPrice: '20.00', subtotal: '200.00' }),
-    line({
-      start: '2025-07-20',
-      last: '2025-08-14',
-      qty: 10,
-      sign: -1,
-      chargeType: 'addquantity',
-      unitPrice: '20.00',
-      subtotal: '-167.74',
-    }),
-    line({
-      start: '2025-07-20',
-      last: '2025-08-14',
-      qty: 12,
-      chargeType: 'addquantity',
-      unitPrice: '20.00',
-      subtotal: '201.29',
-    }),
+    ...julySeatChangeLines(),
     line({
       sub: 'basic-1',
       offer: BASIC,

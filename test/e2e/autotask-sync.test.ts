@@ -5,7 +5,7 @@ import { listRunItems } from '../../src/db/repos/runs';
 import { resumeRun, syncCustomers, syncProducts } from '../../src/engine/sync';
 import { type AutotaskWorld, autotaskWorld, IDS, runCtx } from '../support/autotask-world';
 import { createTestDatabase, type TestDatabase } from '../support/db';
-import { AZURE, inv, line, offer, priceEntry } from '../support/planner-fixtures';
+import { AZURE, inv, julySeatChangeLines, line, offer, priceEntry } from '../support/planner-fixtures';
 
 let db: TestDatabase;
 let pool: Pool;
@@ -36,24 +36,7 @@ const INVOICES = [
     'G1',
     '2025-07',
     [
-      line({ start: '2025-07-15', last: '2025-08-14', qty: 10, unitPrice: '20.00', subtotal: '200.00' }),
-      line({
-        start: '2025-07-20',
-        last: '2025-08-14',
-        qty: 10,
-        sign: -1,
-        chargeType: 'addquantity',
-        unitPrice: '20.00',
-        subtotal: '-167.74',
-      }),
-      line({
-        start: '2025-07-20',
-        last: '2025-08-14',
-        qty: 12,
-        chargeType: 'addquantity',
-        unitPrice: '20.00',
-        subtotal: '201.29',
-      }),
+      ...julySeatChangeLines(),
       line({
         sub: 'basic-1',
         offer: BASIC,

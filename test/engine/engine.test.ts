@@ -12,7 +12,7 @@ import { DEFAULT_PROGRAM } from '../../src/engine/program';
 import { resumeRun, syncCustomers, syncProducts } from '../../src/engine/sync';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { FakeTarget } from '../support/fake-target';
-import { d, inv, line, offer, priceEntry, TENANT } from '../support/planner-fixtures';
+import { d, inv, julySeatChangeLines, line, offer, priceEntry, TENANT } from '../support/planner-fixtures';
 
 let db: TestDatabase;
 let pool: Pool;
@@ -27,26 +27,7 @@ afterAll(async () => {
   await db.drop();
 });
 
-const JULY = inv('G1', '2025-07', [
-  line({ start: '2025-07-15', last: '2025-08-14', qty: 10, unitPrice: '20.00', subtotal: '200.00' }),
-  line({
-    start: '2025-07-20',
-    last: '2025-08-14',
-    qty: 10,
-    sign: -1,
-    chargeType: 'addquantity',
-    unitPrice: '20.00',
-    subtotal: '-167.74',
-  }),
-  line({
-    start: '2025-07-20',
-    last: '2025-08-14',
-    qty: 12,
-    chargeType: 'addquantity',
-    unitPrice: '20.00',
-    subtotal: '201.29',
-  }),
-]);
+const JULY = inv('G1', '2025-07', [...julySeatChangeLines()]);
 const AUGUST = inv('G2', '2025-08', [
   line({ start: '2025-08-15', last: '2025-09-14', qty: 12, unitPrice: '20.00', subtotal: '240.00' }),
   line({

@@ -14,7 +14,7 @@ import { type AutotaskWorld, autotaskWorld, CREDS, priceEntry, runCtx } from '..
 import { startCli } from '../support/cli';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { jobsOf, TEST_TIMING, waitFor } from '../support/jobs';
-import { inv, line, offer, TENANT } from '../support/planner-fixtures';
+import { inv, julySeatChangeLines, line, offer, TENANT } from '../support/planner-fixtures';
 
 const KEY = 'a1'.repeat(32);
 let db: TestDatabase;
@@ -25,26 +25,7 @@ const stops: (() => Promise<unknown>)[] = [];
 
 /** Seats 10 from 15 Jul, 12 from 20 Jul (reversal + new quantity), 12 again on the August invoice. */
 const INVOICES = [
-  inv('G1', '2025-07', [
-    line({ start: '2025-07-15', last: '2025-08-14', qty: 10, unitPrice: '20.00', subtotal: '200.00' }),
-    line({
-      start: '2025-07-20',
-      last: '2025-08-14',
-      qty: 10,
-      sign: -1,
-      chargeType: 'addquantity',
-      unitPrice: '20.00',
-      subtotal: '-167.74',
-    }),
-    line({
-      start: '2025-07-20',
-      last: '2025-08-14',
-      qty: 12,
-      chargeType: 'addquantity',
-      unitPrice: '20.00',
-      subtotal: '201.29',
-    }),
-  ]),
+  inv('G1', '2025-07', [...julySeatChangeLines()]),
   inv('G2', '2025-08', [
     line({ start: '2025-08-15', last: '2025-09-14', qty: 12, unitPrice: '20.00', subtotal: '240.00' }),
   ]),

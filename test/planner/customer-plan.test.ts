@@ -5,6 +5,7 @@ import {
   AZURE,
   d,
   inv,
+  julySeatChangeLines,
   line,
   offer,
   planFor,
@@ -17,26 +18,7 @@ const O = offer();
 const PRICES = [priceEntry(O, '20.00', '23.10')];
 
 /** csp-billing.md 7.2: 10 seats from Jul 15, 12 from Jul 20 (reversal + new quantity). */
-const JULY = inv('G1', '2025-07', [
-  line({ start: '2025-07-15', last: '2025-08-14', qty: 10, unitPrice: '20.00', subtotal: '200.00' }),
-  line({
-    start: '2025-07-20',
-    last: '2025-08-14',
-    qty: 10,
-    sign: -1,
-    chargeType: 'addquantity',
-    unitPrice: '20.00',
-    subtotal: '-167.74',
-  }),
-  line({
-    start: '2025-07-20',
-    last: '2025-08-14',
-    qty: 12,
-    chargeType: 'addquantity',
-    unitPrice: '20.00',
-    subtotal: '201.29',
-  }),
-]);
+const JULY = inv('G1', '2025-07', [...julySeatChangeLines()]);
 const AUGUST = inv('G2', '2025-08', [
   line({ start: '2025-08-15', last: '2025-09-14', qty: 12, unitPrice: '20.00', subtotal: '240.00' }),
 ]);

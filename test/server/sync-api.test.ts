@@ -6,7 +6,7 @@ import { storeInvoice, storePriceList, upsertSourceCustomers } from '../../src/d
 import { createUser } from '../../src/services/auth';
 import { type Agent, createTestApp, login, setupAdmin, type TestApp } from '../support/app';
 import { FakePsa } from '../support/fake-psa';
-import { d, inv, line, offer, priceEntry, TENANT } from '../support/planner-fixtures';
+import { d, inv, julySeatChangeLines, line, offer, priceEntry, TENANT } from '../support/planner-fixtures';
 
 let t: TestApp;
 let admin: Agent;
@@ -14,26 +14,7 @@ let viewer: Agent;
 const psa = new FakePsa();
 const PRODUCT_NAME = 'PC_P1Y:M:CFQ7TTC0LCHC:0002';
 
-const JULY = inv('G1', '2025-07', [
-  line({ start: '2025-07-15', last: '2025-08-14', qty: 10, unitPrice: '20.00', subtotal: '200.00' }),
-  line({
-    start: '2025-07-20',
-    last: '2025-08-14',
-    qty: 10,
-    sign: -1,
-    chargeType: 'addquantity',
-    unitPrice: '20.00',
-    subtotal: '-167.74',
-  }),
-  line({
-    start: '2025-07-20',
-    last: '2025-08-14',
-    qty: 12,
-    chargeType: 'addquantity',
-    unitPrice: '20.00',
-    subtotal: '201.29',
-  }),
-]);
+const JULY = inv('G1', '2025-07', [...julySeatChangeLines()]);
 
 beforeAll(async () => {
   t = await createTestApp({ clock: fixedClock('2025-09-10T10:00:00Z'), openTarget: async () => psa });

@@ -125,3 +125,30 @@ export async function syncOnce(
   if (plan.firstSyncedDay) state.first ??= plan.firstSyncedDay;
   return plan;
 }
+
+/**
+ * csp-billing.md 7.2: Business Premium, charge cycle 15 Jul - 14 Aug 2025, 10 seats, then 12 from 20 Jul (Microsoft's
+ * reversal of the 10 plus a new line for 12 over the remaining days). The seat change most tests start from.
+ */
+export function julySeatChangeLines(): InvoiceLine[] {
+  return [
+    line({ start: '2025-07-15', last: '2025-08-14', qty: 10, unitPrice: '20.00', subtotal: '200.00' }),
+    line({
+      start: '2025-07-20',
+      last: '2025-08-14',
+      qty: 10,
+      sign: -1,
+      chargeType: 'addquantity',
+      unitPrice: '20.00',
+      subtotal: '-167.74',
+    }),
+    line({
+      start: '2025-07-20',
+      last: '2025-08-14',
+      qty: 12,
+      chargeType: 'addquantity',
+      unitPrice: '20.00',
+      subtotal: '201.29',
+    }),
+  ];
+}

@@ -11,6 +11,32 @@ export function isAzureOffer(offer: Pick<OfferKey, 'productId'>): boolean {
   return offer.productId === AZURE_PLAN_PRODUCT_ID;
 }
 
+/** Market of the canonical Azure plan offer: Azure plan usage is not sold per market (the usage file has none). */
+export const AZURE_PLAN_MARKET = 'ALL';
+
+/**
+ * The one Azure plan offer of a customer's usage in a currency (decision: Azure plan has no price-list row and
+ * no seats; the usage file names no product, SKU or market): `DZH318Z0BPS6:0001`, P1M monthly, Commercial. A
+ * recon line of Azure plan (whatever CustomerCountry says) and a usage file alone give the same key, so the
+ * PSA gets one product and each customer one contract line for it.
+ */
+export function azurePlanOffer(currency: string, skuId = '0001'): OfferKey {
+  return {
+    productId: AZURE_PLAN_PRODUCT_ID,
+    skuId,
+    term: 'P1M',
+    billingPlan: 'Monthly',
+    segment: 'Commercial',
+    market: AZURE_PLAN_MARKET,
+    currency,
+  };
+}
+
+/** An offer as the sync knows it: Azure plan offers become the canonical one (see `azurePlanOffer`). */
+export function canonicalOffer(offer: OfferKey): OfferKey {
+  return isAzureOffer(offer) ? azurePlanOffer(offer.currency, offer.skuId) : offer;
+}
+
 /**
  * Azure plan (spec section 6, R-9): the usage of month M (on the invoice for M, issued in M+1) is billed once, in
  * M+1: the line holds 1 unit at M's totals (cost; retail = cost + markup, rounded to the cent half-up) from the

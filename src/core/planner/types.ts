@@ -20,6 +20,11 @@ export interface ProgramSettings {
   motions: { monthly: boolean; annual: boolean; azure: boolean };
   billingCodeId: string | undefined;
   vendorId: string | undefined;
+  /**
+   * The PSA code for one-time charges billsync books for locked days (Autotask: a Material Cost Code);
+   * undefined = the adapter uses the PSA's default (Autotask: the active Material Cost Code with the lowest id).
+   */
+  chargeCodeId?: string | undefined;
   /** Prefix of product names (default `PC_`). */
   namePrefix: string;
   /** Markup on Azure cost for the retail total, in percent ("10" = cost x 1.10). */

@@ -26,6 +26,11 @@ export interface TargetContract {
   startDate: PlainDate;
   /** Last day of the contract, inclusive as PSAs show it; undefined = open-ended. */
   endDate: PlainDate | undefined;
+  /**
+   * Billing of this contract is approved and posted (invoiced) through this day, inclusive: no change can be
+   * dated on or before it any more (spec section 6, "Locked days"). Undefined = nothing posted yet.
+   */
+  postedThrough?: PlainDate | undefined;
 }
 
 export interface TargetBillingCode {
@@ -33,6 +38,8 @@ export interface TargetBillingCode {
   name: string;
   /** The code may be used on recurring contract services (Autotask useType 5). */
   recurringContractService: boolean;
+  /** The code may be used on one-time contract charges (Autotask: a Material Cost Code, useType 4). */
+  chargeCode?: boolean;
   active: boolean;
 }
 
@@ -56,6 +63,38 @@ export interface TargetContractLine {
   productId: string;
   unitPrice: Decimal | undefined;
   unitCost: Decimal | undefined;
+  /**
+   * Days that already carry a change of this line, on which the PSA takes no second one (Autotask: one
+   * ContractServiceAdjustment per contract service and day, never edited or deleted). Sorted ascending. A change
+   * wanted on such a day is a locked day for the planner (spec section 6). Undefined = none known.
+   */
+  changeDays?: readonly PlainDate[] | undefined;
+}
+
+/**
+ * A one-time charge (or credit) on a contract. billsync books one for the days of a contract line it could not
+ * change any more (spec section 6, "Locked days"), so the customer's billed total still equals the invoice.
+ */
+export interface TargetCharge {
+  id: string;
+  contractId: string;
+  /** The product (Autotask Service) whose days a billsync charge corrects; undefined for other charges. */
+  productId: string | undefined;
+  /** The contract line it belongs to, when the PSA links it. */
+  contractLineId: string | undefined;
+  /** The day it is dated: it is billed in that day's period. */
+  date: PlainDate;
+  name: string;
+  /** Billed to the customer: positive = a charge, negative = a credit. */
+  amount: Decimal;
+  /** What it costs the MSP, same sign convention. */
+  cost: Decimal;
+  /** Booked by billsync (carries billsync's marker): only these count as corrections of a line. */
+  billsync: boolean;
+  /** The billsync marker's sequence number within its product and month (1, 2, ...); 0 for other charges. */
+  sequence: number;
+  /** Already invoiced (approved and posted). */
+  billed: boolean;
 }
 
 /**
@@ -92,6 +131,8 @@ export interface TargetSnapshot {
   products: TargetProduct[];
   contractLines: TargetContractLine[];
   unitSegments: TargetUnitSegment[];
+  /** One-time charges of the contracts in scope (`contractIds`). */
+  charges?: TargetCharge[];
 }
 
 /**
@@ -142,6 +183,36 @@ export type PlannedOperation =
       /** Units on the effective date before and after, for the preview, money deltas and probing. */
       unitsBefore: Decimal;
       unitsAfter: Decimal;
+    }
+  | {
+      /**
+       * A one-time charge (amount > 0) or credit (amount < 0) on the contract for days of a contract line that
+       * could not be changed any more (spec section 6, "Locked days"). Its identity in the PSA is (contract,
+       * product, month of `date`, `sequence`): the adapter marks the charge with it, so a probe finds it and a
+       * later plan counts it.
+       */
+      kind: 'book-charge';
+      key: string;
+      customerTenantId: string;
+      offerKey: string;
+      contractId: string;
+      productId: string;
+      /** The line it corrects, when it exists already. */
+      contractLineId: string | undefined;
+      /** The day it is dated: the first day it corrects. */
+      date: PlainDate;
+      /** 1 for the first billsync charge of this product and month on the contract, 2 for the next, ... */
+      sequence: number;
+      /** Short, shown on the customer's invoice. */
+      name: string;
+      /** The days, the offer and the reason. */
+      description: string;
+      /** Billed to the customer (signed; never of the opposite sign to `cost`). */
+      amount: Decimal;
+      /** The MSP's cost of it (signed). */
+      cost: Decimal;
+      /** The PSA's code for one-time charges; undefined = the adapter uses the PSA's default charge code. */
+      chargeCodeId: string | undefined;
     };
 
 export type OperationKind = PlannedOperation['kind'];

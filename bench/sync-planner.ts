@@ -129,6 +129,8 @@ export function benchPlanner(customers = 10_000): {
       },
       contractLines: [],
       unitSegments: [],
+      charges: [],
+      products: [],
     });
     ms += performance.now() - started;
     operations += plan.operations.length;

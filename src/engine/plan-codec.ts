@@ -1,7 +1,15 @@
 import { dec } from '../core/money/decimal';
 import type { PlannedOperation } from '../core/ports/target';
 
-const DECIMAL_FIELDS = ['unitPrice', 'unitCost', 'unitChange', 'unitsBefore', 'unitsAfter'] as const;
+const DECIMAL_FIELDS = [
+  'unitPrice',
+  'unitCost',
+  'unitChange',
+  'unitsBefore',
+  'unitsAfter',
+  'amount',
+  'cost',
+] as const;
 
 /** A planned operation as stored in the journal (decimals as strings: JSON has no exact numbers). */
 export function encodeOperation(op: PlannedOperation): Record<string, unknown> {
@@ -18,13 +26,15 @@ export function decodeOperation(json: Record<string, unknown>): PlannedOperation
     const from = op.from as { unitPrice: string; unitCost: string };
     op.from = { unitPrice: dec(from.unitPrice), unitCost: dec(from.unitCost) };
   }
-  for (const f of ['contractLineId', 'vendorId']) if (op[f] === null) op[f] = undefined;
+  for (const f of ['contractLineId', 'vendorId', 'chargeCodeId']) if (op[f] === null) op[f] = undefined;
   return op as unknown as PlannedOperation;
 }
 
 /** Which plan item an operation belongs to (the item shows its outcome). */
 export function itemKeyOf(op: PlannedOperation): string {
-  return op.kind === 'adjust-contract-line' ? `${op.customerTenantId}:${op.offerKey}` : op.offerKey;
+  return op.kind === 'adjust-contract-line' || op.kind === 'book-charge'
+    ? `${op.customerTenantId}:${op.offerKey}`
+    : op.offerKey;
 }
 
 /**

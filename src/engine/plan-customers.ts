@@ -47,7 +47,7 @@ export async function planCustomers(
       azureCostsOfCustomers(deps.pool, ws, tenantIds),
       listLinks(deps.pool, ws, target, 'product'),
       listLinks(deps.pool, ws, target, 'contract-line'),
-      adapter.readState({}, { contractIds }),
+      adapter.readState({}, { contractIds, products: true }),
     ],
   );
   const names = new Map(customers.map((c) => [c.tenantId, c.name]));
@@ -61,19 +61,19 @@ export async function planCustomers(
       byInvoice.set(l.invoiceId, list);
     }
     const costs = azure.get(tenantId);
-    const customerInvoices: CustomerInvoice[] = invoices
-      .filter((i) => byInvoice.has(i.id) || costs?.has(i.id))
-      .map((i) => ({
-        header: {
-          id: i.id,
-          billingPeriod: i.billingPeriod,
-          issueDate: i.issueDate,
-          currency: i.currency,
-          datesFrom: i.datesFrom,
-        },
-        lines: byInvoice.get(i.id) ?? [],
-        azureCost: costs?.get(i.id),
-      }));
+    // Every invoice, also those without this customer's lines: a synced invoice decides the customer's Azure
+    // month and the end of a subscription it no longer bills (spec section 6).
+    const customerInvoices: CustomerInvoice[] = invoices.map((i) => ({
+      header: {
+        id: i.id,
+        billingPeriod: i.billingPeriod,
+        issueDate: i.issueDate,
+        currency: i.currency,
+        datesFrom: i.datesFrom,
+      },
+      lines: byInvoice.get(i.id) ?? [],
+      azureCost: costs?.get(i.id),
+    }));
     const prefix = `${tenantId}|`;
     const myLineLinks = new Map(
       [...lineLinks]
@@ -100,6 +100,8 @@ export async function planCustomers(
       contract,
       contractLines: snapshot.contractLines.filter((l) => l.contractId === mapping.contract_id),
       unitSegments: snapshot.unitSegments.filter((s) => s.contractId === mapping.contract_id),
+      charges: (snapshot.charges ?? []).filter((c) => c.contractId === mapping.contract_id),
+      products: snapshot.products,
     });
     plans.push({ tenantId, customerName, mapping, plan });
   }

@@ -146,7 +146,7 @@ describe('R-8 a mid-period price change warns and is not prorated', () => {
 });
 
 describe('R-9 Azure: quantity 1 at the month totals, billed once, 0 the next period', () => {
-  it('bills July usage in August and August usage in September, then 0', async () => {
+  it('bills July usage in August and August usage in September; 0 once an invoice says so', async () => {
     s.azureProductId = 'SAZ';
     s.invoices = [
       inv(
@@ -198,10 +198,20 @@ describe('R-9 Azure: quantity 1 at the month totals, billed once, 0 the next per
     ).toEqual([
       ['2025-08-01', '1', '110.55', '100.5'],
       ['2025-09-01', '0', '132', '120'],
-      ['2025-10-01', '-1', undefined, undefined],
     ]);
-    expect(s.target.unitsOn('K1', 'SAZ', d('2025-10-15'))).toBe('0');
+    // October is not decided yet: the line carries until September's invoice says whether there is usage.
+    expect(s.target.unitsOn('K1', 'SAZ', d('2025-10-15'))).toBe('1');
     expect((await planFor(s, '2025-09-10', synced, d('2025-08-01'))).operations).toEqual([]);
+    s.invoices = [...s.invoices, inv('G3', '2025-09', [])];
+    const october = await syncOnce(s, '2025-10-10', synced, {});
+    expect(
+      october.operations.map((o) => [
+        (o as { effectiveDate: string }).effectiveDate,
+        (o as { unitChange: { toString(): string } }).unitChange.toString(),
+      ]),
+    ).toEqual([['2025-10-01', '-1']]);
+    expect(s.target.unitsOn('K1', 'SAZ', d('2025-10-15'))).toBe('0');
+    expect((await planFor(s, '2025-10-10', synced)).operations).toEqual([]);
   });
 });
 
@@ -249,7 +259,12 @@ describe('R-11 pricing strategies change exactly their fields', () => {
       unitsBefore: (await import('../../src/core/money/decimal')).dec(0),
       unitsAfter: (await import('../../src/core/money/decimal')).dec(1),
     });
-    expect(await fieldsOf('none-on-update')).toEqual({ price: false, cost: false, n: 2 });
+    // An existing line keeps its own price: sent back explicitly with the quantity change, never the invoice's.
+    expect(await fieldsOf('none-on-update')).toEqual({ price: true, cost: false, n: 2 });
+    const plan = await planFor(s, '2025-08-10');
+    expect(
+      plan.operations.map((o) => (o as { unitPrice?: { toString(): string } }).unitPrice?.toString()),
+    ).toEqual(['30', '30']);
   });
 });
 

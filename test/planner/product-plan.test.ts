@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { offerKeyText } from '../../src/core/model/source';
 import { dec } from '../../src/core/money/decimal';
-import { type ProductPlanInput, planProductSync } from '../../src/core/planner/product-plan';
+import { azurePlanOffer } from '../../src/core/planner/azure-line';
+import {
+  canonicalOfferKeyText,
+  type ProductPlanInput,
+  planProductSync,
+} from '../../src/core/planner/product-plan';
 import type { TargetProduct } from '../../src/core/ports/target';
 import { AZURE, d, offer, priceEntry, SETTINGS } from '../support/planner-fixtures';
 
@@ -153,5 +158,92 @@ describe('product sync planner', () => {
     });
     const links = new Map(a.operations.map((o, i) => [o.offerKey, `N${i}`]));
     expect(planProductSync(input({ products, links })).operations).toEqual([]);
+  });
+
+  describe('Azure plan: one canonical offer per currency', () => {
+    const CANONICAL = offerKeyText(azurePlanOffer('USD'));
+    const AZURE_GB = { ...AZURE, market: 'GB' };
+    const inUse = [
+      { offer: AZURE, productTitle: 'Azure plan', skuTitle: '' },
+      { offer: AZURE_GB, productTitle: 'Azure plan', skuTitle: '' },
+      { offer: azurePlanOffer('USD'), productTitle: 'Azure plan', skuTitle: 'Azure plan' },
+    ];
+
+    it('recon lines of any market, the usage file and the price-list row give one product', () => {
+      for (const mode of ['in-use', 'all'] as const) {
+        const plan = planProductSync(
+          input({
+            settings: { ...SETTINGS, mode },
+            priceList: [...PRICES, priceEntry(AZURE_GB, '0', '0')],
+            inUse,
+          }),
+        );
+        const azure = plan.items.filter((i) => i.label === 'PC_DZH318Z0BPS6:0001');
+        expect(azure, mode).toHaveLength(1);
+        expect(azure[0]).toMatchObject({ key: CANONICAL, offerKey: CANONICAL, action: 'create' });
+        const op = plan.operations.find((o) => o.offerKey === CANONICAL);
+        expect(op).toMatchObject({
+          kind: 'create-product',
+          name: 'PC_DZH318Z0BPS6:0001',
+          description: 'Microsoft Azure plan (DZH318Z0BPS6)',
+          period: 'monthly',
+        });
+      }
+    });
+
+    it('a usage file alone puts Azure plan in use; the Azure motion off leaves it out', () => {
+      const usageOnly = [inUse[2]!];
+      const plan = planProductSync(input({ settings: { ...SETTINGS, mode: 'in-use' }, inUse: usageOnly }));
+      expect(plan.operations.map((o) => o.offerKey)).toEqual([CANONICAL]);
+      const off = planProductSync(
+        input({
+          settings: { ...SETTINGS, mode: 'in-use', motions: { ...SETTINGS.motions, azure: false } },
+          inUse: usageOnly,
+        }),
+      );
+      expect(off.items).toEqual([]);
+    });
+
+    it('one product per currency', () => {
+      const plan = planProductSync(
+        input({
+          settings: { ...SETTINGS, mode: 'in-use' },
+          inUse: [...inUse, { offer: azurePlanOffer('EUR'), productTitle: 'Azure plan', skuTitle: '' }],
+        }),
+      );
+      expect(plan.items.map((i) => i.key)).toEqual([offerKeyText(azurePlanOffer('EUR')), CANONICAL]);
+    });
+
+    it('keeps updating a product linked under an older per-market key (no second product)', () => {
+      const products = [product({ id: 'AZ1', name: 'PC_DZH318Z0BPS6:0001' })];
+      const old = new Map([[offerKeyText(AZURE), 'AZ1']]);
+      const plan = planProductSync(
+        input({ settings: { ...SETTINGS, mode: 'in-use' }, inUse, products, links: old }),
+      );
+      expect(plan.operations).toEqual([]);
+      expect(plan.items).toEqual([
+        expect.objectContaining({ key: CANONICAL, targetId: 'AZ1', action: 'no change' }),
+      ]);
+      // A link under the canonical key wins over an older one.
+      const both = new Map([
+        [offerKeyText(AZURE), 'AZ1'],
+        [CANONICAL, 'AZ2'],
+      ]);
+      const withNew = planProductSync(
+        input({
+          settings: { ...SETTINGS, mode: 'in-use' },
+          inUse,
+          products: [...products, product({ id: 'AZ2', name: 'Azure (renamed)' })],
+          links: both,
+        }),
+      );
+      expect(withNew.items[0]).toMatchObject({ targetId: 'AZ2', action: 'no change' });
+    });
+
+    it('canonical key text: Azure plan keys of any market map to market ALL, others stay', () => {
+      expect(canonicalOfferKeyText(offerKeyText(AZURE_GB))).toBe(CANONICAL);
+      expect(canonicalOfferKeyText(offerKeyText(BP))).toBe(offerKeyText(BP));
+      expect(canonicalOfferKeyText('not|a|key')).toBe('not|a|key');
+    });
   });
 });

@@ -4,13 +4,14 @@ import type {
   Applied,
   PlannedOperation,
   TargetAdapter,
+  TargetCharge,
   TargetContract,
   TargetProduct,
   TargetSnapshot,
   TargetUnitSegment,
 } from '../../src/core/ports/target';
 import { err, ok } from '../../src/core/result';
-import { addDays, addMonths, type PlainDate } from '../../src/core/time/plain-date';
+import { addDays, addMonths, daysBetween, type PlainDate } from '../../src/core/time/plain-date';
 
 interface Adjustment {
   date: PlainDate;
@@ -39,6 +40,9 @@ export class FakeTarget implements TargetAdapter {
   products: TargetProduct[] = [];
   contracts: TargetContract[] = [];
   lines: Line[] = [];
+  charges: TargetCharge[] = [];
+  /** Contract id -> last posted day (inclusive): adjustments on or before it are refused, like Autotask's default. */
+  posted = new Map<string, PlainDate>();
   writes = 0;
   private nextId = 1000;
 
@@ -80,7 +84,7 @@ export class FakeTarget implements TargetAdapter {
           units,
           price: priced.find((a) => a.price !== undefined)?.price ?? line.price,
           cost: priced.find((a) => a.cost !== undefined)?.cost ?? line.cost,
-          posted: false,
+          posted: segEnd <= addDays(this.posted.get(line.contractId) ?? ('0000-01-01' as PlainDate), 1),
         });
       });
     }
@@ -91,7 +95,7 @@ export class FakeTarget implements TargetAdapter {
     return {
       takenAt: '2026-01-01T00:00:00.000Z',
       companies: [],
-      contracts: this.contracts,
+      contracts: this.contracts.map((c) => ({ ...c, postedThrough: this.posted.get(c.id) })),
       billingCodes: [],
       products: this.products.map((p) => ({ ...p })),
       contractLines: this.lines.map((l) => ({
@@ -100,8 +104,10 @@ export class FakeTarget implements TargetAdapter {
         productId: l.productId,
         unitPrice: l.price,
         unitCost: l.cost,
+        changeDays: [...new Set(l.adjustments.map((a) => a.date))].sort(),
       })),
       unitSegments: this.lines.flatMap((l) => this.segmentsOf(l)),
+      charges: this.charges.map((c) => ({ ...c })),
     };
   }
 
@@ -180,6 +186,8 @@ export class FakeTarget implements TargetAdapter {
         }
         if (line.adjustments.some((a) => a.date === op.effectiveDate))
           throw new Error('duplicate same-day adjustment');
+        const posted = this.posted.get(op.contractId);
+        if (posted && op.effectiveDate <= posted) throw new Error('adjustment in a posted period');
         line.adjustments.push({
           date: op.effectiveDate,
           unitChange: op.unitChange,
@@ -188,7 +196,37 @@ export class FakeTarget implements TargetAdapter {
         });
         return { targetId: line.id };
       }
+      case 'book-charge': {
+        if (this.chargeOf(op)) throw new Error('duplicate charge marker');
+        const line = this.lines.find((l) => l.contractId === op.contractId && l.productId === op.productId);
+        const charge: TargetCharge = {
+          id: this.newId(),
+          contractId: op.contractId,
+          productId: op.productId,
+          contractLineId: op.contractLineId ?? line?.id,
+          date: op.date,
+          name: op.name,
+          amount: op.amount,
+          cost: op.cost,
+          billsync: true,
+          sequence: op.sequence,
+          billed: false,
+        };
+        this.charges.push(charge);
+        return { targetId: charge.id };
+      }
     }
+  }
+
+  private chargeOf(op: Extract<PlannedOperation, { kind: 'book-charge' }>): TargetCharge | undefined {
+    return this.charges.find(
+      (c) =>
+        c.billsync &&
+        c.contractId === op.contractId &&
+        c.productId === op.productId &&
+        c.date.slice(0, 7) === op.date.slice(0, 7) &&
+        c.sequence === op.sequence,
+    );
   }
 
   async probe(_ctx: unknown, op: PlannedOperation) {
@@ -200,6 +238,10 @@ export class FakeTarget implements TargetAdapter {
       const p = this.products.find((x) => x.id === op.productId);
       const landed = p && p.unitPrice.eq(op.unitPrice) && p.unitCost.eq(op.unitCost);
       return ok(landed ? { targetId: op.productId } : ('absent' as const));
+    }
+    if (op.kind === 'book-charge') {
+      const c = this.chargeOf(op);
+      return ok(c ? { targetId: c.id } : ('absent' as const));
     }
     const line = this.lines.find((l) => l.contractId === op.contractId && l.productId === op.productId);
     const landed = line?.adjustments.some(
@@ -223,6 +265,9 @@ export class FakeTarget implements TargetAdapter {
             .sort(),
         ])
         .sort(),
+      charges: this.charges
+        .map((c) => [c.contractId, c.productId, c.date, c.sequence, c.amount.toString(), c.cost.toString()])
+        .sort(),
     };
   }
 
@@ -238,6 +283,36 @@ export class FakeTarget implements TargetAdapter {
     };
     this.contracts.push(contract);
     return contract;
+  }
+
+  /**
+   * What the PSA bills for a product on a contract in the calendar month starting `first`: every unit segment
+   * prorated by days (units x price x days / days in the month) plus the charges dated in the month; or the
+   * same for the cost. Exact.
+   */
+  billedInMonth(
+    contractId: string,
+    productId: string,
+    first: PlainDate,
+    what: 'price' | 'cost' = 'price',
+  ): Decimal {
+    const next = addMonths(first, 1);
+    const dim = dec(daysBetween(first, next));
+    let total = ZERO;
+    for (const line of this.lines.filter((l) => l.contractId === contractId && l.productId === productId)) {
+      for (const s of this.segmentsOf(line)) {
+        const start = s.start < first ? first : s.start;
+        const end = s.end > next ? next : s.end;
+        if (start >= end) continue;
+        const unit = (what === 'price' ? s.price : s.cost) ?? ZERO;
+        total = total.plus(s.units.times(unit).times(daysBetween(start, end)).div(dim));
+      }
+    }
+    for (const c of this.charges) {
+      if (c.contractId === contractId && c.productId === productId && c.date >= first && c.date < next)
+        total = total.plus(what === 'price' ? c.amount : c.cost);
+    }
+    return total;
   }
 
   /** Units on a day for a product on a contract (what the PSA bills that day). */

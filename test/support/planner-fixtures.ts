@@ -3,6 +3,7 @@ import { offerKeyText } from '../../src/core/model/source';
 import { dec } from '../../src/core/money/decimal';
 import { Money } from '../../src/core/money/money';
 import type { CustomerInvoice, CustomerPlanInput } from '../../src/core/planner/customer-plan';
+import { azurePlanOffer } from '../../src/core/planner/azure-line';
 import { planCustomerSync } from '../../src/core/planner/customer-plan';
 import type { Plan, PricingStrategy, ProgramSettings } from '../../src/core/planner/types';
 import { firstDayOf, nextPeriod, parseBillingPeriod } from '../../src/core/time/billing-period';
@@ -102,12 +103,16 @@ export async function planFor(
     priceList: s.priceList,
     productLinks: new Map([
       [offerKeyText(offer()), s.productId],
-      ...(s.azureProductId ? ([[offerKeyText(AZURE), s.azureProductId]] as [string, string][]) : []),
+      ...(s.azureProductId
+        ? ([[offerKeyText(azurePlanOffer('USD')), s.azureProductId]] as [string, string][])
+        : []),
     ]),
     lineLinks: new Map(),
     contract: snap.contracts.find((c) => c.id === s.contractId),
     contractLines: snap.contractLines,
     unitSegments: snap.unitSegments,
+    charges: snap.charges ?? [],
+    products: snap.products,
   };
   return planCustomerSync(input);
 }

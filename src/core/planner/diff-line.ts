@@ -1,5 +1,7 @@
 import { type Decimal, ZERO } from '../money/decimal';
 import type { PlainDate } from '../time/plain-date';
+import { type DaySet, hasDay } from './day-set';
+import { type LineLocks, nextFreeDay } from './line-locks';
 import { changeDays, dayBefore, type LineState, type StateSegment, sameDecimal, stateAt } from './line-state';
 
 /** One effective-dated change of a contract line: a unit delta and, optionally, the price/cost from that day. */
@@ -12,70 +14,120 @@ export interface LineAdjustment {
   unitsAfter: Decimal;
 }
 
+/** Which prices the mapping's strategy lets the sync set (spec section 5). */
+export interface PriceSync {
+  /** Set the unit price from the invoices / price list. */
+  price: boolean;
+  /** Set the unit cost from the invoices. */
+  cost: boolean;
+  /** Only the adjustment that creates the line sets prices ("Don't sync any pricing when updating"). */
+  onCreateOnly: boolean;
+}
+
 export interface DiffOptions {
-  /** First day to reconcile (the first synced day, or the contract start when later). */
+  /** First day to reconcile (the contract start when it is later than the decided days). */
   from: PlainDate;
   /** First day not to touch (the day after the contract end); undefined = open-ended. */
   until: PlainDate | undefined;
-  /** Compare and set prices (strategy says so). */
-  syncPrice: boolean;
-  syncCost: boolean;
+  /** The days the synced invoices decide: a change is written only on one of them, or on a fix day. */
+  decided: DaySet;
+  locks: LineLocks;
+  sync: PriceSync;
+  /** Price and cost a new line starts from (the PSA product's), used where the strategy does not set them. */
+  base: { price: Decimal | undefined; cost: Decimal | undefined };
+  /** The line does not exist yet: the first adjustment creates it. */
+  newLine: boolean;
+}
+
+/** A decided day the PSA could not take a change on, and where the line was put right instead. */
+export interface LockedChange {
+  day: PlainDate;
+  /** The first free day after it, where the change went; undefined = none before the contract end. */
+  fixedFrom: PlainDate | undefined;
+}
+
+export interface LineDiff {
+  adjustments: LineAdjustment[];
+  locked: LockedChange[];
 }
 
 /**
- * The fewest effective-dated adjustments that turn the PSA's line (`actual`) into the wanted one (`desired`)
- * from `from` on, with PSA adjustment semantics: a unit change applies from its day on (a delta, not a
+ * The fewest effective-dated adjustments that make the PSA's line (`actual`) carry the wanted state (`desired`)
+ * on every decided day, with PSA adjustment semantics: a unit change applies from its day on (a delta, not a
  * quantity), and a price/cost given with it holds from its day until the PSA's own next price change. Same-day
- * changes come out netted (one adjustment per day). Pure; `actual` after these adjustments equals `desired`.
+ * changes come out netted. A change is written only on a decided day (spec section 6, "Write only what is
+ * decided"); on a locked day it cannot be, so the line is put right from the first free day after it (even an
+ * undecided one: the state there is the continuation) and the locked day is reported for a charge. Every
+ * adjustment that sets a price sends both price and cost. Pure.
  */
 export function diffLine(
   desired: readonly StateSegment[],
   actual: readonly StateSegment[],
-  options: DiffOptions,
-): LineAdjustment[] {
+  o: DiffOptions,
+): LineDiff {
   const out: LineAdjustment[] = [];
+  const locked: LockedChange[] = [];
+  const days = changeDays([desired, actual], o.from, o.until);
+  for (const r of o.decided)
+    if (r.start >= o.from && (o.until === undefined || r.start < o.until)) days.push(r.start);
+  const queue = [...new Set(days)].sort() as PlainDate[];
+  const fixDays = new Set<PlainDate>();
   let delta = ZERO;
-  let priceOverride: { price: Decimal | undefined; cost: Decimal | undefined } | undefined;
-  for (const day of changeDays([desired, actual], options.from, options.until)) {
+  let override: { price: Decimal | undefined; cost: Decimal | undefined } | undefined;
+  for (let i = 0; i < queue.length; i += 1) {
+    const day = queue[i]!;
     const have = stateAt(actual, day);
     // A price change of the PSA's own on this day (a later adjustment) ends the price we set earlier.
-    if (priceOverride && day > options.from) {
+    if (override && day > o.from) {
       const prev = stateAt(actual, dayBefore(day));
-      if (!sameDecimal(prev.price, have.price) || !sameDecimal(prev.cost, have.cost))
-        priceOverride = undefined;
+      if (!sameDecimal(prev.price, have.price) || !sameDecimal(prev.cost, have.cost)) override = undefined;
     }
-    const applied: LineState = {
+    const current: LineState = {
       units: have.units.plus(delta),
-      price: priceOverride ? priceOverride.price : have.price,
-      cost: priceOverride ? priceOverride.cost : have.cost,
+      price: override ? override.price : (have.price ?? o.base.price),
+      cost: override ? override.cost : (have.cost ?? o.base.cost),
     };
     const want = stateAt(desired, day);
-    const unitsDiffer = !want.units.eq(applied.units);
+    const creating = o.newLine && out.length === 0;
+    const setPrices = o.sync.onCreateOnly ? creating : true;
+    const wantPrice = setPrices && o.sync.price && want.price !== undefined ? want.price : current.price;
+    const wantCost = setPrices && o.sync.cost && want.cost !== undefined ? want.cost : current.cost;
     const billed = want.units.gt(ZERO);
-    const priceDiffers =
-      options.syncPrice && billed && want.price !== undefined && !sameDecimal(want.price, applied.price);
-    const costDiffers =
-      options.syncCost && billed && want.cost !== undefined && !sameDecimal(want.cost, applied.cost);
-    if (!unitsDiffer && !priceDiffers && !costDiffers) continue;
-    const setPrice =
-      options.syncPrice && want.price !== undefined && (priceDiffers || (unitsDiffer && billed));
-    const setCost = options.syncCost && want.cost !== undefined && (costDiffers || (unitsDiffer && billed));
+    const unitsDiffer = !want.units.eq(current.units);
+    const pricesDiffer =
+      billed && (!sameDecimal(wantPrice, current.price) || !sameDecimal(wantCost, current.cost));
+    if (!unitsDiffer && !pricesDiffer) continue;
+    if (!hasDay(o.decided, day) && !fixDays.has(day)) continue;
+    if (o.locks.isLocked(day)) {
+      const free = nextFreeDay(o.locks, day);
+      const fixedFrom = o.until === undefined || free < o.until ? free : undefined;
+      locked.push({ day, fixedFrom });
+      if (fixedFrom !== undefined && !fixDays.has(fixedFrom)) {
+        fixDays.add(fixedFrom);
+        insertSorted(queue, fixedFrom, i + 1);
+      }
+      continue;
+    }
+    // A new line, or any price change: both prices go explicitly (a PSA may store a row's price when the row
+    // is made, or take the line's; sending both leaves nothing to its defaults).
+    const withPrices = creating || pricesDiffer || (unitsDiffer && billed);
     const adj: LineAdjustment = {
       effectiveDate: day,
-      unitChange: want.units.minus(applied.units),
-      unitPrice: setPrice ? want.price : undefined,
-      unitCost: setCost ? want.cost : undefined,
-      unitsBefore: applied.units,
+      unitChange: want.units.minus(current.units),
+      unitPrice: withPrices ? wantPrice : undefined,
+      unitCost: withPrices ? wantCost : undefined,
+      unitsBefore: current.units,
       unitsAfter: want.units,
     };
     out.push(adj);
     delta = delta.plus(adj.unitChange);
-    if (setPrice || setCost) {
-      priceOverride = {
-        price: setPrice ? want.price : applied.price,
-        cost: setCost ? want.cost : applied.cost,
-      };
-    }
+    if (withPrices) override = { price: wantPrice, cost: wantCost };
   }
-  return out;
+  return { adjustments: out, locked };
+}
+
+function insertSorted(queue: PlainDate[], day: PlainDate, from: number): void {
+  let j = from;
+  while (j < queue.length && queue[j]! < day) j += 1;
+  if (queue[j] !== day) queue.splice(j, 0, day);
 }

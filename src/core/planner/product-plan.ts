@@ -2,7 +2,7 @@ import { type OfferKey, offerKeyText, type PriceListEntry, skuCode } from '../mo
 import { ZERO } from '../money/decimal';
 import type { PlannedOperation, TargetProduct } from '../ports/target';
 import type { PlainDate } from '../time/plain-date';
-import { AZURE_PLAN_PRODUCT_ID, isAzureOffer } from './azure-line';
+import { AZURE_PLAN_PRODUCT_ID, azurePlanOffer, canonicalOffer, isAzureOffer } from './azure-line';
 import { NO_SOURCE_PRODUCT } from './customer-plan';
 import { currentEntry } from './pricing';
 import type { Plan, PlanItem, ProgramSettings } from './types';
@@ -15,8 +15,39 @@ export interface ProductPlanInput {
   inUse: readonly { offer: OfferKey; productTitle: string; skuTitle: string }[];
   /** The PSA's products (Autotask Services). */
   products: readonly TargetProduct[];
-  /** offer key text -> PSA product id. */
+  /** offer key text -> PSA product id (Azure plan keys of any market are read as the canonical one). */
   links: ReadonlyMap<string, string>;
+}
+
+const OFFER_KEY_PARTS = 7;
+
+/**
+ * The canonical form of an offer key text (see `canonicalOffer`): an Azure plan key of any market becomes the
+ * one key of its currency; other keys stay as they are.
+ */
+export function canonicalOfferKeyText(key: string): string {
+  const parts = key.split('|');
+  if (parts.length !== OFFER_KEY_PARTS || parts[0] !== AZURE_PLAN_PRODUCT_ID) return key;
+  return offerKeyText(azurePlanOffer(parts[6]!, parts[1]!));
+}
+
+/**
+ * Product links with Azure plan keys made canonical. A link stored under the canonical key wins; else the first
+ * of the older per-market keys (in key order), so a product linked before Azure plan became one offer per
+ * currency keeps being updated instead of being created a second time.
+ */
+export function canonicalLinks(links: ReadonlyMap<string, string>): Map<string, string> {
+  const out = new Map<string, string>();
+  const keys = [...links.keys()].sort((a, b) => {
+    const ca = canonicalOfferKeyText(a) === a;
+    const cb = canonicalOfferKeyText(b) === b;
+    return ca === cb ? (a < b ? -1 : a > b ? 1 : 0) : ca ? -1 : 1;
+  });
+  for (const key of keys) {
+    const canonical = canonicalOfferKeyText(key);
+    if (!out.has(canonical)) out.set(canonical, links.get(key)!);
+  }
+  return out;
 }
 
 /** The PSA name of an offer's product: prefix + SKU code (`PC_CFQ7TTC0LCHC:0002`). */
@@ -38,17 +69,15 @@ function motionAllows(settings: ProgramSettings, offer: OfferKey): boolean {
  */
 export function planProductSync(input: ProductPlanInput): Plan {
   const { settings } = input;
+  // Azure plan: one canonical offer per currency, whatever market a recon line or price-list row names.
   const scope = new Map<string, { offer: OfferKey; title: string }>();
-  if (settings.mode === 'all') {
-    for (const e of input.priceList) {
-      if (motionAllows(settings, e.offer))
-        scope.set(offerKeyText(e.offer), { offer: e.offer, title: e.productTitle });
-    }
-  }
-  for (const u of input.inUse) {
-    if (motionAllows(settings, u.offer))
-      scope.set(offerKeyText(u.offer), { offer: u.offer, title: u.productTitle });
-  }
+  const add = (raw: OfferKey, title: string) => {
+    const offer = canonicalOffer(raw);
+    if (motionAllows(settings, offer)) scope.set(offerKeyText(offer), { offer, title });
+  };
+  if (settings.mode === 'all') for (const e of input.priceList) add(e.offer, e.productTitle);
+  for (const u of input.inUse) add(u.offer, u.productTitle);
+  const links = canonicalLinks(input.links);
   const byId = new Map(input.products.map((p) => [p.id, p]));
   const byName = new Map(input.products.map((p) => [p.name.toLowerCase(), p]));
   const linkedIds = new Set(input.links.values());
@@ -79,7 +108,7 @@ export function planProductSync(input: ProductPlanInput): Plan {
     const cost = entry === 'azure' ? ZERO : entry.cost.amount;
     const description =
       entry === 'azure' ? `Microsoft Azure plan (${AZURE_PLAN_PRODUCT_ID})` : entry.productTitle || title;
-    const linkedId = input.links.get(key);
+    const linkedId = links.get(key);
     const linked = linkedId ? byId.get(linkedId) : undefined;
     if (linked) {
       item.targetId = linked.id;

@@ -1,0 +1,107 @@
+import { type Decimal, ZERO } from '../money/decimal';
+import type { PlannedOperation, TargetCharge } from '../ports/target';
+import { periodOf } from '../time/billing-period';
+import type { DateRange } from '../time/date-range';
+import { addDays, dateParts, formatDayMonthYear, type PlainDate } from '../time/plain-date';
+import type { LockedChange } from './diff-line';
+import type { LockReason } from './line-locks';
+import type { MonthGap } from './locked-gaps';
+import type { PlanMessage } from './types';
+
+const REASON: Record<LockReason, string> = {
+  posted: 'already approved and posted in the PSA',
+  changed: 'the PSA already has a change of this line on that day',
+};
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "15-31 Jan 2026", "1 Feb 2026", "1, 15-20 Feb 2026": the days of one month, as a label. */
+export function daysLabel(stretches: readonly DateRange[]): string {
+  const parts = stretches.map((s) => {
+    const a = dateParts(s.start).day;
+    const b = dateParts(addDays(s.end, -1)).day;
+    return a === b ? String(a) : `${a}-${b}`;
+  });
+  const { year, month } = dateParts(stretches[0]!.start);
+  return `${parts.join(', ')} ${MONTHS[month - 1]} ${year}`;
+}
+
+interface ChargeWork {
+  tenantId: string;
+  offerKey: string;
+  title: string;
+  productId: string;
+  contract: { id: string };
+  chargeCodeId: string | undefined;
+}
+
+export interface ChargePlan {
+  operations: PlannedOperation[];
+  messages: PlanMessage[];
+  changes: { field: string; from: string | null; to: string | null }[];
+}
+
+/**
+ * Spec section 6, "Locked days": per month, a one-time charge (or credit) for what the month's locked days still
+ * miss after the charges billsync booked before (so a re-plan books nothing more). The month's gap is rounded
+ * to cents before the earlier charges are taken off, so it never flips by a cent between runs. A gap whose
+ * price and cost have opposite signs becomes two bookings: a charge or a credit, never a mix.
+ */
+export function chargeOperations(
+  w: ChargeWork,
+  lineId: string | undefined,
+  gaps: readonly MonthGap[],
+  existing: readonly TargetCharge[],
+  locked: readonly LockedChange[],
+): ChargePlan {
+  const plan: ChargePlan = { operations: [], messages: [], changes: [] };
+  for (const gap of gaps) {
+    const booked = existing.filter((c) => periodOf(c.date) === gap.month);
+    const amount = gap.amount.round(2, 1).minus(sum(booked.map((c) => c.amount)));
+    const cost = gap.cost.round(2, 1).minus(sum(booked.map((c) => c.cost)));
+    if (amount.eq(ZERO) && cost.eq(ZERO)) continue;
+    let sequence = booked.reduce((n, c) => Math.max(n, c.sequence), 0);
+    const date = gap.stretches[0]?.start ?? booked[0]?.date;
+    if (!date) continue;
+    const days = gap.stretches.length ? daysLabel(gap.stretches) : formatDayMonthYear(date);
+    const reasons = [...gap.reasons].map((r) => REASON[r]).join('; ');
+    const split = !amount.eq(ZERO) && !cost.eq(ZERO) && amount.gt(ZERO) !== cost.gt(ZERO);
+    const parts = split ? [[amount, ZERO] as const, [ZERO, cost] as const] : [[amount, cost] as const];
+    for (const [a, c] of parts) {
+      sequence += 1;
+      const credit = a.lt(ZERO) || c.lt(ZERO);
+      plan.operations.push({
+        kind: 'book-charge',
+        key: `charge:${w.tenantId}:${w.offerKey}:${gap.month}:${sequence}`,
+        customerTenantId: w.tenantId,
+        offerKey: w.offerKey,
+        contractId: w.contract.id,
+        productId: w.productId,
+        contractLineId: lineId,
+        date,
+        sequence,
+        name: `${credit ? 'Credit' : 'Correction'}: ${w.title}, ${days}`,
+        description: `Microsoft CSP ${w.title}, ${days}: the contract line could not be changed on these days (${reasons}). This ${credit ? 'credit' : 'charge'} makes the month bill what Microsoft invoiced.`,
+        amount: a,
+        cost: c,
+        chargeCodeId: w.chargeCodeId,
+      });
+      plan.changes.push({
+        field: `${credit ? 'credit' : 'charge'} ${days}`,
+        from: null,
+        to: `${a.toFixed(2)} (cost ${c.toFixed(2)})`,
+      });
+    }
+    const fixed = locked.filter((l) => periodOf(l.day) === gap.month).map((l) => l.fixedFrom);
+    const from = fixed.find((f): f is PlainDate => f !== undefined);
+    plan.messages.push({
+      level: 'warning',
+      text: `${days} could not be changed (${reasons}): booked a ${amount.lt(ZERO) ? 'credit' : 'charge'} of ${amount.toFixed(2)} (cost ${cost.toFixed(2)}) on the contract${from ? `; the line is right from ${formatDayMonthYear(from)}` : ''}`,
+    });
+  }
+  return plan;
+}
+
+function sum(values: readonly Decimal[]): Decimal {
+  return values.reduce((a, b) => a.plus(b), ZERO);
+}

@@ -1,0 +1,109 @@
+import { type Decimal, dec, ZERO } from '../money/decimal';
+import { type BillingPeriod, periodOf } from '../time/billing-period';
+import type { DateRange } from '../time/date-range';
+import {
+  addDays,
+  dateParts,
+  daysBetween,
+  daysInMonth,
+  type PlainDate,
+  startOfNextMonth,
+} from '../time/plain-date';
+import { clipDays, type DaySet } from './day-set';
+import type { LineLocks, LockReason } from './line-locks';
+import { type StateSegment, stateAt } from './line-state';
+
+/** The money of one month's locked days: what the invoices want billed there minus what the PSA bills. */
+export interface MonthGap {
+  month: BillingPeriod;
+  /** Exact (not rounded) differences of the month's locked decided days. */
+  amount: Decimal;
+  cost: Decimal;
+  /** The locked days whose state differs, as half-open stretches (for the label). */
+  stretches: DateRange[];
+  reasons: Set<LockReason>;
+}
+
+export interface GapInput {
+  desired: readonly StateSegment[];
+  /** The PSA's line after this plan's adjustments. */
+  projected: readonly StateSegment[];
+  decided: DaySet;
+  locks: LineLocks;
+  from: PlainDate;
+  until: PlainDate | undefined;
+  /** Whether the wanted price / cost come from the invoices (else the PSA's own stays: units only). */
+  syncPrice: boolean;
+  syncCost: boolean;
+}
+
+/**
+ * Spec section 6, "Locked days": per calendar month, the money difference on the decided days the PSA can no
+ * longer change, priced per day as a PSA prorates a monthly period (units x price x days / days in the month).
+ * Only months with a difference or a locked changed day are returned. Pure.
+ */
+export function lockedGaps(g: GapInput): MonthGap[] {
+  const months = new Map<BillingPeriod, MonthGap>();
+  // Only locked days can have a gap, and locks are finite: never walk past the last one.
+  const lastChange = [...g.locks.changeDays].sort().at(-1);
+  const lockEnd = [g.locks.postedThrough, lastChange]
+    .filter((x): x is PlainDate => x !== undefined)
+    .map((x) => addDays(x, 1))
+    .sort()
+    .at(-1);
+  if (lockEnd === undefined) return [];
+  const until = g.until !== undefined && g.until < lockEnd ? g.until : lockEnd;
+  for (const range of clipDays(g.decided, g.from, until)) {
+    for (const [start, end] of pieces(range, g)) {
+      const reason = g.locks.reason(start);
+      if (!reason) continue;
+      const want = stateAt(g.desired, start);
+      const have = stateAt(g.projected, start);
+      const wantPrice = (g.syncPrice ? want.price : undefined) ?? have.price ?? ZERO;
+      const wantCost = (g.syncCost ? want.cost : undefined) ?? have.cost ?? ZERO;
+      const amount = want.units.times(wantPrice).minus(have.units.times(have.price ?? ZERO));
+      const cost = want.units.times(wantCost).minus(have.units.times(have.cost ?? ZERO));
+      if (amount.eq(ZERO) && cost.eq(ZERO)) continue;
+      const { year, month } = dateParts(start);
+      const share = dec(daysBetween(start, end)).div(daysInMonth(year, month));
+      const key = periodOf(start);
+      const m = months.get(key) ?? {
+        month: key,
+        amount: ZERO,
+        cost: ZERO,
+        stretches: [],
+        reasons: new Set(),
+      };
+      m.amount = m.amount.plus(amount.times(share));
+      m.cost = m.cost.plus(cost.times(share));
+      m.reasons.add(reason);
+      const last = m.stretches.at(-1);
+      if (last && last.end === start) m.stretches[m.stretches.length - 1] = { start: last.start, end };
+      else m.stretches.push({ start, end });
+      months.set(key, m);
+    }
+  }
+  return [...months.values()];
+}
+
+/** Cuts a range where anything the money depends on may change: states, months, locks. */
+function pieces(range: DateRange, g: GapInput): [PlainDate, PlainDate][] {
+  const cuts = new Set<PlainDate>([range.start, range.end]);
+  const add = (d: PlainDate | undefined) => {
+    if (d !== undefined && d > range.start && d < range.end) cuts.add(d);
+  };
+  for (const list of [g.desired, g.projected]) {
+    for (const s of list) {
+      add(s.start);
+      add(s.end);
+    }
+  }
+  for (let m = startOfNextMonth(range.start); m < range.end; m = startOfNextMonth(m)) add(m);
+  if (g.locks.postedThrough !== undefined) add(addDays(g.locks.postedThrough, 1));
+  for (const d of g.locks.changeDays) {
+    add(d);
+    add(addDays(d, 1));
+  }
+  const sorted = [...cuts].sort() as PlainDate[];
+  return sorted.slice(0, -1).map((d, i) => [d, sorted[i + 1]!]);
+}

@@ -1,0 +1,92 @@
+import { subscriptionSteps } from '../derive/seat-carry-forward';
+import {
+  hasInvoiceFrom,
+  invoicesUpTo,
+  linesBySubscription,
+  type SeatLine,
+  type TimelineInvoice,
+} from '../derive/seat-lines';
+import { type SeatSegment, SeatSteps } from '../derive/seat-steps';
+import type { OfferKey } from '../model/source';
+import { periodOf } from '../time/billing-period';
+import type { DateRange } from '../time/date-range';
+import { addDays, minDate, type PlainDate } from '../time/plain-date';
+import { type DaySet, daySet, FOREVER, firstDay } from './day-set';
+
+/** The seats a contract line must carry for one customer and offer, and the days the synced invoices decide. */
+export interface OfferSeats {
+  /**
+   * Seats per day from the first decided day on: the sum over the offer's subscriptions, each counted from its
+   * own first synced day (the first charge day of its synced lines; 0 before it). Open-ended (seats carry
+   * forward). Empty when no synced line concerns the offer.
+   */
+  segments: SeatSegment[];
+  /**
+   * Spec section 6, "Write only what is decided": per subscription, the days from its first synced day to the
+   * end of its latest synced charge period, and every day from its end once a synced invoice ended it. Days
+   * only invoices before the sync start cover are not in it.
+   */
+  decided: DaySet;
+  /** The latest day a synced line covers or a synced invoice ended a subscription on (prices carry after it). */
+  through: PlainDate | undefined;
+}
+
+export interface OfferSeatsQuery {
+  /** Every invoice known up to the as-of date (before the sync start too: reversals net against them). */
+  invoices: readonly TimelineInvoice[];
+  /** The synced invoices: issued on or after the mapping's sync start (and up to the as-of date). */
+  syncedInvoiceIds: ReadonlySet<string>;
+  customerTenantId: string;
+  offer: OfferKey;
+}
+
+/** Seats and decided days of one offer (pure; see `OfferSeats`). */
+export function offerSeats(q: OfferSeatsQuery): OfferSeats {
+  const known = invoicesUpTo(q.invoices, undefined);
+  const synced = known.filter((i) => q.syncedInvoiceIds.has(i.header.id));
+  const syncedLines = new Set<SeatLine>(synced.flatMap((i) => i.lines));
+  const total = new SeatSteps();
+  const ranges: DateRange[] = [];
+  let first: PlainDate | undefined;
+  let through: PlainDate | undefined;
+  const later = (day: PlainDate) => {
+    if (through === undefined || day > through) through = day;
+  };
+  for (const group of linesBySubscription(known, q.customerTenantId, q.offer)) {
+    const sub = subscriptionSteps(group, known);
+    const mine = group.lines.filter((l) => syncedLines.has(l) && l.chargePeriod.start < l.chargePeriod.end);
+    const fs = mine.map((l) => l.chargePeriod.start).reduce<PlainDate | undefined>(earlier, undefined);
+    if (fs !== undefined) {
+      for (const seg of sub.steps.segments(fs, undefined)) total.add(seg.start, seg.end, seg.seats);
+      // From its first synced day to the end of its latest charge period, the invoices state every day of the
+      // subscription (a day between two charge periods has no seats).
+      const last = mine.map((l) => l.chargePeriod.end).reduce((a, b) => (a > b ? a : b));
+      ranges.push({ start: fs, end: last });
+      first = earlier(first, fs);
+      later(addDays(last, -1));
+    }
+    const carry = sub.carry;
+    if (!carry || carry.to === undefined || carry.rule === 'open') continue;
+    // The end of a subscription is decided by the lines that end it (cancel) or by the synced invoice of the
+    // month its next cycle would start in, which has no line for it (monthly rule; annual at its term end).
+    const end = carry.to;
+    const byLines = carry.rule === 'cancelled' || carry.rule === 'no-carry';
+    // Once ended, the subscription's days are decided for good: it bills nothing from then on (a later line
+    // of it, if any, is decided by its own invoice).
+    if ((byLines && fs !== undefined) || hasInvoiceFrom(synced, periodOf(end), group.currencies)) {
+      if (fs === undefined || end >= fs) {
+        ranges.push({ start: end, end: FOREVER });
+        later(end);
+      }
+    }
+  }
+  const decided = daySet(ranges);
+  const from = earlier(first, firstDay(decided));
+  return { segments: from === undefined ? [] : total.segments(from, undefined), decided, through };
+}
+
+function earlier(a: PlainDate | undefined, b: PlainDate | undefined): PlainDate | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return minDate(a, b);
+}

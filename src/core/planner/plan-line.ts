@@ -1,0 +1,191 @@
+import { ZERO } from '../money/decimal';
+import type { PlannedOperation, TargetCharge, TargetContract, TargetContractLine } from '../ports/target';
+import { addDays, formatDayMonthYear, type PlainDate } from '../time/plain-date';
+import { type DaySet, daySet, firstDay, hasDay } from './day-set';
+import { diffLine, type LineAdjustment, type PriceSync } from './diff-line';
+import { lineLocks } from './line-locks';
+import { type StateSegment, stateAt } from './line-state';
+import { chargeOperations } from './locked-charges';
+import { lockedGaps } from './locked-gaps';
+import { projectedLine } from './projected-line';
+import type { PlanItem, PricingStrategy } from './types';
+
+/** What the customer planner hands over for one contract line (one offer of one customer). */
+export interface LineWork {
+  tenantId: string;
+  offerKey: string;
+  /** The offer's title, for charge labels. */
+  title: string;
+  productId: string;
+  /** The wanted state per day (seats and per-period prices), open-ended. */
+  desired: StateSegment[];
+  /** The days the synced invoices decide. */
+  decided: DaySet;
+  contract: TargetContract;
+  strategy: PricingStrategy;
+  /** New invoices are synced in this run: data warnings (moved to the contract start) are reported now. */
+  fresh: boolean;
+  asOf: PlainDate;
+  chargeCodeId: string | undefined;
+  /** The PSA's lines of this contract, its unit segments and charges; the linked line id, when known. */
+  contractLines: readonly TargetContractLine[];
+  unitSegments: readonly {
+    contractLineId: string;
+    start: PlainDate;
+    end: PlainDate;
+    units: StateSegment['state']['units'];
+    price: StateSegment['state']['price'];
+    cost: StateSegment['state']['cost'];
+  }[];
+  charges: readonly TargetCharge[];
+  linkedLineId: string | undefined;
+  /** The PSA product's current price and cost: a line billsync creates starts from them (strategies 2-4). */
+  base: { price: StateSegment['state']['price']; cost: StateSegment['state']['cost'] };
+}
+
+function priceSync(strategy: PricingStrategy): PriceSync {
+  return {
+    price: strategy === 'cost-and-retail' || strategy === 'none-on-update',
+    cost: strategy !== 'none',
+    onCreateOnly: strategy === 'none-on-update',
+  };
+}
+
+/**
+ * Plans one contract line (spec section 6): the adjustments that make the PSA carry the wanted state on every
+ * decided day it still can, and a charge or credit for the money of the decided days it can no longer change.
+ * Fills the item's status, messages, preview changes and money delta.
+ */
+export function planLine(w: LineWork, item: PlanItem, operations: PlannedOperation[]): void {
+  const { contract } = w;
+  const onContract = w.contractLines.filter(
+    (l) => l.contractId === contract.id && l.productId === w.productId,
+  );
+  const line =
+    onContract.find((l) => l.id === w.linkedLineId) ?? (onContract.length === 1 ? onContract[0] : undefined);
+  if (!line && onContract.length > 1) {
+    item.status = 'error';
+    item.action = 'error';
+    item.messages.push({
+      level: 'error',
+      text: `The contract has ${onContract.length} lines for this product: remove the duplicates in the PSA or link one`,
+    });
+    return;
+  }
+  const sync = priceSync(w.strategy);
+  const actual = actualSegments(line ? w.unitSegments.filter((s) => s.contractLineId === line.id) : []);
+  const until = contract.endDate ? addDays(contract.endDate, 1) : undefined;
+  const decided = movedToContractStart(w, item);
+  const from = firstDay(decided) ?? contract.startDate;
+  const locks = lineLocks(contract.postedThrough, line?.changeDays ?? []);
+  const diff = diffLine(w.desired, actual, {
+    from,
+    until,
+    decided,
+    locks,
+    sync,
+    base: w.base,
+    newLine: line === undefined,
+  });
+  for (const a of diff.adjustments) operations.push(toOperation(w, line, a));
+  const projected = projectedLine(actual, diff.adjustments, w.base);
+  const gaps = lockedGaps({
+    desired: w.desired,
+    projected,
+    decided,
+    locks,
+    from,
+    until,
+    syncPrice: sync.price && (!sync.onCreateOnly || line === undefined),
+    syncCost: sync.cost && (!sync.onCreateOnly || line === undefined),
+  });
+  const mine = w.charges.filter(
+    (c) => c.billsync && c.contractId === contract.id && c.productId === w.productId,
+  );
+  const charges = chargeOperations(w, line?.id, gaps, mine, diff.locked);
+  operations.push(...charges.operations);
+  item.messages.push(...charges.messages);
+  if (line) item.targetId = line.id;
+  item.changes = [
+    ...diff.adjustments.map((a) => ({
+      field: `units from ${a.effectiveDate}`,
+      from: a.unitsBefore.toString(),
+      to: `${a.unitsAfter.toString()}${a.unitPrice !== undefined ? ` @ ${a.unitPrice.toString()}` : ''}${a.unitCost !== undefined ? ` (cost ${a.unitCost.toString()})` : ''}`,
+    })),
+    ...charges.changes,
+  ];
+  // What the line bills per month at the as-of date, before and after: the money delta of the preview.
+  const before = stateAt(actual, w.asOf);
+  const after = stateAt(projected, w.asOf);
+  item.monthlyBefore = before.units.times(before.price ?? ZERO).toFixed();
+  item.monthlyDelta = after.units
+    .times(after.price ?? ZERO)
+    .minus(before.units.times(before.price ?? ZERO))
+    .toFixed();
+  const writes = diff.adjustments.length + charges.operations.length;
+  const errors = item.messages.some((m) => m.level === 'error');
+  const warnings = item.messages.some((m) => m.level === 'warning');
+  item.status = errors ? 'error' : warnings ? 'warning' : writes ? 'ok' : 'no_change';
+  item.action = writes
+    ? line === undefined && diff.adjustments.length
+      ? 'add line'
+      : 'adjust'
+    : 'no change';
+}
+
+function actualSegments(segments: LineWork['unitSegments']): StateSegment[] {
+  return segments
+    .map((s) => ({
+      start: s.start,
+      end: s.end as PlainDate | undefined,
+      state: { units: s.units, price: s.price, cost: s.cost },
+    }))
+    .sort((a, b) => (a.start < b.start ? -1 : 1));
+}
+
+/**
+ * Decided days before the contract start cannot be written: their change is moved to the contract start (spec
+ * section 6), with a warning when the invoices that show it are synced.
+ */
+function movedToContractStart(w: LineWork, item: PlanItem): DaySet {
+  const start = w.contract.startDate;
+  const early = w.decided.filter((r) => r.start < start);
+  if (early.length === 0) return w.decided;
+  const decided = daySet([
+    ...w.decided.map((r) => ({ start: r.start < start ? start : r.start, end: r.end })),
+    { start, end: addDays(start, 1) },
+  ]).filter((r) => r.start < r.end && r.end > start);
+  if (w.fresh) {
+    const changed = w.desired.filter(
+      (s) =>
+        s.start < start &&
+        hasDay(w.decided, s.start) &&
+        !s.state.units.eq(stateAt(w.desired, addDays(s.start, -1)).units),
+    );
+    for (const s of changed) {
+      item.messages.push({
+        level: 'warning',
+        text: `Seat change on ${formatDayMonthYear(s.start)} is before the contract start: moved to the contract start date ${formatDayMonthYear(start)}`,
+      });
+    }
+  }
+  return decided;
+}
+
+function toOperation(w: LineWork, line: TargetContractLine | undefined, a: LineAdjustment): PlannedOperation {
+  return {
+    kind: 'adjust-contract-line',
+    key: `adjust:${w.tenantId}:${w.offerKey}:${a.effectiveDate}`,
+    customerTenantId: w.tenantId,
+    offerKey: w.offerKey,
+    contractId: w.contract.id,
+    productId: w.productId,
+    contractLineId: line?.id,
+    effectiveDate: a.effectiveDate,
+    unitChange: a.unitChange,
+    unitPrice: a.unitPrice,
+    unitCost: a.unitCost,
+    unitsBefore: a.unitsBefore,
+    unitsAfter: a.unitsAfter,
+  };
+}

@@ -1,0 +1,339 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { dec } from '../../src/core/money/decimal';
+import type { PlannedOperation } from '../../src/core/ports/target';
+import { FakeTarget } from '../support/fake-target';
+import {
+  AZURE,
+  d,
+  inv,
+  line,
+  offer,
+  planFor,
+  priceEntry,
+  type Scenario,
+  syncOnce,
+} from '../support/planner-fixtures';
+
+/** Spec section 6: "Write only what is decided", "Locked days", "Corrected invoices" (issue 10), planner level. */
+
+const O = offer();
+type Adjust = Extract<PlannedOperation, { kind: 'adjust-contract-line' }>;
+type Charge = Extract<PlannedOperation, { kind: 'book-charge' }>;
+const adjusts = (ops: readonly PlannedOperation[]) =>
+  ops
+    .filter((o): o is Adjust => o.kind === 'adjust-contract-line')
+    .map((o) => [o.effectiveDate, o.unitChange.toString(), o.unitPrice?.toString(), o.unitCost?.toString()]);
+const charges = (ops: readonly PlannedOperation[]) =>
+  ops
+    .filter((o): o is Charge => o.kind === 'book-charge')
+    .map((o) => [o.date, o.amount.toString(), o.cost.toString(), o.sequence]);
+const usage = (period: string, total: string) =>
+  line({
+    offer: AZURE,
+    kind: 'azure_usage',
+    start: `${period}-01`,
+    last: `${period}-28`,
+    qty: 1,
+    subtotal: total,
+  });
+const month = (first: string, last: string, qty: number, unitPrice = '20.00', sub?: string) =>
+  line({ start: first, last, qty, unitPrice, subtotal: '1', ...(sub ? { sub } : {}) });
+
+let s: Scenario;
+let synced: Set<string>;
+beforeEach(() => {
+  const target = new FakeTarget();
+  target.addContract({ id: 'K1', startDate: d('2025-01-01') });
+  target.products.push({
+    id: 'S1',
+    name: 'PC_CFQ7TTC0LCHC:0002',
+    description: '',
+    unitPrice: dec('25.00'),
+    unitCost: dec('19.00'),
+    period: 'monthly',
+    active: true,
+    billingCodeId: undefined,
+    vendorId: undefined,
+  });
+  s = {
+    target,
+    contractId: 'K1',
+    productId: 'S1',
+    azureProductId: 'SAZ',
+    invoices: [],
+    priceList: [priceEntry(O, '20.00', '23.10')],
+    syncStart: '2025-12-01',
+  };
+  synced = new Set();
+});
+
+describe('write only what is decided', () => {
+  it('Azure: each invoice writes the first of the next month only, and the next invoice can always write its own', async () => {
+    s.invoices = [inv('G12', '2025-12', [usage('2025-12', '100.00')], '100.00')];
+    const dec12 = await syncOnce(s, '2026-01-08', synced, {});
+    expect(adjusts(dec12.operations)).toEqual([['2026-01-01', '1', '110', '100']]);
+    s.invoices.push(inv('G01', '2026-01', [usage('2026-01', '80.00')], '80.00'));
+    const jan = await syncOnce(s, '2026-02-08', synced, {});
+    expect(adjusts(jan.operations)).toEqual([['2026-02-01', '0', '88', '80']]);
+    // February had no usage: its invoice takes the line back to 0 from 1 March, and never earlier.
+    s.invoices.push(inv('G02', '2026-02', [month('2026-02-01', '2026-02-28', 3)]));
+    const feb = await syncOnce(s, '2026-03-08', synced, {});
+    expect(adjusts(feb.operations.filter((o) => o.offerKey.startsWith('DZH')))).toEqual([
+      ['2026-03-01', '-1', undefined, undefined],
+    ]);
+    expect((await planFor(s, '2026-03-08', synced)).operations).toEqual([]);
+  });
+
+  it('a price-list rise is written with the invoice that bills its period, with that invoice cost', async () => {
+    s.priceList = [
+      priceEntry(O, '13.62', '15.00', '2024-01-01', '2026-02-01'),
+      priceEntry(O, '14.30', '15.75', '2026-02-01'),
+    ];
+    s.invoices = [inv('G01', '2026-01', [month('2026-01-01', '2026-01-31', 5, '13.62')])];
+    const jan = await syncOnce(s, '2026-02-08', synced, {});
+    expect(adjusts(jan.operations)).toEqual([['2026-01-01', '5', '15', '13.62']]);
+    s.invoices.push(inv('G02', '2026-02', [month('2026-02-01', '2026-02-28', 5, '14.30')]));
+    const feb = await syncOnce(s, '2026-03-08', synced, {});
+    expect(adjusts(feb.operations)).toEqual([['2026-02-01', '0', '15.75', '14.3']]);
+  });
+
+  it('a subscription whose cycle the invoice before the sync start billed starts on its first synced day', async () => {
+    s.syncStart = '2026-01-01';
+    s.invoices = [
+      inv('G11', '2025-11', [month('2025-11-20', '2025-12-19', 10)]),
+      inv('G12', '2025-12', [month('2025-12-20', '2026-01-19', 10)]),
+    ];
+    const plan = await planFor(s, '2026-01-08');
+    expect(adjusts(plan.operations)).toEqual([['2025-12-20', '10', '23.1', '20']]);
+    expect(plan.invoiceIds).toEqual(['G12']);
+  });
+
+  it('a monthly subscription ends on the day after its last cycle once the next invoice says so', async () => {
+    s.invoices = [inv('G12', '2025-12', [month('2025-12-01', '2025-12-31', 4)])];
+    await syncOnce(s, '2026-01-08', synced, {});
+    // January's invoice is not in yet: the seats carry, nothing is written on 1 January.
+    expect((await planFor(s, '2026-01-20', synced)).operations).toEqual([]);
+    s.invoices.push(inv('G01', '2026-01', []));
+    const plan = await syncOnce(s, '2026-02-08', synced, {});
+    expect(adjusts(plan.operations)).toEqual([['2026-01-01', '-4', undefined, undefined]]);
+  });
+
+  it('two subscriptions of one SKU on different cycles add up, each from its own first synced day', async () => {
+    s.syncStart = '2026-01-01';
+    s.invoices = [
+      inv('G11', '2025-11', [month('2025-11-20', '2025-12-19', 10, '20.00', 'sub-a')]),
+      inv('G12', '2025-12', [
+        month('2025-12-20', '2026-01-19', 10, '20.00', 'sub-a'),
+        month('2025-12-01', '2025-12-31', 5, '20.00', 'sub-b'),
+      ]),
+    ];
+    const plan = await syncOnce(s, '2026-01-08', synced, {});
+    expect(adjusts(plan.operations)).toEqual([
+      ['2025-12-01', '5', '23.1', '20'],
+      ['2025-12-20', '10', '23.1', '20'],
+    ]);
+  });
+});
+
+describe('strategies 2-4 on a line billsync creates', () => {
+  const first = async (strategy: NonNullable<Scenario['strategy']>) => {
+    s.strategy = strategy;
+    s.invoices = [inv('G12', '2025-12', [month('2025-12-01', '2025-12-31', 2)])];
+    const [op] = (await planFor(s, '2026-01-08')).operations as Adjust[];
+    return [op!.unitPrice?.toString(), op!.unitCost?.toString()];
+  };
+  it('cost only: the PSA product price, the invoice cost', async () =>
+    expect(await first('cost-only')).toEqual(['25', '20']));
+  it("don't sync any pricing: the PSA product price and cost", async () =>
+    expect(await first('none')).toEqual(['25', '19']));
+  it("don't sync any pricing when updating: the invoice prices", async () =>
+    expect(await first('none-on-update')).toEqual(['23.1', '20']));
+});
+
+describe('locked days', () => {
+  it('a period approved and posted before its invoice: the line is right from the next free day, the days are charged', async () => {
+    s.invoices = [inv('G12', '2025-12', [month('2025-12-01', '2025-12-31', 10)])];
+    await syncOnce(s, '2026-01-08', synced, {});
+    s.target.posted.set('K1', d('2026-01-31'));
+    s.invoices.push(
+      inv('G01', '2026-01', [
+        month('2026-01-01', '2026-01-31', 10),
+        line({
+          start: '2026-01-15',
+          last: '2026-01-31',
+          qty: 10,
+          sign: -1,
+          chargeType: 'addquantity',
+          unitPrice: '20.00',
+          subtotal: '-1',
+        }),
+        line({
+          start: '2026-01-15',
+          last: '2026-01-31',
+          qty: 12,
+          chargeType: 'addquantity',
+          unitPrice: '20.00',
+          subtotal: '1',
+        }),
+      ]),
+    );
+    const plan = await syncOnce(s, '2026-02-08', synced, {});
+    expect(adjusts(plan.operations)).toEqual([['2026-02-01', '2', '23.1', '20']]);
+    // 2 seats x 23.10 x 17/31 = 25.335..., cost 2 x 20 x 17/31 = 21.935...
+    expect(charges(plan.operations)).toEqual([['2026-01-15', '25.34', '21.94', 1]]);
+    const item = plan.items.find((i) => i.offerKey?.startsWith('CFQ'))!;
+    expect(item.status).toBe('warning');
+    expect(item.messages.map((m) => m.text)).toContain(
+      '15-31 Jan 2026 could not be changed (already approved and posted in the PSA): booked a charge of 25.34 (cost 21.94) on the contract; the line is right from 01 Feb 2026',
+    );
+    const again = await planFor(s, '2026-02-08', synced);
+    expect(again.operations).toEqual([]);
+    expect(again.items.every((i) => i.status === 'no_change')).toBe(true);
+    expect(s.target.billedInMonth('K1', 'S1', d('2026-01-01')).round(2, 1).toString()).toBe('256.34');
+  });
+
+  it('Azure: a first of the month written ahead (old data) is corrected from the 2nd with a one-day charge', async () => {
+    s.invoices = [inv('G12', '2025-12', [usage('2025-12', '100.00')], '100.00')];
+    await syncOnce(s, '2026-01-08', synced, {});
+    // What an earlier release did: "back to 0" on 1 Feb before January's invoice decided it.
+    s.target.applyNow(azureAdjust('2026-02-01', -1));
+    s.invoices.push(inv('G01', '2026-01', [usage('2026-01', '84.00')], '84.00'));
+    const plan = await syncOnce(s, '2026-02-08', synced, {});
+    expect(adjusts(plan.operations)).toEqual([['2026-02-02', '1', '92.4', '84']]);
+    expect(charges(plan.operations)).toEqual([['2026-02-01', '3.3', '3', 1]]);
+    expect((await planFor(s, '2026-02-08', synced)).operations).toEqual([]);
+    expect(s.target.billedInMonth('K1', 'SAZ', d('2026-02-01')).toString()).toBe('92.4');
+  });
+});
+
+describe('corrected invoices', () => {
+  beforeEach(async () => {
+    s.invoices = [
+      inv('G12', '2025-12', [
+        month('2025-12-01', '2025-12-31', 10),
+        line({
+          start: '2025-12-10',
+          last: '2025-12-31',
+          qty: 10,
+          sign: -1,
+          chargeType: 'addquantity',
+          unitPrice: '20.00',
+          subtotal: '-1',
+        }),
+        line({
+          start: '2025-12-10',
+          last: '2025-12-31',
+          qty: 11,
+          chargeType: 'addquantity',
+          unitPrice: '20.00',
+          subtotal: '1',
+        }),
+      ]),
+    ];
+    await syncOnce(s, '2026-01-08', synced, {});
+  });
+
+  it('a change on a new day is written on its day', async () => {
+    s.invoices = [
+      inv('G12', '2025-12', [
+        ...s.invoices[0]!.lines,
+        line({
+          start: '2025-12-20',
+          last: '2025-12-31',
+          qty: 11,
+          sign: -1,
+          chargeType: 'removequantity',
+          unitPrice: '20.00',
+          subtotal: '-1',
+        }),
+        line({
+          start: '2025-12-20',
+          last: '2025-12-31',
+          qty: 9,
+          chargeType: 'removequantity',
+          unitPrice: '20.00',
+          subtotal: '1',
+        }),
+      ]),
+    ];
+    const plan = await syncOnce(s, '2026-01-12', synced, {});
+    expect(adjusts(plan.operations)).toEqual([['2025-12-20', '-2', '23.1', '20']]);
+    expect(charges(plan.operations)).toEqual([]);
+  });
+
+  it('a change on a day that already has one is put right from the next day, the day itself charged', async () => {
+    s.invoices = [
+      inv('G12', '2025-12', [
+        month('2025-12-01', '2025-12-31', 10),
+        line({
+          start: '2025-12-10',
+          last: '2025-12-31',
+          qty: 10,
+          sign: -1,
+          chargeType: 'addquantity',
+          unitPrice: '20.00',
+          subtotal: '-1',
+        }),
+        line({
+          start: '2025-12-10',
+          last: '2025-12-31',
+          qty: 13,
+          chargeType: 'addquantity',
+          unitPrice: '20.00',
+          subtotal: '1',
+        }),
+      ]),
+    ];
+    const plan = await syncOnce(s, '2026-01-12', synced, {});
+    expect(adjusts(plan.operations)).toEqual([['2025-12-11', '2', '23.1', '20']]);
+    // 2 seats on 10 Dec: 2 x 23.10 / 31 = 1.49, cost 2 x 20 / 31 = 1.29
+    expect(charges(plan.operations)).toEqual([['2025-12-10', '1.49', '1.29', 1]]);
+    expect((await planFor(s, '2026-01-12', synced)).operations).toEqual([]);
+    // Corrected back: the earlier charge is credited, and the line follows again.
+    s.invoices = [
+      inv('G12', '2025-12', [
+        month('2025-12-01', '2025-12-31', 10),
+        line({
+          start: '2025-12-10',
+          last: '2025-12-31',
+          qty: 10,
+          sign: -1,
+          chargeType: 'addquantity',
+          unitPrice: '20.00',
+          subtotal: '-1',
+        }),
+        line({
+          start: '2025-12-10',
+          last: '2025-12-31',
+          qty: 11,
+          chargeType: 'addquantity',
+          unitPrice: '20.00',
+          subtotal: '1',
+        }),
+      ]),
+    ];
+    const back = await syncOnce(s, '2026-01-15', synced, {});
+    expect(adjusts(back.operations)).toEqual([['2025-12-12', '-2', '23.1', '20']]);
+    // 11 Dec now bills 2 seats too many (-1.49), and the 1.49 charged for 10 Dec is no longer due.
+    expect(charges(back.operations)).toEqual([['2025-12-11', '-2.98', '-2.58', 2]]);
+    expect((await planFor(s, '2026-01-15', synced)).operations).toEqual([]);
+  });
+});
+
+function azureAdjust(day: string, units: number): PlannedOperation {
+  return {
+    kind: 'adjust-contract-line',
+    key: 'manual',
+    customerTenantId: 't',
+    offerKey: 'azure',
+    contractId: 'K1',
+    productId: 'SAZ',
+    contractLineId: undefined,
+    effectiveDate: d(day),
+    unitChange: dec(units),
+    unitPrice: undefined,
+    unitCost: undefined,
+    unitsBefore: dec(0),
+    unitsAfter: dec(0),
+  };
+}

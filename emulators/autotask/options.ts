@@ -30,6 +30,11 @@ export interface AutotaskRules {
   adjustmentItemId: 'null' | 'id';
   /** Adding an inactive service to a contract (explicitly or through an adjustment). Default 'reject'. */
   inactiveServiceOnContract: 'reject' | 'allow';
+  /**
+   * A ContractCharge with a negative unitPrice or unitCost. Default 'reject' (UNVERIFIED); a credit is then a
+   * negative unitQuantity.
+   */
+  negativeChargePrices: 'reject' | 'allow';
 }
 
 export const DEFAULT_LIMITS: AutotaskLimits = {
@@ -49,4 +54,5 @@ export const DEFAULT_RULES: AutotaskRules = {
   unitsHorizon: 'contract-end',
   adjustmentItemId: 'null',
   inactiveServiceOnContract: 'reject',
+  negativeChargePrices: 'reject',
 };

@@ -5,6 +5,7 @@ import type { AutotaskSeed } from '../store/seed';
 import { type EmulatorCtx, type Row, STORED_ENTITIES, type StoredEntity, sortedRows } from '../store/state';
 import { coerceValue, parseDateOnly } from '../store/values';
 import { approveAndPost } from '../units/approve-post';
+import { billingReport } from '../units/billing-report';
 import { allUnitRows, unitsOnDay } from '../units/derive-units';
 import type { LimitsTracker } from './limits';
 
@@ -64,9 +65,14 @@ function deleteRow(ctx: EmulatorCtx, entity: StoredEntity, id: number, cascade: 
         if (p.contractServiceId === cs.id) ctx.state.posted.delete(k);
     }
   }
+  if (entity === 'Contracts') {
+    for (const c of [...t.ContractCharges.values()]) if (c.contractID === id) t.ContractCharges.delete(c.id);
+  }
   t[entity].delete(id);
   return undefined;
 }
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /** Autotask-specific admin routes (JSON, no Autotask auth). The kit adds clock, requests and faults. */
 export function registerAutotaskAdminRoutes(
@@ -142,6 +148,21 @@ export function registerAutotaskAdminRoutes(
       if (!cs || !date) return bad(reply, 'query must be ?contractServiceId=<id>&date=YYYY-MM-DD');
       const { units, price, cost } = unitsOnDay(ctx(), cs, date);
       return { contractServiceId: cs.id, date, units, price, cost };
+    },
+  );
+
+  app.get<{ Querystring: { contractId?: string; from?: string; to?: string } }>(
+    `${prefix}/billing`,
+    async (request, reply) => {
+      const { contractId, from, to = from } = request.query;
+      const usage =
+        'query must be ?contractId=<id>&from=YYYY-MM[&to=YYYY-MM], from <= to, at most 120 months';
+      if (!/^\d+$/.test(contractId ?? '') || !from || !to || !MONTH.test(from) || !MONTH.test(to)) {
+        return bad(reply, usage);
+      }
+      const index = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7));
+      if (from > to || index(to) - index(from) >= 120) return bad(reply, usage);
+      return billingReport(ctx(), Number(contractId), from, to) ?? bad(reply, 'no such contract', 404);
     },
   );
 

@@ -3,7 +3,7 @@ import type { EntityMeta } from '../metadata/types';
 import { type PageLinks, parsePageToken } from '../query/paging';
 import { parseQuery } from '../query/query-model';
 import { rowsFor, runCount, runQuery } from '../query/run-query';
-import { executeWrite } from '../rules/writer';
+import { executeDelete, executeWrite } from '../rules/writer';
 import type { EmulatorCtx } from '../store/state';
 import { toWire } from '../store/wire';
 import type { Caller } from './auth';
@@ -65,7 +65,10 @@ function handleQuery(
   return runQuery(ctx, meta, model, token, links);
 }
 
-/** Every per-entity route: metadata, reads, queries, writes; 405 where the real API has no such verb. */
+/**
+ * Every per-entity route: metadata, reads, queries, writes, child deletes; 405 where the real API has no such
+ * verb.
+ */
 export function handleEntityRequest(ctx: EmulatorCtx, req: EntityRequest): unknown {
   const { route, method } = req;
   const meta = route.meta;
@@ -114,6 +117,8 @@ export function handleEntityRequest(ctx: EmulatorCtx, req: EntityRequest): unkno
       return write(mode, route.parentId);
     }
     case 'childById':
+      if (method === 'DELETE')
+        return executeDelete(ctx, { meta, parentId: route.parentId, id: route.id, method });
       if (method !== 'GET' || !meta.canQuery) throw methodNotAllowed(method);
       return getItem(ctx, meta, route.id, route.parentId);
   }

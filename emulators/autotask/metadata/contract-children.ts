@@ -95,6 +95,7 @@ export const BILLING_ITEMS: EntityMeta = {
     ro('contractID', 'integer', { reference: 'Contracts' }),
     ro('contractServiceID', 'integer', { reference: 'ContractServices' }),
     ro('contractServicePeriodID', 'long'),
+    ro('contractChargeID', 'long', { reference: 'ContractCharges' }),
     ro('serviceID', 'integer', { reference: 'Services' }),
     ro('itemDate', 'datetime', { dateOnly: true }),
     ro('postedDate', 'datetime'),

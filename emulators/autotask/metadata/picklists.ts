@@ -59,6 +59,8 @@ export const BILLING_CODE_USE_TYPE = picklist(
   [7, 'Product Code'],
 );
 export const USE_TYPE_RECURRING_SERVICE = 5;
+/** The code a contract charge needs (CIPP filters useType 4 for product charges; SOAP label order). */
+export const USE_TYPE_MATERIAL_COST = 4;
 
 export const BILLING_CODE_TYPE = picklist([0, 'Normal'], [1, 'System'], [2, 'Non-Billable']);
 
@@ -68,5 +70,25 @@ export const BILLING_ITEM_TYPE = picklist(
   [3, 'Milestone'],
   [4, 'Product'],
   [5, 'Recurring Contract Service'],
+  // Label from the SOAP BillingItem Type list, where it is the 14th value; the number is UNVERIFIED.
+  [14, 'Contract Cost'],
 );
 export const BILLING_ITEM_TYPE_RECURRING_SERVICE = 5;
+export const BILLING_ITEM_TYPE_CONTRACT_CHARGE = 14;
+
+/** ContractCharges.chargeType: labels from the UI ("Operational" / "Capitalized"); numbers UNVERIFIED. */
+export const CHARGE_TYPE = picklist([1, 'Operational'], [2, 'Capitalized']);
+
+/**
+ * ContractCharges.status (optional): the UI's charge fulfilment statuses. Labels and numbers are the
+ * emulator's plausible choice (UNVERIFIED); billsync never sends a status.
+ */
+export const CHARGE_STATUS = picklist(
+  [1, 'Need to Order/Fulfill'],
+  [2, 'Ordered'],
+  [3, 'Back Ordered'],
+  [4, 'Partially Received'],
+  [5, 'Received'],
+  [6, 'Delivered/Shipped Full'],
+  [7, 'Canceled'],
+);

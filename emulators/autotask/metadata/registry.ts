@@ -1,4 +1,5 @@
 import { COMPANIES, RESOURCES } from './companies';
+import { CONTRACT_CHARGES } from './contract-charges';
 import {
   BILLING_ITEMS,
   CONTRACT_SERVICE_ADJUSTMENTS,
@@ -16,6 +17,7 @@ export const ENTITIES: readonly EntityMeta[] = [
   CONTRACT_SERVICES,
   CONTRACT_SERVICE_ADJUSTMENTS,
   CONTRACT_SERVICE_UNITS,
+  CONTRACT_CHARGES,
   BILLING_CODES,
   BILLING_ITEMS,
   RESOURCES,

@@ -26,9 +26,13 @@ export type EntityName =
   | 'ContractServices'
   | 'ContractServiceAdjustments'
   | 'ContractServiceUnits'
+  | 'ContractCharges'
   | 'BillingCodes'
   | 'BillingItems'
   | 'Resources';
+
+/** Entities that fields refer to but the emulator does not model. */
+export type UnmodelledEntity = 'Products' | 'ContractServiceBundles';
 
 export interface FieldMeta {
   name: string;
@@ -39,7 +43,8 @@ export interface FieldMeta {
   length?: number;
   /** Defaults to true. */
   isQueryable?: boolean;
-  reference?: EntityName;
+  /** The referenced entity; a name the emulator does not model (`Products`) makes every value a bad reference. */
+  reference?: EntityName | UnmodelledEntity;
   picklist?: readonly PicklistValue[];
   /** A date without a time (`startDate`): stored and returned as `YYYY-MM-DDT00:00:00Z`. */
   dateOnly?: boolean;
@@ -68,6 +73,11 @@ export interface EntityMeta {
   child?: ChildRoute;
   /** A child entity that can also be created at its root URL (ContractServiceAdjustments). */
   rootCreate?: boolean;
+  /**
+   * Status of a write to a child entity's root URL: 405 (default) or 404, the answer documented for a child
+   * created at its root (ContractCharges, notes §8.1).
+   */
+  rootWriteStatus?: 404 | 405;
 }
 
 type FieldOpts = Partial<Omit<FieldMeta, 'name' | 'dataType'>>;

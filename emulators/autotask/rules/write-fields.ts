@@ -46,6 +46,28 @@ function checkRequired(meta: EntityMeta, row: Record<string, unknown>) {
   }
 }
 
+/**
+ * A child's create body with its parent id: the parent URL supplies the parent field (e.g. contractID) when the
+ * body leaves it out; a body naming another parent is a 500.
+ */
+export function withParentId(
+  meta: EntityMeta,
+  body: Record<string, unknown>,
+  parentId: number | undefined,
+): Record<string, unknown> {
+  const field = meta.child?.parentField;
+  if (!field || parentId === undefined) return body;
+  const key = Object.keys(body).find((k) => k.toLowerCase() === field.toLowerCase() && body[k] != null);
+  if (key === undefined) return { ...body, [field]: parentId };
+  const given = body[key];
+  if (given !== parentId && String(given) !== String(parentId)) {
+    throw ruleError(
+      `${field}: The ${field} does not match the parent ${meta.child?.parent.replace(/s$/, '')} of this URL.`,
+    );
+  }
+  return body;
+}
+
 /** Values of a new record: writable and create-only fields from the body, defaults, required check. */
 export function prepareCreate(
   ctx: EmulatorCtx,

@@ -1,15 +1,22 @@
-import { methodNotAllowed, notFoundItem, ruleError } from '../http/errors';
+import { AutotaskError, IIS_404_HTML, methodNotAllowed, notFoundItem, ruleError } from '../http/errors';
 import type { EntityMeta } from '../metadata/types';
 import { allocateId, type EmulatorCtx, type Row, type StoredEntity } from '../store/state';
 import { createAdjustment } from './adjustments';
+import { chargeDeleteRule, chargeRules, stampCharge } from './contract-charges';
 import { insertContractService, recurringContract, serviceForContract } from './contract-services';
 import { companyRules, contractRules, type EntityRule, serviceRules } from './entity-rules';
-import { bodyId, prepareCreate, prepareUpdate, type WriteMode } from './write-fields';
+import { bodyId, prepareCreate, prepareUpdate, type WriteMode, withParentId } from './write-fields';
 
 const RULES: Partial<Record<StoredEntity, EntityRule>> = {
   Companies: companyRules,
   Contracts: contractRules,
   Services: serviceRules,
+  ContractCharges: chargeRules,
+};
+
+/** Checks before a DELETE (entities with canDelete only). */
+const DELETE_RULES: Partial<Record<StoredEntity, (ctx: EmulatorCtx, row: Row) => void>> = {
+  ContractCharges: chargeDeleteRule,
 };
 
 export interface WriteRequest {
@@ -25,14 +32,10 @@ export interface WriteRequest {
 }
 
 /** Audit fields each entity keeps (read-only on the wire). */
-function stamp(
-  ctx: EmulatorCtx,
-  entity: string,
-  row: Record<string, unknown>,
-  actor: number,
-  created: boolean,
-) {
+function stamp(ctx: EmulatorCtx, entity: string, row: Row, actor: number, existing?: Row) {
   const now = ctx.clock.now().toISOString();
+  const created = existing === undefined;
+  if (entity === 'ContractCharges') stampCharge(ctx, row, actor, existing);
   if (entity === 'Services') {
     if (created) Object.assign(row, { createDate: now, creatorResourceID: actor });
     Object.assign(row, { lastModifiedDate: now, updateResourceID: actor });
@@ -50,20 +53,14 @@ function createRow(ctx: EmulatorCtx, req: WriteRequest): number | null {
     const id = createAdjustment(ctx, body, req.parentId);
     return ctx.rules.adjustmentItemId === 'id' ? id : null;
   }
+  const values = prepareCreate(ctx, meta, withParentId(meta, body, req.parentId));
   if (meta.name === 'ContractServices') {
-    // The parent URL supplies contractID when the body leaves it out.
-    const hasParent = Object.keys(body).some((k) => k.toLowerCase() === 'contractid' && body[k] != null);
-    const values = prepareCreate(ctx, meta, hasParent ? body : { ...body, contractID: req.parentId });
-    if (req.parentId !== undefined && values.contractID !== undefined && values.contractID !== req.parentId) {
-      throw ruleError('contractID: The contractID does not match the parent Contract of this URL.');
-    }
     const contract = recurringContract(ctx, req.parentId);
     return insertContractService(ctx, values, contract, serviceForContract(ctx, values.serviceID)).id;
   }
-  const values = prepareCreate(ctx, meta, body);
   RULES[meta.name as StoredEntity]?.(ctx, values);
   const row: Row = { ...values, id: allocateId(ctx.state), userDefinedFields: udfs(body) ?? [] };
-  stamp(ctx, meta.name, row, req.actorResourceId, true);
+  stamp(ctx, meta.name, row, req.actorResourceId);
   ctx.state.tables[meta.name as StoredEntity].set(row.id, row);
   return row.id;
 }
@@ -79,7 +76,7 @@ function updateRow(ctx: EmulatorCtx, req: WriteRequest): number {
   if (meta.name === 'ContractServices') next.internalCurrencyAdjustedPrice = next.unitPrice;
   const given = udfs(body);
   if (given) next.userDefinedFields = given;
-  stamp(ctx, meta.name, next, req.actorResourceId, false);
+  stamp(ctx, meta.name, next, req.actorResourceId, existing);
   ctx.state.tables[meta.name as StoredEntity].set(id, next);
   return id;
 }
@@ -106,6 +103,27 @@ export function executeWrite(ctx: EmulatorCtx, req: WriteRequest): { itemId: num
   const viaParent = req.parentId !== undefined;
   const allowedHere = meta.child ? viaParent || (mode === 'create' && meta.rootCreate === true) : !viaParent;
   const allowedVerb = mode === 'create' ? meta.canCreate : meta.canUpdate;
+  // A child created at its root URL: 404 where documented (notes §8.1), else 405.
+  if (!allowedHere && meta.rootWriteStatus === 404) throw new AutotaskError(404, IIS_404_HTML);
   if (!allowedHere || !allowedVerb) throw methodNotAllowed(req.method);
   return { itemId: mode === 'create' ? createRow(ctx, req) : updateRow(ctx, req) };
+}
+
+/**
+ * DELETE `/{Parent}/{parentId}/{Child}/{id}`: only entities with canDelete, only through the parent URL
+ * (ContractCharges, notes §3.2); unknown ids (or another parent's) 404; the entity's rules may refuse (500).
+ */
+export function executeDelete(
+  ctx: EmulatorCtx,
+  req: { meta: EntityMeta; parentId?: number; id: number; method: string },
+): { itemId: number } {
+  const { meta } = req;
+  const parentField = meta.child?.parentField;
+  if (!meta.canDelete || req.parentId === undefined || !parentField) throw methodNotAllowed(req.method);
+  const table = ctx.state.tables[meta.name as StoredEntity];
+  const row = table.get(req.id);
+  if (!row || row[parentField] !== req.parentId) throw notFoundItem();
+  DELETE_RULES[meta.name as StoredEntity]?.(ctx, row);
+  table.delete(req.id);
+  return { itemId: req.id };
 }

@@ -1,6 +1,7 @@
 import { expandRelativeDates } from '../../kit';
 import { entityMeta, findField } from '../metadata/registry';
 import { createAdjustment } from '../rules/adjustments';
+import { chargeAmounts } from '../rules/contract-charges';
 import { approveAndPost } from '../units/approve-post';
 import {
   type ApiUser,
@@ -31,6 +32,8 @@ export interface AutotaskSeed {
   ContractServices?: SeedRow[];
   /** Applied through the same rules as the API (window, same-day, auto-create of the contract service). */
   ContractServiceAdjustments?: SeedRow[];
+  /** Trusted like the tables above; the read-only amounts (billableAmount, extendedCost...) are computed. */
+  ContractCharges?: SeedRow[];
   /** Approve and post unit rows ending on or before `through` (of one contract, or all). */
   approveAndPost?: Array<{ contractID?: number; through: string }>;
 }
@@ -42,6 +45,7 @@ const TABLE_ORDER = [
   'Contracts',
   'Services',
   'ContractServices',
+  'ContractCharges',
 ] as const;
 
 /** Light structural validation with paths in the messages; business rules run while loading. */
@@ -106,6 +110,10 @@ export function loadSeed(ctx: EmulatorCtx, input: AutotaskSeed): void {
       row.id = typeof raw.id === 'number' ? raw.id : state.nextId++;
       if (entity === 'Services')
         Object.assign(row, { createDate: row.createDate ?? now, lastModifiedDate: now });
+      if (entity === 'ContractCharges') {
+        chargeAmounts(row);
+        row.createDate = row.createDate ?? now;
+      }
       if (entity === 'ContractServices') {
         const contract = state.tables.Contracts.get(row.contractID as number);
         const service = state.tables.Services.get(row.serviceID as number);

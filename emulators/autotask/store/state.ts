@@ -16,6 +16,7 @@ export const STORED_ENTITIES: readonly StoredEntity[] = [
   'Services',
   'ContractServices',
   'ContractServiceAdjustments',
+  'ContractCharges',
   'BillingItems',
 ];
 

@@ -85,7 +85,7 @@ describe('ContractServiceUnits', () => {
       through: '2026-02-28',
       contractId: CONTOSO,
     });
-    expect(post.body).toEqual({ posted: 1 });
+    expect(post.body).toEqual({ posted: 1, charges: 0 });
     const rows = await unitRows(CONTOSO);
     expect(rows[0].approveAndPostDate).toBe('2026-03-15T09:00:00.000Z');
     expect(rows[1].approveAndPostDate).toBeNull();

@@ -8,6 +8,7 @@ import type {
 } from '../../core/ports/target';
 import { err, ok, type Result } from '../../core/result';
 import { adjustContractLine, createProduct, updateProductPrice } from './apply';
+import { bookCharge, createChargeCodes, probeCharge } from './charge-writes';
 import type { AutotaskClient } from './client';
 import { createPicklists } from './picklists';
 import { type ProbeAnswer, probeAdjustment, probeCreateProduct, probeUpdateProductPrice } from './probe';
@@ -49,6 +50,7 @@ function inWords(error: IntegrationError): IntegrationError {
 
 export function createAdapter(client: AutotaskClient, username: string, now: () => number): AutotaskAdapter {
   const picklists = createPicklists(client);
+  const chargeCodes = createChargeCodes(client);
   return {
     kind: 'autotask',
     client,
@@ -81,6 +83,8 @@ export function createAdapter(client: AutotaskClient, username: string, now: () 
             return updateProductPrice(client, ctx, op);
           case 'adjust-contract-line':
             return adjustContractLine(client, ctx, op);
+          case 'book-charge':
+            return bookCharge(client, picklists, chargeCodes, ctx, op);
         }
       });
     },
@@ -95,6 +99,8 @@ export function createAdapter(client: AutotaskClient, username: string, now: () 
             return probeUpdateProductPrice(client, ctx, op);
           case 'adjust-contract-line':
             return probeAdjustment(client, ctx, op);
+          case 'book-charge':
+            return probeCharge(client, ctx, op);
         }
       });
     },

@@ -14,6 +14,8 @@ interface Page {
 
 export interface FieldInfo {
   name: string;
+  /** Max length of a string field (0 = none given). */
+  length?: number;
   isPickList?: boolean;
   picklistValues?: Array<{ value: string; label: string; isActive?: boolean }> | null;
 }

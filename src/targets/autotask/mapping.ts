@@ -20,6 +20,7 @@ import {
   RECURRING_SERVICE_USE_TYPE,
   segmentEnd,
 } from './quirks';
+import { MATERIAL_COST_USE_TYPE } from './quirks-charges';
 
 /*
  * Autotask records -> the port's words: Companies -> companies, Contracts -> contracts, BillingCodes -> billing
@@ -52,10 +53,22 @@ export const FIELDS = {
     'cost',
     'approveAndPostDate',
   ],
+  ContractCharges: [
+    'contractID',
+    'contractServiceID',
+    'name',
+    'datePurchased',
+    'unitQuantity',
+    'unitPrice',
+    'unitCost',
+    'isBilled',
+    'internalPurchaseOrderNumber',
+  ],
 } as const;
 
-const text = (v: unknown) => (typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
-const optId = (v: unknown) => (v === null || v === undefined ? undefined : idText(v));
+export const text = (v: unknown) =>
+  typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v);
+export const optId = (v: unknown) => (v === null || v === undefined ? undefined : idText(v));
 
 /** Runs a row mapper, turning bad data into a protocol error that names the record. */
 export function mapRow<T>(entity: string, row: Wire, map: (row: Wire) => T): T {
@@ -90,10 +103,12 @@ export const toContract = (c: Wire): TargetContract => ({
   endDate: fromOptionalDate(c.endDate),
 });
 
+/** useType 5 = Recurring Contract Service Code (services); an active useType 4 Material Cost Code (charges). */
 export const toBillingCode = (b: Wire): TargetBillingCode => ({
   id: idText(b.id),
   name: text(b.name),
   recurringContractService: b.useType === RECURRING_SERVICE_USE_TYPE,
+  chargeCode: b.useType === MATERIAL_COST_USE_TYPE && b.isActive === true,
   active: b.isActive === true,
 });
 

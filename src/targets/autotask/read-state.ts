@@ -1,5 +1,6 @@
 import type { TargetContext, TargetContract, TargetScope, TargetSnapshot } from '../../core/ports/target';
 import type { PlainDate } from '../../core/time/plain-date';
+import { toCharge, withLocks } from './charges';
 import type { AutotaskClient, Wire } from './client';
 import {
   FIELDS,
@@ -29,7 +30,7 @@ export interface AutotaskScope extends TargetScope {
 /**
  * Batched reads: one query (paged) per entity and per chunk of 500 contract ids, run in parallel under the
  * connection's limit; never one call per object. With picklists and the threshold check that is about
- * 10 requests for any number of contracts up to 500 (plus one per extra 500 rows of a result).
+ * 12 requests for any number of contracts up to 500 (plus one per extra 500 rows of a result).
  */
 export async function readState(
   client: AutotaskClient,
@@ -40,7 +41,7 @@ export async function readState(
 ): Promise<TargetSnapshot> {
   const contractIds = [...new Set(scope.contractIds ?? [])].map((id) => wireId(id, 'contract id'));
   const some = contractIds.length > 0;
-  const [companies, directoryContracts, billingCodes, products, scopedContracts, lines, segments] =
+  const [companies, directoryContracts, billingCodes, products, scopedContracts, lines, segments, charges] =
     await Promise.all([
       scope.directory ? readCompanies(client, picklists, ctx) : [],
       scope.directory
@@ -65,19 +66,33 @@ export async function readState(
             ...(scope.unitsFrom ? { filter: [gte('endDate', toAutotaskDate(scope.unitsFrom))] } : {}),
           })
         : [],
+      some
+        ? client.queryIn(ctx, 'ContractCharges', 'contractID', contractIds, {
+            includeFields: FIELDS.ContractCharges,
+          })
+        : [],
     ]);
   const contracts = new Map<string, TargetContract>();
   for (const row of [...directoryContracts, ...scopedContracts]) {
     const c = mapRow('Contracts', row, toContract);
     contracts.set(c.id, c);
   }
+  // Locked days (postedThrough, changeDays) come from the unit rows already read.
+  const locked = withLocks(
+    [...contracts.values()],
+    lines.map((l) => mapRow('ContractServices', l, toContractLine)),
+    segments,
+    scope.unitsFrom,
+    new Set(contractIds.map(String)),
+  );
   return {
     takenAt,
     companies: sortById(companies),
-    contracts: sortById([...contracts.values()]),
+    contracts: sortById(locked.contracts),
     billingCodes: sortById(billingCodes.map((b) => mapRow('BillingCodes', b, toBillingCode))),
     products: sortById(products),
-    contractLines: sortById(lines.map((l) => mapRow('ContractServices', l, toContractLine))),
+    contractLines: sortById(locked.lines),
+    ...(some ? { charges: sortById(charges.map((c) => mapRow('ContractCharges', c, toCharge))) } : {}),
     unitSegments: sortSegments(
       segments
         // A row without its contract service cannot be placed on a line (not seen; defensive).

@@ -12,6 +12,7 @@ export const DEFAULT_PROGRAM: StoredProgram = {
   motions: { monthly: true, annual: false, azure: true },
   billingCodeId: null,
   vendorId: null,
+  chargeCodeId: null,
   namePrefix: 'PC_',
   azureMarkupPercent: '0',
   emails: [],
@@ -25,6 +26,7 @@ export function toProgramSettings(p: StoredProgram): ProgramSettings {
     motions: p.motions,
     billingCodeId: p.billingCodeId ?? undefined,
     vendorId: p.vendorId ?? undefined,
+    chargeCodeId: p.chargeCodeId ?? undefined,
     namePrefix: p.namePrefix,
     azureMarkupPercent: dec(p.azureMarkupPercent),
   };

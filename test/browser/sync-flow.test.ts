@@ -99,6 +99,15 @@ const TAKEN = {
   isActive: true,
 };
 
+/** An Autotask Material Cost Code (useType 4): offered as the charge code for corrections. */
+const withChargeCode = (seed: ReturnType<typeof e2eSeed>) => ({
+  ...seed,
+  BillingCodes: [
+    ...seed.BillingCodes,
+    { id: 202, name: 'Microsoft corrections', useType: 4, isActive: true, unitCost: 0, unitPrice: 0 },
+  ],
+});
+
 describe.skipIf(!browserAvailable)('billing manager flow in Chromium', () => {
   let emulator: AutotaskEmulator;
   let autotaskBase: string;
@@ -109,7 +118,7 @@ describe.skipIf(!browserAvailable)('billing manager flow in Chromium', () => {
 
   beforeAll(async () => {
     emulator = createAutotaskEmulator({
-      seed: parseSeed(e2eSeed({ services: [TAKEN], extraCustomers: EXTRA.length })),
+      seed: parseSeed(withChargeCode(e2eSeed({ services: [TAKEN], extraCustomers: EXTRA.length }))),
       clock: createClock({ start: '2025-09-10T09:00:00Z' }),
       sleep: async () => {},
     });
@@ -202,6 +211,20 @@ describe.skipIf(!browserAvailable)('billing manager flow in Chromium', () => {
     await page.getByRole('option', { name: 'Cloud and SaaS' }).click();
     await page.getByRole('textbox', { name: 'Vendor' }).click();
     await page.getByRole('option', { name: 'Microsoft' }).click();
+    // The charge code for corrections is optional: empty = Autotask's default Material Cost Code.
+    const chargeCode = page.getByRole('textbox', { name: 'Charge code for corrections' });
+    expect(await chargeCode.inputValue()).toBe('');
+    expect(await chargeCode.getAttribute('placeholder')).toBe("Autotask's default");
+    await page
+      .getByText(
+        "billsync books a one-time charge or credit on the contract for days it can no longer change (already posted, or already adjusted). Leave empty to use Autotask's first active Material Cost Code.",
+      )
+      .waitFor();
+    await chargeCode.click();
+    // Only Material Cost Codes are offered.
+    await poll(() => page.getByRole('option').allTextContents()).toEqual(['Microsoft corrections']);
+    await page.getByRole('option', { name: 'Microsoft corrections' }).click();
+    expect(await chargeCode.inputValue()).toBe('Microsoft corrections');
     const emails = page.getByRole('textbox', { name: 'Notification email addresses' });
     await emails.fill('not-an-address');
     await emails.press('Enter');
@@ -211,6 +234,8 @@ describe.skipIf(!browserAvailable)('billing manager flow in Chromium', () => {
     await page.getByRole('button', { name: 'SAVE' }).click();
     await page.getByText('Program settings saved').waitFor();
     await nav.getByText('Autotask → Microsoft CSP').waitFor();
+    const saved = await server.pool.query("select settings->>'chargeCodeId' as code from programs");
+    expect(saved.rows).toEqual([{ code: '202' }]);
 
     // Products: the preview shows the collision; Adopt links the existing service; the sync runs.
     await nav.getByRole('link', { name: 'Products' }).click();

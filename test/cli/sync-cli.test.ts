@@ -43,6 +43,20 @@ const AUGUST = inv('G2', '2025-08', [
   }),
 ]);
 
+/** An Autotask Material Cost Code (useType 4): a charge code for the corrections of locked days. */
+const CHARGE_CODE = {
+  id: 202,
+  name: 'Microsoft corrections',
+  useType: 4,
+  isActive: true,
+  unitCost: 0,
+  unitPrice: 0,
+};
+const withChargeCode = (seed: ReturnType<typeof e2eSeed>) => ({
+  ...seed,
+  BillingCodes: [...seed.BillingCodes, CHARGE_CODE],
+});
+
 const cli = (...args: string[]) => runCli(args, env);
 const json = (stdout: string) => JSON.parse(stdout);
 const CONNECT = [
@@ -65,7 +79,7 @@ beforeAll(async () => {
   await storePriceList(pool, ws, [priceEntry(offer(), '20.00', '23.10')]);
   await storeInvoice(pool, ws, JULY.header, JULY.lines);
   emulator = createAutotaskEmulator({
-    seed: parseSeed(e2eSeed()),
+    seed: parseSeed(withChargeCode(e2eSeed())),
     clock: createClock({ start: '2025-09-10T09:00:00Z' }),
     sleep: async () => {},
   });
@@ -127,6 +141,17 @@ describe('billsync sync commands', { timeout: 120_000 }, () => {
     expect(wrong.stderr).toMatch(/not a Recurring Contract Service code/);
     const options = await cli('--json', 'program', 'options');
     expect(json(options.stdout).billingCodes).toEqual([{ id: String(IDS.code), name: 'Cloud and SaaS' }]);
+    expect(json(options.stdout).chargeCodes).toEqual([{ id: '202', name: 'Microsoft corrections' }]);
+    const text = await cli('program', 'options');
+    expect(text.stdout).toMatch(
+      /Charge codes for corrections \(--charge-code; none = Autotask's first active Material Cost Code \(lowest id\)\):/,
+    );
+    // A Recurring Contract Service code is no charge code: the message says what to choose instead.
+    const charge = await cli('program', 'set', '--charge-code', String(IDS.code));
+    expect(charge.code).toBe(1);
+    expect(charge.stderr).toMatch(
+      /Cloud and SaaS \(200\) is not a Material Cost Code: choose an active Material Cost Code/,
+    );
     const ok = await cli(
       ...['program', 'set', '--target', 'autotask', '--sync', 'on', '--mode', 'in-use', '--azure', 'off'],
       ...[
@@ -136,15 +161,24 @@ describe('billsync sync commands', { timeout: 120_000 }, () => {
         String(IDS.vendor),
         '--emails',
         'a@msp.example,b@msp.example',
+        '--charge-code',
+        '202',
       ],
     );
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/Billing motions: +monthly on, annual off, Azure off/);
+    expect(ok.stdout).toMatch(/Charge code: +202$/m);
     const show = await cli('--json', 'program', 'show');
     expect(json(show.stdout).settings).toMatchObject({
       syncEnabled: true,
       emails: ['a@msp.example', 'b@msp.example'],
+      chargeCodeId: '202',
     });
+    const reset = await cli('program', 'set', '--charge-code', 'none');
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(reset.stdout).toMatch(
+      /Charge code: +\(default: Autotask's first active Material Cost Code \(lowest id\)\)/,
+    );
   });
 
   it('customers suggests the PSA company; map refuses an ended contract and maps by domain', async () => {

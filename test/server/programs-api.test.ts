@@ -29,6 +29,9 @@ beforeAll(async () => {
   psa.addBillingCode('BC1', 'Microsoft licences');
   psa.addBillingCode('BC2', 'Labour', false);
   psa.addBillingCode('BC3', 'Old licences', true, false);
+  psa.addBillingCode('MC1', 'Microsoft corrections', false, true, true);
+  psa.addBillingCode('MC0', 'Adjustments', false, true, true);
+  psa.addBillingCode('MC9', 'Old materials', false, false, true);
   psa.addCompany('V1', 'Pax8', 'vendor');
   psa.addCompany('V2', 'Old vendor', 'vendor', false);
   psa.addCompany('C1', 'Contoso Ltd');
@@ -78,16 +81,38 @@ describe('program settings', () => {
         mode: 'in-use',
         motions: { monthly: true, annual: false, azure: true },
         namePrefix: 'PC_',
+        chargeCodeId: null,
       },
     });
   });
 
-  it('lists only active Recurring Contract Service billing codes and active vendors', async () => {
+  it('lists only active Recurring Contract Service billing codes, active charge codes and active vendors', async () => {
     const res = await viewer.request('GET', '/api/programs/autotask/options');
     expect(res.json).toEqual({
       billingCodes: [{ id: 'BC1', name: 'Microsoft licences' }],
+      chargeCodes: [
+        { id: 'MC0', name: 'Adjustments' },
+        { id: 'MC1', name: 'Microsoft corrections' },
+      ],
       vendors: [{ id: 'V1', name: 'Pax8' }],
     });
+  });
+
+  it('refuses a charge code that is not an active Material Cost Code, and says what to do', async () => {
+    const recurring = await admin.request('PUT', '/api/programs/autotask', { chargeCodeId: 'BC1' });
+    expect(recurring.status).toBe(400);
+    expect(recurring.json.error.code).toBe('validation_failed');
+    expect(recurring.json.error.message).toMatch(
+      /^Billing code Microsoft licences \(BC1\) is not a Material Cost Code: choose an active Material Cost Code .*billsync program options.*or none for Autotask's default$/,
+    );
+    const inactive = await admin.request('PUT', '/api/programs/autotask', { chargeCodeId: 'MC9' });
+    expect(inactive.json.error.message).toMatch(/Old materials \(MC9\) is inactive/);
+    const missing = await admin.request('PUT', '/api/programs/autotask', { chargeCodeId: 'MC404' });
+    expect(missing.json.error.message).toMatch(/Autotask has no billing code MC404/);
+    const empty = await admin.request('PUT', '/api/programs/autotask', { chargeCodeId: ' ' });
+    expect(empty.json.error.message).toMatch(/an id is required \(chargeCodeId\)/);
+    const shown = await viewer.request('GET', '/api/programs/autotask');
+    expect(shown.json.settings.chargeCodeId).toBeNull();
   });
 
   it('validates: the envelope names the field', async () => {
@@ -128,6 +153,7 @@ describe('program settings', () => {
       azureMarkupPercent: '12.5',
       approvalThresholdPercent: 20,
       motions: { annual: true },
+      chargeCodeId: 'MC1',
     });
     expect(res.status, JSON.stringify(res.json)).toBe(200);
     expect(res.json.warnings).toEqual([]);
@@ -141,7 +167,12 @@ describe('program settings', () => {
       azureMarkupPercent: '12.5',
       approvalThresholdPercent: 20,
       motions: { monthly: true, annual: true, azure: true },
+      chargeCodeId: 'MC1',
     });
+    // null goes back to the PSA's default charge code; the other fields stay.
+    const cleared = await admin.request('PUT', '/api/programs/autotask', { chargeCodeId: null });
+    expect(cleared.json.settings).toMatchObject({ chargeCodeId: null, billingCodeId: 'BC1' });
+    expect((await viewer.request('GET', '/api/programs/autotask')).json.settings.chargeCodeId).toBeNull();
     const conn = await viewer.request('GET', '/api/connections');
     expect(conn.json.items[0]).toMatchObject({ status: 'connected' });
     const audit = await admin.request('GET', '/api/audit');
@@ -151,11 +182,19 @@ describe('program settings', () => {
   it('saves with a warning when the PSA cannot check the billing code', async () => {
     psa.fail();
     const res = await admin.request('PUT', '/api/programs/autotask', { billingCodeId: 'BC1' });
+    const both = await admin.request('PUT', '/api/programs/autotask', {
+      billingCodeId: 'BC1',
+      chargeCodeId: 'MC0',
+    });
     psa.down = undefined;
     expect(res.status).toBe(200);
     expect(res.json.warnings[0]).toMatch(
-      /could not be checked \(Autotask: The PSA did not answer: try again/,
+      /^The billing code could not be checked \(Autotask: The PSA did not answer: try again.*\); it is saved as entered$/,
     );
+    expect(both.json.warnings[0]).toMatch(
+      /^The billing code and charge code could not be checked .*they are saved/,
+    );
+    expect(both.json.settings.chargeCodeId).toBe('MC0');
   });
 
   it('the dropdown lists fail in words when the PSA is down', async () => {

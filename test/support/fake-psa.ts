@@ -43,13 +43,15 @@ export class FakePsa extends FakeTarget {
     return company;
   }
 
+  /** A billing code; `chargeCode` marks a code for one-time contract charges (Autotask: Material Cost Code). */
   addBillingCode(
     id: string,
     name: string,
     recurringContractService = true,
     active = true,
+    chargeCode = false,
   ): TargetBillingCode {
-    const code = { id, name, recurringContractService, active };
+    const code = { id, name, recurringContractService, chargeCode, active };
     this.billingCodes.push(code);
     return code;
   }

@@ -22,6 +22,7 @@ interface ProgramSetOptions {
   azure?: string;
   billingCode?: string;
   vendor?: string;
+  chargeCode?: string;
   emails?: string;
   prefix?: string;
   azureMarkup?: string;
@@ -44,6 +45,8 @@ export function programPatchOf(o: ProgramSetOptions): ProgramPatch {
   if (o.billingCode !== undefined) patch.billingCodeId = o.billingCode.trim();
   if (o.vendor !== undefined)
     patch.vendorId = NONE.has(o.vendor.trim().toLowerCase()) ? null : o.vendor.trim();
+  if (o.chargeCode !== undefined)
+    patch.chargeCodeId = NONE.has(o.chargeCode.trim().toLowerCase()) ? null : o.chargeCode.trim();
   if (o.emails !== undefined) {
     patch.emails = NONE.has(o.emails.trim().toLowerCase())
       ? []
@@ -64,6 +67,12 @@ export function programPatchOf(o: ProgramSetOptions): ProgramPatch {
   return patch;
 }
 
+/** What the adapter uses for correction charges when no charge code is set. */
+const DEFAULT_CHARGE_CODE: Record<ProgramView['target'], string> = {
+  autotask: "Autotask's first active Material Cost Code (lowest id)",
+  connectwise: "ConnectWise's default",
+};
+
 const onOff = (b: boolean) => (b ? 'on' : 'off');
 
 export function programText(v: ProgramView): string {
@@ -75,6 +84,7 @@ export function programText(v: ProgramView): string {
     `  Billing motions:     monthly ${onOff(s.motions.monthly)}, annual ${onOff(s.motions.annual)}, Azure ${onOff(s.motions.azure)}`,
     `  Billing code:        ${s.billingCodeId ?? '(none: choose one)'}`,
     `  Vendor:              ${s.vendorId ?? '(none)'}`,
+    `  Charge code:         ${s.chargeCodeId ?? `(default: ${DEFAULT_CHARGE_CODE[v.target]})`}`,
     `  Product name prefix: ${s.namePrefix}`,
     `  Azure markup:        ${s.azureMarkupPercent} %`,
     `  Approval:            ${s.approvalThresholdPercent === null ? 'changes apply at once' : `when a contract's monthly value changes by more than ${s.approvalThresholdPercent} %`}`,
@@ -96,6 +106,10 @@ export function registerProgram(program: Command): void {
     .option('--azure <on|off>', 'Azure plan')
     .option('--billing-code <id>', 'billing code of new products (a Recurring Contract Service code)')
     .option('--vendor <id|none>', 'vendor company of new products')
+    .option(
+      '--charge-code <id|none>',
+      "code of the one-time charges/credits for days that can no longer change (Autotask: a Material Cost Code); none = the PSA's default",
+    )
     .option('--emails <a@b,c@d|none>', 'who gets sync errors and price-change warnings')
     .option('--prefix <text>', 'product name prefix (default PC_)')
     .option('--azure-markup <percent>', 'markup on Azure cost for the retail price, e.g. 10')
@@ -131,7 +145,7 @@ export function registerProgram(program: Command): void {
 
   cmd
     .command('options')
-    .description("list the PSA's Recurring Contract Service billing codes and vendor companies")
+    .description("list the PSA's Recurring Contract Service billing codes, charge codes and vendor companies")
     .option(...TARGET_OPTION)
     .option(...WORKSPACE_OPTION)
     .action(async (opts: { target: string; workspace?: string }, c: Command) => {
@@ -146,6 +160,12 @@ export function registerProgram(program: Command): void {
           table(
             ['id', 'name'],
             options.billingCodes.map((b) => [b.id, b.name]),
+          ),
+          '',
+          `Charge codes for corrections (--charge-code; none = ${DEFAULT_CHARGE_CODE[target]}):`,
+          table(
+            ['id', 'name'],
+            options.chargeCodes.map((b) => [b.id, b.name]),
           ),
           '',
           'Vendors (--vendor):',

@@ -1,6 +1,7 @@
 import type { WorkspaceId } from '../../core/ids';
-import type { InvoiceLine, OfferKey } from '../../core/model/source';
+import { type InvoiceLine, type OfferKey, offerKeyText } from '../../core/model/source';
 import { Money } from '../../core/money/money';
+import { azurePlanOffer, canonicalOffer } from '../../core/planner/azure-line';
 import type { PlainDate } from '../../core/time/plain-date';
 import type { Queryable } from '../pool';
 import { decodeLine, type LineRow } from './source-data/line-rows';
@@ -60,14 +61,28 @@ export async function azureCostsOfCustomers(
   return out;
 }
 
-/** Offers invoiced to customers whose sync is on (the product sync's "In Use" scope), with titles. */
+export interface InUseOffer {
+  offer: OfferKey;
+  productTitle: string;
+  skuTitle: string;
+}
+
+/** Title of the Azure plan offer when only a usage file names it (the usage file has no product columns). */
+const AZURE_PLAN_TITLE = 'Azure plan';
+
+/**
+ * Offers invoiced to customers whose sync is on (the product sync's "In Use" scope), with titles: the license
+ * and Azure plan lines of the recon files, and the Azure plan of customers whose Azure usage came only in a
+ * usage file. Azure plan is one canonical offer per currency (`canonicalOffer`), whatever market the recon line
+ * names; each offer once. Only invoices issued from the mapping's sync start up to `asOf` count.
+ */
 export async function inUseOffers(
   db: Queryable,
   ws: WorkspaceId,
   target: string,
   asOf: PlainDate,
-): Promise<{ offer: OfferKey; productTitle: string; skuTitle: string }[]> {
-  const res = await db.query<{
+): Promise<InUseOffer[]> {
+  const lines = await db.query<{
     product_id: string;
     sku_id: string;
     term: OfferKey['term'];
@@ -85,20 +100,46 @@ export async function inUseOffers(
      join customer_mappings m on m.workspace_id = l.workspace_id and m.tenant_id = l.customer_tenant_id
      where l.workspace_id = $1 and m.target = $2 and m.sync_on and i.issue_date <= $3
        and i.issue_date >= m.sync_start and l.kind in ('license', 'azure_usage')
-     group by 1, 2, 3, 4, 5, 6, 7 order by 1, 2, 3, 4`,
+     group by 1, 2, 3, 4, 5, 6, 7 order by 1, 2, 3, 4, 5, 6, 7`,
     [ws, target, asOf],
   );
-  return res.rows.map((r) => ({
-    offer: {
-      productId: r.product_id,
-      skuId: r.sku_id,
-      term: r.term,
-      billingPlan: r.billing_plan,
-      segment: r.segment,
-      market: r.market,
-      currency: r.pricing_currency,
-    },
-    productTitle: r.product_title,
-    skuTitle: r.sku_title,
-  }));
+  const usage = await db.query<{ pricing_currency: string }>(
+    `select distinct u.pricing_currency
+     from azure_usage_lines u
+     join invoices i on i.workspace_id = u.workspace_id and i.id = u.invoice_id
+     join customer_mappings m on m.workspace_id = u.workspace_id and m.tenant_id = u.customer_tenant_id
+     where u.workspace_id = $1 and m.target = $2 and m.sync_on and i.issue_date <= $3
+       and i.issue_date >= m.sync_start
+     order by 1`,
+    [ws, target, asOf],
+  );
+  const out = new Map<string, InUseOffer>();
+  const add = (o: InUseOffer) => {
+    const offer = canonicalOffer(o.offer);
+    const key = offerKeyText(offer);
+    if (!out.has(key)) out.set(key, { ...o, offer });
+  };
+  for (const r of lines.rows) {
+    add({
+      offer: {
+        productId: r.product_id,
+        skuId: r.sku_id,
+        term: r.term,
+        billingPlan: r.billing_plan,
+        segment: r.segment,
+        market: r.market,
+        currency: r.pricing_currency,
+      },
+      productTitle: r.product_title,
+      skuTitle: r.sku_title,
+    });
+  }
+  for (const r of usage.rows) {
+    add({
+      offer: azurePlanOffer(r.pricing_currency),
+      productTitle: AZURE_PLAN_TITLE,
+      skuTitle: AZURE_PLAN_TITLE,
+    });
+  }
+  return [...out.values()];
 }

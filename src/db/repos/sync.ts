@@ -1,17 +1,24 @@
 import type { WorkspaceId } from '../../core/ids';
+import { canonicalLinks } from '../../core/planner/product-plan';
 import type { PricingStrategy } from '../../core/planner/types';
 import type { PlainDate } from '../../core/time/plain-date';
 import type { Queryable } from '../pool';
 
 export type TargetKind = 'autotask' | 'connectwise';
 
-/** Program settings as stored (JSON; decimals as strings). See core/planner/types ProgramSettings. */
+/**
+ * Program settings as stored: one jsonb document per workspace and target (`programs.settings`), so a new field
+ * needs no migration; documents saved before it existed lack it and read with the defaults (DEFAULT_PROGRAM).
+ * Decimals as strings. See core/planner/types ProgramSettings.
+ */
 export interface StoredProgram {
   syncEnabled: boolean;
   mode: 'all' | 'in-use';
   motions: { monthly: boolean; annual: boolean; azure: boolean };
   billingCodeId: string | null;
   vendorId: string | null;
+  /** PSA code of the one-time charges for locked days (Autotask: a Material Cost Code); null = the PSA's default. */
+  chargeCodeId: string | null;
   namePrefix: string;
   azureMarkupPercent: string;
   emails: string[];
@@ -131,6 +138,11 @@ export async function setFirstSyncedDay(
 
 export type LinkKind = 'product' | 'contract-line';
 
+/**
+ * The links of a kind (our key -> PSA id). Product links come with Azure plan keys canonical (one offer per
+ * currency, see core/planner/azure-line `canonicalOffer`): a product linked under an older per-market key is
+ * found under the canonical key too, so neither sync creates a second Azure plan product.
+ */
 export async function listLinks(
   db: Queryable,
   ws: WorkspaceId,
@@ -143,7 +155,8 @@ export async function listLinks(
        and ($4::text is null or starts_with(our_key, $4))`,
     [ws, target, kind, prefix ?? null],
   );
-  return new Map(res.rows.map((r) => [r.our_key, r.target_id]));
+  const links = new Map(res.rows.map((r) => [r.our_key, r.target_id]));
+  return kind === 'product' ? canonicalLinks(links) : links;
 }
 
 export async function saveLink(

@@ -1,35 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { getProgramSettings, listProgramOptions, saveProgramSettings } from '../../services/sync';
 import {
-  getProgramSettings,
-  listProgramOptions,
+  ProgramOptionsOut,
+  ProgramOut,
   ProgramPatch,
-  saveProgramSettings,
-} from '../../services/sync';
+  ProgramSavedOut,
+} from '../../services/sync/program-schemas';
 import { sessionOf } from '../auth';
 import type { AppContext } from '../context';
 import { ErrorBody } from './schemas';
 import { engineDepsOf, TargetParam } from './sync-schemas';
-
-const ProgramSettingsOut = z.object({
-  syncEnabled: z.boolean(),
-  mode: z.enum(['all', 'in-use']),
-  motions: z.object({ monthly: z.boolean(), annual: z.boolean(), azure: z.boolean() }),
-  billingCodeId: z.string().nullable(),
-  vendorId: z.string().nullable(),
-  namePrefix: z.string(),
-  azureMarkupPercent: z.string(),
-  emails: z.array(z.string()),
-  approvalThresholdPercent: z.number().nullable(),
-});
-
-const ProgramOut = z.object({
-  target: z.enum(['autotask', 'connectwise']),
-  configured: z.boolean(),
-  settings: ProgramSettingsOut,
-});
-
-const Option = z.object({ id: z.string(), name: z.string() });
 
 /** The Microsoft CSP program of a PSA (spec section 3): viewers read it, admins change it. */
 export const programRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) => {
@@ -57,10 +37,12 @@ export const programRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx)
         summary: 'Change the program settings; fields left out keep their value',
         description:
           'The billing code must be an active Recurring Contract Service code and the vendor a Vendor company of ' +
-          'the PSA (checked when the PSA answers; otherwise saved with a warning). Sync on needs a billing code.',
+          'the PSA; the charge code for corrections (one-time charges for locked days), when given, an active ' +
+          "charge code (Autotask: a Material Cost Code), null for the PSA's default. All are checked when the " +
+          'PSA answers; otherwise saved with a warning. Sync on needs a billing code.',
         params: TargetParam,
         body: ProgramPatch,
-        response: { 200: ProgramOut.extend({ warnings: z.array(z.string()) }), 400: ErrorBody },
+        response: { 200: ProgramSavedOut, 400: ErrorBody },
       },
     },
     async (request) => {
@@ -75,10 +57,11 @@ export const programRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx)
       schema: {
         tags: ['programs'],
         summary:
-          'Choices of the settings dropdowns: Recurring Contract Service billing codes and Vendor companies',
+          'Choices of the settings dropdowns: Recurring Contract Service billing codes, charge codes ' +
+          '(Autotask: Material Cost Codes) and Vendor companies',
         params: TargetParam,
         response: {
-          200: z.object({ billingCodes: z.array(Option), vendors: z.array(Option) }),
+          200: ProgramOptionsOut,
           502: ErrorBody,
         },
       },

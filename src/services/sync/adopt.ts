@@ -1,5 +1,6 @@
 import type { WorkspaceId } from '../../core/ids';
 import { offerKeyText, skuCode } from '../../core/model/source';
+import { canonicalOfferKeyText } from '../../core/planner/product-plan';
 import { recordAudit } from '../../db/repos/audit';
 import { listPriceEntries } from '../../db/repos/source-data';
 import { getProgram, listLinks, saveLink, type TargetKind } from '../../db/repos/sync';
@@ -26,7 +27,8 @@ async function resolveOffer(
   const keys = new Set<string>();
   for (const e of await listPriceEntries(deps.pool, ws)) {
     const code = skuCode(e.offer).toLowerCase();
-    if (code === wanted || `${prefix}${code}`.toLowerCase() === wanted) keys.add(offerKeyText(e.offer));
+    if (code === wanted || `${prefix}${code}`.toLowerCase() === wanted)
+      keys.add(canonicalOfferKeyText(offerKeyText(e.offer)));
   }
   if (keys.size === 1) return [...keys][0]!;
   if (keys.size === 0) {
@@ -52,7 +54,8 @@ export async function adoptProduct(
   input: { offer: string; productId: string },
   actor: string,
 ): Promise<{ offerKey: string; productId: string; productName: string }> {
-  const offerKey = await resolveOffer(deps, ws, target, input.offer);
+  // Azure plan is one offer per currency whatever the market (the product preview shows that key).
+  const offerKey = canonicalOfferKeyText(await resolveOffer(deps, ws, target, input.offer));
   const productId = input.productId.trim();
   const label = TARGET_LABEL[target];
   const snapshot = await withPsa(target, async () =>

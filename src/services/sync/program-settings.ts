@@ -1,38 +1,13 @@
-import { z } from 'zod';
 import type { WorkspaceId } from '../../core/ids';
 import { recordAudit } from '../../db/repos/audit';
 import { getProgram, type StoredProgram, saveProgram, type TargetKind } from '../../db/repos/sync';
 import { DEFAULT_PROGRAM } from '../../engine/program';
 import { AppError } from '../errors';
 import { refreshSetupStatus } from './connect';
+import { type ProgramOptionsWire, ProgramPatch } from './program-schemas';
 import { readDirectory, type SyncDeps, TARGET_LABEL, tryReadDirectory } from './psa';
 
-const PsaId = z.string().trim().min(1, 'an id is required').max(64);
-
-/**
- * A change of the program settings (spec section 3): the fields given replace the stored ones, the others
- * stay (defaults for a new program). The API and the CLI both validate with it.
- */
-export const ProgramPatch = z
-  .object({
-    syncEnabled: z.boolean(),
-    mode: z.enum(['all', 'in-use']),
-    motions: z.object({ monthly: z.boolean(), annual: z.boolean(), azure: z.boolean() }).partial(),
-    billingCodeId: PsaId.nullable(),
-    vendorId: PsaId.nullable(),
-    emails: z.array(z.email('not an email address')).max(20, 'at most 20 notification addresses'),
-    namePrefix: z
-      .string()
-      .max(20, 'the product name prefix is at most 20 characters')
-      .regex(/^[\w.:-]*$/, 'the product name prefix may use letters, digits and _ . : - only'),
-    azureMarkupPercent: z
-      .string()
-      .regex(/^\d{1,4}(\.\d{1,4})?$/, 'the Azure markup is a percentage like 10 or 12.5'),
-    approvalThresholdPercent: z.number().min(0).max(10_000).nullable(),
-  })
-  .partial()
-  .strict();
-export type ProgramPatch = z.infer<typeof ProgramPatch>;
+export { ProgramPatch } from './program-schemas';
 
 export interface ProgramView {
   target: TargetKind;
@@ -50,17 +25,36 @@ export async function getProgramSettings(
   return { target, configured: stored !== undefined, settings: { ...DEFAULT_PROGRAM, ...stored } };
 }
 
-/** Checks the billing code and vendor against the PSA when it answers; a warning when it does not. */
+/** What the PSA calls a code for one-time contract charges. */
+const CHARGE_CODE_WORD: Record<TargetKind, string> = {
+  autotask: 'Material Cost Code',
+  connectwise: 'charge code',
+};
+
+const listed = (words: string[]) =>
+  words.length > 1 ? `${words.slice(0, -1).join(', ')} and ${words.at(-1)}` : (words[0] ?? '');
+
+/**
+ * Checks the billing code, vendor and charge code given against the PSA when it answers; a warning when it does
+ * not (they are saved as entered then).
+ */
 async function checkWithPsa(
   deps: SyncDeps,
   ws: WorkspaceId,
   target: TargetKind,
   patch: ProgramPatch,
 ): Promise<string[]> {
-  if (!patch.billingCodeId && !patch.vendorId) return [];
+  const given = [
+    patch.billingCodeId ? 'billing code' : undefined,
+    patch.vendorId ? 'vendor' : undefined,
+    patch.chargeCodeId ? 'charge code' : undefined,
+  ].filter((w) => w !== undefined);
+  if (given.length === 0) return [];
   const dir = await tryReadDirectory(deps, ws, target);
   if (!dir.ok) {
-    return [`The billing code and vendor could not be checked (${dir.message}); they are saved as entered`];
+    const what = listed(given);
+    const word = given.length > 1 ? 'they are' : 'it is';
+    return [`The ${what} could not be checked (${dir.message}); ${word} saved as entered`];
   }
   const label = TARGET_LABEL[target];
   if (patch.billingCodeId) {
@@ -78,6 +72,16 @@ async function checkWithPsa(
       throw new AppError(
         'validation_failed',
         `${vendor ? `${vendor.name} (${vendor.id}) is not a vendor company` : `${label} has no company ${patch.vendorId}`}: choose a company of type Vendor, or none`,
+      );
+    }
+  }
+  if (patch.chargeCodeId) {
+    const code = dir.value.billingCodes.find((b) => b.id === patch.chargeCodeId);
+    const word = CHARGE_CODE_WORD[target];
+    if (!code?.chargeCode || !code.active) {
+      throw new AppError(
+        'validation_failed',
+        `${code ? `Billing code ${code.name} (${code.id}) is ${code.active ? `not a ${word}` : 'inactive'}` : `${label} has no billing code ${patch.chargeCodeId}`}: choose an active ${word} for the correction charges (see \`billsync program options\`), or none for ${label}'s default`,
       );
     }
   }
@@ -114,6 +118,7 @@ export async function saveProgramSettings(
     },
     billingCodeId: patch.billingCodeId !== undefined ? patch.billingCodeId : current.billingCodeId,
     vendorId: patch.vendorId !== undefined ? patch.vendorId : current.vendorId,
+    chargeCodeId: patch.chargeCodeId !== undefined ? patch.chargeCodeId : current.chargeCodeId,
     namePrefix: patch.namePrefix ?? current.namePrefix,
     azureMarkupPercent: patch.azureMarkupPercent ?? current.azureMarkupPercent,
     emails: patch.emails ? [...new Set(patch.emails.map((e) => e.toLowerCase()))] : current.emails,
@@ -142,12 +147,8 @@ export async function saveProgramSettings(
   return { target, configured: true, settings: next, warnings };
 }
 
-export interface ProgramOptions {
-  /** Active billing codes usable on recurring contract services (the only ones the program may use). */
-  billingCodes: { id: string; name: string }[];
-  /** Active companies of type Vendor. */
-  vendors: { id: string; name: string }[];
-}
+/** The choices of the settings dropdowns (billing codes, charge codes, vendors). */
+export type ProgramOptions = ProgramOptionsWire;
 
 export const byName = (a: { id: string; name: string }, b: { id: string; name: string }) =>
   a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
@@ -162,6 +163,10 @@ export async function listProgramOptions(
   return {
     billingCodes: dir.billingCodes
       .filter((b) => b.recurringContractService && b.active)
+      .map((b) => ({ id: b.id, name: b.name }))
+      .sort(byName),
+    chargeCodes: dir.billingCodes
+      .filter((b) => b.chargeCode === true && b.active)
       .map((b) => ({ id: b.id, name: b.name }))
       .sort(byName),
     vendors: dir.companies

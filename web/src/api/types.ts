@@ -1,5 +1,13 @@
 /** Wire types of the billsync HTTP API used by the web app. */
 
+import type {
+  ProgramOptionsWire,
+  ProgramPatchWire,
+  ProgramSavedWire,
+  ProgramSettingsWire,
+  ProgramWire,
+} from '../../../src/services/sync/program-schemas';
+
 export type Role = 'admin' | 'operator' | 'viewer';
 
 export interface User {
@@ -68,26 +76,16 @@ export interface AutotaskConnectionInput {
   secrets?: { secret: string; integrationCode: string };
 }
 
-export type ProductSyncMode = 'all' | 'in-use';
-
-export interface ProgramSettings {
-  syncEnabled: boolean;
-  mode: ProductSyncMode;
-  motions: { monthly: boolean; annual: boolean; azure: boolean };
-  billingCodeId: string | null;
-  vendorId: string | null;
-  namePrefix: string;
-  azureMarkupPercent: string;
-  emails: string[];
-  approvalThresholdPercent: number | null;
-}
+/** `GET /api/programs/{target}` settings: the server's schema is the one contract (type-only import). */
+export type ProgramSettings = ProgramSettingsWire;
+export type ProductSyncMode = ProgramSettings['mode'];
 
 /** `GET /api/programs/{target}`. */
-export interface Program {
-  target: TargetKind;
-  configured: boolean;
-  settings: ProgramSettings;
-}
+export type Program = ProgramWire;
+
+/** `PUT /api/programs/{target}`: the change sent, and the saved program with warnings. */
+export type ProgramPatch = ProgramPatchWire;
+export type ProgramSaved = ProgramSavedWire;
 
 export interface Option {
   id: string;
@@ -95,10 +93,7 @@ export interface Option {
 }
 
 /** `GET /api/programs/{target}/options`. */
-export interface ProgramOptions {
-  billingCodes: Option[];
-  vendors: Option[];
-}
+export type ProgramOptions = ProgramOptionsWire;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Customers and mapping (spec section 5)

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
-import type { Program, ProgramOptions, ProgramSettings, TargetKind } from '../../api/types';
+import type { Program, ProgramOptions, ProgramPatch, ProgramSaved, TargetKind } from '../../api/types';
 
 export const programKey = (target: TargetKind) => ['program', target] as const;
 
@@ -8,7 +8,10 @@ export function useProgram(target: TargetKind) {
   return useQuery({ queryKey: programKey(target), queryFn: () => api<Program>(`/api/programs/${target}`) });
 }
 
-/** The billing code and vendor choices, read live from the PSA (502 with the reason when it does not answer). */
+/**
+ * The billing code, charge code and vendor choices, read live from the PSA (502 with the reason when it does not
+ * answer).
+ */
 export function useProgramOptions(target: TargetKind, enabled = true) {
   return useQuery({
     queryKey: ['program-options', target],
@@ -18,13 +21,11 @@ export function useProgramOptions(target: TargetKind, enabled = true) {
   });
 }
 
-export type ProgramPatch = Partial<ProgramSettings>;
-
 export function useSaveProgram(target: TargetKind) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (patch: ProgramPatch) =>
-      api<Program & { warnings: string[] }>(`/api/programs/${target}`, { method: 'PUT', body: patch }),
+      api<ProgramSaved>(`/api/programs/${target}`, { method: 'PUT', body: patch }),
     onSuccess: (program) => {
       queryClient.setQueryData(programKey(target), {
         target: program.target,

@@ -22,10 +22,18 @@ import { notifications } from '@mantine/notifications';
 import { IconInfoCircle } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
-import type { Option, Program, ProgramSettings, TargetKind } from '../../api/types';
+import type { Option, Program, ProgramPatch, ProgramSettings, TargetKind } from '../../api/types';
 import { ErrorAlert } from '../../components/error-alert';
 import { programPath, TARGET_LABEL } from './program-paths';
 import { useProgramOptions, useSaveProgram } from './program-queries';
+
+/** Help of the charge code dropdown (spec section 6, "Locked days"). */
+const CHARGE_CODE_HELP: Record<TargetKind, string> = {
+  autotask:
+    "billsync books a one-time charge or credit on the contract for days it can no longer change (already posted, or already adjusted). Leave empty to use Autotask's first active Material Cost Code.",
+  connectwise:
+    "billsync books a one-time charge or credit on the agreement for days it can no longer change (already posted, or already adjusted). Leave empty to use ConnectWise's default.",
+};
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PREFIX = /^[\w.:-]*$/;
@@ -39,6 +47,7 @@ interface Values {
   azure: boolean;
   billingCodeId: string | null;
   vendorId: string | null;
+  chargeCodeId: string | null;
   emails: string[];
   namePrefix: string;
   azureMarkupPercent: string;
@@ -55,6 +64,7 @@ function toValues(s: ProgramSettings): Values {
     azure: s.motions.azure,
     billingCodeId: s.billingCodeId,
     vendorId: s.vendorId,
+    chargeCodeId: s.chargeCodeId,
     emails: s.emails,
     namePrefix: s.namePrefix,
     azureMarkupPercent: s.azureMarkupPercent,
@@ -63,13 +73,14 @@ function toValues(s: ProgramSettings): Values {
   };
 }
 
-function toPatch(v: Values): Partial<ProgramSettings> {
+function toPatch(v: Values): ProgramPatch {
   return {
     syncEnabled: v.syncEnabled,
     mode: v.mode,
     motions: { monthly: v.monthly, annual: v.annual, azure: v.azure },
     billingCodeId: v.billingCodeId,
     vendorId: v.vendorId,
+    chargeCodeId: v.chargeCodeId,
     emails: v.emails,
     namePrefix: v.namePrefix.trim(),
     azureMarkupPercent: v.azureMarkupPercent.trim() || '0',
@@ -149,6 +160,7 @@ export function ProgramSettingsForm({ target, program, readOnly }: ProgramSettin
 
   const billingCodes = withCurrent(options.data?.billingCodes, form.values.billingCodeId);
   const vendors = withCurrent(options.data?.vendors, form.values.vendorId);
+  const chargeCodes = withCurrent(options.data?.chargeCodes, form.values.chargeCodeId);
 
   return (
     <form onSubmit={submit} noValidate aria-label="Program settings">
@@ -229,7 +241,7 @@ export function ProgramSettingsForm({ target, program, readOnly }: ProgramSettin
                 {options.isError && (
                   <ErrorAlert
                     error={options.error}
-                    title={`Could not read the billing codes and vendors from ${label}`}
+                    title={`Could not read the billing codes, charge codes and vendors from ${label}`}
                     onRetry={() => options.refetch()}
                   />
                 )}
@@ -255,6 +267,17 @@ export function ProgramSettingsForm({ target, program, readOnly }: ProgramSettin
                     {...form.getInputProps('vendorId')}
                   />
                 </SimpleGrid>
+                <Select
+                  mt="md"
+                  label="Charge code for corrections"
+                  description={CHARGE_CODE_HELP[target]}
+                  placeholder={options.isPending ? 'Loading…' : `${label}'s default`}
+                  data={chargeCodes}
+                  searchable
+                  clearable
+                  nothingFoundMessage="No charge code matches"
+                  {...form.getInputProps('chargeCodeId')}
+                />
               </Section>
 
               <Section title="Notifications" id="program-notifications">

@@ -2,8 +2,8 @@ import type { InvoiceLine, OfferKey, PriceListEntry } from '../../src/core/model
 import { offerKeyText } from '../../src/core/model/source';
 import { dec } from '../../src/core/money/decimal';
 import { Money } from '../../src/core/money/money';
-import type { CustomerInvoice, CustomerPlanInput } from '../../src/core/planner/customer-plan';
 import { azurePlanOffer } from '../../src/core/planner/azure-line';
+import type { CustomerInvoice, CustomerPlanInput } from '../../src/core/planner/customer-plan';
 import { planCustomerSync } from '../../src/core/planner/customer-plan';
 import type { Plan, PricingStrategy, ProgramSettings } from '../../src/core/planner/types';
 import { firstDayOf, nextPeriod, parseBillingPeriod } from '../../src/core/time/billing-period';

@@ -72,7 +72,8 @@ export async function planCustomers(
         datesFrom: i.datesFrom,
       },
       lines: byInvoice.get(i.id) ?? [],
-      azureCost: costs?.get(i.id),
+      azureCost: costs?.get(i.id)?.cost,
+      azureCurrency: costs?.get(i.id)?.offerCurrency,
     }));
     const prefix = `${tenantId}|`;
     const myLineLinks = new Map(

@@ -63,119 +63,103 @@ const SKU: Record<string, OfferSpec> = {
   'PC_CFQ7TTC0LH18:0001': BASIC,
 };
 
-/** Seat lines of one subscription: `sub` anchors the cycles (the day of month they start on). */
-const seats = (
-  c: CustomerSpec,
-  offer: OfferSpec,
-  sub: string,
-  anchor: string,
-  start: string,
-  end: string,
-  quantity: number,
-  unitPrice: string,
-  extra: Partial<ReconLineSpec> = {},
-): ReconLineSpec => ({
-  customer: c,
-  offer,
-  subscriptionId: sub,
-  subscriptionStart: anchor,
-  chargeStart: start,
-  chargeEnd: end,
-  quantity,
-  unitPrice,
-  ...extra,
-});
-/** A seat change: Microsoft's reversal of the old quantity and the new quantity over the rest of the cycle. */
-const change = (
-  c: CustomerSpec,
-  offer: OfferSpec,
-  sub: string,
-  anchor: string,
-  from: string,
-  to: string,
-  before: number,
-  after: number,
-  price: string,
-  type = 'addQuantity',
-) => [
-  seats(c, offer, sub, anchor, from, to, before, price, { reversal: true, chargeType: type }),
-  ...(after > 0 ? [seats(c, offer, sub, anchor, from, to, after, price, { chargeType: type })] : []),
-];
+/**
+ * One subscription's lines: `anchor` is the day its cycles start on. `cycle` is a charge for a period, `change` a
+ * seat change as Microsoft invoices it (the old quantity reversed, the new one over the rest of the cycle).
+ */
+function subscription(c: CustomerSpec, offer: OfferSpec, subscriptionId: string, anchor: string) {
+  const cycle = (
+    start: string,
+    end: string,
+    quantity: number,
+    unitPrice: string,
+    extra: Partial<ReconLineSpec> = {},
+  ): ReconLineSpec => ({
+    customer: c,
+    offer,
+    subscriptionId,
+    subscriptionStart: anchor,
+    chargeStart: start,
+    chargeEnd: end,
+    quantity,
+    unitPrice,
+    ...extra,
+  });
+  const change = (
+    from: string,
+    to: string,
+    before: number,
+    after: number,
+    price: string,
+    type = 'addQuantity',
+  ) => [
+    cycle(from, to, before, price, { reversal: true, chargeType: type }),
+    ...(after > 0 ? [cycle(from, to, after, price, { chargeType: type })] : []),
+  ];
+  return { cycle, change };
+}
 
-const A = 'aaaa0000-0000-4000-8000-00000000000a'; // Contoso BP, cycles on the 20th
-const B = 'bbbb0000-0000-4000-8000-00000000000b'; // Contoso BP, calendar cycles; upgraded to E3 in February
-const C = 'cccc0000-0000-4000-8000-00000000000c'; // Contoso Basic, cancelled inside the 7-day window
-const E = 'eeee0000-0000-4000-8000-00000000000e'; // Contoso E3 (the upgrade)
+const A = 'aaaa0000-0000-4000-8000-00000000000a';
+const B = 'bbbb0000-0000-4000-8000-00000000000b';
+/** Contoso Business Premium, cycles on the 20th. */
+const SUB_A = subscription(CONTOSO, BUSINESS_PREMIUM, A, '2025-11-20');
+/** Contoso Business Premium, calendar cycles; upgraded to E3 in February. */
+const SUB_B = subscription(CONTOSO, BUSINESS_PREMIUM, B, '2025-12-01');
+/** Contoso Business Basic, cancelled inside the 7-day window. */
+const SUB_C = subscription(CONTOSO, BASIC, 'cccc0000-0000-4000-8000-00000000000c', '2025-12-01');
+/** Contoso E3 (the upgrade). */
+const SUB_E = subscription(CONTOSO, E3, 'eeee0000-0000-4000-8000-00000000000e', '2026-02-01');
+const SUB_SW = subscription(CONTOSO, SOFTWARE, 'sw', '2026-01-05');
+const FAB = subscription(FABRIKAM, BUSINESS_PREMIUM, 'f1', '2025-12-01');
+const NOR = subscription(NORTHWIND, BUSINESS_PREMIUM, 'n1', '2025-12-01');
 
 const INVOICES: Record<string, ReconLineSpec[]> = {
   // November: billed before Contoso's sync start (1 Jan): never written.
-  G000001111: [seats(CONTOSO, BUSINESS_PREMIUM, A, '2025-11-20', '2025-11-20', '2025-12-19', 10, '20.00')],
+  G000001111: [SUB_A.cycle('2025-11-20', '2025-12-19', 10, '20.00')],
   G000001212: [
-    seats(CONTOSO, BUSINESS_PREMIUM, A, '2025-11-20', '2025-12-20', '2026-01-19', 10, '20.00'),
-    seats(CONTOSO, BUSINESS_PREMIUM, B, '2025-12-01', '2025-12-01', '2025-12-31', 5, '20.00'),
-    seats(CONTOSO, BASIC, C, '2025-12-01', '2025-12-01', '2025-12-31', 3, '6.00'),
+    SUB_A.cycle('2025-12-20', '2026-01-19', 10, '20.00'),
+    SUB_B.cycle('2025-12-01', '2025-12-31', 5, '20.00'),
+    SUB_C.cycle('2025-12-01', '2025-12-31', 3, '6.00'),
     azurePlanLine('2025-12', '100.50', CONTOSO),
-    seats(FABRIKAM, BUSINESS_PREMIUM, 'f1', '2025-12-01', '2025-12-01', '2025-12-31', 4, '20.00'),
-    seats(NORTHWIND, BUSINESS_PREMIUM, 'n1', '2025-12-01', '2025-12-01', '2025-12-31', 2, '20.00'),
+    FAB.cycle('2025-12-01', '2025-12-31', 4, '20.00'),
+    NOR.cycle('2025-12-01', '2025-12-31', 2, '20.00'),
   ],
   G000002601: [
-    seats(CONTOSO, BUSINESS_PREMIUM, A, '2025-11-20', '2026-01-20', '2026-02-19', 10, '20.00'),
-    ...change(
-      CONTOSO,
-      BUSINESS_PREMIUM,
-      A,
-      '2025-11-20',
-      '2026-01-22',
-      '2026-02-19',
-      10,
-      8,
-      '20.00',
-      'removeQuantity',
-    ),
-    seats(CONTOSO, BUSINESS_PREMIUM, B, '2025-12-01', '2026-01-01', '2026-01-31', 5, '20.00'),
-    seats(CONTOSO, BASIC, C, '2025-12-01', '2026-01-01', '2026-01-31', 3, '6.00'),
-    seats(CONTOSO, BASIC, C, '2025-12-01', '2026-01-03', '2026-01-31', 3, '6.00', {
+    SUB_A.cycle('2026-01-20', '2026-02-19', 10, '20.00'),
+    ...SUB_A.change('2026-01-22', '2026-02-19', 10, 8, '20.00', 'removeQuantity'),
+    SUB_B.cycle('2026-01-01', '2026-01-31', 5, '20.00'),
+    SUB_C.cycle('2026-01-01', '2026-01-31', 3, '6.00'),
+    SUB_C.cycle('2026-01-03', '2026-01-31', 3, '6.00', {
       reversal: true,
       chargeType: 'cancelImmediate',
     }),
     azurePlanLine('2026-01', '120.00', CONTOSO),
-    seats(CONTOSO, SOFTWARE, 'sw', '2026-01-05', '2026-01-05', '2026-01-05', 1, '480.00', {
+    SUB_SW.cycle('2026-01-05', '2026-01-05', 1, '480.00', {
       chargeType: 'new',
     }),
-    seats(CONTOSO, BUSINESS_PREMIUM, B, '2025-12-01', '2026-01-01', '2026-01-31', 1, '5.00', {
+    SUB_B.cycle('2026-01-01', '2026-01-31', 1, '5.00', {
       reversal: true,
       chargeType: 'customerCredit',
       subtotal: '-5.00',
     }),
-    seats(FABRIKAM, BUSINESS_PREMIUM, 'f1', '2025-12-01', '2026-01-01', '2026-01-31', 4, '20.00'),
-    seats(NORTHWIND, BUSINESS_PREMIUM, 'n1', '2025-12-01', '2026-01-01', '2026-01-31', 2, '20.00'),
+    FAB.cycle('2026-01-01', '2026-01-31', 4, '20.00'),
+    NOR.cycle('2026-01-01', '2026-01-31', 2, '20.00'),
   ],
   G000002602: [
-    seats(CONTOSO, BUSINESS_PREMIUM, A, '2025-11-20', '2026-02-20', '2026-03-19', 7, '21.00'),
-    seats(CONTOSO, BUSINESS_PREMIUM, B, '2025-12-01', '2026-02-01', '2026-02-28', 6, '21.00'),
-    ...change(
-      CONTOSO,
-      BUSINESS_PREMIUM,
-      B,
-      '2025-12-01',
-      '2026-02-10',
-      '2026-02-28',
-      6,
-      0,
-      '21.00',
-      'removeQuantity',
-    ),
-    seats(CONTOSO, E3, E, '2026-02-01', '2026-02-10', '2026-02-28', 6, '30.00', { chargeType: 'new' }),
-    seats(FABRIKAM, BUSINESS_PREMIUM, 'f1', '2025-12-01', '2026-02-01', '2026-02-28', 4, '21.00'),
-    seats(NORTHWIND, BUSINESS_PREMIUM, 'n1', '2025-12-01', '2026-02-01', '2026-02-28', 2, '20.00'),
-    ...change(NORTHWIND, BUSINESS_PREMIUM, 'n1', '2025-12-01', '2026-02-15', '2026-02-28', 2, 3, '20.00'),
+    SUB_A.cycle('2026-02-20', '2026-03-19', 7, '21.00'),
+    SUB_B.cycle('2026-02-01', '2026-02-28', 6, '21.00'),
+    ...SUB_B.change('2026-02-10', '2026-02-28', 6, 0, '21.00', 'removeQuantity'),
+    SUB_E.cycle('2026-02-10', '2026-02-28', 6, '30.00', { chargeType: 'new' }),
+    FAB.cycle('2026-02-01', '2026-02-28', 4, '21.00'),
+    NOR.cycle('2026-02-01', '2026-02-28', 2, '20.00'),
+    ...NOR.change('2026-02-15', '2026-02-28', 2, 3, '20.00'),
   ],
   G000002603: [
-    seats(CONTOSO, BUSINESS_PREMIUM, A, '2025-11-20', '2026-03-20', '2026-04-19', 7, '21.00'),
-    seats(CONTOSO, E3, E, '2026-02-01', '2026-03-01', '2026-03-31', 6, '30.00'),
+    SUB_A.cycle('2026-03-20', '2026-04-19', 7, '21.00'),
+    SUB_E.cycle('2026-03-01', '2026-03-31', 6, '30.00'),
     azurePlanLine('2026-03', '50.00', CONTOSO),
-    seats(FABRIKAM, BUSINESS_PREMIUM, 'f1', '2025-12-01', '2026-03-01', '2026-03-31', 4, '21.00'),
-    seats(NORTHWIND, BUSINESS_PREMIUM, 'n1', '2025-12-01', '2026-03-01', '2026-03-31', 3, '20.00'),
+    FAB.cycle('2026-03-01', '2026-03-31', 4, '21.00'),
+    NOR.cycle('2026-03-01', '2026-03-31', 3, '20.00'),
   ],
 };
 /** The corrected re-issue of January (same number): A drops to 7 on the 22nd (a day already written), B rises to 6 on the 25th (a new day). */
@@ -185,20 +169,9 @@ const JANUARY_CORRECTED: ReconLineSpec[] = [
       !(l.subscriptionId === A && l.chargeStart === '2026-01-22') &&
       !(l.subscriptionId === B && l.chargeStart === '2026-01-01' && !l.reversal),
   ),
-  ...change(
-    CONTOSO,
-    BUSINESS_PREMIUM,
-    A,
-    '2025-11-20',
-    '2026-01-22',
-    '2026-02-19',
-    10,
-    7,
-    '20.00',
-    'removeQuantity',
-  ),
-  seats(CONTOSO, BUSINESS_PREMIUM, B, '2025-12-01', '2026-01-01', '2026-01-31', 5, '20.00'),
-  ...change(CONTOSO, BUSINESS_PREMIUM, B, '2025-12-01', '2026-01-25', '2026-01-31', 5, 6, '20.00'),
+  ...SUB_A.change('2026-01-22', '2026-02-19', 10, 7, '20.00', 'removeQuantity'),
+  SUB_B.cycle('2026-01-01', '2026-01-31', 5, '20.00'),
+  ...SUB_B.change('2026-01-25', '2026-01-31', 5, 6, '20.00'),
 ];
 const USAGE: Record<string, { first: string; last: string; perDay: string }> = {
   G000002601: { first: '2026-01-01', last: '2026-01-31', perDay: '2.00' },

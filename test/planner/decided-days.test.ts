@@ -11,6 +11,7 @@ import {
   planFor,
   priceEntry,
   type Scenario,
+  seatChange,
   syncOnce,
 } from '../support/planner-fixtures';
 
@@ -158,23 +159,7 @@ describe('locked days', () => {
     s.invoices.push(
       inv('G01', '2026-01', [
         month('2026-01-01', '2026-01-31', 10),
-        line({
-          start: '2026-01-15',
-          last: '2026-01-31',
-          qty: 10,
-          sign: -1,
-          chargeType: 'addquantity',
-          unitPrice: '20.00',
-          subtotal: '-1',
-        }),
-        line({
-          start: '2026-01-15',
-          last: '2026-01-31',
-          qty: 12,
-          chargeType: 'addquantity',
-          unitPrice: '20.00',
-          subtotal: '1',
-        }),
+        ...seatChange('2026-01-15', '2026-01-31', 10, 12, 'addquantity'),
       ]),
     );
     const plan = await syncOnce(s, '2026-02-08', synced, {});
@@ -211,23 +196,7 @@ describe('corrected invoices', () => {
     s.invoices = [
       inv('G12', '2025-12', [
         month('2025-12-01', '2025-12-31', 10),
-        line({
-          start: '2025-12-10',
-          last: '2025-12-31',
-          qty: 10,
-          sign: -1,
-          chargeType: 'addquantity',
-          unitPrice: '20.00',
-          subtotal: '-1',
-        }),
-        line({
-          start: '2025-12-10',
-          last: '2025-12-31',
-          qty: 11,
-          chargeType: 'addquantity',
-          unitPrice: '20.00',
-          subtotal: '1',
-        }),
+        ...seatChange('2025-12-10', '2025-12-31', 10, 11, 'addquantity'),
       ]),
     ];
     await syncOnce(s, '2026-01-08', synced, {});
@@ -237,23 +206,7 @@ describe('corrected invoices', () => {
     s.invoices = [
       inv('G12', '2025-12', [
         ...s.invoices[0]!.lines,
-        line({
-          start: '2025-12-20',
-          last: '2025-12-31',
-          qty: 11,
-          sign: -1,
-          chargeType: 'removequantity',
-          unitPrice: '20.00',
-          subtotal: '-1',
-        }),
-        line({
-          start: '2025-12-20',
-          last: '2025-12-31',
-          qty: 9,
-          chargeType: 'removequantity',
-          unitPrice: '20.00',
-          subtotal: '1',
-        }),
+        ...seatChange('2025-12-20', '2025-12-31', 11, 9, 'removequantity'),
       ]),
     ];
     const plan = await syncOnce(s, '2026-01-12', synced, {});
@@ -265,23 +218,7 @@ describe('corrected invoices', () => {
     s.invoices = [
       inv('G12', '2025-12', [
         month('2025-12-01', '2025-12-31', 10),
-        line({
-          start: '2025-12-10',
-          last: '2025-12-31',
-          qty: 10,
-          sign: -1,
-          chargeType: 'addquantity',
-          unitPrice: '20.00',
-          subtotal: '-1',
-        }),
-        line({
-          start: '2025-12-10',
-          last: '2025-12-31',
-          qty: 13,
-          chargeType: 'addquantity',
-          unitPrice: '20.00',
-          subtotal: '1',
-        }),
+        ...seatChange('2025-12-10', '2025-12-31', 10, 13, 'addquantity'),
       ]),
     ];
     const plan = await syncOnce(s, '2026-01-12', synced, {});
@@ -293,23 +230,7 @@ describe('corrected invoices', () => {
     s.invoices = [
       inv('G12', '2025-12', [
         month('2025-12-01', '2025-12-31', 10),
-        line({
-          start: '2025-12-10',
-          last: '2025-12-31',
-          qty: 10,
-          sign: -1,
-          chargeType: 'addquantity',
-          unitPrice: '20.00',
-          subtotal: '-1',
-        }),
-        line({
-          start: '2025-12-10',
-          last: '2025-12-31',
-          qty: 11,
-          chargeType: 'addquantity',
-          unitPrice: '20.00',
-          subtotal: '1',
-        }),
+        ...seatChange('2025-12-10', '2025-12-31', 10, 11, 'addquantity'),
       ]),
     ];
     const back = await syncOnce(s, '2026-01-15', synced, {});

@@ -157,3 +157,19 @@ export function julySeatChangeLines(): InvoiceLine[] {
     }),
   ];
 }
+
+/** A seat change as Microsoft invoices it: the old quantity reversed and the new one over the rest of the cycle. */
+export function seatChange(
+  start: string,
+  last: string,
+  before: number,
+  after: number,
+  chargeType: 'addquantity' | 'removequantity' = 'addquantity',
+  unitPrice = '20.00',
+): InvoiceLine[] {
+  const common = { start, last, chargeType, unitPrice };
+  return [
+    line({ ...common, qty: before, sign: -1, subtotal: '-1' }),
+    ...(after > 0 ? [line({ ...common, qty: after, subtotal: '1' })] : []),
+  ];
+}

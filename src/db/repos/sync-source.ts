@@ -29,6 +29,13 @@ export async function linesOfCustomers(
   return out;
 }
 
+/** A customer's Azure plan usage on one invoice: the cost total and the currency of the Azure plan offer. */
+export interface AzureUsageTotal {
+  cost: Money;
+  /** The pricing currency (the canonical Azure plan offer's currency, as the product sync keys it). */
+  offerCurrency: string;
+}
+
 /**
  * Azure plan cost per customer and invoice: the invoiced Azure plan lines of the recon file, or the daily-rated
  * usage total when only the usage file was imported.
@@ -37,25 +44,34 @@ export async function azureCostsOfCustomers(
   db: Queryable,
   ws: WorkspaceId,
   tenantIds: readonly string[],
-): Promise<Map<string, Map<string, Money>>> {
-  const res = await db.query<{ tenant: string; invoice_id: string; total: string; currency: string }>(
+): Promise<Map<string, Map<string, AzureUsageTotal>>> {
+  const res = await db.query<{
+    tenant: string;
+    invoice_id: string;
+    total: string;
+    currency: string;
+    pricing: string;
+  }>(
     `with inv as (
-       select customer_tenant_id as tenant, invoice_id, sum(subtotal) as total, max(billing_currency) as currency
+       select customer_tenant_id as tenant, invoice_id, sum(subtotal) as total, max(billing_currency) as currency,
+              max(pricing_currency) as pricing
        from invoice_lines where workspace_id = $1 and kind = 'azure_usage' and customer_tenant_id = any($2::text[])
        group by 1, 2),
      use as (
-       select customer_tenant_id as tenant, invoice_id, sum(cost) as total, max(billing_currency) as currency
+       select customer_tenant_id as tenant, invoice_id, sum(cost) as total, max(billing_currency) as currency,
+              max(pricing_currency) as pricing
        from azure_usage_lines where workspace_id = $1 and customer_tenant_id = any($2::text[])
        group by 1, 2)
      select coalesce(inv.tenant, use.tenant) as tenant, coalesce(inv.invoice_id, use.invoice_id) as invoice_id,
-            coalesce(inv.total, use.total)::text as total, coalesce(inv.currency, use.currency) as currency
+            coalesce(inv.total, use.total)::text as total, coalesce(inv.currency, use.currency) as currency,
+            coalesce(inv.pricing, use.pricing) as pricing
      from inv full outer join use on inv.tenant = use.tenant and inv.invoice_id = use.invoice_id`,
     [ws, tenantIds.map((t) => t.toLowerCase())],
   );
-  const out = new Map<string, Map<string, Money>>();
+  const out = new Map<string, Map<string, AzureUsageTotal>>();
   for (const r of res.rows) {
-    const m = out.get(r.tenant) ?? new Map<string, Money>();
-    m.set(r.invoice_id, Money.of(r.total, r.currency));
+    const m = out.get(r.tenant) ?? new Map<string, AzureUsageTotal>();
+    m.set(r.invoice_id, { cost: Money.of(r.total, r.currency), offerCurrency: r.pricing });
     out.set(r.tenant, m);
   }
   return out;

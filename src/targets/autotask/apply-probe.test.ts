@@ -1,30 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS, DEMO_IDS } from '../../../emulators/autotask';
-import { startTestEmulator, type TestEmulator } from '../../../emulators/autotask/testing';
 import { dec } from '../../core/money/decimal';
 import type { PlannedOperation } from '../../core/ports/target';
 import type { PlainDate } from '../../core/time/plain-date';
-import { type AutotaskAdapterOptions, createAutotaskAdapter, forgetZone } from './index';
+import { useDemoEmulator } from './test-emulator';
 
-let emu: TestEmulator;
-beforeEach(async () => {
-  emu = await startTestEmulator(); // today = 2026-03-15
-  forgetZone();
-});
-afterEach(async () => {
-  await emu.close();
-});
-
-const adapter = (extra: Partial<AutotaskAdapterOptions> = {}) =>
-  createAutotaskAdapter({
-    username: DEMO_CREDENTIALS.userName,
-    secret: DEMO_CREDENTIALS.secret,
-    integrationCode: DEMO_CREDENTIALS.integrationCode,
-    discoveryUrl: emu.base,
-    sleep: async () => {},
-    threshold: { checkEvery: 0 },
-    ...extra,
-  });
+const demo = useDemoEmulator();
+const adapter = demo.adapter;
 
 type Op<K extends PlannedOperation['kind']> = Extract<PlannedOperation, { kind: K }>;
 
@@ -46,7 +28,7 @@ const newProduct = (over: Partial<Op<'create-product'>> = {}): Op<'create-produc
 const CONTRACT = String(DEMO_IDS.firstContract);
 const WORKSTATION = String(DEMO_IDS.serviceWorkstation);
 const line = () =>
-  String([...emu.state.tables.ContractServices.values()].find((l) => String(l.contractID) === CONTRACT)?.id);
+  String([...demo.emu.state.tables.ContractServices.values()].find((l) => String(l.contractID) === CONTRACT)?.id);
 
 const adjust = (over: Partial<Op<'adjust-contract-line'>> = {}): Op<'adjust-contract-line'> => ({
   kind: 'adjust-contract-line',
@@ -66,14 +48,14 @@ const adjust = (over: Partial<Op<'adjust-contract-line'>> = {}): Op<'adjust-cont
 });
 
 const unitsOn = async (lineId: string, date: string) =>
-  (await emu.raw('GET', `/_emulator/units?contractServiceId=${lineId}&date=${date}`)).body;
+  (await demo.emu.raw('GET', `/_emulator/units?contractServiceId=${lineId}&date=${date}`)).body;
 
 describe('apply', () => {
   it('create-product: a Service with name, description, prices, billing code, vendor, period, active', async () => {
     const r = await adapter().apply({}, newProduct());
     expect(r.ok).toBe(true);
     const id = r.ok ? Number(r.value.targetId) : 0;
-    expect(emu.state.tables.Services.get(id)).toMatchObject({
+    expect(demo.emu.state.tables.Services.get(id)).toMatchObject({
       name: 'PC_CFQ7TTC0LCHC:0002',
       description: 'Microsoft 365 Business Premium',
       unitPrice: 22.5,
@@ -107,11 +89,11 @@ describe('apply', () => {
     };
     expect(await a.probe({}, op)).toEqual({ ok: true, value: 'absent' });
     expect(await a.apply({}, op)).toEqual({ ok: true, value: { targetId: op.productId } });
-    expect(emu.state.tables.Services.get(DEMO_IDS.serviceCollision)).toMatchObject({
+    expect(demo.emu.state.tables.Services.get(DEMO_IDS.serviceCollision)).toMatchObject({
       unitPrice: 6.6,
       unitCost: 5.94,
     });
-    expect(emu.requests.count('PATCH', '/V1.0/Services')).toBe(1);
+    expect(demo.emu.requests.count('PATCH', '/V1.0/Services')).toBe(1);
     expect(await a.probe({}, op)).toEqual({ ok: true, value: { targetId: op.productId } });
     const other = await a.probe(
       {},
@@ -125,7 +107,7 @@ describe('apply', () => {
     expect(r).toEqual({ ok: true, value: { targetId: line() } });
     expect(await unitsOn(line(), '2026-03-19')).toMatchObject({ units: 5 });
     expect(await unitsOn(line(), '2026-03-20')).toMatchObject({ units: 8, price: 45 });
-    expect(emu.requests.count('POST', '/V1.0/Contracts/{id}/ServiceAdjustments')).toBe(1);
+    expect(demo.emu.requests.count('POST', '/V1.0/Contracts/{id}/ServiceAdjustments')).toBe(1);
   });
 
   it('adjust-contract-line without a line: the PSA creates it, its id is found afterwards', async () => {
@@ -144,7 +126,7 @@ describe('apply', () => {
     const a = adapter();
     expect(await a.probe({}, op)).toEqual({ ok: true, value: 'absent' });
     const r = await a.apply({}, op);
-    const created = [...emu.state.tables.ContractServices.values()].find(
+    const created = [...demo.emu.state.tables.ContractServices.values()].find(
       (l) => String(l.contractID) === contractId && String(l.serviceID) === backup,
     );
     expect(r).toEqual({ ok: true, value: { targetId: String(created?.id) } });
@@ -200,19 +182,19 @@ describe('apply', () => {
 
 describe('probe after an unknown outcome', () => {
   it('create-product: a lost response is outcome-unknown, and probe finds the created service', async () => {
-    emu.faults.inject({ kind: 'lost-response', method: 'POST', path: '**/V1.0/Services' });
+    demo.emu.faults.inject({ kind: 'lost-response', method: 'POST', path: '**/V1.0/Services' });
     const a = adapter();
     const r = await a.apply({}, newProduct());
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.error.outcomeUnknown).toBe(true);
-    expect(emu.requests.count('POST', '/V1.0/Services')).toBe(1);
-    const created = [...emu.state.tables.Services.values()].find((s) => s.name === 'PC_CFQ7TTC0LCHC:0002');
+    expect(demo.emu.requests.count('POST', '/V1.0/Services')).toBe(1);
+    const created = [...demo.emu.state.tables.Services.values()].find((s) => s.name === 'PC_CFQ7TTC0LCHC:0002');
     expect(await a.probe({}, newProduct())).toEqual({ ok: true, value: { targetId: String(created?.id) } });
   });
 
   it('create-product: a request that hung before landing probes absent and can be sent again', async () => {
-    emu.faults.inject({ kind: 'hang', method: 'POST', path: '**/V1.0/Services' });
+    demo.emu.faults.inject({ kind: 'hang', method: 'POST', path: '**/V1.0/Services' });
     const a = adapter({ timeoutMs: 250 });
     const r = await a.apply({}, newProduct());
     expect(r.ok ? 'ok' : [r.error.kind, r.error.outcomeUnknown]).toEqual(['timeout', true]);
@@ -231,7 +213,7 @@ describe('probe after an unknown outcome', () => {
 
   it('adjust-contract-line: lost response -> landed; hang -> absent; other units -> conflict', async () => {
     const a = adapter({ timeoutMs: 250 });
-    emu.faults.inject({ kind: 'lost-response', method: 'POST', path: '**/ServiceAdjustments' });
+    demo.emu.faults.inject({ kind: 'lost-response', method: 'POST', path: '**/ServiceAdjustments' });
     const lost = await a.apply({}, adjust());
     expect(lost.ok ? 'ok' : lost.error.outcomeUnknown).toBe(true);
     expect(await a.probe({}, adjust())).toEqual({ ok: true, value: { targetId: line() } });
@@ -241,13 +223,13 @@ describe('probe after an unknown outcome', () => {
       unitsBefore: dec(8),
       unitsAfter: dec(6),
     });
-    emu.faults.inject({ kind: 'hang', method: 'POST', path: '**/ServiceAdjustments' });
+    demo.emu.faults.inject({ kind: 'hang', method: 'POST', path: '**/ServiceAdjustments' });
     const hung = await a.apply({}, { ...next, unitChange: dec(-2) });
     expect(hung.ok ? 'ok' : hung.error.outcomeUnknown).toBe(true);
     expect(await a.probe({}, next)).toEqual({ ok: true, value: 'absent' });
 
     const stale = await a.probe({}, adjust({ unitsBefore: dec(1), unitsAfter: dec(2) }));
     expect(stale.ok ? stale.value : stale.error.kind).toBe('conflict');
-    expect(emu.state.tables.ContractServiceAdjustments.size).toBe(9);
+    expect(demo.emu.state.tables.ContractServiceAdjustments.size).toBe(9);
   });
 });

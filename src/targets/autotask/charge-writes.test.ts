@@ -1,38 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS, DEMO_IDS } from '../../../emulators/autotask';
-import { startTestEmulator, type TestEmulator } from '../../../emulators/autotask/testing';
 import { dec } from '../../core/money/decimal';
 import type { PlannedOperation } from '../../core/ports/target';
 import type { PlainDate } from '../../core/time/plain-date';
 import { NO_MATERIAL_CODE } from './charge-writes';
-import { type AutotaskAdapterOptions, createAutotaskAdapter, forgetZone } from './index';
+import { useDemoEmulator } from './test-emulator';
 
-let emu: TestEmulator;
-beforeEach(async () => {
-  emu = await startTestEmulator(); // today = 2026-03-15
-  forgetZone();
-});
-afterEach(async () => {
-  await emu.close();
-});
-
-const adapter = (extra: Partial<AutotaskAdapterOptions> = {}) =>
-  createAutotaskAdapter({
-    username: DEMO_CREDENTIALS.userName,
-    secret: DEMO_CREDENTIALS.secret,
-    integrationCode: DEMO_CREDENTIALS.integrationCode,
-    discoveryUrl: emu.base,
-    sleep: async () => {},
-    threshold: { checkEvery: 0 },
-    ...extra,
-  });
+const demo = useDemoEmulator();
+const adapter = demo.adapter;
 
 type Op = Extract<PlannedOperation, { kind: 'book-charge' }>;
 const CONTOSO = String(DEMO_IDS.firstContract); // Managed Workstation line from 2026-02-01
 const FABRIKAM = String(DEMO_IDS.firstContract + 1); // no lines
 const HARDWARE = 29682805; // the demo's Material Cost Code
 const workstationLine = () =>
-  [...emu.state.tables.ContractServices.values()].find((l) => String(l.contractID) === CONTOSO)?.id as number;
+  [...demo.emu.state.tables.ContractServices.values()].find((l) => String(l.contractID) === CONTOSO)?.id as number;
 
 const op = (over: Partial<Op> = {}): Op => ({
   kind: 'book-charge',
@@ -51,7 +33,7 @@ const op = (over: Partial<Op> = {}): Op => ({
   chargeCodeId: undefined,
   ...over,
 });
-const stored = (id: string | undefined) => emu.state.tables.ContractCharges.get(Number(id));
+const stored = (id: string | undefined) => demo.emu.state.tables.ContractCharges.get(Number(id));
 
 describe('book-charge: apply', () => {
   it('books a charge on the default Material Cost Code, marked, without a line when the contract has none', async () => {
@@ -75,7 +57,7 @@ describe('book-charge: apply', () => {
     });
     expect(stored(r.value.targetId)?.contractServiceID ?? null).toBeNull();
     expect(await a.probe({}, op())).toEqual({ ok: true, value: { targetId: r.value.targetId } });
-    expect(emu.requests.count('POST', '/V1.0/Contracts/{id}/Charges')).toBe(1);
+    expect(demo.emu.requests.count('POST', '/V1.0/Contracts/{id}/Charges')).toBe(1);
   });
 
   it('books a credit as one unit of -1 on the line of the service; readState reads it back signed', async () => {
@@ -97,7 +79,7 @@ describe('book-charge: apply', () => {
       billableAmount: -90,
       contractServiceID: workstationLine(),
     });
-    expect(emu.requests.count('POST', '/V1.0/BillingCodes/query')).toBe(0); // the op named its code
+    expect(demo.emu.requests.count('POST', '/V1.0/BillingCodes/query')).toBe(0); // the op named its code
     const snap = await a.readState({}, { contractIds: [CONTOSO] });
     const read = snap.charges?.[0];
     expect([read?.amount.toString(), read?.cost.toString(), read?.sequence, read?.contractLineId]).toEqual([
@@ -113,33 +95,33 @@ describe('book-charge: apply', () => {
     const a = adapter();
     expect((await a.apply({}, op())).ok).toBe(true);
     expect((await a.apply({}, op({ sequence: 2 }))).ok).toBe(true);
-    expect(emu.requests.count('POST', '/V1.0/BillingCodes/query')).toBe(1);
+    expect(demo.emu.requests.count('POST', '/V1.0/BillingCodes/query')).toBe(1);
   });
 
   it('without an active Material Cost Code: a validation error that says what to do, nothing sent', async () => {
-    await emu.raw('PATCH', `/_emulator/entities/BillingCodes/${HARDWARE}`, { isActive: false });
+    await demo.emu.raw('PATCH', `/_emulator/entities/BillingCodes/${HARDWARE}`, { isActive: false });
     const r = await adapter().apply({}, op());
     expect(r.ok ? 'ok' : [r.error.kind, r.error.message]).toEqual(['validation', NO_MATERIAL_CODE]);
-    expect(emu.state.tables.ContractCharges.size).toBe(0);
+    expect(demo.emu.state.tables.ContractCharges.size).toBe(0);
   });
 
   it('refuses an amount and a cost of opposite signs before sending anything', async () => {
     const r = await adapter().apply({}, op({ amount: dec('5'), cost: dec('-1') }));
     expect(r.ok ? 'ok' : r.error.kind).toBe('validation');
-    expect(emu.requests.count('POST', '/V1.0/Contracts/{id}/Charges')).toBe(0);
+    expect(demo.emu.requests.count('POST', '/V1.0/Contracts/{id}/Charges')).toBe(0);
   });
 });
 
 describe('book-charge: probe after an unknown outcome', () => {
   it('a lost response probes landed; a hung request probes absent', async () => {
     const a = adapter({ timeoutMs: 250 });
-    emu.faults.inject({ kind: 'lost-response', method: 'POST', path: '**/Charges' });
+    demo.emu.faults.inject({ kind: 'lost-response', method: 'POST', path: '**/Charges' });
     const lost = await a.apply({}, op());
     expect(lost.ok ? 'ok' : lost.error.outcomeUnknown).toBe(true);
-    const id = [...emu.state.tables.ContractCharges.keys()][0];
+    const id = [...demo.emu.state.tables.ContractCharges.keys()][0];
     expect(await a.probe({}, op())).toEqual({ ok: true, value: { targetId: String(id) } });
 
-    emu.faults.inject({ kind: 'hang', method: 'POST', path: '**/Charges' });
+    demo.emu.faults.inject({ kind: 'hang', method: 'POST', path: '**/Charges' });
     const hung = await a.apply({}, op({ sequence: 2 }));
     expect(hung.ok ? 'ok' : hung.error.outcomeUnknown).toBe(true);
     expect(await a.probe({}, op({ sequence: 2 }))).toEqual({ ok: true, value: 'absent' });

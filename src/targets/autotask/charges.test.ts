@@ -1,39 +1,22 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS, DEMO_IDS } from '../../../emulators/autotask';
-import { startTestEmulator, type TestEmulator } from '../../../emulators/autotask/testing';
 import type { PlainDate } from '../../core/time/plain-date';
-import { createAutotaskAdapter, forgetZone } from './index';
+import { useDemoEmulator } from './test-emulator';
 
-let emu: TestEmulator;
-beforeEach(async () => {
-  emu = await startTestEmulator(); // today = 2026-03-15
-  forgetZone();
-});
-afterEach(async () => {
-  await emu.close();
-});
-
-const adapter = () =>
-  createAutotaskAdapter({
-    username: DEMO_CREDENTIALS.userName,
-    secret: DEMO_CREDENTIALS.secret,
-    integrationCode: DEMO_CREDENTIALS.integrationCode,
-    discoveryUrl: emu.base,
-    sleep: async () => {},
-    threshold: { checkEvery: 0 },
-  });
+const demo = useDemoEmulator();
+const adapter = demo.adapter;
 
 const CONTOSO = DEMO_IDS.firstContract; // from 2026-02-01, Managed Workstation x5 at 45 (seeded adjustment)
 const FABRIKAM = DEMO_IDS.firstContract + 1;
 const BACKUP = DEMO_IDS.serviceWorkstation + 2;
 const HARDWARE = 29682805; // the demo's only Material Cost Code (useType 4)
 const lineOf = (contract: number, service: number) =>
-  [...emu.state.tables.ContractServices.values()].find(
+  [...demo.emu.state.tables.ContractServices.values()].find(
     (l) => l.contractID === contract && l.serviceID === service,
   )?.id as number;
 
 const charge = (contract: number, over: Record<string, unknown>) =>
-  emu.api('POST', `/Contracts/${contract}/Charges`, {
+  demo.emu.api('POST', `/Contracts/${contract}/Charges`, {
     name: 'Charge',
     datePurchased: '2026-03-05',
     unitQuantity: 1,
@@ -61,10 +44,10 @@ describe('readState: charges and locked days', () => {
       internalPurchaseOrderNumber: 'PO-7',
     });
     await charge(FABRIKAM, {}); // not in scope
-    await emu.raw('POST', '/_emulator/approve-and-post', { through: '2026-03-05', contractId: CONTOSO });
-    emu.requests.reset();
+    await demo.emu.raw('POST', '/_emulator/approve-and-post', { through: '2026-03-05', contractId: CONTOSO });
+    demo.emu.requests.reset();
     const snap = await adapter().readState({}, { contractIds: [String(CONTOSO)] });
-    expect(emu.requests.count('POST', '/V1.0/ContractCharges/query')).toBe(1);
+    expect(demo.emu.requests.count('POST', '/V1.0/ContractCharges/query')).toBe(1);
     expect(
       snap.charges?.map((c) => ({ ...c, amount: c.amount.toString(), cost: c.cost.toString() })),
     ).toEqual([
@@ -100,9 +83,9 @@ describe('readState: charges and locked days', () => {
 
   it('derives postedThrough and each line’s change days from the unit rows', async () => {
     const workstation = lineOf(CONTOSO, DEMO_IDS.serviceWorkstation);
-    await emu.raw('POST', '/_emulator/approve-and-post', { through: '2026-02-28', contractId: CONTOSO });
+    await demo.emu.raw('POST', '/_emulator/approve-and-post', { through: '2026-02-28', contractId: CONTOSO });
     const adjust = (body: Record<string, unknown>) =>
-      emu.api('POST', `/Contracts/${CONTOSO}/ServiceAdjustments`, {
+      demo.emu.api('POST', `/Contracts/${CONTOSO}/ServiceAdjustments`, {
         contractServiceID: workstation,
         ...body,
       });
@@ -111,7 +94,7 @@ describe('readState: charges and locked days', () => {
     );
     expect((await adjust({ effectiveDate: '2026-04-01', unitChange: 2 })).status).toBe(200);
     // A line added through the API without an adjustment: 0 units from today, no change day.
-    const added = await emu.api('POST', `/Contracts/${CONTOSO}/Services`, { serviceID: BACKUP });
+    const added = await demo.emu.api('POST', `/Contracts/${CONTOSO}/Services`, { serviceID: BACKUP });
     expect(added.status).toBe(200);
     const snap = await adapter().readState({}, { contractIds: [String(CONTOSO), String(FABRIKAM)] });
     const contract = (id: number) => snap.contracts.find((c) => c.id === String(id));

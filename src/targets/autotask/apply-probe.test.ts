@@ -3,9 +3,9 @@ import { DEMO_CREDENTIALS, DEMO_IDS } from '../../../emulators/autotask';
 import { dec } from '../../core/money/decimal';
 import type { PlannedOperation } from '../../core/ports/target';
 import type { PlainDate } from '../../core/time/plain-date';
-import { useDemoEmulator } from './test-emulator';
+import { demoEmulatorPerTest } from './test-emulator';
 
-const demo = useDemoEmulator();
+const demo = demoEmulatorPerTest();
 const adapter = demo.adapter;
 
 type Op<K extends PlannedOperation['kind']> = Extract<PlannedOperation, { kind: K }>;
@@ -28,7 +28,9 @@ const newProduct = (over: Partial<Op<'create-product'>> = {}): Op<'create-produc
 const CONTRACT = String(DEMO_IDS.firstContract);
 const WORKSTATION = String(DEMO_IDS.serviceWorkstation);
 const line = () =>
-  String([...demo.emu.state.tables.ContractServices.values()].find((l) => String(l.contractID) === CONTRACT)?.id);
+  String(
+    [...demo.emu.state.tables.ContractServices.values()].find((l) => String(l.contractID) === CONTRACT)?.id,
+  );
 
 const adjust = (over: Partial<Op<'adjust-contract-line'>> = {}): Op<'adjust-contract-line'> => ({
   kind: 'adjust-contract-line',
@@ -189,7 +191,9 @@ describe('probe after an unknown outcome', () => {
     if (r.ok) return;
     expect(r.error.outcomeUnknown).toBe(true);
     expect(demo.emu.requests.count('POST', '/V1.0/Services')).toBe(1);
-    const created = [...demo.emu.state.tables.Services.values()].find((s) => s.name === 'PC_CFQ7TTC0LCHC:0002');
+    const created = [...demo.emu.state.tables.Services.values()].find(
+      (s) => s.name === 'PC_CFQ7TTC0LCHC:0002',
+    );
     expect(await a.probe({}, newProduct())).toEqual({ ok: true, value: { targetId: String(created?.id) } });
   });
 

@@ -4,9 +4,9 @@ import { dec } from '../../core/money/decimal';
 import type { PlannedOperation } from '../../core/ports/target';
 import type { PlainDate } from '../../core/time/plain-date';
 import { NO_MATERIAL_CODE } from './charge-writes';
-import { useDemoEmulator } from './test-emulator';
+import { demoEmulatorPerTest } from './test-emulator';
 
-const demo = useDemoEmulator();
+const demo = demoEmulatorPerTest();
 const adapter = demo.adapter;
 
 type Op = Extract<PlannedOperation, { kind: 'book-charge' }>;
@@ -14,7 +14,8 @@ const CONTOSO = String(DEMO_IDS.firstContract); // Managed Workstation line from
 const FABRIKAM = String(DEMO_IDS.firstContract + 1); // no lines
 const HARDWARE = 29682805; // the demo's Material Cost Code
 const workstationLine = () =>
-  [...demo.emu.state.tables.ContractServices.values()].find((l) => String(l.contractID) === CONTOSO)?.id as number;
+  [...demo.emu.state.tables.ContractServices.values()].find((l) => String(l.contractID) === CONTOSO)
+    ?.id as number;
 
 const op = (over: Partial<Op> = {}): Op => ({
   kind: 'book-charge',

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS, DEMO_IDS } from '../../../emulators/autotask';
 import type { PlainDate } from '../../core/time/plain-date';
-import { useDemoEmulator } from './test-emulator';
+import { demoEmulatorPerTest } from './test-emulator';
 
-const demo = useDemoEmulator();
+const demo = demoEmulatorPerTest();
 const adapter = demo.adapter;
 
 const CONTOSO = DEMO_IDS.firstContract; // from 2026-02-01, Managed Workstation x5 at 45 (seeded adjustment)

@@ -7,7 +7,7 @@ import { type AutotaskAdapterOptions, createAutotaskAdapter, forgetZone } from '
  * For the adapter's tests: a fresh demo emulator per test (today = 2026-03-15) and an adapter for its API user,
  * with no waiting and no threshold pacing. Call at the top of a test file.
  */
-export function useDemoEmulator(): {
+export function demoEmulatorPerTest(): {
   readonly emu: TestEmulator;
   adapter(extra?: Partial<AutotaskAdapterOptions>): ReturnType<typeof createAutotaskAdapter>;
 } {
@@ -20,7 +20,7 @@ export function useDemoEmulator(): {
     await emu?.close();
   });
   const current = () => {
-    if (!emu) throw new Error('useDemoEmulator: no emulator outside a test');
+    if (!emu) throw new Error('demoEmulatorPerTest: no emulator outside a test');
     return emu;
   };
   return {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS, DEMO_IDS } from '../../../emulators/autotask';
+import { demoEmulatorPerTest } from '../../../test/support/demo-emulator';
 import { dec } from '../../core/money/decimal';
 import type { PlannedOperation } from '../../core/ports/target';
 import type { PlainDate } from '../../core/time/plain-date';
 import { NO_MATERIAL_CODE } from './charge-writes';
-import { demoEmulatorPerTest } from './test-emulator';
 
 const demo = demoEmulatorPerTest();
 const adapter = demo.adapter;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS, DEMO_IDS } from '../../../emulators/autotask';
+import { demoEmulatorPerTest } from '../../../test/support/demo-emulator';
 import type { PlainDate } from '../../core/time/plain-date';
-import { demoEmulatorPerTest } from './test-emulator';
 
 const demo = demoEmulatorPerTest();
 const adapter = demo.adapter;

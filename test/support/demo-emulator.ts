@@ -1,7 +1,11 @@
 import { afterEach, beforeEach } from 'vitest';
-import { DEMO_CREDENTIALS } from '../../../emulators/autotask';
-import { startTestEmulator, type TestEmulator } from '../../../emulators/autotask/testing';
-import { type AutotaskAdapterOptions, createAutotaskAdapter, forgetZone } from './index';
+import { DEMO_CREDENTIALS } from '../../emulators/autotask';
+import { startTestEmulator, type TestEmulator } from '../../emulators/autotask/testing';
+import {
+  type AutotaskAdapterOptions,
+  createAutotaskAdapter,
+  forgetZone,
+} from '../../src/targets/autotask/index';
 
 /**
  * For the adapter's tests: a fresh demo emulator per test (today = 2026-03-15) and an adapter for its API user,

@@ -1,3 +1,4 @@
+import { dec } from '../core/money/decimal';
 import type { RunStatus } from '../db/repos/runs';
 import type { RunSummary } from '../engine/runs';
 import type { RunDetail, RunView } from '../services/sync';
@@ -123,10 +124,26 @@ export function runDetailText(r: RunDetail): string {
     i.monthlyDelta,
     i.messages.map((m) => (m.level === 'info' ? m.text : `${m.level}: ${m.text}`)).join(' | '),
   ]);
+  const compared = r.lines.flatMap((i) =>
+    (i.comparison ?? []).map((c) => [
+      i.label,
+      c.month,
+      c.psa,
+      c.invoices,
+      dec(c.invoices).minus(c.psa).toFixed(2),
+    ]),
+  );
   return [
     ...head,
     rows.length
       ? table(['item', 'action', 'status', 'changes', 'monthly delta', 'messages'], rows)
       : 'No items.',
+    ...(compared.length
+      ? [
+          '',
+          'What the PSA bills today and what it will bill once this run is applied (the invoices), per month:',
+          table(['item', 'month', 'PSA today', 'invoices', 'difference'], compared),
+        ]
+      : []),
   ].join('\n');
 }

@@ -92,6 +92,7 @@ export async function planCustomers(
         strategy: mapping.strategy,
         syncStart: mapping.sync_start,
         firstSyncedDay: mapping.first_synced_day ?? undefined,
+        shadow: mapping.shadow,
       },
       invoices: customerInvoices,
       syncedInvoiceIds: await syncedInvoiceIds(deps.pool, ws, target, tenantId),

@@ -16,11 +16,18 @@ import {
   setJournalState,
   setRunStatus,
 } from '../db/repos/runs';
-import { markInvoicesSynced, type StoredProgram, setFirstSyncedDay, type TargetKind } from '../db/repos/sync';
+import {
+  endShadow,
+  markInvoicesSynced,
+  type StoredProgram,
+  setFirstSyncedDay,
+  type TargetKind,
+} from '../db/repos/sync';
 import { AppError } from '../services/errors';
 import type { EngineDeps } from './deps';
 import { executeJournal } from './executor';
 import { encodeOperation, itemKeyOf } from './plan-codec';
+import { recordVerification, verifyRun } from './verify';
 
 /** What a finished (or stored) run looks like to callers: CLI output, API responses, job results. */
 export interface RunSummary {
@@ -92,6 +99,8 @@ export async function storeRun(
         operations: plan.operations.map(encodeOperation),
         invoiceIds: plan.invoiceIds,
         firstSyncedDay: plan.firstSyncedDay ?? null,
+        ...(plan.checks?.length ? { checks: plan.checks } : {}),
+        ...(plan.shadow ? { shadow: true } : {}),
       },
       summary: { operations: plan.operations.length, items: countItems(plan.items.map((i) => i.status)) },
       items: plan.items,
@@ -124,20 +133,28 @@ export async function executeRun(
     });
     throw error;
   }
-  return finishRun(deps, ctx, run, outcome);
+  // Verify after writing: a PSA that does not bill what was written pauses the customer (issue 11).
+  let paused = false;
+  if (outcome.writes > 0 || outcome.probedApplied > 0) {
+    const v = await verifyRun(run, adapter, deps);
+    await recordVerification(deps, run, ctx.target, ctx.actor, v);
+    paused = v.problems.length > 0;
+  }
+  return finishRun(deps, ctx, run, { ...outcome, paused });
 }
 
 async function finishRun(
   deps: EngineDeps,
   ctx: Pick<RunContext, 'ws' | 'target' | 'actor'>,
   run: RunRow,
-  outcome: { failed: number; writes: number; probedApplied: number },
+  outcome: { failed: number; writes: number; probedApplied: number; paused?: boolean },
 ): Promise<RunSummary> {
   const items = await listRunItems(deps.pool, run.id);
   const statuses = items.map((i) => i.status);
   const status = statusOf(statuses, run.plan.operations.length > 0);
   if (run.kind === 'customer' && run.tenant_id && outcome.failed === 0) {
     await markInvoicesSynced(deps.pool, ctx.ws, ctx.target, run.tenant_id, run.plan.invoiceIds, run.id);
+    if (run.plan.shadow) await endShadow(deps.pool, ctx.ws, ctx.target, run.tenant_id);
     if (run.plan.firstSyncedDay) {
       await setFirstSyncedDay(
         deps.pool,
@@ -149,8 +166,9 @@ async function finishRun(
     }
   }
   const counts = countItems(statuses);
-  const message =
-    outcome.failed > 0
+  const message = outcome.paused
+    ? "The PSA does not bill what billsync wrote (see the items): this customer's sync is paused until you check the contract and switch its sync on again"
+    : outcome.failed > 0
       ? `${outcome.failed} PSA change(s) failed; fix the cause shown on the items, then sync again or resume the run`
       : null;
   const summary = {

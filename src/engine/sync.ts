@@ -60,6 +60,11 @@ async function selectMappings(
     const m = all.find((x) => x.tenant_id === t.toLowerCase());
     if (!m || !m.contract_id)
       throw new AppError('bad_request', `Customer ${t} is not mapped to a contract: map it first`);
+    if (!m.sync_on && m.paused_reason)
+      throw new AppError(
+        'bad_request',
+        `Sync of customer ${t} is paused: ${m.paused_reason}. Check the contract in the PSA, then switch its sync on again in the mapping`,
+      );
     if (!m.sync_on)
       throw new AppError('bad_request', `Sync is off for customer ${t}: switch it on in the mapping`);
     return m;
@@ -67,6 +72,9 @@ async function selectMappings(
 }
 
 const BATCH = 50;
+
+const SHADOW_MESSAGE =
+  'Shadow first sync: nothing was written. Compare what the PSA bills with what the invoices say (per month and offer), then apply this run or reject it';
 
 /**
  * Customer syncs (spec section 6): per customer one run. Customers are taken in batches: the batch's PSA state is
@@ -106,8 +114,11 @@ export async function syncCustomers(
               await storeRun(deps, ctx, 'customer', p.plan, 'preview', customer),
             ),
           );
-        } else if (needsApproval(p.plan, program)) {
+        } else if (p.plan.shadow || needsApproval(p.plan, program)) {
+          // A shadow first sync (or a change over the approval threshold) waits for a user to apply it.
           const runId = await storeRun(deps, ctx, 'customer', p.plan, 'awaiting_approval', customer);
+          if (p.plan.shadow)
+            await setRunStatus(deps.pool, runId, 'awaiting_approval', { message: SHADOW_MESSAGE });
           results.push(await summarizeRun(deps, ctx.ws, runId));
         } else {
           const runId = await storeRun(deps, ctx, 'customer', p.plan, 'running', customer);

@@ -21,6 +21,7 @@ export {
   statusInWords,
   testTargetConnection,
 } from './sync/connect';
+export { type ContractCheck, checkContract } from './sync/contract-check';
 export {
   type CustomerListInput,
   type CustomerPage,

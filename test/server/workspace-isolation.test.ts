@@ -17,6 +17,8 @@ interface Probe {
   body?: unknown;
   /** What workspace B itself gets (default 200), e.g. 409 for an action its object is not in the state for. */
   ownStatus?: number;
+  /** A query string the route needs, e.g. `contractId=KB`. */
+  query?: string;
 }
 
 /**
@@ -33,6 +35,7 @@ const ROUTE_OBJECTS: Record<string, string | Probe> = {
     body: { companyId: 'CB', contractId: 'KB', syncOn: false },
   },
   'DELETE /api/customers/{id}/mapping': 'customer',
+  'GET /api/customers/{id}/contract-check': { object: 'customer', query: 'contractId=KB' },
   'GET /api/psa/{target}/companies/{id}/contracts': 'company',
   'GET /api/runs/{id}': 'run',
   'POST /api/runs/{id}/approve': { object: 'run', ownStatus: 409 },
@@ -45,9 +48,14 @@ const ROUTE_OBJECTS: Record<string, string | Probe> = {
 const probeOf = (v: string | Probe): Probe => (typeof v === 'string' ? { object: v } : v);
 const METHODS = ['get', 'put', 'post', 'patch', 'delete'];
 
-function requestFor(key: string, id: string): { method: 'GET' | 'PUT' | 'POST' | 'DELETE'; url: string } {
+function requestFor(
+  key: string,
+  id: string,
+  query?: string,
+): { method: 'GET' | 'PUT' | 'POST' | 'DELETE'; url: string } {
   const [method, route] = key.split(' ') as ['GET' | 'PUT' | 'POST' | 'DELETE', string];
-  return { method, url: route.replace('{id}', id).replace('{target}', 'autotask') };
+  const url = route.replace('{id}', id).replace('{target}', 'autotask');
+  return { method, url: query ? `${url}?${query}` : url };
 }
 
 // Each workspace has its own PSA: A's knows nothing of B's companies.
@@ -118,7 +126,7 @@ describe('workspace isolation', () => {
       const probe = probeOf(value);
       const id = objectsOfB[probe.object];
       expect(id, probe.object).toBeDefined();
-      const { method, url } = requestFor(route, id!);
+      const { method, url } = requestFor(route, id!, probe.query);
       const res = await adminA.request(method, url, probe.body);
       expect(res.status, route).toBe(404);
       expect(res.json.error.code, route).toBe('not_found');
@@ -146,7 +154,7 @@ describe('workspace isolation', () => {
     const adminB = await login(t.app, 'admin@b.example', 'password of B!');
     for (const [route, value] of Object.entries(ROUTE_OBJECTS)) {
       const probe = probeOf(value);
-      const { method, url } = requestFor(route, objectsOfB[probe.object]!);
+      const { method, url } = requestFor(route, objectsOfB[probe.object]!, probe.query);
       const res = await adminB.request(method, url, probe.body);
       expect(res.status, `${route}: ${JSON.stringify(res.json)}`).toBe(probe.ownStatus ?? 200);
     }

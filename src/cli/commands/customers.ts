@@ -53,7 +53,7 @@ export function customersTable(items: readonly CustomerView[]): string {
       c.contractName ?? c.contractId ?? '',
       c.strategy,
       c.syncStart,
-      c.mapped ? (c.syncOn ? 'on' : 'off') : '-',
+      c.mapped ? (c.pausedReason ? 'paused' : c.syncOn ? (c.shadow ? 'on (shadow)' : 'on') : 'off') : '-',
       c.lastRun ? `${STATUS_WORDS[c.lastRun.status]} ${day(c.lastRun.at)}` : '',
       day(c.lastSyncedAt),
       c.suggestion ? `${c.suggestion.companyName} (${c.suggestion.companyId}, ${c.suggestion.reason})` : '',
@@ -68,6 +68,7 @@ interface MapOptions {
   strategy?: string;
   start?: string;
   sync: string;
+  shadow?: string;
   workspace?: string;
 }
 
@@ -115,7 +116,11 @@ export function registerCustomers(program: Command): void {
     .requiredOption('--contract <id>', 'PSA contract id (Recurring Service, not ended)')
     .option('--strategy <strategy>', `pricing: ${PRICING_STRATEGIES.join(', ')} (default cost-and-retail)`)
     .option('--start <YYYY-MM-DD>', 'sync start date (default: first day of this month, UTC)')
-    .requiredOption('--sync <on|off>', 'sync this customer')
+    .requiredOption('--sync <on|off>', 'sync this customer (on also resumes a paused customer)')
+    .option(
+      '--shadow <on|off>',
+      'shadow first sync: the first sync is compared with what the PSA bills and written only once applied (`billsync run approve`)',
+    )
     .option(...TARGET_OPTION)
     .option(...WORKSPACE_OPTION)
     .action(async (customer: string, opts: MapOptions, cmd: Command) => {
@@ -128,6 +133,7 @@ export function registerCustomers(program: Command): void {
         syncOn: parseOnOff('--sync', opts.sync),
         ...(opts.strategy ? { strategy: parseChoice('--strategy', opts.strategy, PRICING_STRATEGIES) } : {}),
         ...(syncStart ? { syncStart } : {}),
+        ...(opts.shadow !== undefined ? { shadow: parseOnOff('--shadow', opts.shadow) } : {}),
       };
       const saved = await withSync({ workspace: opts.workspace }, out, async ({ deps, ws, pool }) => {
         const { tenantId } = await resolveCustomerRef(pool, ws, customer);
@@ -137,7 +143,7 @@ export function registerCustomers(program: Command): void {
       const c = saved.customer;
       out.result(
         c,
-        `Mapped ${c.name} to ${c.companyName ?? c.companyId} / ${c.contractName ?? c.contractId} (${c.strategy}, from ${c.syncStart}); sync ${c.syncOn ? 'on' : 'off'}`,
+        `Mapped ${c.name} to ${c.companyName ?? c.companyId} / ${c.contractName ?? c.contractId} (${c.strategy}, from ${c.syncStart}); sync ${c.syncOn ? 'on' : 'off'}${c.shadow ? '; shadow first sync' : ''}`,
       );
     });
 

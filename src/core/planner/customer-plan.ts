@@ -19,7 +19,7 @@ import { offerSeats } from './offer-seats';
 import { planLine } from './plan-line';
 import { priceText } from './price-text';
 import { entryOn, type PriceSpan, periodsFrom, priceListSpans, pricePerPeriod } from './pricing';
-import type { Plan, PlanItem, PricingStrategy, ProgramSettings } from './types';
+import type { LineCheck, Plan, PlanItem, PricingStrategy, ProgramSettings } from './types';
 
 export const NO_SOURCE_PRODUCT = 'Could not find source product or multiple matches';
 export const SKIPPED_LINE = 'skipped: not a standard invoice line';
@@ -44,6 +44,8 @@ export interface CustomerPlanInput {
     syncStart: PlainDate;
     /** Set once the first sync established it (shown to the user; the decided days govern the writes). */
     firstSyncedDay: PlainDate | undefined;
+    /** Shadow first sync asked for (issue 11): applies while no invoice of this customer is synced yet. */
+    shadow?: boolean;
   };
   /**
    * Every known invoice (headers of invoices without this customer's lines too: they decide Azure months and
@@ -102,6 +104,9 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
   const { asOf, customer, mapping, contract } = input;
   const items: PlanItem[] = [];
   const operations: PlannedOperation[] = [];
+  const checks: LineCheck[] = [];
+  // A shadow first sync compares before anything is written: only while nothing was synced for the customer.
+  const shadow = mapping.shadow === true && input.syncedInvoiceIds.size === 0;
   const inScope = input.invoices.filter((i) => i.header.issueDate <= asOf);
   const considered = inScope.filter((i) => i.header.issueDate >= mapping.syncStart);
   const consideredIds = new Set(considered.map((i) => i.header.id));
@@ -166,6 +171,7 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
     charges: input.charges,
     linkedLineId: input.lineLinks.get(key),
     base: lineBase(productId),
+    compare: shadow,
   });
 
   for (const work of [...offers.values()].sort((a, b) => (a.key < b.key ? -1 : 1))) {
@@ -232,9 +238,15 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
       }
     }
     planLine(
-      { ...common(work.key, work.title, productId), desired, decided: seats.decided },
+      {
+        ...common(work.key, work.title, productId),
+        desired,
+        decided: seats.decided,
+        through: seats.through ?? first,
+      },
       item,
       operations,
+      checks,
     );
   }
 
@@ -259,12 +271,25 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
       const first = desired[0]?.start;
       const azureDecided = first === undefined ? decided : clipDays(decided, first, undefined);
       if (first) starts.push(first);
-      planLine({ ...common(key, 'Azure plan', productId), desired, decided: azureDecided }, item, operations);
+      const through = addDays(decided.at(-1)?.end ?? asOf, -1);
+      planLine(
+        { ...common(key, 'Azure plan', productId), desired, decided: azureDecided, through },
+        item,
+        operations,
+        checks,
+      );
     }
   }
   const firstSyncedDay =
     mapping.firstSyncedDay ?? (starts.length ? starts.reduce((a, b) => minDate(a, b)) : undefined);
-  return { operations, items, invoiceIds: fresh.map((i) => i.header.id), firstSyncedDay };
+  return {
+    operations,
+    items,
+    invoiceIds: fresh.map((i) => i.header.id),
+    firstSyncedDay,
+    checks,
+    ...(shadow && operations.length > 0 ? { shadow: true } : {}),
+  };
 }
 
 function newItem(key: string, label: string, offerKey: string, tenantId: string): PlanItem {

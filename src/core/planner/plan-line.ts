@@ -1,14 +1,17 @@
 import { ZERO } from '../money/decimal';
 import type { PlannedOperation, TargetCharge, TargetContract, TargetContractLine } from '../ports/target';
-import { addDays, formatDayMonthYear, type PlainDate } from '../time/plain-date';
-import { type DaySet, daySet, firstDay, hasDay } from './day-set';
+import { periodOf } from '../time/billing-period';
+import { addDays, formatDayMonthYear, type PlainDate, startOfNextMonth } from '../time/plain-date';
+import { clipDays, type DaySet, daySet, firstDay, hasDay } from './day-set';
 import { diffLine, type LineAdjustment, type PriceSync } from './diff-line';
+import { checkDays, lineCheck } from './line-check';
 import { lineLocks } from './line-locks';
 import { type StateSegment, stateAt } from './line-state';
 import { chargeOperations } from './locked-charges';
 import { lockedGaps } from './locked-gaps';
+import { monthMoney } from './month-money';
 import { projectedLine } from './projected-line';
-import type { PlanItem, PricingStrategy } from './types';
+import type { LineCheck, PlanItem, PricingStrategy } from './types';
 
 /** What the customer planner hands over for one contract line (one offer of one customer). */
 export interface LineWork {
@@ -41,6 +44,10 @@ export interface LineWork {
   linkedLineId: string | undefined;
   /** The PSA product's current price and cost: a line billsync creates starts from them (strategies 2-4). */
   base: { price: StateSegment['state']['price']; cost: StateSegment['state']['cost'] };
+  /** The latest day the invoices decide for this line (not counting an ended subscription's open tail). */
+  through: PlainDate;
+  /** Shadow first sync: fill the item's per-month comparison. */
+  compare: boolean;
 }
 
 function priceSync(strategy: PricingStrategy): PriceSync {
@@ -56,7 +63,12 @@ function priceSync(strategy: PricingStrategy): PriceSync {
  * decided day it still can, and a charge or credit for the money of the decided days it can no longer change.
  * Fills the item's status, messages, preview changes and money delta.
  */
-export function planLine(w: LineWork, item: PlanItem, operations: PlannedOperation[]): void {
+export function planLine(
+  w: LineWork,
+  item: PlanItem,
+  operations: PlannedOperation[],
+  checks: LineCheck[],
+): void {
   const { contract } = w;
   const onContract = w.contractLines.filter(
     (l) => l.contractId === contract.id && l.productId === w.productId,
@@ -104,6 +116,25 @@ export function planLine(w: LineWork, item: PlanItem, operations: PlannedOperati
   );
   const charges = chargeOperations(w, line?.id, gaps, mine, diff.locked);
   operations.push(...charges.operations);
+  const booked = charges.operations.filter((o) => o.kind === 'book-charge');
+  const after = [...mine, ...booked];
+  const writes = [...diff.adjustments.map((a) => a.effectiveDate), ...booked.map((c) => c.date)].sort();
+  if (writes.length > 0) {
+    const until = [addDays(w.through, 1), addDays(writes.at(-1)!, 1)].sort().at(-1)!;
+    const fixes = diff.locked.map((l) => l.fixedFrom).filter((d): d is PlainDate => d !== undefined);
+    const days = checkDays(decided, fixes, writes[0]!, until);
+    const months = [...new Set(booked.map((c) => periodOf(c.date)))];
+    checks.push(
+      lineCheck(
+        { itemKey: item.key, contractId: contract.id, productId: w.productId },
+        days,
+        projected,
+        after,
+        months,
+      ),
+    );
+  }
+  if (w.compare) item.comparison = comparison(w, decided, actual, projected, mine, after);
   item.messages.push(...charges.messages);
   if (line) item.targetId = line.id;
   item.changes = [
@@ -115,22 +146,40 @@ export function planLine(w: LineWork, item: PlanItem, operations: PlannedOperati
     ...charges.changes,
   ];
   // What the line bills per month at the as-of date, before and after: the money delta of the preview.
-  const before = stateAt(actual, w.asOf);
-  const after = stateAt(projected, w.asOf);
-  item.monthlyBefore = before.units.times(before.price ?? ZERO).toFixed();
-  item.monthlyDelta = after.units
-    .times(after.price ?? ZERO)
-    .minus(before.units.times(before.price ?? ZERO))
+  const now = stateAt(actual, w.asOf);
+  const next = stateAt(projected, w.asOf);
+  item.monthlyBefore = now.units.times(now.price ?? ZERO).toFixed();
+  item.monthlyDelta = next.units
+    .times(next.price ?? ZERO)
+    .minus(now.units.times(now.price ?? ZERO))
     .toFixed();
-  const writes = diff.adjustments.length + charges.operations.length;
+  const count = diff.adjustments.length + charges.operations.length;
   const errors = item.messages.some((m) => m.level === 'error');
   const warnings = item.messages.some((m) => m.level === 'warning');
-  item.status = errors ? 'error' : warnings ? 'warning' : writes ? 'ok' : 'no_change';
-  item.action = writes
-    ? line === undefined && diff.adjustments.length
-      ? 'add line'
-      : 'adjust'
-    : 'no change';
+  item.status = errors ? 'error' : warnings ? 'warning' : count ? 'ok' : 'no_change';
+  item.action = count ? (line === undefined && diff.adjustments.length ? 'add line' : 'adjust') : 'no change';
+}
+
+/** Per month from the first decided day to the as-of month: what the PSA bills today and after the plan. */
+function comparison(
+  w: LineWork,
+  decided: DaySet,
+  actual: readonly StateSegment[],
+  projected: readonly StateSegment[],
+  before: readonly TargetCharge[],
+  after: readonly Pick<TargetCharge, 'date' | 'amount' | 'cost'>[],
+): NonNullable<PlanItem['comparison']> {
+  const first = firstDay(decided);
+  if (first === undefined) return [];
+  const last = w.through < w.asOf ? w.through : w.asOf;
+  const days = clipDays(decided, first, startOfNextMonth(last));
+  const psa = monthMoney(actual, days, before);
+  const invoices = monthMoney(projected, days, after);
+  return invoices.map((m) => ({
+    month: m.month,
+    psa: (psa.find((p) => p.month === m.month)?.amount ?? ZERO).round(2, 1).toFixed(2),
+    invoices: m.amount.round(2, 1).toFixed(2),
+  }));
 }
 
 function actualSegments(segments: LineWork['unitSegments']): StateSegment[] {

@@ -61,6 +61,34 @@ export interface PlanItem {
   customerTenantId?: string;
   /** The PSA object it concerns when known. */
   targetId?: string;
+  /**
+   * Shadow first sync (issue 11): per month, what the PSA bills for this line today and what it will bill once
+   * the plan is applied (the invoices' money, charges included), decimal strings.
+   */
+  comparison?: { month: string; psa: string; invoices: string }[];
+}
+
+/**
+ * Verify after writing (issue 11): what the PSA must bill on a contract line once a run's writes landed. The
+ * engine re-reads the line after the run and compares; any difference pauses the customer. JSON-ready (decimal
+ * strings), stored with the plan.
+ */
+export interface LineCheck {
+  itemKey: string;
+  contractId: string;
+  productId: string;
+  /** The days to compare, as half-open ranges. */
+  days: { start: PlainDate; end: PlainDate }[];
+  /** Units, price and cost per day there (price/cost null = not set). */
+  expected: {
+    start: PlainDate;
+    end: PlainDate | null;
+    units: string;
+    price: string | null;
+    cost: string | null;
+  }[];
+  /** billsync's charges of this product on the contract, per month the run booked in: their sums. */
+  charges: { month: string; amount: string; cost: string }[];
 }
 
 export interface Plan {
@@ -70,6 +98,10 @@ export interface Plan {
   invoiceIds: string[];
   /** The first synced day established by this plan (customer syncs), to store on the mapping. */
   firstSyncedDay?: PlainDate | undefined;
+  /** What the PSA must bill after the writes, per contract line written (customer syncs). */
+  checks?: LineCheck[];
+  /** A shadow first sync: planned and compared, written only once a user applies it. */
+  shadow?: boolean;
 }
 
 export function worstStatus(items: readonly Pick<PlanItem, 'status'>[]): ItemStatus {

@@ -55,6 +55,9 @@ export interface CustomerListRow {
   strategy: PricingStrategy | null;
   sync_start: PlainDate | null;
   sync_on: boolean | null;
+  shadow: boolean | null;
+  paused_reason: string | null;
+  paused_at: Date | null;
   last_run_id: string | null;
   last_run_status: RunStatus | null;
   last_run_at: Date | null;
@@ -79,7 +82,7 @@ export async function listCustomerRows(
   const order = ORDER[q.sort ?? 'customer'];
   const res = await db.query<CustomerListRow>(
     `select c.tenant_id, c.name, c.default_domain, m.company_id, m.company_name, m.contract_id, m.contract_name,
-            m.strategy, m.sync_start, m.sync_on, r.id as last_run_id, r.status as last_run_status,
+            m.strategy, m.sync_start, m.sync_on, m.shadow, m.paused_reason, m.paused_at, r.id as last_run_id, r.status as last_run_status,
             r.at as last_run_at, s.at as last_synced_at, count(*) over () as total
      from source_customers c
      left join customer_mappings m on m.workspace_id = c.workspace_id and m.target = $2 and m.tenant_id = c.tenant_id

@@ -1,5 +1,5 @@
 import type { WorkspaceId } from '../../core/ids';
-import type { ItemStatus, PlanItem } from '../../core/planner/types';
+import type { ItemStatus, LineCheck, PlanItem } from '../../core/planner/types';
 import type { PlainDate } from '../../core/time/plain-date';
 import type { Queryable } from '../pool';
 
@@ -30,7 +30,15 @@ export interface RunRow {
   as_of: PlainDate;
   trigger: string;
   created_by: string;
-  plan: { operations: Record<string, unknown>[]; invoiceIds: string[]; firstSyncedDay?: string | null };
+  plan: {
+    operations: Record<string, unknown>[];
+    invoiceIds: string[];
+    firstSyncedDay?: string | null;
+    /** What the PSA must bill after the writes (verify after writing). */
+    checks?: LineCheck[];
+    /** A shadow first sync: written only once a user applies it. */
+    shadow?: boolean;
+  };
   summary: Record<string, unknown>;
   message: string | null;
   created_at: Date;
@@ -50,6 +58,7 @@ export interface RunItemRow {
   offer_key: string | null;
   tenant_id: string | null;
   target_id: string | null;
+  comparison: PlanItem['comparison'] | null;
 }
 
 export interface JournalRow {
@@ -101,10 +110,10 @@ export async function insertRun(db: Queryable, r: NewRun): Promise<string> {
   const id = res.rows[0]!.id;
   if (r.items.length) {
     await db.query(
-      `insert into run_items (run_id, seq, item_key, label, action, status, messages, changes, monthly_delta, offer_key, tenant_id, target_id)
-       select $1, s.seq, s.item_key, s.label, s.action, s.status, s.messages, s.changes, s.monthly_delta::numeric, s.offer_key, s.tenant_id, s.target_id
+      `insert into run_items (run_id, seq, item_key, label, action, status, messages, changes, monthly_delta, offer_key, tenant_id, target_id, comparison)
+       select $1, s.seq, s.item_key, s.label, s.action, s.status, s.messages, s.changes, s.monthly_delta::numeric, s.offer_key, s.tenant_id, s.target_id, s.comparison
        from jsonb_to_recordset($2::jsonb) as s(seq int, item_key text, label text, action text, status text, messages jsonb,
-         changes jsonb, monthly_delta text, offer_key text, tenant_id text, target_id text)`,
+         changes jsonb, monthly_delta text, offer_key text, tenant_id text, target_id text, comparison jsonb)`,
       [
         id,
         JSON.stringify(
@@ -120,6 +129,7 @@ export async function insertRun(db: Queryable, r: NewRun): Promise<string> {
             offer_key: i.offerKey ?? null,
             tenant_id: i.customerTenantId ?? null,
             target_id: i.targetId ?? null,
+            comparison: i.comparison ?? null,
           })),
         ),
       ],

@@ -159,3 +159,40 @@ export async function inUseOffers(
   }
   return [...out.values()];
 }
+
+/** The offers ever invoiced to one customer (license and Azure lines, any invoice), and whether it has Azure usage. */
+export async function offersOfCustomer(
+  db: Queryable,
+  ws: WorkspaceId,
+  tenantId: string,
+): Promise<{ offers: OfferKey[]; azureCurrencies: string[] }> {
+  const lines = await db.query<{
+    product_id: string;
+    sku_id: string;
+    term: OfferKey['term'];
+    billing_plan: OfferKey['billingPlan'];
+    segment: OfferKey['segment'];
+    market: string;
+    pricing_currency: string;
+  }>(
+    `select distinct product_id, sku_id, term, billing_plan, segment, market, pricing_currency
+     from invoice_lines where workspace_id = $1 and customer_tenant_id = $2 and kind in ('license', 'azure_usage')`,
+    [ws, tenantId.toLowerCase()],
+  );
+  const usage = await db.query<{ pricing_currency: string }>(
+    `select distinct pricing_currency from azure_usage_lines where workspace_id = $1 and customer_tenant_id = $2`,
+    [ws, tenantId.toLowerCase()],
+  );
+  return {
+    offers: lines.rows.map((r) => ({
+      productId: r.product_id,
+      skuId: r.sku_id,
+      term: r.term,
+      billingPlan: r.billing_plan,
+      segment: r.segment,
+      market: r.market,
+      currency: r.pricing_currency,
+    })),
+    azureCurrencies: usage.rows.map((r) => r.pricing_currency),
+  };
+}

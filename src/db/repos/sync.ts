@@ -61,6 +61,11 @@ export interface MappingRow {
   sync_start: PlainDate;
   sync_on: boolean;
   first_synced_day: PlainDate | null;
+  /** Shadow first sync: the first sync is planned and compared, written only once applied (issue 11). */
+  shadow: boolean;
+  /** Set when billsync paused the customer's sync (the PSA did not bill what it wrote); cleared on resume. */
+  paused_reason: string | null;
+  paused_at: Date | null;
   updated_at: Date;
 }
 
@@ -93,19 +98,25 @@ export async function saveMapping(
   db: Queryable,
   ws: WorkspaceId,
   target: TargetKind,
-  m: Omit<MappingRow, 'updated_at' | 'first_synced_day'>,
+  m: Omit<MappingRow, 'updated_at' | 'first_synced_day' | 'shadow' | 'paused_reason' | 'paused_at'> & {
+    shadow?: boolean;
+  },
 ): Promise<void> {
-  // Moving the mapping to another contract starts the mirror afresh (first_synced_day is per contract).
+  // Moving the mapping to another contract starts the mirror afresh (first_synced_day is per contract). Switching
+  // sync on is how a user resumes a paused customer: the pause is cleared.
   await db.query(
     `insert into customer_mappings (workspace_id, target, tenant_id, company_id, company_name, contract_id, contract_name,
-       strategy, sync_start, sync_on)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       strategy, sync_start, sync_on, shadow)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, coalesce($11, false))
      on conflict (workspace_id, target, tenant_id) do update set
        company_id = excluded.company_id, company_name = excluded.company_name,
        contract_id = excluded.contract_id, contract_name = excluded.contract_name,
        strategy = excluded.strategy, sync_start = excluded.sync_start, sync_on = excluded.sync_on,
+       shadow = coalesce($11, customer_mappings.shadow),
        first_synced_day = case when customer_mappings.contract_id is distinct from excluded.contract_id
                                then null else customer_mappings.first_synced_day end,
+       paused_reason = case when excluded.sync_on then null else customer_mappings.paused_reason end,
+       paused_at = case when excluded.sync_on then null else customer_mappings.paused_at end,
        updated_at = now()`,
     [
       ws,
@@ -118,7 +129,39 @@ export async function saveMapping(
       m.strategy,
       m.sync_start,
       m.sync_on,
+      m.shadow ?? null,
     ],
+  );
+}
+
+/**
+ * Pauses a customer's sync (issue 11, verify after writing): sync off, with the reason; nothing more is written
+ * for it until a user switches sync on again.
+ */
+export async function pauseMapping(
+  db: Queryable,
+  ws: WorkspaceId,
+  target: TargetKind,
+  tenantId: string,
+  reason: string,
+): Promise<void> {
+  await db.query(
+    `update customer_mappings set sync_on = false, paused_reason = $4, paused_at = now(), updated_at = now()
+     where workspace_id = $1 and target = $2 and tenant_id = $3`,
+    [ws, target, tenantId, reason],
+  );
+}
+
+/** A shadow first sync was applied: later syncs write as usual. */
+export async function endShadow(
+  db: Queryable,
+  ws: WorkspaceId,
+  target: TargetKind,
+  tenantId: string,
+): Promise<void> {
+  await db.query(
+    'update customer_mappings set shadow = false where workspace_id = $1 and target = $2 and tenant_id = $3',
+    [ws, target, tenantId],
   );
 }
 

@@ -7,6 +7,7 @@ import {
   MappingInput,
   saveCustomerMapping,
 } from '../../services/sync';
+import { checkContract } from '../../services/sync/contract-check';
 import { sessionOf } from '../auth';
 import type { AppContext } from '../context';
 import { ErrorBody } from './schemas';
@@ -33,6 +34,12 @@ const CustomerOut = z.object({
   strategy: StrategySchema.nullable(),
   syncStart: z.string().nullable(),
   syncOn: z.boolean(),
+  shadow: z.boolean().describe('shadow first sync: the first sync is compared and waits to be applied'),
+  pausedReason: z
+    .string()
+    .nullable()
+    .describe('why billsync paused the sync (the PSA did not bill what it wrote); switch sync on to resume'),
+  pausedAt: z.string().nullable(),
   lastRun: z.object({ id: z.string(), status: RunStatusSchema, at: z.string() }).nullable(),
   lastSyncedAt: z.string().nullable(),
   suggestion: z
@@ -132,6 +139,39 @@ export const customerRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx
         s.email,
       );
     },
+  );
+
+  app.get(
+    '/api/customers/:id/contract-check',
+    {
+      schema: {
+        tags: ['customers'],
+        summary: "Whether a contract already bills one of the customer's offers (the shadow first sync hint)",
+        description:
+          "Reads the contract in the PSA. When it already bills a product of one of the customer's invoiced offers " +
+          '(linked, or named as billsync names it), the mapping dialog pre-selects the shadow first sync: the first ' +
+          'sync is compared with what the PSA bills and written only once applied, so a cutover never double charges.',
+        params: OneCustomer.params,
+        querystring: z.object({ target: TargetQuery, contractId: z.string().min(1) }),
+        response: {
+          200: z.object({
+            contractId: z.string(),
+            billsCustomerOffers: z.boolean(),
+            lines: z.array(z.object({ productId: z.string(), productName: z.string(), units: z.string() })),
+          }),
+          400: ErrorBody,
+          404: ErrorBody,
+        },
+      },
+    },
+    async (request) =>
+      checkContract(
+        deps,
+        sessionOf(request).workspace_id,
+        request.query.target,
+        request.params.id,
+        request.query.contractId,
+      ),
   );
 
   app.delete(

@@ -29,6 +29,10 @@ const RunDetailOut = RunViewOut.extend({
       offerKey: z.string().nullable(),
       tenantId: z.string().nullable(),
       targetId: z.string().nullable(),
+      comparison: z
+        .array(z.object({ month: z.string(), psa: z.string(), invoices: z.string() }))
+        .nullable()
+        .describe('shadow first sync: per month, what the PSA bills today and once the run is applied'),
     }),
   ),
   monthlyDelta: z.string().nullable(),

@@ -22,6 +22,11 @@ export interface CustomerView {
   strategy: PricingStrategy | null;
   syncStart: PlainDate | null;
   syncOn: boolean;
+  /** Shadow first sync asked for: the first sync is compared and waits to be applied (issue 11). */
+  shadow: boolean;
+  /** Why billsync paused the sync (the PSA did not bill what it wrote); null when not paused. */
+  pausedReason: string | null;
+  pausedAt: string | null;
   lastRun: { id: string; status: RunStatus; at: string } | null;
   /** When the last run that brought the customer up to date finished (Success, Warning or No Change). */
   lastSyncedAt: string | null;
@@ -42,6 +47,9 @@ export function toCustomerView(r: Omit<CustomerListRow, 'total'>): CustomerView 
     strategy: r.company_id !== null ? r.strategy : null,
     syncStart: r.company_id !== null ? r.sync_start : null,
     syncOn: r.sync_on === true,
+    shadow: r.shadow === true,
+    pausedReason: r.paused_reason ?? null,
+    pausedAt: r.paused_at?.toISOString() ?? null,
     lastRun:
       r.last_run_id && r.last_run_status && r.last_run_at
         ? { id: r.last_run_id, status: r.last_run_status, at: r.last_run_at.toISOString() }

@@ -23,6 +23,12 @@ export const MappingInput = z
     strategy: z.enum(PRICING_STRATEGIES as unknown as [PricingStrategy, ...PricingStrategy[]]).optional(),
     syncStart: PlainDateText.optional(),
     syncOn: z.boolean(),
+    /**
+     * Shadow first sync (issue 11): the first sync is planned and compared with what the PSA bills, and written
+     * only once applied. Off unless chosen; the dialog pre-selects it when the contract already bills one of
+     * the customer's offers.
+     */
+    shadow: z.boolean().optional(),
   })
   .strict();
 export type MappingInput = z.infer<typeof MappingInput>;
@@ -134,6 +140,7 @@ export async function saveCustomerMapping(
     strategy,
     sync_start: tryParsePlainDate(syncStart) ?? startOfMonth(deps.clock.today()),
     sync_on: m.syncOn,
+    ...(m.shadow !== undefined ? { shadow: m.shadow } : {}),
   });
   await recordAudit(deps.pool, {
     workspaceId: ws,
@@ -148,6 +155,8 @@ export async function saveCustomerMapping(
       strategy,
       syncStart,
       syncOn: m.syncOn,
+      ...(m.shadow !== undefined ? { shadow: m.shadow } : {}),
+      ...(m.syncOn && existing?.paused_reason ? { resumed: existing.paused_reason } : {}),
     },
   });
   return { customer: await getCustomer(deps, ws, target, customer.tenantId), warnings };

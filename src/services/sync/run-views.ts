@@ -100,6 +100,8 @@ export interface RunItemView {
   offerKey: string | null;
   tenantId: string | null;
   targetId: string | null;
+  /** Shadow first sync: per month, what the PSA bills today and what it will bill once the run is applied. */
+  comparison: { month: string; psa: string; invoices: string }[] | null;
 }
 
 export interface RunDetail extends RunView {
@@ -152,6 +154,7 @@ export async function getRunDetail(db: Queryable, ws: WorkspaceId, id: string): 
       offerKey: i.offer_key,
       tenantId: i.tenant_id,
       targetId: i.target_id,
+      comparison: i.comparison ?? null,
     })),
     monthlyDelta: deltas.length ? deltas.reduce((sum, d) => sum.plus(dec(d)), ZERO).toString() : null,
     journal: journalSummary(journal),

@@ -1,0 +1,50 @@
+import { type Decimal, dec, ZERO } from '../money/decimal';
+import type { TargetCharge } from '../ports/target';
+import { type BillingPeriod, periodOf } from '../time/billing-period';
+import { dateParts, daysBetween, daysInMonth, startOfNextMonth } from '../time/plain-date';
+import { clipDays, type DaySet } from './day-set';
+import type { StateSegment } from './line-state';
+
+/** Money of one calendar month: what the customer is billed (amount) and what it costs the MSP. */
+export interface MonthMoney {
+  month: BillingPeriod;
+  amount: Decimal;
+  cost: Decimal;
+}
+
+/**
+ * What a contract line bills per calendar month over some days, as a PSA prorates a monthly period: units x
+ * price x days / days in the month (exact, not rounded), plus the given charges dated in those months. Pure.
+ */
+export function monthMoney(
+  segments: readonly StateSegment[],
+  days: DaySet,
+  charges: readonly Pick<TargetCharge, 'date' | 'amount' | 'cost'>[] = [],
+): MonthMoney[] {
+  const out = new Map<BillingPeriod, MonthMoney>();
+  const at = (month: BillingPeriod) => {
+    const m = out.get(month) ?? { month, amount: ZERO, cost: ZERO };
+    out.set(month, m);
+    return m;
+  };
+  for (const range of days) {
+    for (const s of segments) {
+      for (const piece of clipDays([{ start: s.start, end: s.end ?? range.end }], range.start, range.end)) {
+        for (let start = piece.start; start < piece.end; start = startOfNextMonth(start)) {
+          const end = startOfNextMonth(start) < piece.end ? startOfNextMonth(start) : piece.end;
+          const { year, month } = dateParts(start);
+          const share = dec(daysBetween(start, end)).div(daysInMonth(year, month));
+          const m = at(periodOf(start));
+          m.amount = m.amount.plus(s.state.units.times(s.state.price ?? ZERO).times(share));
+          m.cost = m.cost.plus(s.state.units.times(s.state.cost ?? ZERO).times(share));
+        }
+      }
+    }
+  }
+  for (const c of charges) {
+    const m = at(periodOf(c.date));
+    m.amount = m.amount.plus(c.amount);
+    m.cost = m.cost.plus(c.cost);
+  }
+  return [...out.values()].sort((a, b) => (a.month < b.month ? -1 : 1));
+}

@@ -107,7 +107,9 @@ describe('@apigrate/autotask-restapi against the emulator', () => {
         { op: 'gte', field: 'endDate', value: '2026-03-20T00:00:00Z' },
       ],
     });
-    expect(units.items.map((u: { units: number }) => u.units)).toEqual([3]);
+    // The line bills 0 units from today (15 March); the row the adjustment splits ends ON its day
+    // (rules.unitRowEnd 'overlap'), so two rows cover 20 March: the later start wins.
+    expect(units.items.map((u: { units: number }) => u.units)).toEqual([0, 3]);
   });
 
   it('reads metadata and gets 401 for a wrong secret', async () => {

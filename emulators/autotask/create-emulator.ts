@@ -18,6 +18,7 @@ import { registerAutotaskAdminRoutes } from './http/admin-routes';
 import { registerApiRoutes } from './http/api-routes';
 import { LimitsTracker } from './http/limits';
 import { matchRoute, routeKey } from './http/router';
+import { mergeLimits, mergeRules, orThrow } from './option-values';
 import { type AutotaskLimits, type AutotaskRules, DEFAULT_LIMITS, DEFAULT_RULES } from './options';
 import { type AutotaskSeed, loadSeed } from './store/seed';
 import { type AutotaskState, createEmptyState, type EmulatorCtx } from './store/state';
@@ -27,7 +28,9 @@ export interface AutotaskEmulatorOptions {
   seed?: AutotaskSeed;
   /** Default: a clock that ticks with real time from now. Tests pass `createClock({ start })`. */
   clock?: Clock;
+  /** Tenant limits and error dialects (see options.ts); changeable later through `PUT /_emulator/limits`. */
   limits?: Partial<AutotaskLimits>;
+  /** Behaviour switches (see options.ts, README "Variants"); changeable later through `PUT /_emulator/rules`. */
   rules?: Partial<AutotaskRules>;
   /** Fastify logger option (default off). */
   logger?: FastifyServerOptions['logger'];
@@ -58,9 +61,9 @@ export function createAutotaskEmulator(options: AutotaskEmulatorOptions = {}): A
   const ctx: EmulatorCtx = {
     state: createEmptyState(),
     clock,
-    rules: { ...DEFAULT_RULES, ...options.rules },
+    rules: orThrow(mergeRules(DEFAULT_RULES, options.rules)),
   };
-  const limits = new LimitsTracker({ ...DEFAULT_LIMITS, ...options.limits });
+  const limits = new LimitsTracker(orThrow(mergeLimits(DEFAULT_LIMITS, options.limits)));
   const load = (seed: AutotaskSeed | 'demo') => loadSeed(ctx, seed === 'demo' ? loadDemoSeed() : seed);
   load(options.seed ?? 'demo');
 

@@ -1,3 +1,19 @@
+/**
+ * Limits and rule switches of the emulated tenant. Every behaviour the public sources leave open is a switch,
+ * settable at creation and at run time (`PUT /_emulator/limits`, `PUT /_emulator/rules`); each default is
+ * chosen from the evidence in the notes (§8.1) and listed with it in the README's "Variants" table.
+ */
+
+/** Wordings of the over-threshold refusal (undocumented; see README). */
+export const OVER_THRESHOLD_TEXTS = {
+  'threshold-exceeded': (threshold: number) =>
+    `Request threshold exceeded: ${threshold} requests per 60 minutes are allowed for this database. Try again later.`,
+  'limit-reached': () => 'API request limit reached for this integration. Try again later.',
+  'unexpected-error': () => 'An unexpected error has occurred.',
+} as const;
+
+export type OverThresholdText = keyof typeof OVER_THRESHOLD_TEXTS;
+
 /** Limits of the emulated tenant. Defaults are the documented real values; tests pass small numbers. */
 export interface AutotaskLimits {
   /** Requests per rolling 60 minutes (ThresholdInformation.externalRequestThreshold). Default 10,000. */
@@ -10,20 +26,35 @@ export interface AutotaskLimits {
   maxConcurrent: number;
   /** Status of a thread-limit rejection: UNVERIFIED (429, or 500 per n8n). Default 429. */
   threadLimitStatus: 429 | 500;
-  /** Status once the hourly threshold is used up: UNVERIFIED. Default 429. */
-  overThresholdStatus: 429 | 500;
+  /** The refusal once the hourly threshold is used up: 429, or a 500 with a text (undocumented). Default 429. */
+  overThresholdDialect: 'status-429' | 'status-500-text';
+  /** The error text of that refusal (either dialect). Default 'threshold-exceeded'. */
+  overThresholdText: OverThresholdText;
 }
 
-/** Switches for behaviours the notes mark UNVERIFIED (see README). */
+/** Switches for behaviours the notes mark UNVERIFIED (see README, "Variants"). */
 export interface AutotaskRules {
   /** A PATCH/PUT that changes a create-only field (periodType, contractType, contractID...). Default 'error'. */
   createOnlyChange: 'error' | 'ignore';
-  /** Status for an unknown UserName (apigrate's maintainer saw 500; the docs say 401). Default 500. */
+  /** Status of an authenticated call with an unknown UserName (500 seen by apigrate; the docs say 401). */
   unknownUserStatus: 401 | 500;
   /** An adjustment that would take a contract service below 0 units. Default 'reject'. */
   negativeUnits: 'reject' | 'allow';
-  /** An adjustment dated on or before the end of an approved-and-posted period. Default 'reject'. */
-  adjustmentInPostedPeriod: 'reject' | 'allow';
+  /**
+   * An adjustment dated in an approved-and-posted period: accepted and billed as prorated BillingItems (Datto
+   * KB, §8.1), or refused with the posted-period message. Default 'bill-prorated'.
+   */
+  postedPeriodAdjustments: 'bill-prorated' | 'reject';
+  /**
+   * Where a ContractServiceUnits row split by a later adjustment ends: ON that adjustment's date (the SOAP page
+   * read literally, §8.1) or the day before. Default 'overlap'.
+   */
+  unitRowEnd: 'overlap' | 'day-before';
+  /**
+   * A unit row's price/cost: those of the latest price-setting change on or before its start, or fixed when
+   * the row comes into existence. Default 'latest-adjustment' (no evidence either way).
+   */
+  unitRowPrice: 'latest-adjustment' | 'stored';
   /** ContractServiceUnits rows up to the contract end, or only up to the current period. Default 'contract-end'. */
   unitsHorizon: 'contract-end' | 'current-period';
   /** The create answer of ContractServiceAdjustments: `{"itemId":null}` as observed, or the new id. */
@@ -35,6 +66,8 @@ export interface AutotaskRules {
    * negative unitQuantity.
    */
   negativeChargePrices: 'reject' | 'allow';
+  /** Fault mode: every created adjustment lands this many days after the date it was sent with. Default 0. */
+  adjustmentDayShift: number;
 }
 
 export const DEFAULT_LIMITS: AutotaskLimits = {
@@ -43,16 +76,20 @@ export const DEFAULT_LIMITS: AutotaskLimits = {
   latencyAt75Ms: 1_000,
   maxConcurrent: 3,
   threadLimitStatus: 429,
-  overThresholdStatus: 429,
+  overThresholdDialect: 'status-429',
+  overThresholdText: 'threshold-exceeded',
 };
 
 export const DEFAULT_RULES: AutotaskRules = {
   createOnlyChange: 'error',
   unknownUserStatus: 500,
   negativeUnits: 'reject',
-  adjustmentInPostedPeriod: 'reject',
+  postedPeriodAdjustments: 'bill-prorated',
+  unitRowEnd: 'overlap',
+  unitRowPrice: 'latest-adjustment',
   unitsHorizon: 'contract-end',
   adjustmentItemId: 'null',
   inactiveServiceOnContract: 'reject',
   negativeChargePrices: 'reject',
+  adjustmentDayShift: 0,
 };

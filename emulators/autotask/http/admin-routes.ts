@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { findEntity, findField } from '../metadata/registry';
-import type { AutotaskLimits } from '../options';
+import { findEntity, findVisibleField } from '../metadata/registry';
+import { mergeLimits, mergeRules } from '../option-values';
 import type { AutotaskSeed } from '../store/seed';
 import { type EmulatorCtx, type Row, STORED_ENTITIES, type StoredEntity, sortedRows } from '../store/state';
 import { coerceValue, parseDateOnly } from '../store/values';
@@ -32,6 +32,7 @@ export function dumpState(ctx: EmulatorCtx) {
     ...tables,
     ContractServiceUnits: allUnitRows(ctx),
     posted: [...s.posted.values()],
+    storedPrices: Object.fromEntries(s.storedPrices),
   };
 }
 
@@ -63,6 +64,8 @@ function deleteRow(ctx: EmulatorCtx, entity: StoredEntity, id: number, cascade: 
       }
       for (const [k, p] of [...ctx.state.posted])
         if (p.contractServiceId === cs.id) ctx.state.posted.delete(k);
+      for (const k of [...ctx.state.storedPrices.keys()])
+        if (k.startsWith(`${cs.id}|`)) ctx.state.storedPrices.delete(k);
     }
   }
   if (entity === 'Contracts') {
@@ -114,7 +117,7 @@ export function registerAutotaskAdminRoutes(
       if (!entity || !row) return bad(reply, 'no such object', 404);
       const meta = findEntity(entity);
       for (const [key, value] of Object.entries(request.body ?? {})) {
-        const f = meta && findField(meta, key);
+        const f = meta && findVisibleField(meta, key);
         if (!f || f.name === 'id') return bad(reply, `unknown field ${key}`);
         try {
           row[f.name] = coerceValue(f, value);
@@ -171,14 +174,18 @@ export function registerAutotaskAdminRoutes(
     currentTimeframeRequestCount: deps.limits.currentCount(ctx().clock.nowMs()),
     inFlight: deps.limits.inFlightCount(),
   }));
-  app.put<{ Body: Record<string, unknown> }>(`${prefix}/limits`, async (request, reply) => {
-    const next: Record<string, unknown> = { ...deps.limits.limits };
-    for (const [key, value] of Object.entries(request.body ?? {})) {
-      if (!(key in next) || typeof value !== 'number' || value < 0) return bad(reply, `invalid limit ${key}`);
-      next[key] = value;
-    }
-    deps.limits.limits = next as unknown as AutotaskLimits;
+  app.put<{ Body: unknown }>(`${prefix}/limits`, async (request, reply) => {
+    const next = mergeLimits(deps.limits.limits, request.body);
+    if (!next.ok) return bad(reply, next.error);
+    deps.limits.limits = next.value;
     return { limits: deps.limits.limits };
+  });
+  app.get(`${prefix}/rules`, async () => ({ rules: ctx().rules }));
+  app.put<{ Body: unknown }>(`${prefix}/rules`, async (request, reply) => {
+    const next = mergeRules(ctx().rules, request.body);
+    if (!next.ok) return bad(reply, next.error);
+    ctx().rules = next.value;
+    return { rules: ctx().rules };
   });
   app.delete(`${prefix}/limits/usage`, async () => {
     deps.limits.resetUsage();

@@ -140,7 +140,8 @@ describe('admin API: "in the UI" edits', () => {
       limits: { hourlyThreshold: 1 },
       currentTimeframeRequestCount: 1,
     });
-    expect((await emu.api('GET', '/ThresholdInformation')).status).toBe(429);
+    const all = { filter: [{ op: 'gte', field: 'id', value: 0 }] };
+    expect((await emu.api('POST', '/Contracts/query/count', all)).status).toBe(429);
     await emu.raw('DELETE', '/_emulator/limits/usage');
     expect((await emu.api('GET', '/ThresholdInformation')).status).toBe(200);
   });

@@ -56,6 +56,11 @@ export const MESSAGES = {
   /** SQL Server unique-index text; the reference tool surfaced "Violation of UNIQUE KEY constraint 'IX_service'". */
   duplicateServiceName: (name: string) =>
     `Violation of UNIQUE KEY constraint 'IX_service'. Cannot insert duplicate key in object 'dbo.service'. The duplicate key value is (${name}).`,
-  /** [DOC SOAP thresholds] */
-  tooManyOr: "Queries are limited to 500 or fewer 'OR' conditions",
+  /**
+   * "An OR list over 500 conditions is refused with a message starting 'Invalid query syntax.'" (§8.1); the
+   * rest is the SOAP threshold page's wording [DOC SOAP thresholds].
+   */
+  tooManyOr: "Invalid query syntax. Queries are limited to 500 or fewer 'OR' conditions.",
+  /** An `in`/`notIn` list is an OR list: same prefix (§8.1), the rest is the emulator's wording. */
+  tooManyValues: (op: string) => `Invalid query syntax. The '${op}' operator accepts at most 500 values.`,
 } as const;

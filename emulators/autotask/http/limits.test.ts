@@ -30,16 +30,20 @@ describe('hourly threshold', () => {
     for (let i = 0; i < 5; i++) statuses.push((await emu.api('POST', '/Companies/query/count', ALL)).status);
     expect(statuses).toEqual([200, 200, 200, 200, 429]);
     expect(emu.slept).toEqual([5, 10, 10]);
-    const refused = await emu.api('GET', '/ThresholdInformation');
+    const refused = await emu.api('POST', '/Services/query/count', ALL);
     expect(refused.body.errors[0]).toMatch(/threshold exceeded/i);
+    // ThresholdInformation still answers (uncounted), truthfully over the threshold.
+    expect((await emu.api('GET', '/ThresholdInformation')).body.currentTimeframeRequestCount).toBe(4);
     emu.clock.advance(61 * 60_000);
     expect((await emu.api('POST', '/Companies/query/count', ALL)).status).toBe(200);
   });
 
   it('the over-threshold status is configurable', async () => {
-    emu = await startTestEmulator({ limits: { hourlyThreshold: 1, overThresholdStatus: 500 } });
+    emu = await startTestEmulator({
+      limits: { hourlyThreshold: 1, overThresholdDialect: 'status-500-text' },
+    });
     await emu.api('GET', '/ThresholdInformation');
-    expect((await emu.api('GET', '/ThresholdInformation')).status).toBe(500);
+    expect((await emu.api('POST', '/Companies/query/count', ALL)).status).toBe(500);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Sleep } from '../../kit';
-import type { AutotaskLimits } from '../options';
+import { type AutotaskLimits, OVER_THRESHOLD_TEXTS } from '../options';
 import { AutotaskError } from './errors';
 
 const HOUR_MS = 3_600_000;
@@ -22,18 +22,24 @@ export class LimitsTracker {
     return this.hits.length;
   }
 
+  /** The over-threshold refusal in the configured dialect: 429, or 500 (status and text undocumented). */
+  overThreshold(): AutotaskError {
+    const { hourlyThreshold, overThresholdDialect, overThresholdText } = this.limits;
+    const text = OVER_THRESHOLD_TEXTS[overThresholdText](hourlyThreshold);
+    return new AutotaskError(overThresholdDialect === 'status-429' ? 429 : 500, { errors: [text] });
+  }
+
   /**
    * Counts one request and returns the latency to add (0, or the 50 % / 75 % tier [DOC summary]). Once the
-   * threshold is used up requests are refused (status UNVERIFIED) and not counted, so usage falls back.
+   * threshold is used up requests are refused and not counted, so usage falls back. `exempt` requests
+   * (ThresholdInformation) are answered even then, uncounted, so a client can tell a threshold refusal from
+   * its reading whatever the refusal's status and text (the emulator's choice, UNVERIFIED).
    */
-  admit(nowMs: number): number {
+  admit(nowMs: number, exempt = false): number {
     const { hourlyThreshold, latencyAt50Ms, latencyAt75Ms } = this.limits;
     if (this.currentCount(nowMs) >= hourlyThreshold) {
-      throw new AutotaskError(this.limits.overThresholdStatus, {
-        errors: [
-          `Request threshold exceeded: ${hourlyThreshold} requests per 60 minutes are allowed for this database. Try again later.`,
-        ],
-      });
+      if (exempt) return 0;
+      throw this.overThreshold();
     }
     this.hits.push(nowMs);
     const usage = this.hits.length / hourlyThreshold;
@@ -69,7 +75,7 @@ export class LimitsTracker {
   }
 }
 
-/** Runs `work` inside the limits: count, thread slot, added latency. */
+/** Runs `work` inside the limits: count, thread slot, added latency. ThresholdInformation is never refused. */
 export async function withinLimits<T>(
   tracker: LimitsTracker,
   nowMs: number,
@@ -78,7 +84,7 @@ export async function withinLimits<T>(
   sleep: Sleep,
   work: () => T | Promise<T>,
 ): Promise<T> {
-  const latency = tracker.admit(nowMs);
+  const latency = tracker.admit(nowMs, endpoint === 'ThresholdInformation');
   tracker.acquire(key, endpoint);
   try {
     if (latency > 0) await sleep(latency);

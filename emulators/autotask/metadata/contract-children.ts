@@ -11,13 +11,18 @@ export const CONTRACT_SERVICES: EntityMeta = {
   hasUserDefinedFields: true,
   supportsWebhookCallouts: false,
   child: { parent: 'Contracts', segment: 'Services', parentField: 'contractID' },
+  // A create at the root URL answers 404 like ContractCharges ("creating a child entity at its root URL
+  // answers 404", §8.1).
+  rootWriteStatus: 404,
   fields: [
     idField(),
     field('contractID', 'integer', { isRequired: true, access: 'create', reference: 'Contracts' }),
     field('serviceID', 'integer', { isRequired: true, access: 'create', reference: 'Services' }),
-    // "On update every field is read-only except the adjusted price and invoiceDescription" [DOC]:
-    // here the writable price is unitPrice (the notes find no adjustedPrice field in REST).
-    field('unitPrice', 'decimal'),
+    // "On Update(), all fields are Read-Only except for adjustedPrice and invoiceDescription" [DOC, §8.1]:
+    // unitPrice is set on create only; adjustedPrice is written (create and update) but never read back;
+    // queries return internalCurrencyAdjustedPrice instead.
+    field('unitPrice', 'decimal', { access: 'create' }),
+    field('adjustedPrice', 'decimal', { writeOnly: true }),
     field('unitCost', 'decimal', { access: 'create' }),
     field('invoiceDescription', 'string', { length: 1000 }),
     field('internalDescription', 'string', { length: 100, access: 'create' }),

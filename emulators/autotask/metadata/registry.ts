@@ -8,7 +8,7 @@ import {
 } from './contract-children';
 import { CONTRACTS } from './contracts';
 import { BILLING_CODES, SERVICES } from './services';
-import type { EntityMeta, EntityName, FieldMeta } from './types';
+import { type EntityMeta, type EntityName, type FieldMeta, isVisible } from './types';
 
 export const ENTITIES: readonly EntityMeta[] = [
   COMPANIES,
@@ -48,6 +48,12 @@ export function findField(meta: EntityMeta, name: string): FieldMeta | undefined
   return meta.fields.find((f) => f.name.toLowerCase() === n);
 }
 
+/** findField without the write-only fields: what filters, IncludeFields, seeds and admin edits may name. */
+export function findVisibleField(meta: EntityMeta, name: string): FieldMeta | undefined {
+  const f = findField(meta, name);
+  return f && isVisible(f) ? f : undefined;
+}
+
 const ACCESS = (allowed: boolean) => (allowed ? 'All' : 'None');
 
 /** Body of `GET /{Entity}/entityInformation`. The form of the userAccessFor* values is UNVERIFIED. */
@@ -72,7 +78,7 @@ export function entityInformation(meta: EntityMeta) {
 /** Body of `GET /{Entity}/entityInformation/fields`: the same table that drives validation. */
 export function entityFields(meta: EntityMeta) {
   return {
-    fields: meta.fields.map((f) => ({
+    fields: meta.fields.filter(isVisible).map((f) => ({
       name: f.name,
       dataType: f.dataType,
       length: f.length ?? 0,

@@ -12,7 +12,8 @@ export const SERVICES: EntityMeta = {
   supportsWebhookCallouts: false,
   fields: [
     idField(),
-    field('name', 'string', { isRequired: true, length: 100 }),
+    // Up to 150 characters (services import help, §8.1; SOAP-era clients said 100).
+    field('name', 'string', { isRequired: true, length: 150 }),
     field('billingCodeID', 'integer', { isRequired: true, reference: 'BillingCodes' }),
     // Required and read-only: set on create, immutable afterwards [META].
     field('periodType', 'integer', { isRequired: true, access: 'create', picklist: PERIOD_TYPE }),

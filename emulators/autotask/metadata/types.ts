@@ -50,6 +50,11 @@ export interface FieldMeta {
   dateOnly?: boolean;
   /** Value given on create when the client sends none. */
   defaultValue?: unknown;
+  /**
+   * Accepted in create/update bodies only: never returned, not listed in entityInformation/fields, not
+   * queryable (ContractServices.adjustedPrice: documented as writable, absent from the REST model, §8.1).
+   */
+  writeOnly?: boolean;
 }
 
 export interface ChildRoute {
@@ -86,6 +91,9 @@ type FieldOpts = Partial<Omit<FieldMeta, 'name' | 'dataType'>>;
 export function field(name: string, dataType: DataType, opts: FieldOpts = {}): FieldMeta {
   return { name, dataType, access: 'rw', isRequired: false, ...opts };
 }
+
+/** A field a client can read, query or see in the metadata (every field but the write-only ones). */
+export const isVisible = (f: FieldMeta) => f.writeOnly !== true;
 
 export const idField = (): FieldMeta => field('id', 'long', { access: 'ro', isRequired: true });
 

@@ -1,5 +1,5 @@
 import { MESSAGES, ruleError } from '../http/errors';
-import { findField } from '../metadata/registry';
+import { findVisibleField } from '../metadata/registry';
 import type { EntityMeta, FieldMeta } from '../metadata/types';
 
 export type Operator =
@@ -75,12 +75,15 @@ function parseCondition(meta: EntityMeta, raw: unknown, counters: Counters): Con
   if ((op === 'in' || op === 'notIn') && !Array.isArray(value)) {
     throw ruleError(`Invalid filter: the '${op}' operator needs an array value.`);
   }
+  if ((op === 'in' || op === 'notIn') && (value as unknown[]).length > 500) {
+    throw ruleError(MESSAGES.tooManyValues(op));
+  }
   if (prop(item, 'udf') === true) {
     // "You can only query by one user-defined field at a time" [DOC].
     if (++counters.udf > 1) throw ruleError('Only one user-defined field can be queried at a time.');
     return { kind: 'udf', op, name: fieldName, value };
   }
-  const field = findField(meta, fieldName);
+  const field = findVisibleField(meta, fieldName);
   if (!field) throw ruleError(`Unable to find ${fieldName} in the ${meta.name} entity.`);
   if (field.isQueryable === false) throw ruleError(`The field ${field.name} cannot be queried.`);
   return { kind: 'field', op, field, value };
@@ -112,7 +115,7 @@ export function parseQuery(meta: EntityMeta, body: unknown): QueryModel {
   if (Array.isArray(includeRaw) && includeRaw.length > 0) {
     // Unknown names are skipped (UNVERIFIED).
     model.includeFields = includeRaw
-      .map((n) => findField(meta, String(n))?.name)
+      .map((n) => findVisibleField(meta, String(n))?.name)
       .filter((n): n is string => n !== undefined);
   }
   return model;

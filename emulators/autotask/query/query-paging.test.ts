@@ -40,7 +40,9 @@ describe('query validation', () => {
   it('limits OR conditions to 500', async () => {
     const items = Array.from({ length: 501 }, (_, i) => ({ op: 'eq', field: 'id', value: i }));
     const res = await emu.api('POST', '/Companies/query', { filter: [{ op: 'or', items }] });
-    expect(res.body.errors).toEqual(["Queries are limited to 500 or fewer 'OR' conditions"]);
+    expect(res.body.errors).toEqual([
+      "Invalid query syntax. Queries are limited to 500 or fewer 'OR' conditions.",
+    ]);
   });
 });
 

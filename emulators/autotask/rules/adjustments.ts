@@ -1,7 +1,11 @@
+import { addDays } from '../../kit';
 import { MESSAGES, ruleError } from '../http/errors';
 import { CONTRACT_SERVICE_ADJUSTMENTS } from '../metadata/contract-children';
 import { allocateId, type EmulatorCtx, type Row } from '../store/state';
-import { adjustmentsOf } from '../units/derive-units';
+import { postedDaysFrom, postedRanges } from '../units/billed-days';
+import { billPostedChange, snapshotPostedDays } from '../units/prorate-posted';
+import { materializePrices, storeAdjustmentPrice } from '../units/row-prices';
+import { adjustmentsOf } from '../units/segments';
 import { insertContractService, recurringContract, serviceForContract } from './contract-services';
 import { prepareCreate } from './write-fields';
 
@@ -33,39 +37,44 @@ function resolveLine(ctx: EmulatorCtx, v: Record<string, unknown>, parentId?: nu
   return { contract, cs };
 }
 
+/** Units may not go below 0 at any date (rules.negativeUnits); wording is the emulator's (UNVERIFIED). */
+function checkUnits(existing: readonly Row[], date: string, unitChange: number) {
+  const changes = [...existing, { effectiveDate: date, unitChange }].sort((a, b) =>
+    String(a.effectiveDate).localeCompare(String(b.effectiveDate)),
+  );
+  let units = 0;
+  for (const a of changes) {
+    units += (a.unitChange as number | null) ?? 0;
+    if (units < 0)
+      throw ruleError('unitChange: The number of units of a contract service cannot be less than zero.');
+  }
+}
+
 /**
  * Creates a ContractServiceAdjustment: the only way a contract service's quantity changes [DOC].
- * Checks, in order: the contract window (real error text), posted periods, the same-day duplicate (real error
- * text), the negative-units guard; then creates the contract service when it is missing [DOC] and stores the
- * adjustment. Returns the new id (the API answers `{"itemId":null}` per rules.adjustmentItemId).
+ * The effective date is moved by rules.adjustmentDayShift (a fault mode: a PSA that stores another day), then
+ * checked, in order: the contract window (real error text), posted periods (rules.postedPeriodAdjustments),
+ * the same-day duplicate (real error text), the negative-units guard; then the contract service is created
+ * when it is missing [DOC], the adjustment stored, the line's price/cost and the new row's stored price set,
+ * and a change to posted days billed as prorated items. Returns the new id (the API answers
+ * `{"itemId":null}` per rules.adjustmentItemId).
  */
 export function createAdjustment(ctx: EmulatorCtx, body: Record<string, unknown>, parentId?: number): number {
   const v = prepareCreate(ctx, CONTRACT_SERVICE_ADJUSTMENTS, body);
   const { contract, cs } = resolveLine(ctx, v, parentId);
-  const date = String(v.effectiveDate);
+  const shift = ctx.rules.adjustmentDayShift;
+  const date = shift === 0 ? String(v.effectiveDate) : addDays(String(v.effectiveDate), shift);
   if (date < String(contract.startDate) || date > String(contract.endDate)) {
     throw ruleError(MESSAGES.adjustmentOutsideContract);
   }
   const existing = cs ? adjustmentsOf(ctx, cs.id) : [];
-  if (cs && ctx.rules.adjustmentInPostedPeriod === 'reject') {
-    for (const p of ctx.state.posted.values()) {
-      if (p.contractServiceId === cs.id && p.endDate >= date) throw ruleError(MESSAGES.postedPeriod);
-    }
+  const prorate = ctx.rules.postedPeriodAdjustments === 'bill-prorated';
+  if (cs && !prorate && postedDaysFrom(postedRanges(ctx.state, cs.id), date).length > 0) {
+    throw ruleError(MESSAGES.postedPeriod);
   }
   if (existing.some((a) => a.effectiveDate === date)) throw ruleError(MESSAGES.adjustmentSameDay);
   const unitChange = (v.unitChange as number | null) ?? 0;
-  if (ctx.rules.negativeUnits === 'reject') {
-    const changes = [...existing, { effectiveDate: date, unitChange }].sort((a, b) =>
-      String(a.effectiveDate).localeCompare(String(b.effectiveDate)),
-    );
-    let units = 0;
-    for (const a of changes) {
-      units += (a.unitChange as number | null) ?? 0;
-      // Wording is the emulator's (UNVERIFIED); the notes expect a 500 for negative totals.
-      if (units < 0)
-        throw ruleError('unitChange: The number of units of a contract service cannot be less than zero.');
-    }
-  }
+  if (ctx.rules.negativeUnits === 'reject') checkUnits(existing, date, unitChange);
   const line =
     cs ??
     insertContractService(
@@ -75,12 +84,15 @@ export function createAdjustment(ctx: EmulatorCtx, body: Record<string, unknown>
       serviceForContract(ctx, v.serviceID),
       date,
     );
+  materializePrices(ctx, line);
+  const snapshot = cs && prorate ? snapshotPostedDays(ctx, cs, date) : undefined;
   const row: Row = {
     ...v,
     id: allocateId(ctx.state),
     contractID: contract.id,
     serviceID: line.serviceID,
     contractServiceID: line.id,
+    effectiveDate: date,
     unitChange,
   };
   ctx.state.tables.ContractServiceAdjustments.set(row.id, row);
@@ -93,5 +105,8 @@ export function createAdjustment(ctx: EmulatorCtx, body: Record<string, unknown>
     });
   }
   if (typeof v.adjustedUnitCost === 'number') line.unitCost = v.adjustedUnitCost;
+  storeAdjustmentPrice(ctx, line, date);
+  materializePrices(ctx, line);
+  if (snapshot) billPostedChange(ctx, snapshot);
   return row.id;
 }

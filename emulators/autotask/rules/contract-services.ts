@@ -1,6 +1,7 @@
 import { ruleError } from '../http/errors';
 import { CONTRACT_TYPE_RECURRING } from '../metadata/picklists';
 import { allocateId, type EmulatorCtx, type Row } from '../store/state';
+import { applyAdjustedPrice, materializePrices } from '../units/row-prices';
 
 /** The contract a contract service or adjustment may attach to: it must be a Recurring Service contract [DOC]. */
 export function recurringContract(ctx: EmulatorCtx, contractId: unknown): Row {
@@ -31,7 +32,7 @@ const clamp = (d: string, lo: string, hi: string) => (d < lo ? lo : d > hi ? hi 
  * Inserts a contract service. Internal fields: `_startDate` (first day it bills: the adjustment's effective date
  * when an adjustment creates it, otherwise today clamped to the contract window, UNVERIFIED: the API has no
  * effective date on create) and `_basePrice`/`_baseCost` (price/cost before any adjustment: the given ones, else
- * the service's).
+ * the service's). Its unit rows come into existence now (their stored prices are the line's).
  */
 export function insertContractService(
   ctx: EmulatorCtx,
@@ -61,6 +62,7 @@ export function insertContractService(
     _baseCost: unitCost,
   };
   ctx.state.tables.ContractServices.set(row.id, row);
+  materializePrices(ctx, row);
   return row;
 }
 
@@ -72,4 +74,24 @@ export function contractServiceView(ctx: EmulatorCtx, cs: Row): Row {
   if (cs.invoiceDescription !== null && cs.invoiceDescription !== undefined) return cs;
   const service = ctx.state.tables.Services.get(cs.serviceID as number);
   return { ...cs, invoiceDescription: service?.invoiceDescription ?? null };
+}
+
+/**
+ * Create values of a contract service: `adjustedPrice` (write-only) is the line's price when given, winning
+ * over `unitPrice` (UNVERIFIED; a live sync sent it on create without errors).
+ */
+export function contractServiceCreateValues(values: Record<string, unknown>): Record<string, unknown> {
+  const { adjustedPrice, ...rest } = values;
+  return typeof adjustedPrice === 'number' ? { ...rest, unitPrice: adjustedPrice } : rest;
+}
+
+/**
+ * A contract service update: only `adjustedPrice` and `invoiceDescription` are writable [DOC, §8.1] (the
+ * metadata makes every other field read-only or create-only). `adjustedPrice` sets the line's price from
+ * today's billing period (see applyAdjustedPrice) and is not kept as a field.
+ */
+export function applyContractServiceUpdate(ctx: EmulatorCtx, existing: Row, next: Row): void {
+  const price = next.adjustedPrice;
+  delete next.adjustedPrice;
+  if (typeof price === 'number') applyAdjustedPrice(ctx, existing, next, price);
 }

@@ -71,13 +71,16 @@ describe('verbs the API does not have', () => {
     }
   });
 
-  it('read-only entities and root writes of child entities are 405', async () => {
+  it('read-only entities are 405; a child created at its root URL is the IIS 404 page', async () => {
     expect((await emu.api('POST', '/BillingCodes', { name: 'x' })).status).toBe(405);
     expect((await emu.api('PATCH', '/BillingCodes', { id: 29682801 })).status).toBe(405);
     expect((await emu.api('POST', '/ContractServiceUnits', {})).status).toBe(405);
-    expect((await emu.api('POST', '/ContractServices', { contractID: DEMO_IDS.firstContract })).status).toBe(
-      405,
-    );
+    const root = await emu.api('POST', '/ContractServices', {
+      contractID: DEMO_IDS.firstContract,
+      serviceID: DEMO_IDS.serviceWorkstation,
+    });
+    expect(root.status).toBe(404);
+    expect(root.body).toContain('404 - File or directory not found.');
     expect((await emu.api('GET', '/Services')).status).toBe(405);
   });
 });
@@ -111,7 +114,7 @@ describe('ContractServices (child of Contracts)', () => {
     expect((await emu.api('GET', `/Contracts/${contract + 5}/Services/${res.body.itemId}`)).status).toBe(404);
   });
 
-  it('on update only unitPrice and invoiceDescription change; quantity is not a field', async () => {
+  it('on update only adjustedPrice and invoiceDescription change; quantity is not a field', async () => {
     const id = (
       await emu.api('POST', `/Contracts/${contract}/Services`, { serviceID: DEMO_IDS.serviceWorkstation })
     ).body.itemId;
@@ -123,7 +126,7 @@ describe('ContractServices (child of Contracts)', () => {
     const ok = await emu.api('PATCH', `/Contracts/${contract}/Services`, {
       id,
       invoiceDescription: 'Seats',
-      unitPrice: 41,
+      adjustedPrice: 41,
       units: 99,
       quantity: 99,
     });
@@ -139,6 +142,9 @@ describe('ContractServices (child of Contracts)', () => {
       ).status,
     ).toBe(500);
     expect((await emu.api('PATCH', `/Contracts/${contract}/Services`, { id, unitCost: 3 })).status).toBe(500);
+    expect((await emu.api('PATCH', `/Contracts/${contract}/Services`, { id, unitPrice: 3 })).status).toBe(
+      500,
+    );
     expect(
       (await emu.api('PATCH', `/Contracts/${contract + 1}/Services`, { id, invoiceDescription: 'x' })).status,
     ).toBe(404);
@@ -148,6 +154,7 @@ describe('ContractServices (child of Contracts)', () => {
       unitPrice: 41,
       internalCurrencyAdjustedPrice: 41,
     });
+    expect(item).not.toHaveProperty('adjustedPrice');
   });
 
   it('needs a Recurring Service contract and an active service', async () => {

@@ -66,6 +66,8 @@ export const nameKey = (name: unknown) =>
     .replace(/\s+$/, '')
     .toLowerCase();
 
+const MAX_UNIT_COST = 99_999_999_999.99;
+
 export const serviceRules: EntityRule = (ctx, next, existing) => {
   if (!existing || nameKey(next.name) !== nameKey(existing.name)) {
     const clash = [...ctx.state.tables.Services.values()].find(
@@ -81,9 +83,13 @@ export const serviceRules: EntityRule = (ctx, next, existing) => {
       throw ruleError(MESSAGES.badReference('billingCodeID'));
     }
   }
+  // "unit cost between 0 and 99,999,999,999.99" (§8.1); the wording is the emulator's.
+  const cost = next.unitCost as number | null;
+  if (typeof cost === 'number' && (cost < 0 || cost > MAX_UNIT_COST)) {
+    throw ruleError('unitCost: The unit cost must be between 0 and 99,999,999,999.99.');
+  }
   // Computed, read-only: markup over cost in percent (null without a positive cost).
   const price = next.unitPrice as number | null;
-  const cost = next.unitCost as number | null;
   next.markupRate =
     typeof price === 'number' && typeof cost === 'number' && cost > 0
       ? round2(((price - cost) / cost) * 100)

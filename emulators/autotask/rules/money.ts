@@ -41,7 +41,15 @@ export function centsText(cents: number): string {
  * post and the billing report so they always agree.
  */
 export function proratedCents(units: number, price: number, days: number, periodDays: number): number {
-  const numerator = BigInt(units) * BigInt(toCents(price)) * BigInt(days);
+  return prorateCents(BigInt(units) * BigInt(toCents(price)), days, periodDays);
+}
+
+/**
+ * A whole period's amount in cents (an integer) x days / periodDays, rounded half away from zero: the prorated
+ * billing of a change to posted days (e.g. (new units x new price - old units x old price) in cents).
+ */
+export function prorateCents(periodCents: bigint | number, days: number, periodDays: number): number {
+  const numerator = BigInt(periodCents) * BigInt(days);
   const denominator = BigInt(periodDays);
   const negative = numerator < 0n;
   const abs = negative ? -numerator : numerator;

@@ -129,7 +129,7 @@ describe('Services', () => {
   it('booleans must be true/false; lengths and numbers are checked; unknown properties ignored', async () => {
     expect((await emu.api('POST', '/Services', newService({ isActive: null }))).status).toBe(500);
     expect((await emu.api('POST', '/Services', newService({ isActive: 'true' }))).status).toBe(500);
-    expect((await emu.api('POST', '/Services', newService({ name: 'x'.repeat(101) }))).status).toBe(500);
+    expect((await emu.api('POST', '/Services', newService({ name: 'x'.repeat(151) }))).status).toBe(500);
     expect((await emu.api('POST', '/Services', newService({ unitPrice: 'abc' }))).status).toBe(500);
     expect((await emu.api('POST', '/Services', newService({ unitPrice: '22.5', whatever: 1 }))).status).toBe(
       200,

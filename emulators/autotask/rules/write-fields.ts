@@ -106,7 +106,7 @@ export function prepareUpdate(
   if (mode === 'put') {
     for (const f of meta.fields) {
       // Booleans cannot be null in Autotask; a left-out boolean falls back to its default (or false).
-      if (f.access === 'rw' && !given.has(f))
+      if (f.access === 'rw' && !f.writeOnly && !given.has(f))
         next[f.name] = f.dataType === 'boolean' ? (f.defaultValue ?? false) : null;
     }
   }

@@ -3,7 +3,13 @@ import type { EntityMeta } from '../metadata/types';
 import { allocateId, type EmulatorCtx, type Row, type StoredEntity } from '../store/state';
 import { createAdjustment } from './adjustments';
 import { chargeDeleteRule, chargeRules, stampCharge } from './contract-charges';
-import { insertContractService, recurringContract, serviceForContract } from './contract-services';
+import {
+  applyContractServiceUpdate,
+  contractServiceCreateValues,
+  insertContractService,
+  recurringContract,
+  serviceForContract,
+} from './contract-services';
 import { companyRules, contractRules, type EntityRule, serviceRules } from './entity-rules';
 import { bodyId, prepareCreate, prepareUpdate, type WriteMode, withParentId } from './write-fields';
 
@@ -56,7 +62,8 @@ function createRow(ctx: EmulatorCtx, req: WriteRequest): number | null {
   const values = prepareCreate(ctx, meta, withParentId(meta, body, req.parentId));
   if (meta.name === 'ContractServices') {
     const contract = recurringContract(ctx, req.parentId);
-    return insertContractService(ctx, values, contract, serviceForContract(ctx, values.serviceID)).id;
+    const service = serviceForContract(ctx, values.serviceID);
+    return insertContractService(ctx, contractServiceCreateValues(values), contract, service).id;
   }
   RULES[meta.name as StoredEntity]?.(ctx, values);
   const row: Row = { ...values, id: allocateId(ctx.state), userDefinedFields: udfs(body) ?? [] };
@@ -73,7 +80,7 @@ function updateRow(ctx: EmulatorCtx, req: WriteRequest): number {
   if (!existing || (req.parentId !== undefined && existing.contractID !== req.parentId)) throw notFoundItem();
   const next = prepareUpdate(ctx, meta, body, existing, req.mode as 'patch' | 'put');
   RULES[meta.name as StoredEntity]?.(ctx, next, existing);
-  if (meta.name === 'ContractServices') next.internalCurrencyAdjustedPrice = next.unitPrice;
+  if (meta.name === 'ContractServices') applyContractServiceUpdate(ctx, existing, next);
   const given = udfs(body);
   if (given) next.userDefinedFields = given;
   stamp(ctx, meta.name, next, req.actorResourceId, existing);

@@ -1,8 +1,9 @@
 import { expandRelativeDates } from '../../kit';
-import { entityMeta, findField } from '../metadata/registry';
+import { entityMeta, findVisibleField } from '../metadata/registry';
 import { createAdjustment } from '../rules/adjustments';
 import { chargeAmounts } from '../rules/contract-charges';
 import { approveAndPost } from '../units/approve-post';
+import { materializePrices } from '../units/row-prices';
 import {
   type ApiUser,
   createEmptyState,
@@ -80,7 +81,7 @@ function normalizeRow(entity: StoredEntity, raw: SeedRow, where: string): Row {
   for (const f of meta.fields) if (f.defaultValue !== undefined) row[f.name] = f.defaultValue;
   for (const [key, value] of Object.entries(raw)) {
     if (key === 'userDefinedFields' || (key === 'startDate' && entity === 'ContractServices')) continue;
-    const f = findField(meta, key);
+    const f = findVisibleField(meta, key);
     if (!f) continue;
     try {
       row[f.name] = f.name === 'id' ? value : coerceValue(f, value);
@@ -132,6 +133,8 @@ export function loadSeed(ctx: EmulatorCtx, input: AutotaskSeed): void {
       state.tables[entity].set(row.id, row);
     });
   }
+  // The seeded lines' unit rows exist from the start: their stored prices are the lines' own.
+  for (const cs of state.tables.ContractServices.values()) materializePrices(ctx, cs);
   (seed.ContractServiceAdjustments ?? []).forEach((raw, i) => {
     try {
       createAdjustment(ctx, raw);

@@ -37,9 +37,19 @@ export interface ZoneInfo {
 export interface PostedPeriod {
   contractServiceId: number;
   startDate: string;
+  /** The row's endDate when it was posted. */
   endDate: string;
+  /** The last day the posting billed (the row read as a segment: before the next row's start). */
+  billedThrough: string;
   approveAndPostDate: string;
-  billingItemId: number;
+  /** The billing item of the row; null when its days were billed otherwise (prorated items). */
+  billingItemId: number | null;
+}
+
+/** Price and cost a unit row got when it came into existence (rules.unitRowPrice 'stored'). */
+export interface StoredPrice {
+  price: number | null;
+  cost: number | null;
 }
 
 export interface AutotaskState {
@@ -48,6 +58,8 @@ export interface AutotaskState {
   unitIds: Map<string, number>;
   /** Approved-and-posted unit rows, by `contractServiceId|startDate`. */
   posted: Map<string, PostedPeriod>;
+  /** Price/cost fixed when each unit row came into existence, by `contractServiceId|startDate`. */
+  storedPrices: Map<string, StoredPrice>;
   apiUsers: ApiUser[];
   zone: ZoneInfo;
   nextId: number;
@@ -77,6 +89,7 @@ export function createEmptyState(): AutotaskState {
     >,
     unitIds: new Map(),
     posted: new Map(),
+    storedPrices: new Map(),
     apiUsers: [],
     zone: { ...DEFAULT_ZONE },
     nextId: DEFAULT_FIRST_ID,

@@ -14,6 +14,7 @@ export function toWire(
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const f of meta.fields) {
+    if (f.writeOnly) continue;
     if (includeFields && !includeFields.includes(f.name)) continue;
     out[f.name] = toWireValue(f, row[f.name]);
   }

@@ -44,25 +44,29 @@ describe('ContractServiceAdjustments', () => {
     ]);
   });
 
-  it('splits unit rows at adjustment dates so units on day D read as billed', async () => {
+  it('splits unit rows at adjustment dates; a split row ends on the next adjustment day (overlap)', async () => {
     await adjust({ serviceID: SERVICE, effectiveDate: '2026-03-10', unitChange: 10 });
     await adjust({ serviceID: SERVICE, effectiveDate: '2026-03-20', unitChange: 5 });
     await adjust({ serviceID: SERVICE, effectiveDate: '2026-04-01', unitChange: -3, adjustedUnitPrice: 6.5 });
     expect(brief(await unitRows()).slice(0, 4)).toEqual([
-      '2026-03-10..2026-03-19 10@6/5.4',
+      '2026-03-10..2026-03-20 10@6/5.4',
       '2026-03-20..2026-03-31 15@6/5.4',
       '2026-04-01..2026-04-30 12@6.5/5.4',
       '2026-05-01..2026-05-31 12@6.5/5.4',
     ]);
-    // "units on day D" exactly as the notes' query 6.16 reads them.
-    const onDay = await emu.api('POST', '/ContractServiceUnits/query', {
-      filter: [
-        { op: 'eq', field: 'contractID', value: FABRIKAM },
-        { op: 'lte', field: 'startDate', value: '2026-03-25T00:00:00Z' },
-        { op: 'gte', field: 'endDate', value: '2026-03-25T00:00:00Z' },
-      ],
-    });
-    expect(onDay.body.items.map((r: Json) => r.units)).toEqual([15]);
+    // "units on day D" as the notes' query 6.16 reads them: one row inside a segment, two on a split day.
+    const onDay = async (day: string) =>
+      (
+        await emu.api('POST', '/ContractServiceUnits/query', {
+          filter: [
+            { op: 'eq', field: 'contractID', value: FABRIKAM },
+            { op: 'lte', field: 'startDate', value: `${day}T00:00:00Z` },
+            { op: 'gte', field: 'endDate', value: `${day}T00:00:00Z` },
+          ],
+        })
+      ).body.items.map((r: Json) => r.units);
+    expect(await onDay('2026-03-25')).toEqual([15]);
+    expect(await onDay('2026-03-20')).toEqual([10, 15]);
     const line = (await emu.api('GET', `/Contracts/${FABRIKAM}/Services`)).body.items[0];
     expect(
       (await emu.raw('GET', `/_emulator/units?contractServiceId=${line.id}&date=2026-03-19`)).body.units,
@@ -150,7 +154,7 @@ describe('ContractServiceAdjustments', () => {
       adjustedUnitCost: 1.0049,
     });
     expect(brief(await unitRows()).slice(0, 2)).toEqual([
-      '2026-03-01..2026-03-15 2@6/5.4',
+      '2026-03-01..2026-03-16 2@6/5.4',
       '2026-03-16..2026-03-31 2@10.01/1',
     ]);
   });

@@ -1,32 +1,74 @@
-import { daysBetween } from '../../kit';
 import { BILLING_ITEM_TYPE_RECURRING_SERVICE } from '../metadata/picklists';
-import { proratedCents } from '../rules/money';
-import { allocateId, type EmulatorCtx, type Row, sortedRows, unitKey } from '../store/state';
-import { unitRowsOf } from './derive-units';
-import { contractPeriods, type Period, periodMonths, periodOf } from './periods';
+import { allocateId, type EmulatorCtx, type Row, sortedRows } from '../store/state';
+import { type OpenBill, openBills } from './open-billing';
 import { postCharges } from './post-charges';
 
-/**
- * What one ContractServiceUnits row bills, in cents: units x price (cost) x days of the row / days of its
- * billing period, rounded half away from zero per row.
- */
-export function rowCents(row: Row, periods: readonly Period[]): { amount: number; cost: number } {
-  const start = String(row.startDate);
-  const period = periodOf(periods, start);
-  const days = period ? daysBetween(start, String(row.endDate)) + 1 : 1;
-  const periodDays = period ? daysBetween(period.start, period.end) + 1 : 1;
-  const units = row.units as number;
-  return {
-    amount: proratedCents(units, (row.price as number | null) ?? 0, days, periodDays),
-    cost: proratedCents(units, (row.cost as number | null) ?? 0, days, periodDays),
+/** A recurring-service BillingItem (approve & post, or a prorated change to posted days). */
+export function recurringItem(
+  ctx: EmulatorCtx,
+  cs: Row,
+  fields: {
+    periodRowId: number;
+    itemDate: string;
+    quantity: number;
+    rate: number;
+    cents: { amount: number; cost: number };
+    description?: string;
+  },
+): Row {
+  const contract = ctx.state.tables.Contracts.get(cs.contractID as number);
+  const service = ctx.state.tables.Services.get(cs.serviceID as number);
+  const name = (service?.invoiceDescription ?? service?.name ?? null) as string | null;
+  const item: Row = {
+    id: allocateId(ctx.state),
+    billingItemType: BILLING_ITEM_TYPE_RECURRING_SERVICE,
+    companyID: contract?.companyID ?? null,
+    contractID: cs.contractID,
+    contractServiceID: cs.id,
+    contractServicePeriodID: fields.periodRowId,
+    serviceID: cs.serviceID,
+    itemDate: fields.itemDate,
+    postedDate: ctx.clock.now().toISOString(),
+    invoiceID: null,
+    description: fields.description ?? name,
+    quantity: fields.quantity,
+    rate: fields.rate,
+    ourCost: fields.cents.cost / 100,
+    extendedPrice: fields.cents.amount / 100,
+    totalAmount: fields.cents.amount / 100,
   };
+  ctx.state.tables.BillingItems.set(item.id, item);
+  return item;
+}
+
+function post(ctx: EmulatorCtx, cs: Row, bill: OpenBill): void {
+  const { segment, days } = bill;
+  const item =
+    days.length === 0
+      ? null
+      : recurringItem(ctx, cs, {
+          periodRowId: segment.row.id,
+          itemDate: days[0] as string,
+          quantity: segment.row.units as number,
+          rate: (segment.row.price as number | null) ?? 0,
+          cents: bill,
+        });
+  ctx.state.posted.set(segment.key, {
+    contractServiceId: cs.id,
+    startDate: segment.start,
+    endDate: String(segment.row.endDate),
+    billedThrough: segment.end,
+    approveAndPostDate: ctx.clock.now().toISOString(),
+    billingItemId: item?.id ?? null,
+  });
 }
 
 /**
  * Test/demo stand-in for the UI's "Approve and Post" of recurring contracts (not possible through the API):
- * every ContractServiceUnits row ending on or before `through` (of one contract, or all) is posted: it gets
- * `approveAndPostDate` and one BillingItem. A row that covers part of a period is billed pro rata by days
- * (amount rounded to the cent, half away from zero); the emulator's approximation of Autotask billing.
+ * every ContractServiceUnits row whose billed days end on or before `through` (of one contract, or all) is
+ * posted: it gets `approveAndPostDate` and one BillingItem dated on its start for the days it bills (rows read
+ * as segments by start date, so overlapping rows never bill a day twice; days already billed by prorated
+ * items are left out). A partial period is billed pro rata by days, rounded to the cent half away from zero.
  * Billable ContractCharges dated on or before `through` are posted too (`charges`).
  */
 export function approveAndPost(
@@ -34,51 +76,12 @@ export function approveAndPost(
   through: string,
   contractId?: number,
 ): { posted: number; charges: number } {
-  const now = ctx.clock.now().toISOString();
   let posted = 0;
   for (const cs of sortedRows(ctx.state, 'ContractServices')) {
     if (contractId !== undefined && cs.contractID !== contractId) continue;
-    const contract = ctx.state.tables.Contracts.get(cs.contractID as number);
-    if (!contract) continue;
-    const periods = contractPeriods(
-      String(contract.startDate),
-      String(contract.endDate),
-      periodMonths(contract),
-    );
-    for (const row of unitRowsOf(ctx, cs)) {
-      const start = String(row.startDate);
-      const end = String(row.endDate);
-      const key = unitKey(cs.id, start);
-      if (end > through || ctx.state.posted.has(key)) continue;
-      const units = row.units as number;
-      const cents = rowCents(row, periods);
-      const service = ctx.state.tables.Services.get(cs.serviceID as number);
-      const item = {
-        id: allocateId(ctx.state),
-        billingItemType: BILLING_ITEM_TYPE_RECURRING_SERVICE,
-        companyID: contract.companyID,
-        contractID: contract.id,
-        contractServiceID: cs.id,
-        contractServicePeriodID: row.id,
-        serviceID: cs.serviceID,
-        itemDate: start,
-        postedDate: now,
-        invoiceID: null,
-        description: service?.invoiceDescription ?? service?.name ?? null,
-        quantity: units,
-        rate: (row.price as number | null) ?? 0,
-        ourCost: cents.cost / 100,
-        extendedPrice: cents.amount / 100,
-        totalAmount: cents.amount / 100,
-      };
-      ctx.state.tables.BillingItems.set(item.id, item);
-      ctx.state.posted.set(key, {
-        contractServiceId: cs.id,
-        startDate: start,
-        endDate: end,
-        approveAndPostDate: now,
-        billingItemId: item.id,
-      });
+    for (const bill of openBills(ctx, cs)) {
+      if (bill.segment.end > through) continue;
+      post(ctx, cs, bill);
       posted++;
     }
   }

@@ -1,9 +1,8 @@
 import { addMonths } from '../../kit';
+import { BILLING_ITEM_TYPE_RECURRING_SERVICE } from '../metadata/picklists';
 import { centsText, toCents } from '../rules/money';
-import { type EmulatorCtx, sortedRows } from '../store/state';
-import { rowCents } from './approve-post';
-import { unitRowsOf } from './derive-units';
-import { contractPeriods, periodMonths } from './periods';
+import { type EmulatorCtx, type Row, sortedRows } from '../store/state';
+import { openBills } from './open-billing';
 
 interface Sum {
   amount: number;
@@ -34,41 +33,50 @@ export function monthsBetween(from: string, to: string): string[] {
 
 /**
  * What the PSA bills a contract per calendar month (test aid for `GET /_emulator/billing`): per contract service
- * the ContractServiceUnits rows that start in the month, each billed like approve & post does (units x price x
- * days of the row / days of its period, rounded to the cent per row; a row is one billing item dated on its
- * start day), plus the billable charges dated in the month (billableAmount / extendedCost, rounded per charge),
- * billed or not. Sums are exact (whole cents); amounts are strings with 2 decimals.
+ * the recurring-service BillingItems dated in the month (posted rows and prorated changes to posted days), plus
+ * the not-yet-posted ContractServiceUnits rows that start in the month, each billed as approve & post will
+ * (units x price x billed days of the row / days of its period, rounded to the cent per row; rows read as
+ * segments by start date, so no day counts twice), plus the billable charges dated in the month
+ * (billableAmount / extendedCost, rounded per charge), billed or not. Sums are exact (whole cents); amounts
+ * are strings with 2 decimals.
  */
 export function billingReport(ctx: EmulatorCtx, contractId: number, from: string, to: string) {
   const contract = ctx.state.tables.Contracts.get(contractId);
   if (!contract) return undefined;
-  const periods = contractPeriods(
-    String(contract.startDate),
-    String(contract.endDate),
-    periodMonths(contract),
-  );
   const months = new Map(
     monthsBetween(from, to).map((m) => [
       m,
       { services: new Map<number, ServiceBill>(), charges: [] as ChargeBill[] },
     ]),
   );
+  const add = (cs: Row, date: string, cents: Sum) => {
+    const month = months.get(date.slice(0, 7));
+    if (!month) return;
+    const bill = month.services.get(cs.id) ?? {
+      contractServiceId: cs.id,
+      serviceId: cs.serviceID as number,
+      amount: 0,
+      cost: 0,
+    };
+    bill.amount += cents.amount;
+    bill.cost += cents.cost;
+    month.services.set(cs.id, bill);
+  };
+  const items = sortedRows(ctx.state, 'BillingItems').filter(
+    (i) => i.billingItemType === BILLING_ITEM_TYPE_RECURRING_SERVICE && i.contractID === contractId,
+  );
   for (const cs of sortedRows(ctx.state, 'ContractServices')) {
     if (cs.contractID !== contractId) continue;
-    for (const row of unitRowsOf(ctx, cs)) {
-      const month = months.get(String(row.startDate).slice(0, 7));
-      if (!month) continue;
-      const cents = rowCents(row, periods);
-      const bill = month.services.get(cs.id) ?? {
-        contractServiceId: cs.id,
-        serviceId: cs.serviceID as number,
-        amount: 0,
-        cost: 0,
-      };
-      bill.amount += cents.amount;
-      bill.cost += cents.cost;
-      month.services.set(cs.id, bill);
+    // Posted days: what the billing items say (approve & post, prorated changes).
+    for (const item of items) {
+      if (item.contractServiceID !== cs.id) continue;
+      add(cs, String(item.itemDate), {
+        amount: toCents((item.totalAmount as number | null) ?? 0),
+        cost: toCents((item.ourCost as number | null) ?? 0),
+      });
     }
+    // Days not posted yet: what approve & post would bill for them.
+    for (const bill of openBills(ctx, cs)) if (bill.days.length > 0) add(cs, bill.days[0] as string, bill);
   }
   for (const charge of sortedRows(ctx.state, 'ContractCharges')) {
     if (charge.contractID !== contractId || charge.isBillableToCompany !== true) continue;

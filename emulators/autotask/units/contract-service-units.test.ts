@@ -104,6 +104,7 @@ describe('ContractServiceUnits', () => {
       },
     ]);
     const line = (await emu.api('GET', `/Contracts/${CONTOSO}/Services`)).body.items[0];
+    await emu.raw('PUT', '/_emulator/rules', { postedPeriodAdjustments: 'reject' });
     const back = await emu.api('POST', '/ContractServiceAdjustments', {
       contractServiceID: line.id,
       effectiveDate: '2026-02-20',

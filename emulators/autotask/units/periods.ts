@@ -33,3 +33,8 @@ export function contractPeriods(start: string, end: string, months: number): Per
 export function periodOf(periods: readonly Period[], date: string): Period | undefined {
   return periods.find((p) => p.start <= date && date <= p.end);
 }
+
+/** The billing periods of a contract (stepped from its start by contractPeriodType, cut at its end). */
+export function derivePeriods(contract: Row): Period[] {
+  return contractPeriods(String(contract.startDate), String(contract.endDate), periodMonths(contract));
+}

@@ -3,110 +3,16 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AutotaskEmulator, createAutotaskEmulator, parseSeed } from '../../emulators/autotask';
 import { createClock } from '../../emulators/kit';
-import type { WorkspaceId } from '../../src/core/ids';
-import type { InvoiceLine } from '../../src/core/model/source';
-import type { Clock } from '../../src/core/time/clock';
-import type { PlainDate } from '../../src/core/time/plain-date';
-import { storeInvoice, storePriceList, upsertSourceCustomers } from '../../src/db/repos/source-data';
 import { startJobQueue } from '../../src/jobs/queue';
 import { type RunningWorker, startWorker } from '../../src/jobs/worker';
 import { createEngineDeps } from '../../src/runtime/engine';
 import { createTargetOpener, type TargetOpener } from '../../src/runtime/targets';
-import { CREDS, e2eSeed, IDS } from '../support/autotask-world';
-import { browserAvailable, launchBrowser } from '../support/browser';
+import { CREDS } from '../support/autotask-world';
+import { browserAvailable, launchBrowser, poll } from '../support/browser';
 import { TEST_TIMING, testJobDeps } from '../support/jobs';
-import {
-  AZURE,
-  inv,
-  julySeatChangeLines,
-  line,
-  offer,
-  priceEntry,
-  TENANT,
-} from '../support/planner-fixtures';
+import { TENANT } from '../support/planner-fixtures';
 import { type LiveServer, startLiveServer } from '../support/server';
-
-/** The sync's calendar day is fixed (the fixtures are July/August 2025 invoices); instants are real (cookies). */
-const TODAY = '2025-09-10' as PlainDate;
-const clock: Clock = { now: () => new Date().toISOString(), today: () => TODAY };
-
-/** Polls what the page shows until it matches (10 s: a loaded CI machine is slow, a broken page fails anyway). */
-const poll = <T>(read: () => Promise<T>, options: { timeout?: number } = {}) =>
-  expect.poll(read, { timeout: 10_000, ...options });
-
-const BP = offer();
-const BASIC = { ...offer('Monthly', 'P1M', '0001'), productId: 'CFQ7TTC0LH18' };
-const EXTRA = Array.from({ length: 30 }, (_, i) => ({
-  tenantId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-  name: `Customer ${i}`,
-  defaultDomain: `customer${i}.onmicrosoft.com`,
-}));
-
-/** Contoso Dental: 10 -> 12 Business Premium seats on 20 Jul, 3 Business Basic, Azure usage in July and August. */
-const INVOICES = [
-  inv('G1', '2025-07', [
-    ...julySeatChangeLines(),
-    line({
-      sub: 'basic-1',
-      offer: BASIC,
-      start: '2025-07-01',
-      last: '2025-07-31',
-      qty: 3,
-      unitPrice: '6.48',
-      subtotal: '19.44',
-    }),
-    line({
-      sub: 'azure-1',
-      offer: AZURE,
-      kind: 'azure_usage',
-      start: '2025-07-01',
-      last: '2025-07-31',
-      qty: 1,
-      subtotal: '100.50',
-    }),
-  ]),
-  inv('G2', '2025-08', [
-    line({ start: '2025-08-15', last: '2025-09-14', qty: 12, unitPrice: '20.00', subtotal: '240.00' }),
-    line({
-      sub: 'basic-1',
-      offer: BASIC,
-      start: '2025-08-01',
-      last: '2025-08-31',
-      qty: 3,
-      unitPrice: '6.48',
-      subtotal: '19.44',
-    }),
-    line({
-      sub: 'azure-1',
-      offer: AZURE,
-      kind: 'azure_usage',
-      start: '2025-08-01',
-      last: '2025-08-31',
-      qty: 1,
-      subtotal: '120.00',
-    }),
-  ]),
-];
-
-/** A service named like billsync's Business Basic product, not created by billsync: a name collision. */
-const TAKEN = {
-  id: 900,
-  name: 'PC_CFQ7TTC0LH18:0001',
-  billingCodeID: IDS.code,
-  periodType: 2,
-  unitPrice: 7,
-  unitCost: 6,
-  isActive: true,
-};
-
-/** An Autotask Material Cost Code (useType 4): offered as the charge code for corrections. */
-const withChargeCode = (seed: ReturnType<typeof e2eSeed>) => ({
-  ...seed,
-  BillingCodes: [
-    ...seed.BillingCodes,
-    { id: 202, name: 'Microsoft corrections', useType: 4, isActive: true, unitCost: 0, unitPrice: 0 },
-  ],
-});
+import { clock, flowSeed, MANUAL, seedSource } from './flow-fixtures';
 
 describe.skipIf(!browserAvailable)('billing manager flow in Chromium', () => {
   let emulator: AutotaskEmulator;
@@ -118,7 +24,7 @@ describe.skipIf(!browserAvailable)('billing manager flow in Chromium', () => {
 
   beforeAll(async () => {
     emulator = createAutotaskEmulator({
-      seed: parseSeed(withChargeCode(e2eSeed({ services: [TAKEN], extraCustomers: EXTRA.length }))),
+      seed: parseSeed(flowSeed()),
       clock: createClock({ start: '2025-09-10T09:00:00Z' }),
       sleep: async () => {},
     });
@@ -156,21 +62,6 @@ describe.skipIf(!browserAvailable)('billing manager flow in Chromium', () => {
     await emulator?.close();
   });
 
-  /** The Microsoft CSP data of the workspace the browser created (imported from files in real life). */
-  async function seedSource(): Promise<void> {
-    const ws = (await server.pool.query<{ id: WorkspaceId }>('select id from workspaces')).rows[0]!.id;
-    await upsertSourceCustomers(server.pool, ws, [
-      { tenantId: TENANT, name: 'Contoso Dental', defaultDomain: 'contosodental.onmicrosoft.com' },
-      ...EXTRA,
-    ]);
-    await storePriceList(server.pool, ws, [
-      priceEntry(BP, '20.00', '23.10'),
-      priceEntry(BASIC, '6.48', '7.20'),
-      priceEntry(AZURE, '0', '0'),
-    ]);
-    for (const i of INVOICES) await storeInvoice(server.pool, ws, i.header, i.lines as InvoiceLine[]);
-  }
-
   it('sets up, connects Autotask, configures the program and adopts a colliding product', async () => {
     await page.goto(`${server.baseUrl}/`);
     await page.getByRole('heading', { name: 'Set up billsync' }).waitFor();
@@ -180,7 +71,7 @@ describe.skipIf(!browserAvailable)('billing manager flow in Chromium', () => {
     await page.getByLabel('Confirm password').fill('a strong password');
     await page.getByRole('button', { name: 'Create workspace' }).click();
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-    await seedSource();
+    await seedSource(server.pool);
 
     // Connections: CONNECT NOW, the credentials with the emulator as zone, Test, Save.
     const nav = page.getByRole('navigation', { name: 'Main' });
@@ -310,6 +201,8 @@ describe.skipIf(!browserAvailable)('billing manager flow in Chromium', () => {
       /^Contoso Microsoft 365/,
     );
     await dialog.getByLabel('Sync start date (UTC)').fill('2025-08-01');
+    // The contract bills nothing of Contoso's yet: no shadow first sync.
+    expect(await dialog.getByRole('checkbox', { name: 'Shadow first sync' }).isChecked()).toBe(false);
     expect(await dialog.getByRole('switch', { name: 'Sync' }).isChecked()).toBe(true);
     await dialog.getByRole('button', { name: 'SAVE AND SYNC NOW' }).click();
     await dialog.waitFor({ state: 'hidden' });
@@ -332,4 +225,98 @@ describe.skipIf(!browserAvailable)('billing manager flow in Chromium', () => {
       'Contoso Dental / Microsoft 365 Business Premium',
     );
   }, 45_000);
+
+  it('pre-selects the shadow first sync for a contract that bills the customer already; Apply writes the run', async () => {
+    await page.getByRole('tab', { name: 'Customers' }).click();
+    await page.getByRole('searchbox', { name: 'Search customers' }).fill('customer0.onmicrosoft');
+    const rows = page.getByTestId('customer-row');
+    await poll(() => rows.count()).toBe(1);
+    await rows.first().getByRole('button', { name: 'Edit mapping of Customer 0' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Map Customer 0' });
+    await poll(() => dialog.getByRole('textbox', { name: 'Contract' }).inputValue()).toMatch(
+      /^Customer 0 M365/,
+    );
+    // The contract bills 2 seats of the Business Basic product by hand: the box is ticked, and the dialog says why.
+    const shadow = dialog.getByRole('checkbox', { name: 'Shadow first sync' });
+    await poll(() => shadow.isChecked()).toBe(true);
+    expect(await dialog.getByTestId('contract-bills').textContent()).toBe(
+      'This contract already bills: PC_CFQ7TTC0LH18:0001 (2 units)',
+    );
+    await dialog.getByText('The first sync is compared with what the contract bills today').waitFor();
+    await shadow.uncheck();
+    await shadow.check();
+    await dialog.getByLabel('Sync start date (UTC)').fill('2025-08-01');
+    await dialog.getByRole('button', { name: 'SAVE AND SYNC NOW' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    const activity = page.getByTestId('sync-activity-row').filter({ hasText: 'Customer 0' });
+    await poll(() => activity.getAttribute('data-phase'), { timeout: 20_000 }).toBe('done');
+    await poll(() => rows.first().textContent()).toContain('Awaiting approval');
+    await rows.first().getByTestId('shadow-badge').waitFor();
+    await rows.first().getByRole('link', { name: 'Last run of Customer 0' }).click();
+
+    // The run shows what the contract bills today and what it will bill once applied, per month.
+    await page.getByRole('heading', { name: 'Customer sync: Customer 0' }).waitFor();
+    expect(await page.getByTestId('run-message').textContent()).toMatch(
+      /^Shadow first sync: nothing was written/,
+    );
+    await page
+      .getByRole('heading', { name: 'What the PSA bills today and once this run is applied' })
+      .waitFor();
+    const months = page.getByTestId('comparison-row');
+    expect(await months.count()).toBe(2);
+    for (const [i, month] of ['Jul 2025', 'Aug 2025'].entries()) {
+      expect(await months.nth(i).getAttribute('data-differs')).toBe('true');
+      expect(await months.nth(i).textContent()).toContain(month);
+      expect(await months.nth(i).textContent()).toMatch(/14\.00.*21\.60.*\+7\.60/);
+    }
+    await page.getByRole('button', { name: 'Reject' }).waitFor();
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await poll(() => page.getByTestId('run-status').textContent(), { timeout: 20_000 }).toBe('Success');
+    const units = await fetch(
+      `${autotaskBase}/_emulator/units?contractServiceId=${MANUAL.contractServiceId}&date=2025-07-15`,
+    );
+    expect(await units.json()).toMatchObject({ units: 3 });
+    await page.getByRole('tab', { name: 'Customers' }).click();
+    await poll(() => rows.first().textContent()).toContain('Success');
+    expect(await rows.first().getByTestId('shadow-badge').count()).toBe(0);
+  }, 45_000);
+
+  it('shows a paused customer with the reason; switching its sync on resumes it', async () => {
+    const reason =
+      'The PSA did not bill what billsync wrote (run 1): 20 Jul 2025: 10 units where billsync wrote 12';
+    await server.pool.query(
+      'update customer_mappings set sync_on = false, paused_reason = $1, paused_at = now() where tenant_id = $2',
+      [reason, TENANT],
+    );
+    await page.reload();
+    await page.getByRole('searchbox', { name: 'Search customers' }).fill('contoso');
+    const row = page.getByTestId('customer-row').first();
+    const paused = row.getByTestId('paused-badge');
+    await paused.waitFor();
+    expect(await paused.textContent()).toBe('Paused');
+    const sync = row.getByRole('switch', { name: 'Sync Contoso Dental' });
+    expect(await sync.isChecked()).toBe(false);
+    await paused.hover();
+    const tooltip = page.getByText(/Check the contract, then switch sync on to resume/);
+    await tooltip.waitFor();
+    expect(await tooltip.textContent()).toContain(reason);
+
+    // The mapping dialog says so too.
+    await row.getByRole('button', { name: 'Edit mapping of Contoso Dental' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Map Contoso Dental' });
+    expect(await dialog.getByTestId('mapping-paused').textContent()).toContain(reason);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    await sync.check({ force: true });
+    await page.getByText('Sync resumed').waitFor();
+    await paused.waitFor({ state: 'detached' });
+    expect(await sync.isChecked()).toBe(true);
+    const saved = await server.pool.query(
+      'select sync_on, paused_reason from customer_mappings where tenant_id = $1',
+      [TENANT],
+    );
+    expect(saved.rows).toEqual([{ sync_on: true, paused_reason: null }]);
+  }, 30_000);
 });

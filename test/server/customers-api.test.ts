@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkspaceId } from '../../src/core/ids';
+import { dec } from '../../src/core/money/decimal';
 import { fixedClock } from '../../src/core/time/clock';
-import { upsertSourceCustomers } from '../../src/db/repos/source-data';
+import { storeInvoice, upsertSourceCustomers } from '../../src/db/repos/source-data';
 import { createUser } from '../../src/services/auth';
 import { type Agent, createTestApp, login, setupAdmin, type TestApp } from '../support/app';
 import { FakePsa } from '../support/fake-psa';
-import { d } from '../support/planner-fixtures';
+import { d, inv, line } from '../support/planner-fixtures';
 
 let t: TestApp;
 let ws: WorkspaceId;
@@ -217,4 +218,110 @@ describe('mapping', () => {
     const one = await viewer.request('GET', `/api/customers/${CONTOSO}`);
     expect(one.json.lastSyncedAt).not.toBeNull();
   });
+});
+
+describe('shadow first sync, pause and resume (issue 11)', () => {
+  const MAPPING = { companyId: 'C1', contractId: 'K1', syncOn: true };
+  const url = `/api/customers/${CONTOSO}/mapping`;
+
+  it('saves the shadow first sync with the mapping, keeps it when not sent, and validates it', async () => {
+    const off = await admin.request('PUT', url, MAPPING);
+    expect(off.json.customer).toMatchObject({ shadow: false, pausedReason: null, pausedAt: null });
+    const on = await admin.request('PUT', url, { ...MAPPING, shadow: true });
+    expect(on.status, JSON.stringify(on.json)).toBe(200);
+    expect(on.json.customer.shadow).toBe(true);
+    const kept = await admin.request('PUT', url, { ...MAPPING, strategy: 'none' });
+    expect(kept.json.customer).toMatchObject({ shadow: true, strategy: 'none' });
+    expect((await viewer.request('GET', `/api/customers/${CONTOSO}`)).json.shadow).toBe(true);
+    const bad = await admin.request('PUT', url, { ...MAPPING, shadow: 'yes' });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.code).toBe('validation_failed');
+    await admin.request('PUT', url, { ...MAPPING, shadow: false });
+  });
+
+  it('a paused customer says why; saving with sync off keeps the pause, switching sync on resumes it', async () => {
+    const reason =
+      'The PSA did not bill what billsync wrote (run 1): 01 Aug 2025: 0 units where billsync wrote 10';
+    await t.pool.query(
+      `update customer_mappings set sync_on = false, paused_reason = $2, paused_at = now()
+       where workspace_id = $1 and tenant_id = $3`,
+      [ws, reason, CONTOSO],
+    );
+    const listed = await viewer.request('GET', '/api/customers?search=contoso');
+    expect(listed.json.items[0]).toMatchObject({ syncOn: false, pausedReason: reason });
+    expect(Date.parse(listed.json.items[0].pausedAt)).not.toBeNaN();
+    const stillOff = await admin.request('PUT', url, { ...MAPPING, syncOn: false });
+    expect(stillOff.json.customer).toMatchObject({ syncOn: false, pausedReason: reason });
+
+    const resumed = await admin.request('PUT', url, MAPPING);
+    expect(resumed.json.customer).toMatchObject({ syncOn: true, pausedReason: null, pausedAt: null });
+    const audit = await admin.request('GET', '/api/audit');
+    const save = audit.json.items.find((e: { action: string }) => e.action === 'mapping.save');
+    expect(save.details).toMatchObject({ syncOn: true, resumed: reason });
+  });
+
+  it("the contract check tells whether the contract already bills one of the customer's offers", async () => {
+    const check = (contractId: string, who = viewer) =>
+      who.request('GET', `/api/customers/${CONTOSO}/contract-check?target=autotask&contractId=${contractId}`);
+    const jul = inv('G7', '2025-07', [
+      line({ tenant: CONTOSO, start: '2025-07-01', last: '2025-07-31', qty: 10, subtotal: '200.00' }),
+    ]);
+    await storeInvoice(t.pool, ws, jul.header, jul.lines);
+    const empty = await check('K1');
+    expect(empty.status, JSON.stringify(empty.json)).toBe(200);
+    expect(empty.json).toEqual({ contractId: 'K1', billsCustomerOffers: false, lines: [] });
+
+    // The MSP bills the customer by hand: 10 seats of the product named as billsync names it, and another service.
+    psa.products.push(
+      { ...PRODUCT, id: 'P1', name: 'PC_P1Y:M:CFQ7TTC0LCHC:0002' },
+      { ...PRODUCT, id: 'P2', name: 'Managed workstations' },
+    );
+    for (const [productId, units] of [
+      ['P1', 10],
+      ['P2', 25],
+    ] as const)
+      psa.applyNow(manualLine(productId, units));
+    const bills = await check('K1');
+    expect(bills.json).toEqual({
+      contractId: 'K1',
+      billsCustomerOffers: true,
+      lines: [{ productId: 'P1', productName: 'PC_P1Y:M:CFQ7TTC0LCHC:0002', units: '10' }],
+    });
+    expect((await check('')).status).toBe(400);
+    expect(
+      (await viewer.request('GET', `/api/customers/${tenant(99999)}/contract-check?contractId=K1`)).status,
+    ).toBe(404);
+    psa.fail();
+    const down = await check('K1');
+    psa.down = undefined;
+    expect(down.status).toBe(502);
+    expect(down.json.error.message).toMatch(/Autotask|PSA/);
+  });
+});
+
+const PRODUCT = {
+  description: 'made by hand',
+  unitPrice: dec('25'),
+  unitCost: dec('19'),
+  period: 'monthly' as const,
+  active: true,
+  billingCodeId: 'BC1',
+  vendorId: undefined,
+};
+
+/** A contract line the MSP keyed in by hand: `units` seats on K1 from 1 June 2025. */
+const manualLine = (productId: string, units: number) => ({
+  kind: 'adjust-contract-line' as const,
+  key: `manual-${productId}`,
+  customerTenantId: CONTOSO,
+  offerKey: 'manual',
+  contractId: 'K1',
+  productId,
+  contractLineId: undefined,
+  effectiveDate: d('2025-06-01'),
+  unitChange: dec(units),
+  unitPrice: dec('25.00'),
+  unitCost: dec('19.00'),
+  unitsBefore: dec(0),
+  unitsAfter: dec(units),
 });

@@ -9,6 +9,7 @@ import { FakePsa } from '../support/fake-psa';
 import { d, inv, julySeatChangeLines, line, offer, priceEntry, TENANT } from '../support/planner-fixtures';
 
 let t: TestApp;
+let ws: WorkspaceId;
 let admin: Agent;
 let viewer: Agent;
 const psa = new FakePsa();
@@ -19,7 +20,7 @@ const JULY = inv('G1', '2025-07', [...julySeatChangeLines()]);
 beforeAll(async () => {
   t = await createTestApp({ clock: fixedClock('2025-09-10T10:00:00Z'), openTarget: async () => psa });
   admin = await setupAdmin(t.app);
-  const ws = (await admin.request('GET', '/api/workspace')).json.id as WorkspaceId;
+  ws = (await admin.request('GET', '/api/workspace')).json.id as WorkspaceId;
   await createUser(t.pool, {
     workspaceId: ws,
     email: 'viewer@msp.example',
@@ -205,5 +206,72 @@ describe('customer sync and approval', () => {
     ]) {
       expect(doc.paths[path], path).toBeDefined();
     }
+  });
+});
+
+describe('shadow first sync (issue 11)', () => {
+  const FABRIKAM = '8b2f0000-0000-4000-8000-000000000002';
+
+  it('compares what the PSA bills with the invoices in the run detail; Apply writes it', async () => {
+    await upsertSourceCustomers(t.pool, ws, [
+      { tenantId: FABRIKAM, name: 'Fabrikam Dental', defaultDomain: '' },
+    ]);
+    const july = inv('F7', '2025-07', [
+      line({
+        tenant: FABRIKAM,
+        sub: 'fab-1',
+        start: '2025-07-01',
+        last: '2025-07-31',
+        qty: 5,
+        subtotal: '100.00',
+      }),
+    ]);
+    await storeInvoice(t.pool, ws, july.header, july.lines);
+    psa.addCompany('C2', 'Fabrikam Dental Ltd');
+    psa.addContract({ id: 'K2', companyId: 'C2', startDate: d('2025-01-01') });
+    // Billed by hand until now: 3 seats at 25.00 of the (adopted) product.
+    psa.applyNow({
+      kind: 'adjust-contract-line',
+      key: 'manual',
+      customerTenantId: FABRIKAM,
+      offerKey: 'manual',
+      contractId: 'K2',
+      productId: '777',
+      contractLineId: undefined,
+      effectiveDate: d('2025-06-01'),
+      unitChange: dec(3),
+      unitPrice: dec('25.00'),
+      unitCost: dec('20.00'),
+      unitsBefore: dec(0),
+      unitsAfter: dec(3),
+    });
+    const check = await viewer.request('GET', `/api/customers/${FABRIKAM}/contract-check?contractId=K2`);
+    expect(check.json).toMatchObject({
+      billsCustomerOffers: true,
+      lines: [{ productId: '777', units: '3' }],
+    });
+    const mapped = await admin.request('PUT', `/api/customers/${FABRIKAM}/mapping`, {
+      companyId: 'C2',
+      contractId: 'K2',
+      syncStart: '2025-07-01',
+      syncOn: true,
+      shadow: true,
+    });
+    expect(mapped.json.customer).toMatchObject({ shadow: true, syncOn: true });
+
+    const writes = psa.writes;
+    const sync = await admin.request('POST', '/api/sync/autotask/customers', { tenantIds: [FABRIKAM] });
+    const run = sync.json.items[0];
+    expect(run).toMatchObject({ status: 'awaiting_approval', writes: 0 });
+    expect(run.message).toMatch(/^Shadow first sync: nothing was written/);
+    expect(psa.writes).toBe(writes);
+    const detail = await viewer.request('GET', `/api/runs/${run.runId}`);
+    expect(detail.json.lines[0].comparison).toEqual([{ month: '2025-07', psa: '75.00', invoices: '115.50' }]);
+
+    const applied = await admin.request('POST', `/api/runs/${run.runId}/approve`);
+    expect(applied.json).toMatchObject({ status: 'success' });
+    expect(psa.unitsOn('K2', '777', d('2025-07-15'))).toBe('5');
+    const after = await viewer.request('GET', `/api/customers/${FABRIKAM}`);
+    expect(after.json).toMatchObject({ shadow: false, syncOn: true, pausedReason: null });
   });
 });

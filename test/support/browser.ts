@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -32,3 +33,7 @@ export function launchBrowser(): Promise<Browser> {
     ],
   });
 }
+
+/** Polls what the page shows until it matches (10 s: a loaded CI machine is slow, a broken page fails anyway). */
+export const poll = <T>(read: () => Promise<T>, options: { timeout?: number } = {}) =>
+  expect.poll(read, { timeout: 10_000, ...options });

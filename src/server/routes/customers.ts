@@ -1,56 +1,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  clearCustomerMapping,
-  getCustomer,
-  listCustomers,
-  MappingInput,
-  saveCustomerMapping,
-} from '../../services/sync';
+import { clearCustomerMapping, getCustomer, listCustomers, saveCustomerMapping } from '../../services/sync';
 import { checkContract } from '../../services/sync/contract-check';
+import {
+  ContractCheckOut,
+  CustomerOut,
+  CustomerPageOut,
+  MappingInput,
+  MappingSavedOut,
+} from '../../services/sync/customer-schemas';
 import { sessionOf } from '../auth';
 import type { AppContext } from '../context';
 import { ErrorBody } from './schemas';
-import {
-  CustomerSortSchema,
-  engineDepsOf,
-  Flag,
-  isOn,
-  paging,
-  RunStatusSchema,
-  StrategySchema,
-  TargetQuery,
-} from './sync-schemas';
-
-const CustomerOut = z.object({
-  tenantId: z.string(),
-  name: z.string(),
-  domain: z.string(),
-  mapped: z.boolean(),
-  companyId: z.string().nullable(),
-  companyName: z.string().nullable(),
-  contractId: z.string().nullable(),
-  contractName: z.string().nullable(),
-  strategy: StrategySchema.nullable(),
-  syncStart: z.string().nullable(),
-  syncOn: z.boolean(),
-  shadow: z.boolean().describe('shadow first sync: the first sync is compared and waits to be applied'),
-  pausedReason: z
-    .string()
-    .nullable()
-    .describe('why billsync paused the sync (the PSA did not bill what it wrote); switch sync on to resume'),
-  pausedAt: z.string().nullable(),
-  lastRun: z.object({ id: z.string(), status: RunStatusSchema, at: z.string() }).nullable(),
-  lastSyncedAt: z.string().nullable(),
-  suggestion: z
-    .object({
-      companyId: z.string(),
-      companyName: z.string(),
-      score: z.number(),
-      reason: z.enum(['same name', 'domain', 'similar name']),
-    })
-    .nullable(),
-});
+import { CustomerSortSchema, engineDepsOf, Flag, isOn, paging, TargetQuery } from './sync-schemas';
 
 const OneCustomer = {
   params: z.object({ id: z.string().describe('the tenant id') }),
@@ -80,15 +42,7 @@ export const customerRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx
           suggest: Flag.describe('suggest a PSA company for the unmapped customers of the page'),
           ...paging(500, 50),
         }),
-        response: {
-          200: z.object({
-            items: z.array(CustomerOut),
-            total: z.number(),
-            limit: z.number(),
-            offset: z.number(),
-            suggestions: z.object({ available: z.boolean(), message: z.string().nullable() }),
-          }),
-        },
+        response: { 200: CustomerPageOut },
       },
     },
     async (request) => {
@@ -122,7 +76,7 @@ export const customerRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx
         ...OneCustomer,
         body: MappingInput,
         response: {
-          200: z.object({ customer: CustomerOut, warnings: z.array(z.string()) }),
+          200: MappingSavedOut,
           400: ErrorBody,
           404: ErrorBody,
         },
@@ -154,11 +108,7 @@ export const customerRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx
         params: OneCustomer.params,
         querystring: z.object({ target: TargetQuery, contractId: z.string().min(1) }),
         response: {
-          200: z.object({
-            contractId: z.string(),
-            billsCustomerOffers: z.boolean(),
-            lines: z.array(z.object({ productId: z.string(), productName: z.string(), units: z.string() })),
-          }),
+          200: ContractCheckOut,
           400: ErrorBody,
           404: ErrorBody,
         },

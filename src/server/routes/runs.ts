@@ -1,50 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actOnRun, getRunDetail, listRunViews, type RunAction } from '../../services/sync';
+import { RunDetailOut, RunListOut, RunSummaryOut } from '../../services/sync/run-schemas';
 import { sessionOf } from '../auth';
 import type { AppContext } from '../context';
 import { ErrorBody, IdParam } from './schemas';
-import {
-  Change,
-  engineDepsOf,
-  Message,
-  paging,
-  RunKindSchema,
-  RunStatusSchema,
-  RunSummaryOut,
-  RunViewOut,
-} from './sync-schemas';
-
-const RunDetailOut = RunViewOut.extend({
-  lines: z.array(
-    z.object({
-      seq: z.number(),
-      key: z.string(),
-      label: z.string(),
-      action: z.string(),
-      status: z.enum(['no_change', 'ok', 'warning', 'error', 'skipped']),
-      messages: z.array(Message),
-      changes: z.array(Change),
-      monthlyDelta: z.string().nullable(),
-      offerKey: z.string().nullable(),
-      tenantId: z.string().nullable(),
-      targetId: z.string().nullable(),
-      comparison: z
-        .array(z.object({ month: z.string(), psa: z.string(), invoices: z.string() }))
-        .nullable()
-        .describe('shadow first sync: per month, what the PSA bills today and once the run is applied'),
-    }),
-  ),
-  monthlyDelta: z.string().nullable(),
-  journal: z.object({
-    pending: z.number(),
-    inFlight: z.number(),
-    done: z.number(),
-    failed: z.number(),
-    attempts: z.number(),
-    failures: z.array(z.string()),
-  }),
-});
+import { engineDepsOf, paging, RunKindSchema, RunStatusSchema } from './sync-schemas';
 
 const ACTIONS: Record<RunAction, string> = {
   approve: 'Approve a run awaiting approval: it executes if its plan still holds, else a fresh preview waits',
@@ -69,14 +30,7 @@ export const runRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) => 
           customer: z.string().optional().describe('tenant id'),
           ...paging(500, 50),
         }),
-        response: {
-          200: z.object({
-            items: z.array(RunViewOut),
-            limit: z.number(),
-            offset: z.number(),
-            hasMore: z.boolean(),
-          }),
-        },
+        response: { 200: RunListOut },
       },
     },
     async (request) => listRunViews(ctx.pool, sessionOf(request).workspace_id, request.query),

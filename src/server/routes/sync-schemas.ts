@@ -1,9 +1,12 @@
 import { z } from 'zod';
-import { PRICING_STRATEGIES, type PricingStrategy } from '../../core/planner/types';
+import type { ItemStatus, PricingStrategy } from '../../core/planner/types';
 import { tryParsePlainDate } from '../../core/time/plain-date';
-import { CUSTOMER_SORTS } from '../../db/repos/customer-list';
-import { RUN_STATUSES } from '../../db/repos/runs';
+import type { CustomerSort } from '../../db/repos/customer-list';
+import { RUN_STATUSES, type RunKind, type RunStatus } from '../../db/repos/runs';
 import { createEngineDeps } from '../../runtime/engine';
+import type { CustomerSortSchema, MappingInput, StrategySchema } from '../../services/sync/customer-schemas';
+import type { MappingInput as ServiceMappingInput } from '../../services/sync/mapping';
+import type { ItemStatusSchema, RunKindSchema, RunStatusSchema } from '../../services/sync/run-schemas';
 import type { AppContext } from '../context';
 
 /** Shapes shared by the sync routes (programs, customers, PSA directory, sync, runs); they document the API. */
@@ -15,56 +18,41 @@ export const DateText = z
   .string()
   .refine((s) => tryParsePlainDate(s) !== undefined, 'a date is written YYYY-MM-DD (a UTC calendar date)');
 
+// The customers and runs contracts live in pure-zod modules the web app imports type-only (one API contract).
+export {
+  CustomerSortSchema,
+  StrategySchema,
+} from '../../services/sync/customer-schemas';
+export {
+  Change,
+  ItemCounts,
+  Message,
+  RunKindSchema,
+  RunStatusSchema,
+  RunSummaryOut,
+  RunViewOut,
+} from '../../services/sync/run-schemas';
 export { RUN_STATUSES };
-export const RunStatusSchema = z.enum(RUN_STATUSES);
-export const RunKindSchema = z.enum(['product', 'customer']);
-export const StrategySchema = z.enum(
-  PRICING_STRATEGIES as unknown as [PricingStrategy, ...PricingStrategy[]],
-);
-export const CustomerSortSchema = z.enum(CUSTOMER_SORTS);
 
-export const ItemCounts = z.object({
-  no_change: z.number(),
-  ok: z.number(),
-  warning: z.number(),
-  error: z.number(),
-  skipped: z.number(),
-});
+/** True when A and B are the same type (not just assignable one way). */
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 
-export const RunSummaryOut = z.object({
-  runId: z.string(),
-  kind: RunKindSchema,
-  tenantId: z.string().nullable(),
-  customerName: z.string().nullable(),
-  status: RunStatusSchema,
-  operations: z.number(),
-  items: ItemCounts,
-  writes: z.number(),
-  probedApplied: z.number(),
-  message: z.string().nullable(),
-});
-
-export const RunViewOut = z.object({
-  id: z.string(),
-  target: z.string(),
-  kind: RunKindSchema,
-  tenantId: z.string().nullable(),
-  customerName: z.string().nullable(),
-  status: RunStatusSchema,
-  asOf: z.string(),
-  trigger: z.string(),
-  createdBy: z.string(),
-  operations: z.number(),
-  items: ItemCounts,
-  writes: z.number(),
-  message: z.string().nullable(),
-  createdAt: z.string(),
-  startedAt: z.string().nullable(),
-  finishedAt: z.string().nullable(),
-});
-
-export const Change = z.object({ field: z.string(), from: z.string().nullable(), to: z.string().nullable() });
-export const Message = z.object({ level: z.enum(['info', 'warning', 'error']), text: z.string() });
+/**
+ * The pure contract's lists are the database's and the planner's, and the route's mapping body is the one the
+ * service validates: a difference fails the typecheck.
+ */
+export type ContractMatchesStore = [
+  Same<z.infer<typeof RunStatusSchema>, RunStatus>,
+  Same<z.infer<typeof RunKindSchema>, RunKind>,
+  Same<z.infer<typeof ItemStatusSchema>, ItemStatus>,
+  Same<z.infer<typeof StrategySchema>, PricingStrategy>,
+  Same<z.infer<typeof CustomerSortSchema>, CustomerSort>,
+  Same<z.input<typeof MappingInput>, z.input<typeof ServiceMappingInput>>,
+  Same<z.infer<typeof MappingInput>, ServiceMappingInput>,
+] extends true[]
+  ? true
+  : never;
+export const contractMatchesStore: ContractMatchesStore = true;
 
 /** Paging of lists: `limit` rows from `offset`. */
 export const paging = (max: number, fallback: number) => ({

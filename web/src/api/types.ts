@@ -1,12 +1,36 @@
 /** Wire types of the billsync HTTP API used by the web app. */
 
 import type {
+  CompanySuggestionWire,
+  ContractCheckWire,
+  CustomerPageWire,
+  CustomerSortWire,
+  CustomerWire,
+  MappingInputWire,
+  MappingSavedWire,
+  PricingStrategyWire,
+} from '../../../src/services/sync/customer-schemas';
+import type {
   ProgramOptionsWire,
   ProgramPatchWire,
   ProgramSavedWire,
   ProgramSettingsWire,
   ProgramWire,
 } from '../../../src/services/sync/program-schemas';
+import type {
+  ItemCountsWire,
+  ItemStatusWire,
+  MonthComparisonWire,
+  RunChangeWire,
+  RunDetailWire,
+  RunKindWire,
+  RunLineWire,
+  RunListWire,
+  RunMessageWire,
+  RunStatusWire,
+  RunSummaryWire,
+  RunViewWire,
+} from '../../../src/services/sync/run-schemas';
 
 export type Role = 'admin' | 'operator' | 'viewer';
 
@@ -98,74 +122,26 @@ export type ProgramOptions = ProgramOptionsWire;
 // ---------------------------------------------------------------------------------------------------------------
 // Customers and mapping (spec section 5)
 
-export type PricingStrategy = 'cost-and-retail' | 'cost-only' | 'none' | 'none-on-update';
+// The server's schemas are the one contract (type-only imports: no zod code reaches the bundle).
 
-export type RunStatus =
-  | 'preview'
-  | 'awaiting_approval'
-  | 'running'
-  | 'interrupted'
-  | 'no_change'
-  | 'success'
-  | 'warning'
-  | 'error'
-  | 'rejected'
-  | 'superseded';
+export type PricingStrategy = PricingStrategyWire;
+export type RunStatus = RunStatusWire;
+export type RunKind = RunKindWire;
+export type CustomerSort = CustomerSortWire;
+export type CompanySuggestion = CompanySuggestionWire;
 
-export type RunKind = 'product' | 'customer';
-
-export type CustomerSort =
-  | 'customer'
-  | 'domain'
-  | 'company'
-  | 'contract'
-  | 'strategy'
-  | 'syncStart'
-  | 'sync'
-  | 'lastRun'
-  | 'lastRunAt'
-  | 'lastSynced';
-
-export interface CompanySuggestion {
-  companyId: string;
-  companyName: string;
-  score: number;
-  reason: 'same name' | 'domain' | 'similar name';
-}
-
-export interface Customer {
-  tenantId: string;
-  name: string;
-  domain: string;
-  mapped: boolean;
-  companyId: string | null;
-  companyName: string | null;
-  contractId: string | null;
-  contractName: string | null;
-  strategy: PricingStrategy | null;
-  syncStart: string | null;
-  syncOn: boolean;
-  lastRun: { id: string; status: RunStatus; at: string } | null;
-  lastSyncedAt: string | null;
-  suggestion: CompanySuggestion | null;
-}
+/** One row of the customers table; `pausedReason` is set while billsync has paused the customer's sync. */
+export type Customer = CustomerWire;
 
 /** `GET /api/customers`. */
-export interface CustomerPage {
-  items: Customer[];
-  total: number;
-  limit: number;
-  offset: number;
-  suggestions: { available: boolean; message: string | null };
-}
+export type CustomerPage = CustomerPageWire;
 
-export interface MappingInput {
-  companyId: string;
-  contractId: string;
-  strategy?: PricingStrategy;
-  syncStart?: string;
-  syncOn: boolean;
-}
+/** `PUT /api/customers/{id}/mapping`: the body, and the answer. */
+export type MappingInput = MappingInputWire;
+export type MappingSaved = MappingSavedWire;
+
+/** `GET /api/customers/{id}/contract-check`: what the chosen contract already bills of the customer's offers. */
+export type ContractCheck = ContractCheckWire;
 
 /** `GET /api/psa/{target}/companies`. */
 export interface CompanyList {
@@ -190,88 +166,27 @@ export interface CompanyContracts {
 // ---------------------------------------------------------------------------------------------------------------
 // Runs (spec section 7)
 
-export type ItemStatus = 'no_change' | 'ok' | 'warning' | 'error' | 'skipped';
-export type ItemCounts = Record<ItemStatus, number>;
+export type ItemStatus = ItemStatusWire;
+export type ItemCounts = ItemCountsWire;
 
 /** What a sync or a run action answers. */
-export interface RunSummary {
-  runId: string;
-  kind: RunKind;
-  tenantId: string | null;
-  customerName: string | null;
-  status: RunStatus;
-  operations: number;
-  items: ItemCounts;
-  writes: number;
-  probedApplied: number;
-  message: string | null;
-}
+export type RunSummary = RunSummaryWire;
 
-export interface RunView {
-  id: string;
-  target: string;
-  kind: RunKind;
-  tenantId: string | null;
-  customerName: string | null;
-  status: RunStatus;
-  asOf: string;
-  trigger: string;
-  createdBy: string;
-  operations: number;
-  items: ItemCounts;
-  writes: number;
-  message: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
+export type RunView = RunViewWire;
 
 /** `GET /api/runs`. */
-export interface RunList {
-  items: RunView[];
-  limit: number;
-  offset: number;
-  hasMore: boolean;
-}
+export type RunList = RunListWire;
 
-export interface RunMessage {
-  level: 'info' | 'warning' | 'error';
-  text: string;
-}
+export type RunMessage = RunMessageWire;
+export type RunChange = RunChangeWire;
 
-export interface RunChange {
-  field: string;
-  from: string | null;
-  to: string | null;
-}
+/** Shadow first sync: one month of an item, what the PSA bills today and once the run is applied. */
+export type MonthComparison = MonthComparisonWire;
 
-export interface RunLine {
-  seq: number;
-  key: string;
-  label: string;
-  action: string;
-  status: ItemStatus;
-  messages: RunMessage[];
-  changes: RunChange[];
-  monthlyDelta: string | null;
-  offerKey: string | null;
-  tenantId: string | null;
-  targetId: string | null;
-}
+export type RunLine = RunLineWire;
 
 /** `GET /api/runs/{id}`. */
-export interface RunDetail extends RunView {
-  lines: RunLine[];
-  monthlyDelta: string | null;
-  journal: {
-    pending: number;
-    inFlight: number;
-    done: number;
-    failed: number;
-    attempts: number;
-    failures: string[];
-  };
-}
+export type RunDetail = RunDetailWire;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Jobs and notifications

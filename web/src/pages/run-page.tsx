@@ -1,21 +1,20 @@
-import { Alert, Anchor, Button, Card, Group, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
-import { IconArrowLeft } from '@tabler/icons-react';
+import { Alert, Anchor, Card, Group, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { IconAlertTriangle, IconArrowLeft, IconInfoCircle } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import type { RunDetail } from '../api/types';
 import { ErrorAlert } from '../components/error-alert';
 import { PageLoader } from '../components/page-loader';
-import { useCan } from '../features/auth/use-can';
 import { ProgramPageHeader } from '../features/programs/program-page-header';
-import { programPath, runPath, TARGET_LABEL } from '../features/programs/program-paths';
+import { programPath, TARGET_LABEL } from '../features/programs/program-paths';
 import { useProgramTarget } from '../features/programs/program-route';
+import { RunActions } from '../features/runs/run-actions';
+import { isShadowRun, RunComparison } from '../features/runs/run-comparison';
 import { RunLinesTable } from '../features/runs/run-lines-table';
-import { type RunAction, useRun, useRunAction } from '../features/runs/run-queries';
+import { useRun } from '../features/runs/run-queries';
 import { RUN_STATUS_LOOK, RunStatusBadge } from '../features/runs/run-status';
 import { itemSummary, triggerWords } from '../features/runs/runs-table';
 import { SyncActivity } from '../features/sync/sync-activity';
-import { useSyncNow } from '../features/sync/use-sync-now';
 import { formatDateTime, formatDelta, formatPlainDate, plural } from '../lib/format';
 
 const EXPLAIN: Partial<Record<RunDetail['status'], string>> = {
@@ -62,32 +61,47 @@ export function RunPage() {
   );
 }
 
+const SHADOW_EXPLAIN = 'A shadow first sync: nothing has been written yet.';
+
+/** The run's message, prominent: what to do next (apply a shadow sync, resume a paused customer, fix errors). */
+function RunMessage({ run }: { run: RunDetail }) {
+  if (!run.message) return null;
+  const problem = run.status === 'error' || run.status === 'interrupted';
+  const waiting = run.status === 'awaiting_approval';
+  return (
+    <Alert
+      mt="md"
+      variant="light"
+      color={problem ? 'red' : waiting ? 'violet' : 'gray'}
+      icon={problem ? <IconAlertTriangle aria-hidden /> : <IconInfoCircle aria-hidden />}
+      data-testid="run-message"
+    >
+      <Text size="sm" fw={500}>
+        {run.message}
+      </Text>
+    </Alert>
+  );
+}
+
 function RunBody({ run }: { run: RunDetail }) {
   const look = RUN_STATUS_LOOK[run.status];
   const total = run.operations;
   const written = run.journal.done + run.journal.failed;
+  const explain =
+    run.status === 'awaiting_approval' && isShadowRun(run) ? SHADOW_EXPLAIN : EXPLAIN[run.status];
   return (
     <Stack gap="lg">
       <Card withBorder radius="md" padding="lg" data-testid="run-summary">
         <Group justify="space-between" align="flex-start" wrap="wrap">
-          <Stack gap={6}>
-            <Group gap="sm">
-              <RunStatusBadge status={run.status} size="lg" data-testid="run-status" />
-              <Text size="sm" c="dimmed">
-                {EXPLAIN[run.status] ?? look.label}
-              </Text>
-            </Group>
-            {run.message && (
-              <Text
-                size="sm"
-                c={run.status === 'error' || run.status === 'interrupted' ? 'red.8' : 'inherit'}
-              >
-                {run.message}
-              </Text>
-            )}
-          </Stack>
+          <Group gap="sm">
+            <RunStatusBadge status={run.status} size="lg" data-testid="run-status" />
+            <Text size="sm" c="dimmed">
+              {explain ?? look.label}
+            </Text>
+          </Group>
           <RunActions run={run} />
         </Group>
+        <RunMessage run={run} />
         {run.status === 'running' && total > 0 && (
           <Stack gap={4} mt="md" aria-live="polite">
             <Progress value={(100 * written) / total} animated aria-label="PSA writes done" />
@@ -131,6 +145,7 @@ function RunBody({ run }: { run: RunDetail }) {
           </Alert>
         )}
       </Card>
+      <RunComparison run={run} />
       <Card withBorder radius="md" padding="md" component="section" aria-labelledby="run-items-title">
         <Title order={2} fz="h4" mb="sm" id="run-items-title">
           Items
@@ -154,80 +169,6 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
         {label}
       </Text>
       <Text size="sm">{children}</Text>
-    </Stack>
-  );
-}
-
-/** Approve / Reject (awaiting approval) and Resume (interrupted), for operators. */
-function RunActions({ run }: { run: RunDetail }) {
-  const canAct = useCan('operator');
-  const act = useRunAction();
-  const syncNow = useSyncNow();
-  const navigate = useNavigate();
-  if (!canAct) return null;
-  if (run.status === 'preview' && run.kind === 'customer' && run.tenantId && run.operations > 0) {
-    const tenantId = run.tenantId;
-    return (
-      <Stack gap="xs" align="flex-end">
-        <Button
-          loading={syncNow.isPending}
-          onClick={() =>
-            syncNow.mutate({
-              kind: 'customer',
-              target: run.target === 'connectwise' ? 'connectwise' : 'autotask',
-              tenantId,
-              label: run.customerName ?? tenantId,
-            })
-          }
-        >
-          Sync now
-        </Button>
-        {syncNow.isError && <ErrorAlert error={syncNow.error} title="Could not start the sync" />}
-      </Stack>
-    );
-  }
-  const actions: { action: RunAction; label: string; color: string; variant: string }[] =
-    run.status === 'awaiting_approval'
-      ? [
-          { action: 'approve', label: 'Approve', color: 'indigo', variant: 'filled' },
-          { action: 'reject', label: 'Reject', color: 'red', variant: 'light' },
-        ]
-      : run.status === 'interrupted'
-        ? [{ action: 'resume', label: 'Resume', color: 'indigo', variant: 'filled' }]
-        : [];
-  if (actions.length === 0) return null;
-  const go = (action: RunAction) =>
-    act.mutate(
-      { id: run.id, action },
-      {
-        onSuccess: (summary) => {
-          const look = RUN_STATUS_LOOK[summary.status];
-          notifications.show({
-            color: look.color,
-            title: `Run ${action === 'approve' ? 'approved' : action === 'reject' ? 'rejected' : 'resumed'}`,
-            message: `Status: ${look.label}.`,
-          });
-          if (summary.runId !== run.id) navigate(runPath(run.target, summary.runId));
-        },
-      },
-    );
-  return (
-    <Stack gap="xs" align="flex-end">
-      <Group gap="sm">
-        {actions.map((a) => (
-          <Button
-            key={a.action}
-            color={a.color}
-            variant={a.variant}
-            loading={act.isPending && act.variables?.action === a.action}
-            disabled={act.isPending}
-            onClick={() => go(a.action)}
-          >
-            {a.label}
-          </Button>
-        ))}
-      </Group>
-      {act.isError && <ErrorAlert error={act.error} title="Could not do that" />}
     </Stack>
   );
 }

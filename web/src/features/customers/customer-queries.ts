@@ -4,10 +4,12 @@ import { api } from '../../api/client';
 import type {
   CompanyContracts,
   CompanyList,
+  ContractCheck,
   Customer,
   CustomerPage,
   CustomerSort,
   MappingInput,
+  MappingSaved,
   TargetKind,
 } from '../../api/types';
 
@@ -91,7 +93,7 @@ export function useSaveMapping(target: TargetKind) {
   const updated = useCustomerUpdated();
   return useMutation({
     mutationFn: ({ tenantId, mapping }: { tenantId: string; mapping: MappingInput }) =>
-      api<{ customer: Customer; warnings: string[] }>(mappingUrl(target, tenantId), {
+      api<MappingSaved>(mappingUrl(target, tenantId), {
         method: 'PUT',
         body: mapping,
       }),
@@ -130,5 +132,24 @@ export function useContracts(target: TargetKind, companyId: string | null) {
       api<CompanyContracts>(`/api/psa/${target}/companies/${encodeURIComponent(companyId ?? '')}/contracts`),
     enabled: !!companyId,
     staleTime: 60_000,
+  });
+}
+
+/**
+ * Whether a contract already bills one of the customer's offers (read live from the PSA): the mapping dialog
+ * pre-selects the shadow first sync then. Only for a contract chosen in the dialog (null: no check).
+ */
+export function useContractCheck(target: TargetKind, tenantId: string, contractId: string | null) {
+  return useQuery({
+    queryKey: ['contract-check', target, tenantId, contractId],
+    queryFn: ({ signal }) => {
+      const p = new URLSearchParams({ target, contractId: contractId ?? '' });
+      return api<ContractCheck>(`/api/customers/${encodeURIComponent(tenantId)}/contract-check?${p}`, {
+        signal,
+      });
+    },
+    enabled: !!contractId,
+    staleTime: 60_000,
+    retry: false,
   });
 }

@@ -4,7 +4,10 @@ import { errorMessage } from '../../api/api-error';
 import type { Customer, TargetKind } from '../../api/types';
 import { useSaveMapping } from './customer-queries';
 
-/** The per-row Sync switch: disabled until the customer is mapped to a company and contract. */
+/**
+ * The per-row Sync switch: disabled until the customer is mapped to a company and contract. A paused customer's
+ * switch is off; switching it on resumes the sync (saving with sync on clears the pause).
+ */
 export function CustomerSyncSwitch({
   target,
   customer,
@@ -30,6 +33,14 @@ export function CustomerSyncSwitch({
         },
       },
       {
+        onSuccess: () => {
+          if (on && customer.pausedReason)
+            notifications.show({
+              color: 'green',
+              title: 'Sync resumed',
+              message: `${customer.name}: billsync syncs this customer again from the next run.`,
+            });
+        },
         onError: (error) =>
           notifications.show({
             color: 'red',

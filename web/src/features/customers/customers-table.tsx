@@ -10,6 +10,7 @@ import { RunStatusBadge } from '../runs/run-status';
 import { CustomerSyncSwitch } from './customer-sync-switch';
 import { strategyOf } from './pricing-strategies';
 import { SuggestionCell } from './suggestion-cell';
+import { SyncStateBadge } from './sync-state-badge';
 
 interface CustomersTableProps {
   target: TargetKind;
@@ -125,8 +126,11 @@ const CustomerRow = memo(function CustomerRow({ target, customer: c, canMap, onE
           </>
         )}
       </Table.Td>
-      <Table.Td>
-        <CustomerSyncSwitch target={target} customer={c} readOnly={!canMap} />
+      <Table.Td style={{ whiteSpace: 'nowrap' }}>
+        <Group gap={8} wrap="nowrap">
+          <CustomerSyncSwitch target={target} customer={c} readOnly={!canMap} />
+          <SyncStateBadge customer={c} />
+        </Group>
       </Table.Td>
       <Table.Td style={{ whiteSpace: 'nowrap', minWidth: 130 }}>
         {c.lastRun ? (

@@ -8,10 +8,12 @@ import { ErrorAlert } from '../../components/error-alert';
 import { firstOfMonthUtc, isPlainDate } from '../../lib/format';
 import { TARGET_LABEL } from '../programs/program-paths';
 import { useSyncNow } from '../sync/use-sync-now';
+import { ClearMappingConfirm } from './clear-mapping-confirm';
 import { CompanySelect } from './company-select';
 import { ContractSelect } from './contract-select';
 import { useClearMapping, useSaveMapping } from './customer-queries';
 import { PRICING_STRATEGIES, strategyOf } from './pricing-strategies';
+import { ShadowField } from './shadow-field';
 
 interface MappingDialogProps {
   target: TargetKind;
@@ -26,6 +28,8 @@ interface Values {
   strategy: PricingStrategy;
   syncStart: string;
   syncOn: boolean;
+  /** Shadow first sync: off unless chosen (pre-selected when the chosen contract already bills an offer). */
+  shadow: boolean;
 }
 
 function initialValues(c: Customer): Values {
@@ -37,12 +41,13 @@ function initialValues(c: Customer): Values {
     strategy: c.strategy ?? 'cost-and-retail',
     syncStart: c.syncStart ?? firstOfMonthUtc(),
     syncOn: c.mapped ? c.syncOn : true,
+    shadow: c.mapped ? c.shadow : false,
   };
 }
 
 /**
- * The pencil's dialog (spec section 5): PSA company (searched), contract (ended ones hidden, and said so), pricing
- * strategy, sync start date (UTC), Sync switch; SAVE, SAVE AND SYNC NOW, Clear mapping.
+ * The pencil's dialog (spec section 5): PSA company (searched), contract (ended ones hidden, and said so), shadow
+ * first sync, pricing strategy, sync start date (UTC), Sync switch; SAVE, SAVE AND SYNC NOW, Clear mapping.
  */
 export function MappingDialog({ target, customer, onClose, readOnly }: MappingDialogProps) {
   const label = TARGET_LABEL[target];
@@ -68,6 +73,7 @@ export function MappingDialog({ target, customer, onClose, readOnly }: MappingDi
     (id: string | null) => form.setFieldValue('contractId', id),
     [form.setFieldValue],
   );
+  const setShadow = useCallback((on: boolean) => form.setFieldValue('shadow', on), [form.setFieldValue]);
 
   const submit = (andSync: boolean) =>
     form.onSubmit((values) => {
@@ -77,6 +83,7 @@ export function MappingDialog({ target, customer, onClose, readOnly }: MappingDi
         strategy: values.strategy,
         syncStart: values.syncStart,
         syncOn: values.syncOn,
+        shadow: values.shadow,
       };
       save.mutate(
         { tenantId: customer.tenantId, mapping },
@@ -110,18 +117,6 @@ export function MappingDialog({ target, customer, onClose, readOnly }: MappingDi
       );
     });
 
-  const doClear = () =>
-    clear.mutate(customer.tenantId, {
-      onSuccess: () => {
-        notifications.show({
-          color: 'gray',
-          title: 'Mapping cleared',
-          message: `${customer.name}: sync is off; its history is kept and nothing was changed in ${label}.`,
-        });
-        onClose();
-      },
-    });
-
   const strategy = strategyOf(form.values.strategy);
   const suggestion = !customer.mapped ? customer.suggestion : null;
 
@@ -138,6 +133,11 @@ export function MappingDialog({ target, customer, onClose, readOnly }: MappingDi
                 Suggested: {suggestion.companyName} ({suggestion.reason}). Check it and choose the contract.
               </Alert>
             )}
+            {customer.pausedReason && (
+              <Alert variant="light" color="red" p="xs" title="Sync paused" data-testid="mapping-paused">
+                {customer.pausedReason}. Check the contract in {label}, then switch Sync on to resume.
+              </Alert>
+            )}
             <CompanySelect
               target={target}
               value={form.values.company}
@@ -150,6 +150,13 @@ export function MappingDialog({ target, customer, onClose, readOnly }: MappingDi
               value={form.values.contractId}
               onChange={setContract}
               error={form.errors.contractId as string | undefined}
+            />
+            <ShadowField
+              target={target}
+              customer={customer}
+              contractId={form.values.contractId}
+              checked={form.values.shadow}
+              onChange={setShadow}
             />
             <Select
               label="Pricing strategy"
@@ -179,18 +186,13 @@ export function MappingDialog({ target, customer, onClose, readOnly }: MappingDi
               />
             )}
             {confirmClear && (
-              <Alert color="red" variant="light" title="Clear this mapping?">
-                Sync goes off and the company and contract are forgotten. The history is kept and nothing is
-                changed in {label}.
-                <Group mt="sm">
-                  <Button color="red" size="xs" onClick={doClear} loading={clear.isPending}>
-                    Clear mapping
-                  </Button>
-                  <Button variant="default" size="xs" onClick={() => setConfirmClear(false)}>
-                    Keep it
-                  </Button>
-                </Group>
-              </Alert>
+              <ClearMappingConfirm
+                target={target}
+                customer={customer}
+                clear={clear}
+                onCleared={onClose}
+                onKeep={() => setConfirmClear(false)}
+              />
             )}
             <Group justify="space-between" mt="sm">
               <div>

@@ -4,6 +4,7 @@ import { type CustomerInvoice, planCustomerSync } from '../core/planner/customer
 import type { Plan } from '../core/planner/types';
 import type { TargetAdapter, TargetSnapshot } from '../core/ports/target';
 import type { PlainDate } from '../core/time/plain-date';
+import { adjustmentDaysOf } from '../db/repos/runs';
 import { listInvoices, listPriceEntries, listSourceCustomers } from '../db/repos/source-data';
 import {
   listLinks,
@@ -38,8 +39,8 @@ export async function planCustomers(
 ): Promise<{ plans: CustomerPlan[]; snapshot: TargetSnapshot }> {
   const tenantIds = mappings.map((m) => m.tenant_id);
   const contractIds = [...new Set(mappings.map((m) => m.contract_id).filter((c): c is string => !!c))];
-  const [priceList, invoices, customers, lines, azure, productLinks, lineLinks, snapshot] = await Promise.all(
-    [
+  const [priceList, invoices, customers, lines, azure, productLinks, lineLinks, snapshot, written] =
+    await Promise.all([
       listPriceEntries(deps.pool, ws),
       listInvoices(deps.pool, ws),
       listSourceCustomers(deps.pool, ws),
@@ -48,8 +49,8 @@ export async function planCustomers(
       listLinks(deps.pool, ws, target, 'product'),
       listLinks(deps.pool, ws, target, 'contract-line'),
       adapter.readState({}, { contractIds, products: true }),
-    ],
-  );
+      adjustmentDaysOf(deps.pool, ws, target, tenantIds),
+    ]);
   const names = new Map(customers.map((c) => [c.tenantId, c.name]));
   const plans: CustomerPlan[] = [];
   for (const mapping of mappings) {
@@ -104,6 +105,7 @@ export async function planCustomers(
       unitSegments: snapshot.unitSegments.filter((s) => s.contractId === mapping.contract_id),
       charges: (snapshot.charges ?? []).filter((c) => c.contractId === mapping.contract_id),
       products: snapshot.products,
+      knownChangeDays: written,
     });
     plans.push({ tenantId, customerName, mapping, plan });
   }

@@ -38,12 +38,12 @@ const change = (start: string, end: string, before: number, after: number): Reco
   line(start, end, after, { chargeType: 'addQuantity' }),
 ];
 
-describe.each(['reject', 'allow'] as const)(
-  'a locked day inside an approved-and-posted period (Autotask %ss adjustments there)',
+describe.each(['reject', 'bill-prorated'] as const)(
+  'a locked day inside an approved-and-posted period (Autotask adjustments there: %s)',
   (rule) => {
     let s: CliScenario;
     beforeAll(async () => {
-      s = await createCliScenario({ now: '2026-01-08T09:00:00Z', rules: { adjustmentInPostedPeriod: rule } });
+      s = await createCliScenario({ now: '2026-01-08T09:00:00Z', rules: { postedPeriodAdjustments: rule } });
       await s.setup();
       await s.importPriceList(priceListFile(s.dir, [{ cost: '20.00', erp: '23.10' }]));
       await s.importInvoice(reconFile(s.dir, 'G000001212', [line('2025-12-01', '2025-12-31', 10)]));

@@ -1,4 +1,10 @@
-import { type AutotaskEmulator, createAutotaskEmulator, parseSeed } from '../../emulators/autotask';
+import {
+  type AutotaskEmulator,
+  type AutotaskLimits,
+  type AutotaskRules,
+  createAutotaskEmulator,
+  parseSeed,
+} from '../../emulators/autotask';
 import { createClock } from '../../emulators/kit';
 import type { WorkspaceId } from '../../src/core/ids';
 import type { InvoiceLine, PriceListEntry } from '../../src/core/model/source';
@@ -113,6 +119,9 @@ export async function autotaskWorld(
     timeoutMs?: number;
     /** More customers (tenant ids), each with the same invoices and its own contract. */
     extraTenants?: string[];
+    /** An Autotask variant (emulator switches, see autotask-variants.ts). */
+    rules?: Partial<AutotaskRules>;
+    limits?: Partial<AutotaskLimits>;
   },
 ): Promise<AutotaskWorld> {
   const emulator = createAutotaskEmulator({
@@ -124,6 +133,8 @@ export async function autotaskWorld(
     ),
     clock: createClock({ start: options.now ?? '2025-09-10T09:00:00Z' }),
     sleep: async () => {},
+    ...(options.rules ? { rules: options.rules } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
   });
   const base = await emulator.listen(0);
   const ws = (await insertWorkspace(pool, `e2e-${Math.random()}`)).id;

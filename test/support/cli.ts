@@ -73,3 +73,49 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+let inProcessQueue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs the CLI's `main` in this process (no child process: ~50x faster to start), with `env` set and stdout and
+ * stderr captured. Same code path as `bin/billsync.js` after tsx has loaded it. Calls are serialized (they share
+ * process.env and the output streams); for the variant runs of long scenarios, where spawning costs minutes.
+ */
+export function runCliInProcess(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<CliResult> {
+  const run = async (): Promise<CliResult> => {
+    const { main } = await import('../../src/cli/main');
+    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+    const out: string[] = [];
+    const err: string[] = [];
+    const writeOut = process.stdout.write.bind(process.stdout);
+    const writeErr = process.stderr.write.bind(process.stderr);
+    const capture = (into: string[]) =>
+      ((chunk: string | Uint8Array) => {
+        into.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
+        return true;
+      }) as typeof process.stdout.write;
+    for (const [k, v] of Object.entries(env)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    process.stdout.write = capture(out);
+    process.stderr.write = capture(err);
+    try {
+      const code = await main([process.execPath, BIN, ...args]);
+      return { code, stdout: out.join(''), stderr: err.join('') };
+    } finally {
+      process.stdout.write = writeOut;
+      process.stderr.write = writeErr;
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  };
+  const next = inProcessQueue.then(run, run);
+  inProcessQueue = next.catch(() => undefined);
+  return next;
+}

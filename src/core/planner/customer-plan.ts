@@ -66,6 +66,11 @@ export interface CustomerPlanInput {
   charges: readonly TargetCharge[];
   /** The PSA's products (a line billsync creates starts from its product's price and cost). */
   products: readonly TargetProduct[];
+  /**
+   * Days billsync's own adjustments occupy (landed, in doubt, or refused as taken), by `contractId|productId`:
+   * locked whatever the PSA shows.
+   */
+  knownChangeDays?: ReadonlyMap<string, readonly PlainDate[]>;
 }
 
 interface OfferWork {
@@ -170,6 +175,7 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
     unitSegments: input.unitSegments,
     charges: input.charges,
     linkedLineId: input.lineLinks.get(key),
+    knownChangeDays: input.knownChangeDays?.get(`${contract?.id}|${productId}`) ?? [],
     base: lineBase(productId),
     compare: shadow,
   });

@@ -2,7 +2,15 @@ import { type Decimal, ZERO } from '../money/decimal';
 import type { PlainDate } from '../time/plain-date';
 import { type DaySet, hasDay } from './day-set';
 import { type LineLocks, nextFreeDay } from './line-locks';
-import { changeDays, dayBefore, type LineState, type StateSegment, sameDecimal, stateAt } from './line-state';
+import {
+  changeDays,
+  dayBefore,
+  type LineState,
+  rowBoundaries,
+  type StateSegment,
+  sameDecimal,
+  stateAt,
+} from './line-state';
 
 /** One effective-dated change of a contract line: a unit delta and, optionally, the price/cost from that day. */
 export interface LineAdjustment {
@@ -74,13 +82,19 @@ export function diffLine(
   const fixDays = new Set<PlainDate>();
   let delta = ZERO;
   let override: { price: Decimal | undefined; cost: Decimal | undefined } | undefined;
+  const boundaries = rowBoundaries(actual);
   for (let i = 0; i < queue.length; i += 1) {
     const day = queue[i]!;
     const have = stateAt(actual, day);
     // A price change of the PSA's own on this day (a later adjustment) ends the price we set earlier.
+    let ambiguous = false;
     if (override && day > o.from) {
       const prev = stateAt(actual, dayBefore(day));
       if (!sameDecimal(prev.price, have.price) || !sameDecimal(prev.cost, have.cost)) override = undefined;
+      // A new row that continues the old price: a PSA may carry the price we set into it, or keep the price
+      // the row got when it was made (Autotask variant "stored"). Set it there explicitly when it matters.
+      else if (boundaries.has(day))
+        ambiguous = !sameDecimal(override.price, have.price) || !sameDecimal(override.cost, have.cost);
     }
     const current: LineState = {
       units: have.units.plus(delta),
@@ -95,7 +109,7 @@ export function diffLine(
     const billed = want.units.gt(ZERO);
     const unitsDiffer = !want.units.eq(current.units);
     const pricesDiffer =
-      billed && (!sameDecimal(wantPrice, current.price) || !sameDecimal(wantCost, current.cost));
+      billed && (ambiguous || !sameDecimal(wantPrice, current.price) || !sameDecimal(wantCost, current.cost));
     if (!unitsDiffer && !pricesDiffer) continue;
     if (!hasDay(o.decided, day) && !fixDays.has(day)) continue;
     if (o.locks.isLocked(day)) {

@@ -70,3 +70,9 @@ export function normalizeSegments(segments: readonly StateSegment[]): StateSegme
 export function dayBefore(day: PlainDate): PlainDate {
   return addDays(day, -1);
 }
+
+/** The days where one PSA row of a line follows another (a new period, or a change). */
+export function rowBoundaries(actual: readonly StateSegment[]): Set<PlainDate> {
+  const ends = new Set(actual.map((s) => s.end).filter((e): e is PlainDate => e !== undefined));
+  return new Set(actual.map((s) => s.start).filter((start) => ends.has(start)));
+}

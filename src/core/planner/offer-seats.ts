@@ -11,7 +11,9 @@ import type { OfferKey } from '../model/source';
 import { periodOf } from '../time/billing-period';
 import type { DateRange } from '../time/date-range';
 import { addDays, minDate, type PlainDate } from '../time/plain-date';
-import { type DaySet, daySet, FOREVER, firstDay } from './day-set';
+import { clipDays, type DaySet, daySet, FOREVER, firstDay } from './day-set';
+
+const FIRST_DAY = '0001-01-01' as PlainDate;
 
 /** The seats a contract line must carry for one customer and offer, and the days the synced invoices decide. */
 export interface OfferSeats {
@@ -49,6 +51,8 @@ export function offerSeats(q: OfferSeatsQuery): OfferSeats {
   const ranges: DateRange[] = [];
   let first: PlainDate | undefined;
   let through: PlainDate | undefined;
+  // The earliest day a synced subscription only carries forward (no synced invoice has decided it yet).
+  let carrying: PlainDate | undefined;
   const later = (day: PlainDate) => {
     if (through === undefined || day > through) through = day;
   };
@@ -66,6 +70,7 @@ export function offerSeats(q: OfferSeatsQuery): OfferSeats {
       later(addDays(last, -1));
     }
     const carry = sub.carry;
+    if (fs !== undefined && carry?.rule === 'open') carrying = earlier(carrying, carry.from);
     if (!carry || carry.to === undefined || carry.rule === 'open') continue;
     // The end of a subscription is decided by the lines that end it (cancel) or by the synced invoice of the
     // month its next cycle would start in, which has no line for it (monthly rule; annual at its term end).
@@ -80,7 +85,9 @@ export function offerSeats(q: OfferSeatsQuery): OfferSeats {
       }
     }
   }
-  const decided = daySet(ranges);
+  // A day is decided only when no synced subscription of the offer is still carrying on it: another one's end
+  // does not decide the seats of one whose next cycle no invoice has billed yet.
+  const decided = carrying === undefined ? daySet(ranges) : clipDays(daySet(ranges), FIRST_DAY, carrying);
   const from = earlier(first, firstDay(decided));
   return { segments: from === undefined ? [] : total.segments(from, undefined), decided, through };
 }

@@ -42,6 +42,8 @@ export interface LineWork {
   }[];
   charges: readonly TargetCharge[];
   linkedLineId: string | undefined;
+  /** Days billsync's own adjustments occupy on this line (the engine's journal). */
+  knownChangeDays: readonly PlainDate[];
   /** The PSA product's current price and cost: a line billsync creates starts from them (strategies 2-4). */
   base: { price: StateSegment['state']['price']; cost: StateSegment['state']['cost'] };
   /** The latest day the invoices decide for this line (not counting an ended subscription's open tail). */
@@ -89,7 +91,7 @@ export function planLine(
   const until = contract.endDate ? addDays(contract.endDate, 1) : undefined;
   const decided = movedToContractStart(w, item);
   const from = firstDay(decided) ?? contract.startDate;
-  const locks = lineLocks(contract.postedThrough, line?.changeDays ?? []);
+  const locks = lineLocks(contract.postedThrough, [...(line?.changeDays ?? []), ...w.knownChangeDays]);
   const diff = diffLine(w.desired, actual, {
     from,
     until,

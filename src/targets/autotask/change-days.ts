@@ -27,10 +27,16 @@ const sameState = (a: UnitRow, b: UnitRow) =>
  * adjustment starts at 0 units); a row after a gap is read the same way. Not visible: an adjustment that
  * changed nothing (unitChange 0 at the same price), which billsync never makes.
  *
+ * `periodStart`: whether a day starts a contract period (see `periodStartOf`).
+ *
  * `from`: the rows were read from this day on (readState's `unitsFrom`): a first row starting on or before it
  * may continue an unread row, so it is not counted.
  */
-export function changeDays(rows: readonly UnitRow[], from?: PlainDate): PlainDate[] {
+export function changeDays(
+  rows: readonly UnitRow[],
+  from?: PlainDate,
+  periodStart: (day: PlainDate) => boolean = () => false,
+): PlainDate[] {
   const sorted = [...rows].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
   const days = new Set<PlainDate>();
   sorted.forEach((row, i) => {
@@ -43,7 +49,10 @@ export function changeDays(rows: readonly UnitRow[], from?: PlainDate): PlainDat
     }
     const before = latest !== undefined && latest.end >= dayBefore ? latest : undefined;
     if (before) {
-      if (!sameState(row, before)) days.add(row.start);
+      // A new period's row may carry a price of its own without any adjustment (a PSA that stores a row's
+      // price when it makes the row): a state change on a period start proves nothing. billsync knows its own
+      // adjustments there (the engine's journal); another's shows when the PSA refuses a second one.
+      if (!sameState(row, before) && !periodStart(row.start)) days.add(row.start);
       return;
     }
     const unread = i === 0 && from !== undefined && row.start <= from;
@@ -61,4 +70,18 @@ export function postedThrough(rows: readonly { end: PlainDate; posted: boolean }
   let latest: PlainDate | undefined;
   for (const r of rows) if (r.posted && (latest === undefined || r.end > latest)) latest = r.end;
   return latest;
+}
+
+/**
+ * Whether a day may start a period of a contract that starts on `contractStart`: the same day of the month
+ * (the last day of a shorter month for a start on the 29th-31st). Autotask steps periods from the contract
+ * start; quarterly and yearly contracts get a few false positives, which only make billsync try a write there.
+ */
+export function periodStartOf(contractStart: PlainDate): (day: PlainDate) => boolean {
+  const startDay = Number(contractStart.slice(8, 10));
+  return (day) => {
+    const [y, m, d] = [Number(day.slice(0, 4)), Number(day.slice(5, 7)), Number(day.slice(8, 10))];
+    const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+    return d === Math.min(startDay, last);
+  };
 }

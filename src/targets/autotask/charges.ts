@@ -1,7 +1,7 @@
 import { ZERO } from '../../core/money/decimal';
 import type { TargetCharge, TargetContract, TargetContractLine } from '../../core/ports/target';
 import type { PlainDate } from '../../core/time/plain-date';
-import { changeDays, postedThrough, type UnitRow } from './change-days';
+import { changeDays, periodStartOf, postedThrough, type UnitRow } from './change-days';
 import type { Wire } from './client';
 import { mapRow, optId, text } from './mapping';
 import { fromAutotaskDate, idText, jsonDecimal } from './quirks';
@@ -68,13 +68,16 @@ export function withLocks(
   };
   const byLine = group('lineId');
   const byContract = group('contractId');
+  const starts = new Map(contracts.map((c) => [c.id, periodStartOf(c.startDate)]));
   return {
     contracts: contracts.map((c) => {
       const through = postedThrough(byContract.get(c.id) ?? []);
       return through === undefined ? c : { ...c, postedThrough: through };
     }),
     lines: lines.map((l) =>
-      scoped.has(l.contractId) ? { ...l, changeDays: changeDays(byLine.get(l.id) ?? [], from) } : l,
+      scoped.has(l.contractId)
+        ? { ...l, changeDays: changeDays(byLine.get(l.id) ?? [], from, starts.get(l.contractId)) }
+        : l,
     ),
   };
 }

@@ -106,8 +106,7 @@ export async function probeAdjustment(
   const lineId = op.contractLineId ?? String(Math.min(...lineIds));
   const line = rows.filter((r) => String(r.contractServiceID) === lineId);
   const day = op.effectiveDate;
-  const covering = (d: string) =>
-    line.find((r) => fromAutotaskDate(r.startDate) <= d && d <= fromAutotaskDate(r.endDate));
+  const covering = (d: string) => rowOn(line, d);
   const row = covering(day);
   const units = row ? jsonDecimal(row.units) : undefined;
   const startsThatDay = row !== undefined && fromAutotaskDate(row.startDate) === day;
@@ -138,6 +137,25 @@ export async function probeAdjustment(
       ? `the unit row from ${fromAutotaskDate(row.startDate)} shows ${String(units)} units at ${String(row.price)} / ${String(row.cost)}`
       : 'no unit row covers that day',
   );
+}
+
+/**
+ * The unit row that bills `day`, read as segments by start date (§8.1): the row with the latest start on or before
+ * it (of two with one start, the higher id), if it still covers the day, or if it is the line's last row (rows
+ * may stop at the current period: the last state carries on).
+ */
+export function rowOn(rows: readonly Wire[], day: string): Wire | undefined {
+  let best: Wire | undefined;
+  let last: Wire | undefined;
+  for (const r of rows) {
+    const start = fromAutotaskDate(r.startDate);
+    const later = (x: Wire | undefined, by: (w: Wire) => string) =>
+      x === undefined || by(r) > by(x) || (by(r) === by(x) && Number(r.id) > Number(x.id));
+    if (later(last, (w) => fromAutotaskDate(w.endDate))) last = r;
+    if (start <= day && later(best, (w) => fromAutotaskDate(w.startDate))) best = r;
+  }
+  if (!best) return undefined;
+  return fromAutotaskDate(best.endDate) >= day || best === last ? best : undefined;
 }
 
 function conflictOn(op: Op<'adjust-contract-line'>, seen: string): IntegrationError {

@@ -12,8 +12,13 @@ export const ZONE_NOT_FOUND = /zone information could not be determined/i;
 export const INTEGRATION_CODE_INVALID = /integration ?code is invalid|invalid (api ?)?integration ?code/i;
 /** An unknown UserName: the docs say 401, apigrate saw a 500; this is the emulator's text (UNVERIFIED). */
 export const UNKNOWN_USER = /unable to authenticate|user ?name was not found|user not found/i;
-/** §3.4: thread-limit rejections may come as a non-429 ("Thread Threshold Exceeded ... Itgenatr005"). */
-export const THREAD_OR_THRESHOLD = /thread.*(threshold|limit)|itgenatr005|threshold.*exceeded/i;
+/**
+ * §3.4, §8.1: thread-limit and hourly-threshold rejections may come as a non-429 with a text of their own
+ * ("Thread Threshold Exceeded ... Itgenatr005", "Request threshold exceeded", "API request limit reached ...");
+ * the wording varies, so this is loose. A 500 that says nothing is checked against ThresholdInformation.
+ */
+export const THREAD_OR_THRESHOLD =
+  /thread.*(threshold|limit)|itgenatr005|threshold.*(exceeded|reached)|(request|rate|api|usage) limit|too many requests/i;
 /** §4.3 / spec §4: duplicate service name, surfaced as SQL Server's "Violation of UNIQUE KEY constraint 'IX_service'". */
 export const DUPLICATE_NAME =
   /violation of unique key constraint|cannot insert duplicate key|already exists/i;

@@ -46,7 +46,7 @@ describe('readState', () => {
     expect(counts[0]).toBe(counts[1]);
     // zone, threshold, 2 picklists, companies, contracts (directory), billing codes, services,
     // contracts (by id), contract services, contract service units, contract charges.
-    expect(counts[1]).toBeLessThanOrEqual(12);
+    expect(counts[1]).toBeLessThanOrEqual(13);
     expect(emu.requests.count('*', '/V1.0/Contracts/{id}/**')).toBe(0);
     expect(emu.requests.count('GET', '/V1.0/*/{id}')).toBe(0);
   });

@@ -15,8 +15,10 @@ import {
   toSegment,
 } from './mapping';
 import type { Picklists } from './picklists';
-import { eq, everything, gte, inList } from './query';
+import { withPostedItems } from './posted-items';
+import { eq, everything, exist, gte, inList } from './query';
 import { RECURRING_SERVICE_CONTRACT_TYPE, toAutotaskDate, wireId } from './quirks';
+import { billingSegments } from './unit-segments';
 
 /**
  * The scope of the port plus one optional Autotask refinement (proposed for the port): only unit segments
@@ -41,37 +43,52 @@ export async function readState(
 ): Promise<TargetSnapshot> {
   const contractIds = [...new Set(scope.contractIds ?? [])].map((id) => wireId(id, 'contract id'));
   const some = contractIds.length > 0;
-  const [companies, directoryContracts, billingCodes, products, scopedContracts, lines, segments, charges] =
-    await Promise.all([
-      scope.directory ? readCompanies(client, picklists, ctx) : [],
-      scope.directory
-        ? client.query(ctx, 'Contracts', {
-            filter: [eq('contractType', RECURRING_SERVICE_CONTRACT_TYPE)],
-            includeFields: FIELDS.Contracts,
-          })
-        : [],
-      scope.directory || scope.products
-        ? client.query(ctx, 'BillingCodes', { filter: [everything()], includeFields: FIELDS.BillingCodes })
-        : [],
-      scope.products ? readProducts(client, picklists, ctx) : [],
-      some ? client.queryIn(ctx, 'Contracts', 'id', contractIds, { includeFields: FIELDS.Contracts }) : [],
-      some
-        ? client.queryIn(ctx, 'ContractServices', 'contractID', contractIds, {
-            includeFields: FIELDS.ContractServices,
-          })
-        : [],
-      some
-        ? client.queryIn(ctx, 'ContractServiceUnits', 'contractID', contractIds, {
-            includeFields: FIELDS.ContractServiceUnits,
-            ...(scope.unitsFrom ? { filter: [gte('endDate', toAutotaskDate(scope.unitsFrom))] } : {}),
-          })
-        : [],
-      some
-        ? client.queryIn(ctx, 'ContractCharges', 'contractID', contractIds, {
-            includeFields: FIELDS.ContractCharges,
-          })
-        : [],
-    ]);
+  const [
+    companies,
+    directoryContracts,
+    billingCodes,
+    products,
+    scopedContracts,
+    lines,
+    segments,
+    charges,
+    postedItems,
+  ] = await Promise.all([
+    scope.directory ? readCompanies(client, picklists, ctx) : [],
+    scope.directory
+      ? client.query(ctx, 'Contracts', {
+          filter: [eq('contractType', RECURRING_SERVICE_CONTRACT_TYPE)],
+          includeFields: FIELDS.Contracts,
+        })
+      : [],
+    scope.directory || scope.products
+      ? client.query(ctx, 'BillingCodes', { filter: [everything()], includeFields: FIELDS.BillingCodes })
+      : [],
+    scope.products ? readProducts(client, picklists, ctx) : [],
+    some ? client.queryIn(ctx, 'Contracts', 'id', contractIds, { includeFields: FIELDS.Contracts }) : [],
+    some
+      ? client.queryIn(ctx, 'ContractServices', 'contractID', contractIds, {
+          includeFields: FIELDS.ContractServices,
+        })
+      : [],
+    some
+      ? client.queryIn(ctx, 'ContractServiceUnits', 'contractID', contractIds, {
+          includeFields: FIELDS.ContractServiceUnits,
+          ...(scope.unitsFrom ? { filter: [gte('endDate', toAutotaskDate(scope.unitsFrom))] } : {}),
+        })
+      : [],
+    some
+      ? client.queryIn(ctx, 'ContractCharges', 'contractID', contractIds, {
+          includeFields: FIELDS.ContractCharges,
+        })
+      : [],
+    some
+      ? client.queryIn(ctx, 'BillingItems', 'contractID', contractIds, {
+          filter: [exist('contractServicePeriodID')],
+          includeFields: ['contractID', 'contractServicePeriodID', 'itemDate'],
+        })
+      : [],
+  ]);
   const contracts = new Map<string, TargetContract>();
   for (const row of [...directoryContracts, ...scopedContracts]) {
     const c = mapRow('Contracts', row, toContract);
@@ -88,16 +105,20 @@ export async function readState(
   return {
     takenAt,
     companies: sortById(companies),
-    contracts: sortById(locked.contracts),
+    contracts: sortById(withPostedItems(locked.contracts, postedItems)),
     billingCodes: sortById(billingCodes.map((b) => mapRow('BillingCodes', b, toBillingCode))),
     products: sortById(products),
     contractLines: sortById(locked.lines),
     ...(some ? { charges: sortById(charges.map((c) => mapRow('ContractCharges', c, toCharge))) } : {}),
     unitSegments: sortSegments(
-      segments
-        // A row without its contract service cannot be placed on a line (not seen; defensive).
-        .filter((u: Wire) => u.contractServiceID !== null && u.contractServiceID !== undefined)
-        .map((u) => mapRow('ContractServiceUnits', u, toSegment)),
+      billingSegments(
+        segments
+          // A row without its contract service cannot be placed on a line (not seen; defensive).
+          .filter((u: Wire) => u.contractServiceID !== null && u.contractServiceID !== undefined)
+          .sort((a: Wire, b: Wire) => Number(a.id) - Number(b.id))
+          .map((u) => mapRow('ContractServiceUnits', u, toSegment)),
+        new Map([...contracts.values()].map((c) => [c.id, c.endDate])),
+      ),
     ),
   };
 }

@@ -146,7 +146,7 @@ export function createTransport(o: AutotaskConnectionOptions): Transport {
         ctx.signal?.throwIfAborted();
         const outcome = await attempt(ctx, req, url, n);
         if (outcome.ok) return outcome.res.json<T>();
-        const { error } = outcome;
+        const error = await overThreshold(ctx, req, outcome.error);
         const again = error.kind === 'rate_limited' || (req.read && error.kind === 'unavailable');
         if (!again || n >= retry.maxAttempts) throw error;
         await sleep(backoffDelay(n, retry, random));
@@ -158,6 +158,35 @@ export function createTransport(o: AutotaskConnectionOptions): Transport {
       }
       throw error;
     }
+  }
+
+  /**
+   * §8.1: how Autotask refuses a request over the hourly threshold is undocumented (429, or a 500 whose text
+   * varies). A 500 that names nothing is checked against ThresholdInformation: over the threshold it is a rate
+   * limit (refused before processing: retried after a pause, never probed), else it stays what it was.
+   */
+  async function overThreshold(
+    ctx: TargetContext,
+    req: SendRequest,
+    error: IntegrationError,
+  ): Promise<IntegrationError> {
+    if (error.status !== 500 || error.kind !== 'unavailable' || req.path === 'ThresholdInformation')
+      return error;
+    const info = await send<ThresholdInfo>(ctx, {
+      method: 'GET',
+      path: 'ThresholdInformation',
+      read: true,
+      pace: false,
+    }).catch(() => undefined);
+    if (!info || info.currentTimeframeRequestCount < info.externalRequestThreshold) return error;
+    pacer.observe(info);
+    return new IntegrationError({
+      kind: 'rate_limited',
+      vendor: 'autotask',
+      status: 500,
+      message: `Autotask refused the request: the hourly API threshold is used up (${info.currentTimeframeRequestCount} of ${info.externalRequestThreshold} requests)`,
+      vendorMessages: error.vendorMessages,
+    });
   }
 
   const pacer = createThresholdPacer<TargetContext>(

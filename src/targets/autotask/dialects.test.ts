@@ -46,3 +46,24 @@ describe('the hourly threshold in every dialect', () => {
     expect(services).toEqual([]);
   });
 });
+
+describe('the thread limit in every dialect', () => {
+  it.each([429, 500] as const)(
+    '%s with its text: refused before processing, retried, the write lands once',
+    async (status) => {
+      // What the emulator's thread limit answers in each dialect (its own tests cover when it fires).
+      demo.emu.faults.inject({
+        kind: String(status) as '429' | '500',
+        method: 'POST',
+        path: '**/Services',
+        count: 2,
+        body: { errors: ['Thread Threshold Exceeded: too many concurrent requests (Itgenatr005)'] },
+      });
+      const adapter = demo.adapter({ retry: { maxAttempts: 4, baseDelayMs: 1 } });
+      const result = await adapter.apply({}, product);
+      expect(result.ok).toBe(true);
+      const created = [...demo.emu.state.tables.Services.values()].filter((v) => v.name === product.name);
+      expect(created).toHaveLength(1);
+    },
+  );
+});

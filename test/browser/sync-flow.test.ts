@@ -309,10 +309,13 @@ describe.skipIf(!browserAvailable)('billing manager flow in Chromium', () => {
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
 
-    await sync.check({ force: true });
+    // Away from the badge first: its tooltip must not take the click.
+    await page.mouse.move(0, 0);
+    await page.getByText(/Check the contract, then switch sync on to resume/).waitFor({ state: 'hidden' });
+    await sync.click({ force: true });
     await page.getByText('Sync resumed').waitFor();
     await paused.waitFor({ state: 'detached' });
-    expect(await sync.isChecked()).toBe(true);
+    await expect.poll(() => sync.isChecked()).toBe(true);
     const saved = await server.pool.query(
       'select sync_on, paused_reason from customer_mappings where tenant_id = $1',
       [TENANT],

@@ -152,7 +152,9 @@ async function finishRun(
   const items = await listRunItems(deps.pool, run.id);
   const statuses = items.map((i) => i.status);
   const status = statusOf(statuses, run.plan.operations.length > 0);
-  if (run.kind === 'customer' && run.tenant_id && outcome.failed === 0) {
+  // An invoice counts as synced for the customer only when the run brought all of it in: after an item error its
+  // next run still treats it as new, so its warnings (a price change) are reported by the run that writes them.
+  if (run.kind === 'customer' && run.tenant_id && outcome.failed === 0 && !statuses.includes('error')) {
     await markInvoicesSynced(deps.pool, ctx.ws, ctx.target, run.tenant_id, run.plan.invoiceIds, run.id);
     if (run.plan.shadow) await endShadow(deps.pool, ctx.ws, ctx.target, run.tenant_id);
     if (run.plan.firstSyncedDay) {

@@ -84,8 +84,8 @@ export async function storeRun(
   status: RunStatus,
   customer: { tenantId: string; name: string } | undefined,
 ): Promise<string> {
-  return withTransaction(deps.pool, (tx) =>
-    insertRun(tx, {
+  return withTransaction(deps.pool, async (tx) => {
+    const id = await insertRun(tx, {
       workspaceId: ctx.ws,
       target: ctx.target,
       kind,
@@ -101,6 +101,7 @@ export async function storeRun(
         firstSyncedDay: plan.firstSyncedDay ?? null,
         ...(plan.checks?.length ? { checks: plan.checks } : {}),
         ...(plan.shadow ? { shadow: true } : {}),
+        ...(plan.note ? { note: plan.note } : {}),
       },
       summary: { operations: plan.operations.length, items: countItems(plan.items.map((i) => i.status)) },
       items: plan.items,
@@ -109,8 +110,10 @@ export async function storeRun(
         itemKey: itemKeyOf(op),
         op: encodeOperation(op),
       })),
-    }),
-  );
+    });
+    if (plan.note) await setRunStatus(tx, id, status, { message: plan.note });
+    return id;
+  });
 }
 
 /** Executes a stored run's journal and records the outcome (links, synced invoices, statuses, audit). */
@@ -172,7 +175,7 @@ async function finishRun(
     ? "The PSA does not bill what billsync wrote (see the items): this customer's sync is paused until you check the contract and switch its sync on again"
     : outcome.failed > 0
       ? `${outcome.failed} PSA change(s) failed; fix the cause shown on the items, then sync again or resume the run`
-      : null;
+      : (run.plan.note ?? null);
   const summary = {
     operations: run.plan.operations.length,
     items: counts,

@@ -82,6 +82,39 @@ describe('a first customer sync that just works (issue 13)', () => {
   });
 });
 
+describe('a sync start that explains itself (issue 13)', () => {
+  it('a run with nothing to sync says why: the latest invoice was issued before the sync start', async () => {
+    const ws = (await insertWorkspace(pool, 'explains')).id as WorkspaceId;
+    const target = new FakeTarget();
+    target.addContract({ id: 'K1', startDate: d('2025-01-01') });
+    await upsertSourceCustomers(pool, ws, [{ tenantId: TENANT, name: 'Contoso Dental', defaultDomain: '' }]);
+    const december = inv('G12', '2025-12', [
+      line({ start: '2025-12-01', last: '2025-12-31', qty: 4, unitPrice: '20.00', subtotal: '80.00' }),
+    ]);
+    await storeInvoice(pool, ws, december.header, december.lines);
+    await saveProgram(pool, ws, 'autotask', { ...DEFAULT_PROGRAM, syncEnabled: true, billingCodeId: '1' });
+    await saveMapping(pool, ws, 'autotask', {
+      tenant_id: TENANT,
+      company_id: 'c1',
+      company_name: 'Contoso Dental Ltd',
+      contract_id: 'K1',
+      contract_name: 'K1',
+      strategy: 'cost-and-retail',
+      sync_start: d('2026-02-01'),
+      sync_on: true,
+    });
+    const deps: EngineDeps = { pool, clock: fixedClock('2026-02-08'), openTarget: async () => target };
+    const ctx = { ws, target: 'autotask' as const, asOf: d('2026-02-08'), trigger: 'test', actor: 'test' };
+    const [run] = await syncCustomers(deps, ctx, { preview: false });
+    expect(run).toMatchObject({ status: 'no_change', writes: 0 });
+    expect(run!.message).toBe(
+      "The latest imported invoice (G12) was issued on 07 Jan 2026, before this customer's sync start (01 Feb 2026): nothing to sync. Move the sync start back to include it, or wait for the next invoice",
+    );
+    const [preview] = await syncCustomers(deps, ctx, { preview: true });
+    expect(preview!.message).toMatch(/^The latest imported invoice \(G12\)/);
+  });
+});
+
 describe('no lost warning', () => {
   it('an errored first run, the product sync, then the customer sync warns of the mid-period cost rise', async () => {
     const ws = (await insertWorkspace(pool, 'warnings')).id as WorkspaceId;

@@ -288,6 +288,7 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
   }
   const firstSyncedDay =
     mapping.firstSyncedDay ?? (starts.length ? starts.reduce((a, b) => minDate(a, b)) : undefined);
+  const note = items.length === 0 ? nothingToSync(input, inScope, considered) : undefined;
   return {
     operations,
     items,
@@ -295,7 +296,24 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
     firstSyncedDay,
     checks,
     ...(shadow && operations.length > 0 ? { shadow: true } : {}),
+    ...(note ? { note } : {}),
   };
+}
+
+/** Why a customer sync has nothing to do, in words (issue 13: a sync start that explains itself). */
+function nothingToSync(
+  input: CustomerPlanInput,
+  inScope: readonly CustomerInvoice[],
+  considered: readonly CustomerInvoice[],
+): string {
+  const start = formatDayMonthYear(input.mapping.syncStart);
+  if (inScope.length === 0)
+    return `No Microsoft invoice issued up to ${formatDayMonthYear(input.asOf)} is imported yet: import the invoice files or pull them from Partner Center`;
+  if (considered.length === 0) {
+    const latest = [...inScope].sort((a, b) => (a.header.issueDate < b.header.issueDate ? 1 : -1))[0]!;
+    return `The latest imported invoice (${latest.header.id}) was issued on ${formatDayMonthYear(latest.header.issueDate)}, before this customer's sync start (${start}): nothing to sync. Move the sync start back to include it, or wait for the next invoice`;
+  }
+  return `The invoices issued since this customer's sync start (${start}) bill nothing for it: nothing to sync`;
 }
 
 function newItem(key: string, label: string, offerKey: string, tenantId: string): PlanItem {

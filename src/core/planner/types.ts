@@ -102,6 +102,8 @@ export interface Plan {
   checks?: LineCheck[];
   /** A shadow first sync: planned and compared, written only once a user applies it. */
   shadow?: boolean;
+  /** Why there is nothing to do, in words, when nothing is (shown as the run's message). */
+  note?: string;
 }
 
 export function worstStatus(items: readonly Pick<PlanItem, 'status'>[]): ItemStatus {

@@ -38,6 +38,8 @@ export interface RunRow {
     checks?: LineCheck[];
     /** A shadow first sync: written only once a user applies it. */
     shadow?: boolean;
+    /** Why there was nothing to do, in words. */
+    note?: string;
   };
   summary: Record<string, unknown>;
   message: string | null;

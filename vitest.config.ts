@@ -7,5 +7,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The suites run against loopback emulators, which the PSA and source URL policy allows only with this flag
+    // (docs/url-policy.md). Spawned CLIs inherit it; the policy's own tests switch it off where they need to.
+    env: { BILLSYNC_ALLOW_LOCAL_PSA: '1' },
   },
 });

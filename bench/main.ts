@@ -7,6 +7,8 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   sync: () => benchSync(),
 };
 
+// The benches run against loopback emulators, which the PSA URL policy allows only with this (docs/url-policy.md).
+process.env.BILLSYNC_ALLOW_LOCAL_PSA = '1';
 const name = process.argv[2];
 const bench = name ? BENCHES[name] : undefined;
 if (!bench) {

@@ -63,6 +63,8 @@ async function main(): Promise<void> {
     throw new Error('web/dist is missing: run `npm run build:web` first');
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH)`);
   mkdirSync(OUT, { recursive: true });
+  // Like `billsync demo`: the emulator is on loopback, which the URL policy allows only with this (docs/url-policy.md).
+  process.env.BILLSYNC_ALLOW_LOCAL_PSA = '1';
   const dataDir = mkdtempSync(join(tmpdir(), 'billsync-screenshots-'));
   const autotask = createAutotaskEmulator({ seed: 'demo' as never, clock: createClock({ ticking: true }) });
   const autotaskUrl = await autotask.listen(0);

@@ -13,7 +13,9 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    sourcemap: true,
+    // No source maps in the build: web/dist is what production serves (the server refuses *.map anyway).
+    // `npm run dev:web` still maps everything in the browser.
+    sourcemap: false,
     rollupOptions: {
       output: {
         // Libraries change less often than our code: separate chunks stay cached across releases.

@@ -18,10 +18,11 @@ import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import lockfile from 'proper-lockfile';
+import { otherProcesses, type Registration, registerProcess } from './embedded-registry';
 
 const execFileAsync = promisify(execFile);
 
-/** The application_name every billsync connection carries; the last process out stops the embedded server. */
+/** The application_name of billsync's pooled connections (the queue's carry `billsync-queue`). */
 export const APP_NAME = 'billsync';
 
 export interface EmbeddedPostgres {
@@ -33,8 +34,9 @@ export interface EmbeddedPostgres {
   /** true when this process started the server (false when it found one running on the same data dir). */
   readonly startedHere: boolean;
   /**
-   * Let go of the server: stops it when no other billsync process is still connected (so `billsync serve` and
-   * `billsync db migrate` can run at the same time on one data dir and neither pulls it from under the other).
+   * Let go of the server: stops it when no other billsync process is registered on the data dir (so `billsync
+   * serve` and `billsync db migrate` can run at the same time on one data dir and neither pulls it from under the
+   * other, however long the server has been idle). See embedded-registry.ts.
    */
   release(options?: { force?: boolean }): Promise<void>;
 }
@@ -168,6 +170,19 @@ async function freePort(preferred: number | undefined): Promise<number> {
   return tryPort(0);
 }
 
+/**
+ * A postmaster killed with SIGKILL stays a zombie until its parent (init) reaps it: alive for `kill(pid, 0)`,
+ * dead for every purpose here (Linux; elsewhere nothing to tell).
+ */
+function zombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
+  }
+}
+
 function runningPort(pgDir: string): number | undefined {
   const pidFile = join(pgDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return undefined;
@@ -179,6 +194,7 @@ function runningPort(pgDir: string): number | undefined {
   } catch {
     return undefined;
   }
+  if (zombie(pid)) return undefined;
   return Number.isFinite(port) && port > 0 ? port : undefined;
 }
 
@@ -186,28 +202,12 @@ function urlFor(port: number, password: string, database: string): string {
   return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 }
 
-async function otherClients(adminUrl: string): Promise<number> {
-  const client = new pg.Client({
-    connectionString: adminUrl,
-    application_name: `${APP_NAME}-embedded-control`,
-  });
-  await client.connect();
-  try {
-    const res = await client.query<{ n: string }>(
-      'select count(*)::text as n from pg_stat_activity where application_name = $1 and pid <> pg_backend_pid()',
-      [APP_NAME],
-    );
-    return Number(res.rows[0]?.n ?? '0');
-  } finally {
-    await client.end();
-  }
-}
-
 async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
   const client = new pg.Client({
     connectionString: adminUrl,
     application_name: `${APP_NAME}-embedded-control`,
   });
+  client.on('error', () => {}); // a lost connection fails the query below instead of ending the process
   await client.connect();
   try {
     const found = await client.query('select 1 from pg_database where datname = $1', [database]);
@@ -243,6 +243,7 @@ export async function ensureEmbeddedPostgres(
   let password: string;
   const ids = await runAsIds();
   let pgDir = join(dataDir, 'pg');
+  let registration: Registration;
   try {
     const passwordFile = join(dataDir, 'pg-password');
     pgDir = clusterDir(dataDir, ids);
@@ -306,6 +307,8 @@ export async function ensureEmbeddedPostgres(
     }
     const adminUrl = urlFor(port, password, 'postgres');
     await ensureDatabase(adminUrl, database);
+    // Registered under the lock: a process deciding whether to stop the server cannot miss this one.
+    registration = registerProcess(dataDir);
   } finally {
     await release();
   }
@@ -325,9 +328,11 @@ export async function ensureEmbeddedPostgres(
         stale: 30_000,
       });
       try {
+        registration.remove();
         if (!runningPort(pgDir)) return;
-        if (!force && (await otherClients(adminUrl)) > 0) {
-          log('embedded PostgreSQL left running: another billsync process is connected');
+        const others = otherProcesses(dataDir);
+        if (!force && others > 0) {
+          log(`embedded PostgreSQL left running: ${others} other billsync process(es) use it`);
           return;
         }
         const bins = await binaries(ids);

@@ -13,7 +13,11 @@ export interface EngineDeps {
   /** Retries of one write after a retryable failure, and how to wait between them (tests pass a fast sleep). */
   retry?: { attempts: number; baseDelayMs: number; sleep(ms: number): Promise<void> };
   log?: (message: string) => void;
-  /** Test hook: called before each write; throwing here simulates a crash mid-run. */
+  /**
+   * Called before each PSA write; throwing stops the run there (its journal resumes it). The runtime uses it as
+   * a fence: when the database connection holding the customer's lock is lost, the next write is refused
+   * (decision 0009). Tests use it to simulate a crash mid-run.
+   */
   beforeWrite?: (opKey: string) => void;
 }
 

@@ -1,5 +1,6 @@
 import type { WorkspaceId } from '../core/ids';
-import { planProductSync } from '../core/planner/product-plan';
+import { type OfferKey, offerKeyText } from '../core/model/source';
+import { canonicalLinks, planProductSync } from '../core/planner/product-plan';
 import type { Plan } from '../core/planner/types';
 import type { TargetAdapter, TargetSnapshot } from '../core/ports/target';
 import type { PlainDate } from '../core/time/plain-date';
@@ -17,10 +18,12 @@ export async function planProducts(
   program: StoredProgram,
   adapter: TargetAdapter,
   asOf: PlainDate,
+  /** Only the products these customers need (offer keys they use that have no product yet). */
+  forTenants?: readonly string[],
 ): Promise<{ plan: Plan; snapshot: TargetSnapshot }> {
   const [priceList, inUse, links, snapshot] = await Promise.all([
     listPriceEntries(deps.pool, ws),
-    inUseOffers(deps.pool, ws, target, asOf),
+    inUseOffers(deps.pool, ws, target, asOf, forTenants),
     listLinks(deps.pool, ws, target, 'product'),
     adapter.readState({}, { products: true }),
   ]);
@@ -31,6 +34,16 @@ export async function planProducts(
     inUse,
     products: snapshot.products,
     links,
+    only: forTenants ? missingProducts(inUse, links) : undefined,
   });
   return { plan, snapshot };
+}
+
+/** The in-use offers that have no product link yet (canonical keys). */
+export function missingProducts(
+  inUse: readonly { offer: OfferKey }[],
+  links: ReadonlyMap<string, string>,
+): Set<string> {
+  const linked = canonicalLinks(links);
+  return new Set(inUse.map((u) => offerKeyText(u.offer)).filter((key) => !linked.has(key)));
 }

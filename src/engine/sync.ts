@@ -1,11 +1,13 @@
+import type { TargetAdapter } from '../core/ports/target';
 import { getRun, listJournal, setRunStatus, supersedeOpenRuns } from '../db/repos/runs';
-import { listMappings, type MappingRow } from '../db/repos/sync';
+import { listLinks, listMappings, type MappingRow, type StoredProgram } from '../db/repos/sync';
+import { inUseOffers } from '../db/repos/sync-source';
 import { AppError } from '../services/errors';
 import type { EngineDeps } from './deps';
 import { customerLockKey, productLockKey, withLock, withLockSet } from './locks';
 import { canonicalJson, encodeOperation } from './plan-codec';
 import { planCustomers } from './plan-customers';
-import { planProducts } from './plan-products';
+import { missingProducts, planProducts } from './plan-products';
 import { requireProgram } from './program';
 import {
   executeRun,
@@ -89,6 +91,14 @@ export async function syncCustomers(
   const program = await requireProgram(deps.pool, ctx.ws, ctx.target);
   const mappings = await selectMappings(deps, ctx, options.tenantIds);
   const adapter = await deps.openTarget(ctx.ws, ctx.target);
+  if (!options.preview && mappings.length > 0)
+    await syncNeededProducts(
+      deps,
+      ctx,
+      program,
+      adapter,
+      mappings.map((m) => m.tenant_id),
+    );
   const results: RunSummary[] = [];
   for (let i = 0; i < mappings.length; i += BATCH) {
     const batch = mappings.slice(i, i + BATCH);
@@ -136,6 +146,31 @@ export async function syncCustomers(
       );
   }
   return results;
+}
+
+/**
+ * The products these customers' invoices need and the PSA does not have yet are created first (a product sync
+ * of just those offers, stored as a product run), so a customer's first sync never fails on "not linked in the
+ * PSA yet" (issue 13). Nothing happens when every product is there.
+ */
+async function syncNeededProducts(
+  deps: EngineDeps,
+  ctx: RunContext,
+  program: StoredProgram,
+  adapter: TargetAdapter,
+  tenantIds: readonly string[],
+): Promise<void> {
+  const [inUse, links] = await Promise.all([
+    inUseOffers(deps.pool, ctx.ws, ctx.target, ctx.asOf, tenantIds),
+    listLinks(deps.pool, ctx.ws, ctx.target, 'product'),
+  ]);
+  if (missingProducts(inUse, links).size === 0) return;
+  await withLock(deps.pool, productLockKey(ctx.ws, ctx.target), async () => {
+    const { plan } = await planProducts(deps, ctx.ws, ctx.target, program, adapter, ctx.asOf, tenantIds);
+    if (plan.operations.length === 0) return;
+    const runId = await storeRun(deps, ctx, 'product', plan, 'running', undefined);
+    await executeRun(deps, ctx, runId, adapter);
+  });
 }
 
 /** Executes a run that waits for approval, if its plan still holds; else stores the fresh plan for approval. */

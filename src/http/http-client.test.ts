@@ -80,6 +80,8 @@ function client(extra: Partial<HttpClientOptions> = {}) {
   const failures: HttpFailure[] = [];
   const c = createHttpClient({
     vendor: 'test',
+    // The test server is on loopback (the URL policy's local exception, url-policy.test.ts).
+    allowLocalUrls: true,
     baseUrl: base,
     timeoutMs: 2000,
     sleep: async (ms) => {

@@ -21,10 +21,16 @@ import type {
   HttpResponse,
   HttpStreamResponse,
 } from './types';
+import { allowLocalPsa, requestUrlGuard } from './url-policy';
 
 export interface HttpClientOptions {
-  /** Vendor name used in errors ('autotask', 'partner-center', ...). */
+  /**
+   * Vendor name used in errors ('autotask', 'partner-center', ...). It also picks the URL policy (url-policy.ts):
+   * requests go only to that vendor's hosts; a client of another name may reach loopback addresses only.
+   */
   vendor: string;
+  /** Allow http(s) on loopback addresses (emulators); default: `BILLSYNC_ALLOW_LOCAL_PSA=1` in the environment. */
+  allowLocalUrls?: boolean;
   /** Base of relative request URLs. */
   baseUrl?: string;
   /** Per-request timeout in ms (default 30 s): until the body is read, or until the headers when streaming. */
@@ -84,6 +90,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const timeoutDefault = options.timeoutMs ?? 30_000;
+  const checkUrl = requestUrlGuard(options.vendor, options.allowLocalUrls ?? allowLocalPsa(), redact.url);
 
   async function attemptOnce<T>(
     req: HttpRequest,
@@ -173,6 +180,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
 
   async function execute<T>(req: HttpRequest, read: Parameters<typeof attemptOnce<T>>[2]): Promise<T> {
+    checkUrl(req.method, joinUrl(options.baseUrl, req.url, req.query));
     for (let attempt = 1; ; attempt++) {
       const outcome = await limiter.run(() => attemptOnce(req, attempt, read));
       if (outcome.ok) return outcome.value;
@@ -204,7 +212,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
                 method: req.method,
                 url: redact.url(joinUrl(options.baseUrl, req.url, req.query)),
                 status,
-                message: `expected JSON, got ${JSON.stringify(redact.text(text.slice(0, 200)))}`,
+                // The body itself is not repeated: it may come from anywhere and end up in front of a user.
+                message: `expected JSON, got ${headers['content-type'] || 'no content type'} (${text.length} characters)`,
                 attempts: 1,
               });
             }

@@ -13,3 +13,13 @@ export type {
   HttpResponse,
   HttpStreamResponse,
 } from './types';
+export {
+  ALLOW_LOCAL_ENV,
+  allowLocalPsa,
+  checkVendorUrl,
+  isLoopbackHost,
+  isVendorHostUrl,
+  type PolicyVendor,
+  type UrlCheck,
+  VENDOR_HOSTS,
+} from './url-policy';

@@ -44,7 +44,16 @@ export async function startBackgroundWorker(parts: BackgroundWorkerParts): Promi
   const jobs = config.jobs;
   const concurrency = parts.concurrency ?? jobs.concurrency;
   const clock = parts.clock ?? systemClock;
-  const pool = createPool(parts.databaseUrl, 2 * concurrency + 8);
+  let lostAt = 0;
+  const pool = createPool(parts.databaseUrl, 2 * concurrency + 8, {
+    idleSeconds: config.dbIdleSeconds,
+    onLost: (error) => {
+      // Running jobs fail and are retried; their runs resume through the journal (docs/operations.md).
+      if (Date.now() - lostAt > 30_000)
+        log(`database connection lost (${error.message}); reconnecting on demand`);
+      lostAt = Date.now();
+    },
+  });
   const timing = {
     expireSeconds: jobs.expireSeconds,
     retryDelaySeconds: jobs.retryDelaySeconds,
@@ -52,7 +61,8 @@ export async function startBackgroundWorker(parts: BackgroundWorkerParts): Promi
   };
   let queue: Awaited<ReturnType<typeof startJobQueue>>;
   try {
-    queue = await startJobQueue({ url: parts.databaseUrl, max: 4 }, timing, { worker: true, log });
+    const source = { url: parts.databaseUrl, max: 4, idleSeconds: config.dbIdleSeconds };
+    queue = await startJobQueue(source, timing, { worker: true, log });
   } catch (error) {
     await pool.end();
     throw error;
@@ -75,9 +85,10 @@ export async function startBackgroundWorker(parts: BackgroundWorkerParts): Promi
     pollSeconds: jobs.pollSeconds,
     tickSeconds: TICK_SECONDS,
     defaults: { hour: jobs.scheduleHour, timeZone: jobs.timeZone },
+    heartbeatSeconds: jobs.heartbeatSeconds,
   });
   log(
-    `worker started: ${concurrency} customer sync(s) at once, daily check at ${String(jobs.scheduleHour).padStart(2, '0')}:00 ${jobs.timeZone} unless a workspace sets its own; e-mail: ${mailer.describe}`,
+    `worker started: ${concurrency} customer sync(s) at once, heartbeat every ${jobs.heartbeatSeconds} s, daily check at ${String(jobs.scheduleHour).padStart(2, '0')}:00 ${jobs.timeZone} unless a workspace sets its own; e-mail: ${mailer.describe}`,
   );
   let stopping: Promise<void> | undefined;
   return {

@@ -1,6 +1,5 @@
-import pg from 'pg';
 import PgBoss from 'pg-boss';
-import type { Pool, Queryable } from '../db/pool';
+import { createPool, type Pool, type Queryable } from '../db/pool';
 import {
   JOB_NAMES,
   type JobName,
@@ -9,6 +8,7 @@ import {
   type PayloadOf,
   singletonKeyOf,
 } from './job-names';
+import { bossDb, completionStatements, dbOf, throttled } from './queue-db';
 
 /** The pg-boss schema, in billsync's own database. */
 export const QUEUE_SCHEMA = 'pgboss';
@@ -65,47 +65,60 @@ export interface JobQueue {
 export interface QueueSource {
   /** Run pg-boss's SQL through this pool (enqueue-only use inside the server). */
   pool?: Pool;
-  /** Or give pg-boss its own small pool on this URL (workers). */
+  /** Or give pg-boss its own small pool on this URL (workers), closed when the queue stops. */
   url?: string;
   /** Connections of that own pool (default 4). */
   max?: number;
-}
-
-function dbOf(q: Queryable): PgBoss.Db {
-  return { executeSql: (text, values) => q.query(text, values) };
+  /** Seconds an unused connection of that own pool stays open (default 10). */
+  idleSeconds?: number;
 }
 
 /**
  * Starts pg-boss on billsync's database (schema `pgboss`, installed or migrated on first start under pg-boss's
- * own advisory lock) and makes sure every queue exists. A `worker` instance also supervises: it expires jobs whose
- * worker died (they go back to the queue for a retry) and archives old ones; it is the authority on queue
- * settings, so a changed BILLSYNC_JOB_* takes effect when the workers restart.
+ * own advisory lock) and makes sure every queue exists. A `worker` instance also supervises: it expires jobs still
+ * active past BILLSYNC_JOB_EXPIRE_SECONDS (a dead worker's jobs are handed on much sooner by the heartbeat sweep,
+ * heartbeat.ts) and archives old ones; it is the authority on queue settings, so a changed BILLSYNC_JOB_* takes
+ * effect when the workers restart. pg-boss runs on a billsync pool (queue-db.ts): it survives the database going
+ * away like every other connection.
  */
 export async function startJobQueue(
   source: QueueSource,
   timing: QueueTiming,
   options: { worker: boolean; log?: (message: string) => void },
 ): Promise<JobQueue> {
-  const log = options.log ?? (() => {});
-  const connection: PgBoss.DatabaseOptions = source.pool
-    ? { db: dbOf(source.pool) }
-    : { connectionString: source.url ?? '', max: source.max ?? 4, application_name: 'billsync-queue' };
+  const log = throttled(options.log ?? (() => {}));
+  const own = source.pool
+    ? undefined
+    : createPool(source.url ?? '', source.max ?? 4, {
+        applicationName: 'billsync-queue',
+        ...(source.idleSeconds !== undefined ? { idleSeconds: source.idleSeconds } : {}),
+      });
+  const pool = (source.pool ?? own)!;
+  const completions = new Set<string>();
   const boss = new PgBoss({
-    ...connection,
+    db: bossDb(pool, completions, log),
     schema: QUEUE_SCHEMA,
     supervise: options.worker,
     schedule: false,
     migrate: true,
-    // Expiry is only noticed by maintenance: run it often enough that a dead worker's job comes back soon.
+    // Expiry is only noticed by maintenance: run it often enough that an expired job comes back soon.
     maintenanceIntervalSeconds: Math.max(1, Math.min(60, Math.floor(timing.expireSeconds / 4))),
     // Failed jobs stay in the live table for a week, where `billsync jobs` and GET /api/jobs show them.
     archiveFailedAfterSeconds: 7 * 24 * 3600,
   });
   boss.on('error', (error) => log(`queue error: ${error.message}`));
-  await withInstallLock(source, async () => {
-    await boss.start();
-    for (const name of JOB_NAMES) await ensureQueue(boss, queueOptions(name, timing), options.worker);
-  });
+  try {
+    for (const text of await completionStatements(boss, JOB_NAMES[0])) completions.add(text);
+    await withInstallLock(pool, async () => {
+      await boss.start();
+      for (const name of JOB_NAMES) await ensureQueue(boss, queueOptions(name, timing), options.worker);
+    });
+  } catch (error) {
+    // Half started (the database went away meanwhile): no timer of pg-boss may keep the process alive.
+    await boss.stop({ graceful: false, wait: true }).catch(() => {});
+    await own?.end();
+    throw error;
+  }
   return {
     boss,
     timing,
@@ -117,7 +130,10 @@ export async function startJobQueue(
         ...(sendOptions.db ? { db: dbOf(sendOptions.db) } : {}),
       });
     },
-    stop: (o = {}) => boss.stop({ graceful: o.graceful ?? true, timeout: o.timeoutMs ?? 30_000, wait: true }),
+    async stop(o = {}) {
+      await boss.stop({ graceful: o.graceful ?? true, timeout: o.timeoutMs ?? 30_000, wait: true });
+      await own?.end();
+    },
   };
 }
 
@@ -126,22 +142,23 @@ export async function startJobQueue(
  * so two processes starting together on a fresh database can both try to create it. One session lock of ours
  * around start-up makes them take turns (held for milliseconds once installed).
  */
-async function withInstallLock(source: QueueSource, fn: () => Promise<void>): Promise<void> {
-  const pooled = source.pool ? await source.pool.connect() : undefined;
-  const own = pooled ? undefined : new pg.Client({ connectionString: source.url ?? '' });
-  await own?.connect();
-  const client = (pooled ?? own)!;
+async function withInstallLock(pool: Pool, fn: () => Promise<void>): Promise<void> {
+  const client = await pool.connect();
   const key = `billsync:${QUEUE_SCHEMA}:install`;
+  let unlocked = false;
   try {
     await client.query('select pg_advisory_lock(hashtextextended($1, 0))', [key]);
     try {
       await fn();
     } finally {
-      await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => {});
+      unlocked = await client
+        .query('select pg_advisory_unlock(hashtextextended($1, 0))', [key])
+        .then(() => true)
+        .catch(() => false);
     }
   } finally {
-    pooled?.release();
-    await own?.end();
+    // A connection that could not unlock is closed rather than pooled still holding the lock.
+    client.release(!unlocked);
   }
 }
 

@@ -1,5 +1,6 @@
 import type PgBoss from 'pg-boss';
 import { runJob } from './dispatch';
+import { createInFlight, type Heartbeat, STALE_BEATS, startHeartbeat } from './heartbeat';
 import type { JobDeps } from './job-deps';
 import { JOB_NAMES, type JobName } from './job-names';
 import type { ScheduleDefaults } from './schedule';
@@ -13,6 +14,11 @@ export interface WorkerOptions {
   /** Seconds between ticks (schedule, sweeps); 0 = only when `tick()` is called (tests). */
   tickSeconds: number;
   defaults: ScheduleDefaults;
+  /**
+   * Seconds between heartbeats (BILLSYNC_HEARTBEAT_SECONDS): the worker reports the jobs it runs, and the
+   * jobs of workers silent for 4 heartbeats are handed on (heartbeat.ts). Unset: no heartbeat (in-process tests).
+   */
+  heartbeatSeconds?: number;
 }
 
 export interface RunningWorker {
@@ -43,11 +49,13 @@ const brief = (value: unknown) => {
  */
 export async function startWorker(deps: JobDeps, o: WorkerOptions): Promise<RunningWorker> {
   const boss = deps.queue.boss;
+  const inFlight = createInFlight((o.heartbeatSeconds ?? 0) * STALE_BEATS * 1000);
   for (const name of JOB_NAMES) {
     const handle = async ([job]: PgBoss.JobWithMetadata<unknown>[]) => {
       if (!job) return undefined;
       const info = { id: job.id, createdOn: job.createdOn, retryCount: job.retryCount };
       const started = Date.now();
+      inFlight.start(job.id);
       try {
         const result = await runJob(deps, name, job.data, info);
         deps.log(`${name} ${job.id} done in ${Date.now() - started} ms: ${brief(result)}`);
@@ -61,6 +69,8 @@ export async function startWorker(deps: JobDeps, o: WorkerOptions): Promise<Runn
           `${name} ${job.id} failed: ${error instanceof Error ? error.message : String(error)}${retry}`,
         );
         throw error;
+      } finally {
+        inFlight.finish(job.id);
       }
     };
     for (let i = 0; i < handlersFor(name, o.concurrency); i++) {
@@ -88,14 +98,26 @@ export async function startWorker(deps: JobDeps, o: WorkerOptions): Promise<Runn
     onTimer();
     timer = setInterval(onTimer, o.tickSeconds * 1000);
   }
+  const heartbeat: Heartbeat | undefined = o.heartbeatSeconds
+    ? startHeartbeat({
+        pool: deps.pool,
+        queue: deps.queue,
+        inFlight,
+        seconds: o.heartbeatSeconds,
+        log: deps.log,
+      })
+    : undefined;
   let stopping: Promise<void> | undefined;
   return {
     tick: runTick,
     stop(options = {}) {
       stopping ??= (async () => {
         if (timer) clearInterval(timer);
+        heartbeat?.retire();
         await ticking?.catch(() => {});
         await deps.queue.stop({ graceful: true, timeoutMs: options.timeoutMs ?? 30_000 });
+        // Only now: until its jobs are finished or back in the queue, the worker keeps listing them.
+        await heartbeat?.stop();
       })();
       return stopping;
     },

@@ -10,6 +10,8 @@ export interface Config {
   dataDir: string;
   /** External Postgres; when unset the embedded one in dataDir is used (DATABASE_URL). */
   databaseUrl: string | undefined;
+  /** Seconds an unused pooled database connection stays open (BILLSYNC_DB_IDLE_SECONDS, default 10). */
+  dbIdleSeconds: number;
   /** 32-byte key (base64 or hex) for credentials at rest; else a key file in dataDir (BILLSYNC_SECRET_KEY). */
   secretKey: string | undefined;
   /** pino level (LOG_LEVEL, default info). */
@@ -41,6 +43,11 @@ export interface JobsConfig {
   retryDelaySeconds: number;
   /** How often an idle worker asks the queue for work, in seconds (BILLSYNC_WORKER_POLL_SECONDS, default 2). */
   pollSeconds: number;
+  /**
+   * How often a worker reports that it is alive, in seconds (BILLSYNC_HEARTBEAT_SECONDS, default 5). A worker
+   * silent for 4 heartbeats counts as dead and its jobs are handed on (src/jobs/heartbeat.ts).
+   */
+  heartbeatSeconds: number;
   /** SMTP server for notification e-mails, e.g. smtps://user:pass@mail.example.com:465 (SMTP_URL; unset = outbox). */
   smtpUrl: string | undefined;
   /** Sender of notification e-mails (SMTP_FROM, default `billsync <billsync@localhost>`). */
@@ -94,6 +101,7 @@ function loadJobsConfig(env: NodeJS.ProcessEnv): JobsConfig {
     expireSeconds: Math.round(numberVar(env, 'BILLSYNC_JOB_EXPIRE_SECONDS', 1800, 5, 86_000)),
     retryDelaySeconds: intVar(env, 'BILLSYNC_JOB_RETRY_SECONDS', 30),
     pollSeconds: numberVar(env, 'BILLSYNC_WORKER_POLL_SECONDS', 2, 0.5, 600),
+    heartbeatSeconds: numberVar(env, 'BILLSYNC_HEARTBEAT_SECONDS', 5, 0.2, 300),
     smtpUrl: env.SMTP_URL || undefined,
     smtpFrom: env.SMTP_FROM || 'billsync <billsync@localhost>',
   };
@@ -106,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || '0.0.0.0',
     dataDir: resolve(env.BILLSYNC_DATA_DIR || './data'),
     databaseUrl: env.DATABASE_URL || undefined,
+    dbIdleSeconds: numberVar(env, 'BILLSYNC_DB_IDLE_SECONDS', 10, 0.1, 3600),
     secretKey: env.BILLSYNC_SECRET_KEY || undefined,
     logLevel: env.LOG_LEVEL || 'info',
     publicUrl: (env.BILLSYNC_PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, ''),

@@ -12,11 +12,12 @@ export interface Database {
 }
 
 /**
- * Opens the configured database: DATABASE_URL, or the embedded Postgres in the data dir (started or joined).
- * Pending migrations run first unless `migrate: false`.
+ * Opens the configured database: DATABASE_URL, or the embedded Postgres in the data dir (started or joined; this
+ * process stays registered on the data dir until `close()`). Pending migrations run first unless `migrate: false`.
+ * The pool outlives the database going away: requests fail while it is gone and work again once it is back.
  */
 export async function openDatabase(
-  config: Pick<Config, 'databaseUrl' | 'dataDir'>,
+  config: Pick<Config, 'databaseUrl' | 'dataDir'> & Partial<Pick<Config, 'dbIdleSeconds'>>,
   options: { migrate?: boolean; log?: (msg: string) => void; poolSize?: number } = {},
 ): Promise<Database> {
   const log = options.log ?? (() => {});
@@ -35,7 +36,16 @@ export async function openDatabase(
     await embedded?.release();
     throw error;
   }
-  const pool = createPool(url, options.poolSize);
+  let lostAt = 0;
+  const pool = createPool(url, options.poolSize, {
+    ...(config.dbIdleSeconds !== undefined ? { idleSeconds: config.dbIdleSeconds } : {}),
+    onLost: (error) => {
+      // One line per outage, not one per connection.
+      if (Date.now() - lostAt > 30_000)
+        log(`database connection lost (${error.message}); reconnecting on demand`);
+      lostAt = Date.now();
+    },
+  });
   let closed = false;
   return {
     pool,

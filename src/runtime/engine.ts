@@ -1,5 +1,5 @@
 import type { Clock } from '../core/time/clock';
-import type { Pool } from '../db/pool';
+import { lostSessions, type Pool } from '../db/pool';
 import { DEFAULT_RETRY, type EngineDeps } from '../engine/deps';
 import { AppError } from '../services/errors';
 import type { TargetOpener } from './targets';
@@ -15,11 +15,22 @@ export function createEngineDeps(parts: {
   openTarget: TargetOpener | undefined;
   log?: (message: string) => void;
 }): EngineDeps {
-  const { openTarget } = parts;
+  const { openTarget, pool } = parts;
   return {
-    pool: parts.pool,
+    pool,
     clock: parts.clock,
     retry: DEFAULT_RETRY,
+    // The fence of a run whose database session died under it: its customer lock and PSA slot went with the
+    // connection, so another worker may resume the run now. No further write is sent; the run resumes through
+    // its journal (the write marked in flight is probed first).
+    beforeWrite: () => {
+      if (lostSessions(pool) > 0) {
+        throw new AppError(
+          'unavailable',
+          'The database connection holding the locks of this sync was lost: stopped before the next PSA write (the run resumes through its journal)',
+        );
+      }
+    },
     ...(parts.log ? { log: parts.log } : {}),
     openTarget: openTarget
       ? (ws, target) => openTarget(ws, target)

@@ -7,11 +7,13 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
 import { loggerOptions } from '../runtime/logger';
-import { authPlugin } from './auth';
+import { authPlugin, isApiPath, routedPath } from './auth';
 import type { AppContext } from './context';
 import { envelope, errorHandler } from './errors';
+import { docsCsp, securityHeaders } from './headers';
+import { inputGuard } from './input-guard';
 import { authRoutes } from './routes/auth';
 import { connectionRoutes } from './routes/connections';
 import { customerRoutes } from './routes/customers';
@@ -26,6 +28,8 @@ import { setupRoutes } from './routes/setup';
 import { syncRoutes } from './routes/sync';
 import { userRoutes } from './routes/users';
 import { workspaceRoutes } from './routes/workspace';
+import { securityOf } from './security-config';
+import { BODY_LIMIT, cappedValidatorCompiler } from './validation';
 
 export const WEB_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'dist');
 
@@ -38,15 +42,18 @@ export interface BuildAppOptions {
 
 /** The Fastify app with every plugin and route; listening is the caller's business. */
 export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const security = securityOf(ctx);
   const app = Fastify({
     logger: options.logger === false ? false : loggerOptions(ctx.config.logLevel),
-    trustProxy: true,
-    bodyLimit: 10 * 1024 * 1024,
+    // X-Forwarded-For counts only from the configured proxies; otherwise request.ip is the TCP peer.
+    trustProxy: security.trustProxy.length ? [...security.trustProxy] : false,
+    bodyLimit: BODY_LIMIT.default,
   });
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(cappedValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
 
+  await app.register(securityHeaders);
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
@@ -69,8 +76,9 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, transformStaticCSP: docsCsp });
   await app.register(authPlugin, ctx);
+  await app.register(inputGuard);
 
   for (const routes of [
     healthRoutes,
@@ -93,15 +101,24 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
 
   const webDist = options.webDist ?? WEB_DIST;
   const hasWeb = existsSync(join(webDist, 'index.html'));
-  if (hasWeb) await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false });
+  if (hasWeb) {
+    await app.register(fastifyStatic, {
+      root: webDist,
+      wildcard: false,
+      index: false,
+      // Source maps stay on the build machine, even if a build left some in web/dist.
+      allowedPath: (path) => !path.endsWith('.map'),
+    });
+  }
 
   app.setNotFoundHandler((request, reply) => {
+    const path = routedPath(request);
     const wantsPage =
-      request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/docs');
+      request.method === 'GET' && !isApiPath(path) && !path.startsWith('/docs') && !path.endsWith('.map');
     if (!wantsPage)
       return reply
         .status(404)
-        .send(envelope('not_found', `No route ${request.method} ${request.url.split('?')[0]}`));
+        .send(envelope('not_found', `No route ${request.method} ${path.slice(0, 200)}`));
     if (!hasWeb) {
       return reply
         .status(503)

@@ -50,14 +50,35 @@ export function clearSessionCookie(reply: FastifyReply, ctx: AppContext): void {
   });
 }
 
+/** An API path: one under /api. */
+export const isApiPath = (path: string): boolean => path === '/api' || path.startsWith('/api/');
+
 /**
- * Every /api route requires a live session unless its config says `public: true`. Cookie-authenticated writes
- * must carry the session's CSRF token in `x-csrf-token` (synchronizer token; SameSite=Strict is a second fence).
+ * The path a request was routed by: the matched route's pattern (`/api/customers/:id`), so percent-encoding
+ * (`/%61pi/...`, which the router decodes) cannot make an API route look like something else; for a request no
+ * route matched, its decoded path.
+ */
+export function routedPath(request: FastifyRequest): string {
+  const pattern = request.routeOptions.url;
+  if (pattern) return pattern;
+  const raw = request.url.split('?')[0] ?? '';
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/**
+ * Every /api route requires a live session unless its config says `public: true`; so does every unknown /api
+ * path (routes cannot be probed). Cookie-authenticated writes must carry the session's CSRF token in
+ * `x-csrf-token` (synchronizer token; SameSite=Strict is a second fence). Runs first (onRequest): a request that
+ * is not allowed is refused before its body is read, parsed or validated.
  */
 export const authPlugin = fp(async (app: FastifyInstance, ctx: AppContext) => {
   app.decorateRequest('session', undefined);
-  app.addHook('preHandler', async (request) => {
-    if (!request.url.startsWith('/api/')) return;
+  app.addHook('onRequest', async (request) => {
+    if (!isApiPath(routedPath(request))) return;
     const config = request.routeOptions.config;
     if (config?.public) return;
     const token = request.cookies[SESSION_COOKIE];

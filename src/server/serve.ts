@@ -6,6 +6,7 @@ import { loadSecretBox } from '../runtime/secret-box';
 import { systemClock } from '../runtime/system-clock';
 import { createTargetOpener } from '../runtime/targets';
 import { buildApp } from './app';
+import { loadSecurityConfig } from './security-config';
 
 export interface RunningServer {
   url: string;
@@ -21,10 +22,19 @@ export async function startServer(
   options: { clock?: Clock; log?: (msg: string) => void; handleSignals?: boolean } = {},
 ): Promise<RunningServer> {
   const log = options.log ?? ((msg: string) => console.error(`[billsync] ${msg}`));
+  // Read before the database opens: a wrong BILLSYNC_TRUST_PROXY stops the start with a message.
+  const security = loadSecurityConfig(process.env);
   const db = await openDatabase(config, { log });
   const box = loadSecretBox(config);
   const openTarget = createTargetOpener({ pool: db.pool, box, env: process.env });
-  const app = await buildApp({ config, pool: db.pool, box, clock: options.clock ?? systemClock, openTarget });
+  const app = await buildApp({
+    config,
+    pool: db.pool,
+    box,
+    clock: options.clock ?? systemClock,
+    openTarget,
+    security,
+  });
   let url: string;
   try {
     await app.listen({ port: config.port, host: config.host });

@@ -3,27 +3,42 @@ import type { UserId, WorkspaceId } from '../core/ids';
 import { type Pool, withTransaction } from '../db/pool';
 import { recordAudit } from '../db/repos/audit';
 import { deleteSession, findLiveSession, insertSession, type SessionWithUser } from '../db/repos/sessions';
-import { findUserByEmail, insertUser, type Role, touchLogin, type UserRow } from '../db/repos/users';
+import {
+  findUserInWorkspace,
+  findUsersByEmail,
+  insertUser,
+  type Role,
+  touchLogin,
+  type UserRow,
+} from '../db/repos/users';
 import { countWorkspaces, insertWorkspace, type WorkspaceRow } from '../db/repos/workspaces';
+import { EmailRule, parseRule, WorkspaceNameRule } from './account-rules';
 import { AppError } from './errors';
-import { dummyHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './password';
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+import { assertAcceptablePassword, hashPassword, saltOf } from './password';
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-function checkCredentialsShape(email: string, password: string): void {
-  if (!EMAIL.test(email.trim()))
-    throw new AppError('validation_failed', `"${email}" is not an email address`);
-  if (password.length < MIN_PASSWORD_LENGTH) {
-    throw new AppError(
-      'validation_failed',
-      `The password must be at least ${MIN_PASSWORD_LENGTH} characters long`,
-    );
-  }
+/**
+ * The hash of a new account's password. Accounts of one email (one per workspace) share the scrypt salt, so
+ * signing in costs one derivation whatever the number of workspaces: the time of a sign-in tells nothing.
+ */
+async function newPasswordHash(
+  pool: Pool,
+  email: string,
+  password: string,
+  inputs: string[],
+): Promise<string> {
+  assertAcceptablePassword(password, [email, ...inputs]);
+  const sibling = (await findUsersByEmail(pool, email))[0];
+  const salt = sibling ? saltOf(sibling.password_hash) : undefined;
+  return hashPassword(password, salt);
 }
+
+const UNIQUE_VIOLATION = '23505';
+const inThisWorkspace = (email: string) =>
+  new AppError('conflict', `A user with the email ${email} already exists in this workspace`);
 
 export interface NewUser {
   workspaceId: WorkspaceId;
@@ -33,35 +48,37 @@ export interface NewUser {
   actor: string;
 }
 
+/**
+ * Adds a user to a workspace. Emails are per workspace: the same address in another workspace is another
+ * account, and nothing here looks at (or tells about) other workspaces' users.
+ */
 export async function createUser(pool: Pool, u: NewUser): Promise<UserRow> {
-  checkCredentialsShape(u.email, u.password);
-  if (await findUserByEmail(pool, u.email)) {
-    throw new AppError('conflict', `A user with the email ${u.email} already exists`);
+  const email = parseRule(EmailRule, u.email);
+  if (await findUserInWorkspace(pool, u.workspaceId, email)) throw inThisWorkspace(email);
+  const passwordHash = await newPasswordHash(pool, email, u.password, []);
+  try {
+    return await withTransaction(pool, async (tx) => {
+      const user = await insertUser(tx, { workspaceId: u.workspaceId, email, passwordHash, role: u.role });
+      await recordAudit(tx, {
+        workspaceId: u.workspaceId,
+        actor: u.actor,
+        action: 'user.create',
+        targetType: 'user',
+        targetId: user.id,
+        details: { email: user.email, role: user.role },
+      });
+      return user;
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw inThisWorkspace(email);
+    throw error;
   }
-  const passwordHash = await hashPassword(u.password);
-  return withTransaction(pool, async (tx) => {
-    const user = await insertUser(tx, {
-      workspaceId: u.workspaceId,
-      email: u.email,
-      passwordHash,
-      role: u.role,
-    });
-    await recordAudit(tx, {
-      workspaceId: u.workspaceId,
-      actor: u.actor,
-      action: 'user.create',
-      targetType: 'user',
-      targetId: user.id,
-      details: { email: user.email, role: user.role },
-    });
-    return user;
-  });
 }
 
 export async function createWorkspace(pool: Pool, name: string, actor: string): Promise<WorkspaceRow> {
-  if (!name.trim()) throw new AppError('validation_failed', 'The workspace needs a name');
+  const checked = parseRule(WorkspaceNameRule, name);
   return withTransaction(pool, async (tx) => {
-    const ws = await insertWorkspace(tx, name);
+    const ws = await insertWorkspace(tx, checked);
     await recordAudit(tx, {
       workspaceId: ws.id,
       actor,
@@ -85,18 +102,18 @@ export async function setupFirstWorkspace(
   pool: Pool,
   input: { workspaceName: string; email: string; password: string },
 ): Promise<{ workspace: WorkspaceRow; user: UserRow }> {
-  checkCredentialsShape(input.email, input.password);
-  if (!input.workspaceName.trim()) throw new AppError('validation_failed', 'The workspace needs a name');
-  const passwordHash = await hashPassword(input.password);
+  const workspaceName = parseRule(WorkspaceNameRule, input.workspaceName);
+  const email = parseRule(EmailRule, input.email);
+  const passwordHash = await newPasswordHash(pool, email, input.password, [workspaceName]);
   return withTransaction(pool, async (tx) => {
     await tx.query('lock table workspaces in exclusive mode');
     if ((await countWorkspaces(tx)) > 0) {
       throw new AppError('setup_done', 'billsync is already set up: sign in instead');
     }
-    const workspace = await insertWorkspace(tx, input.workspaceName);
+    const workspace = await insertWorkspace(tx, workspaceName);
     const user = await insertUser(tx, {
       workspaceId: workspace.id,
-      email: input.email,
+      email,
       passwordHash,
       role: 'admin',
     });
@@ -133,18 +150,10 @@ export async function startSession(
     csrfToken,
     expiresAt,
     ...(options.ip ? { ip: options.ip } : {}),
-    ...(options.userAgent ? { userAgent: options.userAgent } : {}),
+    ...(options.userAgent ? { userAgent: options.userAgent.slice(0, 512) } : {}),
   });
   await touchLogin(pool, user.id);
   return { token, csrfToken, expiresAt };
-}
-
-/** Checks email + password; the same error (and about the same time) for an unknown email and a wrong password. */
-export async function authenticate(pool: Pool, email: string, password: string): Promise<UserRow> {
-  const user = await findUserByEmail(pool, email);
-  const ok = await verifyPassword(password, user?.password_hash ?? (await dummyHash()));
-  if (!user || !ok) throw new AppError('invalid_credentials', 'Wrong email or password');
-  return user;
 }
 
 export function resolveSession(pool: Pool, token: string, now: Date): Promise<SessionWithUser | undefined> {

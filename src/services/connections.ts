@@ -6,15 +6,18 @@ import {
   type ConnectionKind,
   type ConnectionRow,
   getConnection,
+  getConnectionByKind,
   listConnections,
   upsertConnection,
 } from '../db/repos/connections';
 import type { SecretBox } from '../runtime/secret-box';
+import { connectionUrlProblems, rebindProblem } from './connection-policy';
 import { AppError } from './errors';
 
 /**
  * What each kind of connection stores: `settings` are shown back to the user, `secrets` are sealed and never
- * leave the server. Secrets may be omitted on update to keep the stored ones.
+ * leave the server. Secrets may be omitted on update to keep the stored ones, unless a setting that says where
+ * they go changes (connection-policy.ts). URLs must pass the URL policy (docs/url-policy.md).
  */
 export const CONNECTION_SCHEMAS = {
   autotask: {
@@ -96,6 +99,8 @@ export async function saveConnection(
       settings.error.issues,
     );
   }
+  const urlProblems = connectionUrlProblems(input.kind, settings.data);
+  if (urlProblems.length > 0) throw new AppError('validation_failed', urlProblems.join('; '));
   let sealed: Buffer | null = null;
   if (input.secrets !== undefined) {
     const secrets = schema.secrets.safeParse(input.secrets);
@@ -109,6 +114,11 @@ export async function saveConnection(
     sealed = box.seal(JSON.stringify(secrets.data), sealContext(input.workspaceId, input.kind));
   }
   return withTransaction(pool, async (tx) => {
+    const stored = sealed ? undefined : await getConnectionByKind(tx, input.workspaceId, input.kind);
+    const rebind = stored?.credentials
+      ? rebindProblem(input.kind, stored.settings, settings.data)
+      : undefined;
+    if (rebind) throw new AppError('validation_failed', rebind);
     const row = await upsertConnection(tx, {
       workspaceId: input.workspaceId,
       kind: input.kind,

@@ -1,13 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AutotaskEmulator, createAutotaskEmulator, parseSeed } from '../../emulators/autotask';
 import { createClock } from '../../emulators/kit';
 import { migrate } from '../../src/db/migrate';
 import { createPool, type Pool } from '../../src/db/pool';
 import { storeInvoice, storePriceList, upsertSourceCustomers } from '../../src/db/repos/source-data';
 import { insertWorkspace } from '../../src/db/repos/workspaces';
+import { PSA_JOB_SLOTS, withPsaSlot } from '../../src/engine/psa-slots';
 import { CREDS, e2eSeed, IDS } from '../support/autotask-world';
 import { runCli } from '../support/cli';
 import { createTestDatabase, type TestDatabase } from '../support/db';
@@ -89,6 +90,8 @@ beforeAll(async () => {
     BILLSYNC_DATA_DIR: dataDir,
     BILLSYNC_SECRET_KEY: 'ab'.repeat(32),
     AUTOTASK_DISCOVERY_URL: `${base}/ATServicesRest/`,
+    // The emulator listens on loopback: allowed by the PSA URL policy only with this (docs/url-policy.md).
+    BILLSYNC_ALLOW_LOCAL_PSA: '1',
     AUTOTASK_SECRET: '',
     LOG_LEVEL: 'warn',
   };
@@ -247,6 +250,47 @@ describe('billsync sync commands', { timeout: 120_000 }, () => {
     expect(json(again.stdout)).toMatchObject([{ status: 'no_change', writes: 0 }]);
     expect(again.code).toBe(0);
     expect(writes()).toBe(before);
+  });
+
+  it('sync waits for a free PSA slot while jobs hold every one: one limit per connection', async () => {
+    const ws = (await pool.query('select id from workspaces')).rows[0].id;
+    const holders = createPool(db.url, PSA_JOB_SLOTS.autotask);
+    const gates: (() => void)[] = [];
+    const held = Array.from({ length: PSA_JOB_SLOTS.autotask }, () =>
+      withPsaSlot(holders, ws, 'autotask', () => new Promise<void>((resolve) => gates.push(resolve))),
+    );
+    await vi.waitFor(() => expect(gates).toHaveLength(PSA_JOB_SLOTS.autotask));
+    const requests = emulator.requests.count();
+    let exited = false;
+    const run = cli('--json', 'sync', 'customers', '--as-of', '2025-09-10').finally(() => {
+      exited = true;
+    });
+    // Waiting for a slot = a connection that asked for one (pg_try_advisory_lock) and holds none.
+    const waiting = async (): Promise<boolean> => {
+      for (;;) {
+        if (exited) return false;
+        const res = await pool.query<{ n: number }>(
+          `select count(*)::int as n from pg_stat_activity a
+            where a.datname = current_database() and a.pid <> pg_backend_pid()
+              and a.query ilike 'select pg_try_advisory_lock(%'
+              and not exists (select 1 from pg_locks l where l.pid = a.pid and l.locktype = 'advisory')`,
+        );
+        if ((res.rows[0]?.n ?? 0) > 0) return true;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    try {
+      expect(await waiting()).toBe(true);
+      expect(emulator.requests.count()).toBe(requests);
+      gates.shift()?.();
+      const res = await run;
+      expect(res.code, res.stderr).toBe(0);
+      expect(json(res.stdout)).toMatchObject([{ tenantId: TENANT, status: 'no_change' }]);
+    } finally {
+      for (const open of gates.splice(0)) open();
+      await Promise.all(held);
+      await holders.end();
+    }
   });
 
   it('a run waiting for approval exits 2; run approve executes it; runs and run show list it', async () => {

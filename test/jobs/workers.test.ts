@@ -1,37 +1,26 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/db/migrate';
-import { createPool, type Pool } from '../../src/db/pool';
-import { saveStoredSchedule } from '../../src/db/repos/schedule';
-import { syncCustomers, syncProducts } from '../../src/engine/sync';
+import { createPool, type Pool, withTransaction } from '../../src/db/pool';
+import { syncCustomers } from '../../src/engine/sync';
 import { enqueueCustomerSync } from '../../src/jobs/enqueue';
 import { type JobQueue, startJobQueue } from '../../src/jobs/queue';
-import { SecretBox } from '../../src/runtime/secret-box';
-import { saveConnection } from '../../src/services/connections';
-import { type AutotaskWorld, autotaskWorld, CREDS, priceEntry, runCtx } from '../support/autotask-world';
-import { startCli } from '../support/cli';
+import { type AutotaskWorld, runCtx } from '../support/autotask-world';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { jobsOf, TEST_TIMING, waitFor } from '../support/jobs';
-import { inv, julySeatChangeLines, line, offer, TENANT } from '../support/planner-fixtures';
+import { TENANT } from '../support/planner-fixtures';
+import {
+  AS_OF,
+  connectedWorld as connectWorld,
+  picture,
+  psaWrites,
+  startWorkerProcess,
+} from './worker-world';
 
-const KEY = 'a1'.repeat(32);
 let db: TestDatabase;
 let pool: Pool;
 let queue: JobQueue;
 const worlds: AutotaskWorld[] = [];
 const stops: (() => Promise<unknown>)[] = [];
-
-/** Seats 10 from 15 Jul, 12 from 20 Jul (reversal + new quantity), 12 again on the August invoice. */
-const INVOICES = [
-  inv('G1', '2025-07', [...julySeatChangeLines()]),
-  inv('G2', '2025-08', [
-    line({ start: '2025-08-15', last: '2025-09-14', qty: 12, unitPrice: '20.00', subtotal: '240.00' }),
-  ]),
-];
-const PRICES = [priceEntry(offer(), '20.00', '23.10')];
-const AS_OF = runCtx({ ws: '' as never }).asOf;
 
 beforeAll(async () => {
   db = await createTestDatabase('workers');
@@ -47,66 +36,17 @@ afterAll(async () => {
   await db.drop();
 });
 
-/** An emulated Autotask tenant with products synced and the workspace's connection stored, as a user would. */
 async function connectedWorld(extraTenants: string[]): Promise<AutotaskWorld> {
-  const w = await autotaskWorld(pool, { invoices: INVOICES, priceList: PRICES, extraTenants });
+  const w = await connectWorld(pool, extraTenants);
   worlds.push(w);
-  // The workers' clock is the real one: keep the daily check (which would queue every customer) out of the way.
-  await saveStoredSchedule(pool, w.ws, { enabled: false });
-  await syncProducts(w.deps, runCtx(w), { preview: false });
-  await saveConnection(pool, new SecretBox(Buffer.from(KEY, 'hex')), {
-    workspaceId: w.ws,
-    kind: 'autotask',
-    settings: { username: CREDS.userName, zoneUrl: `${w.base}/ATServicesRest/` },
-    secrets: { secret: CREDS.secret, integrationCode: CREDS.integrationCode },
-    actor: 'test',
-  });
   return w;
 }
 
 /** A real `billsync worker` process on the test database. */
 async function startWorker(extraEnv: Record<string, string> = {}) {
-  const worker = await startCli(
-    ['worker', '--concurrency', '4'],
-    {
-      DATABASE_URL: db.url,
-      BILLSYNC_SECRET_KEY: KEY,
-      BILLSYNC_DATA_DIR: mkdtempSync(join(tmpdir(), 'billsync-worker-')),
-      BILLSYNC_WORKER_POLL_SECONDS: '0.5',
-      BILLSYNC_JOB_RETRY_SECONDS: '1',
-      ...extraEnv,
-    },
-    async (output) => output.includes('] ready'),
-  );
+  const worker = await startWorkerProcess(db.url, extraEnv);
   stops.push(() => worker.stop());
   return worker;
-}
-
-/** PSA writes the emulator received (creates, updates, adjustments; queries excluded). */
-function psaWrites(w: AutotaskWorld): number {
-  const counts = w.emulator.requests.counts();
-  return Object.entries(counts)
-    .filter(([key]) => /^(POST|PATCH|PUT|DELETE) /.test(key) && !/\/query$/i.test(key))
-    .reduce((n, [, c]) => n + c, 0);
-}
-
-type Row = Record<string, unknown>;
-
-/** The emulator's admin view: every table by entity name, plus the derived ContractServiceUnits. */
-async function adminState(w: AutotaskWorld): Promise<Record<string, Row[]>> {
-  return (await (await fetch(`${w.base}/_emulator/state`)).json()) as Record<string, Row[]>;
-}
-
-/** Contract units per period, keyed by service name (ids differ per tenant), and how many adjustments exist. */
-async function picture(w: AutotaskWorld) {
-  const state = await adminState(w);
-  const names = new Map((state.Services ?? []).map((s) => [s.id, s.name]));
-  const units = (state.ContractServiceUnits ?? [])
-    .map((u) =>
-      [u.contractID, names.get(u.serviceID), u.startDate, u.endDate, u.units, u.price, u.cost].join('|'),
-    )
-    .sort();
-  return { units, adjustments: (state.ContractServiceAdjustments ?? []).length };
 }
 
 /** On a timeout: what the queue, the runs and the workers say (then the test fails with the timeout). */
@@ -142,18 +82,23 @@ describe('billsync worker processes', () => {
     );
     const w = await connectedWorld(tenants);
     const writesBefore = psaWrites(w);
-    for (const t of tenants) {
-      const r = await enqueueCustomerSync(queue, pool, w.ws, t, { asOf: AS_OF, trigger: 'test' });
-      expect(r.alreadyQueued).toBe(false);
-    }
-    // Queued again while waiting: absorbed by the waiting job (a customer is never queued twice).
-    for (const t of tenants.slice(0, 20)) {
-      expect(await enqueueCustomerSync(queue, pool, w.ws, t, { asOf: AS_OF })).toEqual({
-        jobId: null,
-        alreadyQueued: true,
-      });
-    }
+    // Both workers are up and polling before any job is visible (the jobs are queued in one transaction,
+    // committed once both are ready): neither can take them all however slowly the other one starts.
     const [a, b] = await Promise.all([startWorker(), startWorker()]);
+    await withTransaction(pool, async (tx) => {
+      const inTx: JobQueue = { ...queue, send: (name, data, o) => queue.send(name, data, { ...o, db: tx }) };
+      for (const t of tenants) {
+        const r = await enqueueCustomerSync(inTx, tx, w.ws, t, { asOf: AS_OF, trigger: 'test' });
+        expect(r.alreadyQueued).toBe(false);
+      }
+      // Queued again while waiting: absorbed by the waiting job (a customer is never queued twice).
+      for (const t of tenants.slice(0, 20)) {
+        expect(await enqueueCustomerSync(inTx, tx, w.ws, t, { asOf: AS_OF })).toEqual({
+          jobId: null,
+          alreadyQueued: true,
+        });
+      }
+    });
     const jobs = await waitFor(
       '200 completed customer syncs',
       async () => {
@@ -192,7 +137,7 @@ describe('billsync worker processes', () => {
     expect(await b.stop()).toBe(0);
   }, 180_000);
 
-  it('a worker killed mid-job: the job is retried and the run finishes with the PSA state of an uninterrupted run', async () => {
+  it('a worker killed mid-job: its silent heartbeat hands the job on (not its 30-minute expiry) and the run finishes with the PSA state of an uninterrupted run', async () => {
     const clean = await connectedWorld([]);
     await syncCustomers(clean.deps, runCtx(clean), { preview: false, tenantIds: [TENANT] });
     const w = await connectedWorld([]);
@@ -204,7 +149,8 @@ describe('billsync worker processes', () => {
       every: 2,
       count: 1,
     });
-    const env = { BILLSYNC_JOB_EXPIRE_SECONDS: '6' };
+    // Expiry stays at its default of 30 minutes: only the heartbeat can bring the job back in time.
+    const env = { BILLSYNC_HEARTBEAT_SECONDS: '0.5', BILLSYNC_JOB_EXPIRE_SECONDS: '1800' };
     const first = await startWorker(env);
     const queued = await enqueueCustomerSync(queue, pool, w.ws, TENANT, { asOf: AS_OF, trigger: 'test' });
     await waitFor('the hung write', async () => (w.emulator.faults.list()[0]?.hits ?? 0) > 0);
@@ -222,6 +168,7 @@ describe('billsync worker processes', () => {
     }).catch(diagnose(w, [first, second]));
     expect(job.id).toBe(queued.jobId);
     expect(job.retry_count).toBeGreaterThanOrEqual(1);
+    expect(second.output()).toMatch(new RegExp(`sync-customer ${job.id} .*handed on`));
     const runs = (
       await pool.query("select id, status from runs where workspace_id = $1 and kind = 'customer'", [w.ws])
     ).rows;

@@ -45,9 +45,13 @@ describe('credentials at rest', () => {
     expect(one.json.settings).toEqual({ username: 'api@msp.example' });
   });
 
-  it('keep the stored secrets when an update omits them', async () => {
-    const res = await admin.request('PUT', '/api/connections/autotask', {
+  it('keep the stored secrets when an update omits them (a new username or zone needs them again)', async () => {
+    const renamed = await admin.request('PUT', '/api/connections/autotask', {
       settings: { username: 'api2@msp.example' },
+    });
+    expect(renamed.status).toBe(400);
+    const res = await admin.request('PUT', '/api/connections/autotask', {
+      settings: { username: 'api@msp.example' },
     });
     expect(res.status).toBe(200);
     expect(res.json.credentials).toBe('set');

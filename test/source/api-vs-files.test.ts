@@ -58,6 +58,8 @@ async function open(dir: string, today: string): Promise<DataSet> {
       tokenEndpoint: 'v2',
     },
     pageSize: { lineItems: 50 },
+    // The emulator listens on loopback: allowed by the URL policy when local URLs are (docs/url-policy.md).
+    http: { allowLocalUrls: true },
   });
   return { dir, emu, client };
 }

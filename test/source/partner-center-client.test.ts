@@ -41,7 +41,13 @@ async function setup(extra: Partial<PartnerCenterClientOptions> = {}, tokenEndpo
       clientSecret: DEMO_CREDENTIALS.clientSecret,
       tokenEndpoint,
     },
-    http: { sleep: async (ms) => void slept.push(ms), random: () => 0, timeoutMs: 5000 },
+    // The emulator listens on loopback: allowed by the URL policy when local URLs are (docs/url-policy.md).
+    http: {
+      allowLocalUrls: true,
+      sleep: async (ms) => void slept.push(ms),
+      random: () => 0,
+      timeoutMs: 5000,
+    },
     now: () => nowMs,
     ...extra,
   });
@@ -144,7 +150,7 @@ describe('Partner Center client against the emulator', () => {
         clientSecret: 'wrong-secret-value',
         tokenEndpoint: 'v2',
       },
-      http: { sleep: async () => {} },
+      http: { allowLocalUrls: true, sleep: async () => {} },
     });
     const error = await all(client.listCustomers()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IntegrationError);
@@ -152,6 +158,19 @@ describe('Partner Center client against the emulator', () => {
     expect([e.kind, e.vendor, e.status, e.retryable]).toEqual(['auth', 'partner-center', 401, false]);
     expect(e.message).toMatch(/AADSTS7000215: Invalid client secret provided/);
     expect(JSON.stringify(e.toJSON())).not.toContain('wrong-secret-value');
+  });
+
+  it('sends nothing to a URL outside the URL policy: the client secret never leaves', async () => {
+    const { client, emu, tokenRequests } = await setup({
+      http: { allowLocalUrls: false, sleep: async () => {} },
+    });
+    const error = await all(client.listCustomers()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IntegrationError);
+    const e = error as IntegrationError;
+    expect([e.kind, e.vendor, e.retryable]).toEqual(['validation', 'partner-center', false]);
+    expect(e.message).toMatch(/^billsync refused to send POST http:\/\/127\.0\.0\.1:\d+\/.*loopback address/);
+    expect(tokenRequests()).toBe(0);
+    expect(emu.requestLog.count()).toBe(0);
   });
 
   it('downloads the price sheet and parses it with the price-list parser', async () => {

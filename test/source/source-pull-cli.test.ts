@@ -34,6 +34,8 @@ beforeAll(async () => {
   base = await emu.listen();
   Object.assign(process.env, {
     DATABASE_URL: db.url,
+    // The emulator is on loopback: allowed by the URL policy only with this (docs/url-policy.md).
+    BILLSYNC_ALLOW_LOCAL_PSA: '1',
     PARTNER_CENTER_AUTHORITY_URL: base,
     PARTNER_CENTER_API_URL: base,
     PARTNER_CENTER_TENANT_ID: DEMO_CREDENTIALS.tenantId,

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { allowLocalPsa, checkVendorUrl } from '../../http';
 import { connectTarget, statusInWords } from '../../services/sync';
 import { CliExit, usage } from '../exit';
 import { output } from '../output';
@@ -13,15 +14,11 @@ interface ConnectAutotaskOptions {
   workspace?: string;
 }
 
+/** The zone URL by the URL policy (docs/url-policy.md): https on *.autotask.net (loopback for the sandbox). */
 function checkUrl(value: string | undefined): void {
   if (value === undefined) return;
-  try {
-    new URL(value);
-  } catch {
-    throw usage(
-      `--zone-url must be a URL like https://webservices3.autotask.net/ATServicesRest/, not "${value}"`,
-    );
-  }
+  const checked = checkVendorUrl('autotask', value, { allowLocal: allowLocalPsa() });
+  if (!checked.ok) throw usage(`--zone-url ${JSON.stringify(value)} is not allowed: ${checked.problem}`);
 }
 
 /** `billsync connect autotask`: saves the PSA credentials (encrypted), tests them and says how it went. */
@@ -33,7 +30,7 @@ export function registerConnect(program: Command): void {
     .requiredOption('--username <user>', 'the API user name (its zone is discovered from it)')
     .option('--secret <secret>', "the API user's secret (default: env AUTOTASK_SECRET)")
     .requiredOption('--integration-code <code>', 'the API tracking identifier (integration code)')
-    .option('--zone-url <url>', 'the zone URL, to skip zone discovery')
+    .option('--zone-url <url>', 'the zone URL (https on *.autotask.net), to skip zone discovery')
     .option(...WORKSPACE_OPTION)
     .action(async (opts: ConnectAutotaskOptions, cmd: Command) => {
       const out = output(Boolean(cmd.optsWithGlobals().json));

@@ -6,6 +6,7 @@ import { createClock } from '../../../emulators/kit';
 import { createPartnerCenterEmulator } from '../../../emulators/partner-center';
 import type { WorkspaceId } from '../../core/ids';
 import { listWorkspaces } from '../../db/repos/workspaces';
+import { ALLOW_LOCAL_ENV } from '../../http';
 import { loadConfig } from '../../runtime/config';
 import { openDatabase } from '../../runtime/database';
 import { loadSecretBox } from '../../runtime/secret-box';
@@ -34,6 +35,9 @@ export function registerDemo(program: Command): void {
     .action(
       async (opts: { port: string; autotaskPort: string; partnerCenterPort: string; dataDir: string }) => {
         const log = (m: string) => process.stderr.write(`[demo] ${m}\n`);
+        // The emulators listen on loopback, which the PSA and source URL policy allows only with this flag; the
+        // demo sets it for its own process (seeding, the server and its worker). docs/url-policy.md
+        process.env[ALLOW_LOCAL_ENV] = '1';
         const dataDir = resolve(opts.dataDir);
         rmSync(join(dataDir, 'pg'), { recursive: true, force: true });
         const autotask = createAutotaskEmulator({

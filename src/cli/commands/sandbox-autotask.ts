@@ -63,6 +63,13 @@ export function registerSandboxAutotask(sandbox: Command): void {
                   `  ApiIntegrationCode: ${user.integrationCode}`,
                 ]
               : ['  (the seed has no API users)']),
+            'Connect billsync to it in another shell (billsync reaches loopback URLs only with BILLSYNC_ALLOW_LOCAL_PSA=1):',
+            ...(user
+              ? [
+                  `  BILLSYNC_ALLOW_LOCAL_PSA=1 AUTOTASK_SECRET=${user.secret} billsync connect autotask \\`,
+                  `    --username ${user.userName} --integration-code ${user.integrationCode} --zone-url ${base}/ATServicesRest/`,
+                ]
+              : []),
             'Press Ctrl+C to stop.',
           ].join('\n'),
       );

@@ -46,6 +46,8 @@ export function registerSandboxPartnerCenter(sandbox: Command): void {
       const base = await emulator.listen(port, opts.host);
       const c = emulator.credentials;
       const env = {
+        // The emulator is on loopback: the URL policy allows that only with this (docs/url-policy.md).
+        BILLSYNC_ALLOW_LOCAL_PSA: '1',
         PARTNER_CENTER_AUTHORITY_URL: base,
         PARTNER_CENTER_API_URL: base,
         PARTNER_CENTER_TENANT_ID: c.tenantId,

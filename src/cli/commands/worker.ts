@@ -15,8 +15,10 @@ Scale-out:
   most 3 jobs per Autotask connection run at once across all workers.
 
   \`billsync serve\` runs a worker too (BILLSYNC_EMBEDDED_WORKER=0 turns it off, e.g. for web-only servers).
-  A worker that dies mid-job loses nothing: its runs are resumed through their journal by the next worker
-  (within a minute), and its job is retried once it expires (BILLSYNC_JOB_EXPIRE_SECONDS).
+  A worker that dies mid-job loses nothing: every worker reports a heartbeat (BILLSYNC_HEARTBEAT_SECONDS,
+  default 5), and the job of a worker silent for 4 heartbeats is handed on to another one, whose retry resumes
+  the run through its journal. A worker that loses the database keeps running: its running jobs fail and are
+  retried, and it takes work again once the database is back.
   SIGINT/SIGTERM stop a worker gracefully: no new jobs, running ones get 30 seconds to finish.
 
 Examples:

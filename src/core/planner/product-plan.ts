@@ -17,6 +17,8 @@ export interface ProductPlanInput {
   products: readonly TargetProduct[];
   /** offer key text -> PSA product id (Azure plan keys of any market are read as the canonical one). */
   links: ReadonlyMap<string, string>;
+  /** Only these offers (canonical key texts): the products a customer sync needs before it can run. */
+  only?: ReadonlySet<string> | undefined;
 }
 
 const OFFER_KEY_PARTS = 7;
@@ -77,6 +79,7 @@ export function planProductSync(input: ProductPlanInput): Plan {
   };
   if (settings.mode === 'all') for (const e of input.priceList) add(e.offer, e.productTitle);
   for (const u of input.inUse) add(u.offer, u.productTitle);
+  if (input.only) for (const key of [...scope.keys()]) if (!input.only.has(key)) scope.delete(key);
   const links = canonicalLinks(input.links);
   const byId = new Map(input.products.map((p) => [p.id, p]));
   const byName = new Map(input.products.map((p) => [p.name.toLowerCase(), p]));

@@ -97,7 +97,10 @@ export async function inUseOffers(
   ws: WorkspaceId,
   target: string,
   asOf: PlainDate,
+  /** Only these customers (tenant ids); default every customer whose sync is on. */
+  tenantIds?: readonly string[],
 ): Promise<InUseOffer[]> {
+  const only = tenantIds?.map((t) => t.toLowerCase()) ?? null;
   const lines = await db.query<{
     product_id: string;
     sku_id: string;
@@ -116,8 +119,9 @@ export async function inUseOffers(
      join customer_mappings m on m.workspace_id = l.workspace_id and m.tenant_id = l.customer_tenant_id
      where l.workspace_id = $1 and m.target = $2 and m.sync_on and i.issue_date <= $3
        and i.issue_date >= m.sync_start and l.kind in ('license', 'azure_usage')
+       and ($4::text[] is null or m.tenant_id = any($4::text[]))
      group by 1, 2, 3, 4, 5, 6, 7 order by 1, 2, 3, 4, 5, 6, 7`,
-    [ws, target, asOf],
+    [ws, target, asOf, only],
   );
   const usage = await db.query<{ pricing_currency: string }>(
     `select distinct u.pricing_currency
@@ -125,9 +129,9 @@ export async function inUseOffers(
      join invoices i on i.workspace_id = u.workspace_id and i.id = u.invoice_id
      join customer_mappings m on m.workspace_id = u.workspace_id and m.tenant_id = u.customer_tenant_id
      where u.workspace_id = $1 and m.target = $2 and m.sync_on and i.issue_date <= $3
-       and i.issue_date >= m.sync_start
+       and i.issue_date >= m.sync_start and ($4::text[] is null or m.tenant_id = any($4::text[]))
      order by 1`,
-    [ws, target, asOf],
+    [ws, target, asOf, only],
   );
   const out = new Map<string, InUseOffer>();
   const add = (o: InUseOffer) => {

@@ -25,8 +25,28 @@ export async function insertUser(
   return res.rows[0]!;
 }
 
-export async function findUserByEmail(db: Queryable, email: string): Promise<UserRow | undefined> {
-  const res = await db.query<UserRow>('select * from users where lower(email) = lower($1)', [email.trim()]);
+/**
+ * Every account with this email, one per workspace at most (emails are per workspace): the most recently
+ * signed-in first.
+ */
+export async function findUsersByEmail(db: Queryable, email: string): Promise<UserRow[]> {
+  const res = await db.query<UserRow>(
+    `select * from users where lower(email) = lower($1)
+      order by last_login_at desc nulls last, created_at, id`,
+    [email.trim()],
+  );
+  return res.rows;
+}
+
+export async function findUserInWorkspace(
+  db: Queryable,
+  workspaceId: WorkspaceId,
+  email: string,
+): Promise<UserRow | undefined> {
+  const res = await db.query<UserRow>(
+    'select * from users where workspace_id = $1 and lower(email) = lower($2)',
+    [workspaceId, email.trim()],
+  );
   return res.rows[0];
 }
 
@@ -51,4 +71,34 @@ export async function listUsers(db: Queryable, workspaceId: WorkspaceId): Promis
 
 export async function touchLogin(db: Queryable, id: UserId): Promise<void> {
   await db.query('update users set last_login_at = now() where id = $1', [id]);
+}
+
+/**
+ * Records one sign-in attempt for an account key (a hash of the email, whether or not such a user exists) unless
+ * `limit` attempts are already in the window since `windowStart`; then it answers when the oldest of them ages
+ * out. A per-key lock makes parallel attempts queue, so they cannot all slip under the limit. Must run in a
+ * transaction (the lock is held to its end).
+ */
+export async function recordLoginAttempt(
+  db: Queryable,
+  attempt: { key: string; now: Date; windowStart: Date; limit: number },
+): Promise<{ id: number } | { oldest: Date }> {
+  await db.query('select pg_advisory_xact_lock(hashtextextended($1, 7))', [attempt.key]);
+  await db.query('delete from login_attempts where at <= $1', [attempt.windowStart]);
+  const earlier = await db.query<{ n: number; oldest: Date | null }>(
+    'select count(*)::int as n, min(at) as oldest from login_attempts where account_key = $1',
+    [attempt.key],
+  );
+  const { n, oldest } = earlier.rows[0]!;
+  if (n >= attempt.limit && oldest) return { oldest };
+  const res = await db.query<{ id: number }>(
+    'insert into login_attempts (account_key, at) values ($1, $2) returning id',
+    [attempt.key, attempt.now],
+  );
+  return { id: res.rows[0]!.id };
+}
+
+/** A successful sign-in does not count against its account. */
+export async function forgetLoginAttempt(db: Queryable, id: number): Promise<void> {
+  await db.query('delete from login_attempts where id = $1', [id]);
 }

@@ -2,33 +2,45 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { recordAudit } from '../../db/repos/audit';
 import { getWorkspace } from '../../db/repos/workspaces';
-import { authenticate, endSession, startSession } from '../../services/auth';
+import { EmailRule } from '../../services/account-rules';
+import { endSession, startSession } from '../../services/auth';
+import { PasswordRule } from '../../services/password';
+import { signIn } from '../../services/sign-in';
 import { clearSessionCookie, SESSION_COOKIE, sessionOf, setSessionCookie } from '../auth';
 import type { AppContext } from '../context';
+import { securityOf } from '../security-config';
+import { BODY_LIMIT } from '../validation';
 import { ErrorBody, SessionView } from './schemas';
 
 export const authRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) => {
+  const security = securityOf(ctx);
   app.post(
     '/api/auth/login',
     {
       config: {
         public: true,
-        // Per client IP; a burst of wrong passwords gets 429 with Retry-After.
+        // Per client address (request.ip: the TCP peer, or the client a trusted proxy names); a burst gets 429
+        // with Retry-After. signIn adds the per-account limit, whatever the address.
         rateLimit: { max: ctx.config.loginRatePerMinute, timeWindow: 60_000 },
       },
+      bodyLimit: BODY_LIMIT.signIn,
       schema: {
         tags: ['auth'],
         summary: 'Sign in with email and password; sets the session cookie',
-        body: z.object({ email: z.string().max(320), password: z.string().max(1000) }),
-        response: { 200: SessionView, 401: ErrorBody, 429: ErrorBody },
+        body: z.object({ email: EmailRule, password: PasswordRule }),
+        response: { 200: SessionView, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody, 503: ErrorBody },
       },
     },
     async (request, reply) => {
-      const user = await authenticate(ctx.pool, request.body.email, request.body.password);
+      const now = new Date(ctx.clock.now());
+      const user = await signIn(ctx.pool, request.body, {
+        now,
+        limit: { max: security.accountLoginLimit, windowMinutes: security.accountLoginWindowMinutes },
+      });
       const workspace = await getWorkspace(ctx.pool, user.workspace_id);
       const session = await startSession(ctx.pool, user, {
         hours: ctx.config.sessionHours,
-        now: new Date(ctx.clock.now()),
+        now,
         ip: request.ip,
         userAgent: request.headers['user-agent'] ?? '',
       });

@@ -1,8 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { EmailRule, WorkspaceNameRule } from '../../services/account-rules';
 import { isSetupNeeded, setupFirstWorkspace, startSession } from '../../services/auth';
+import { PasswordRule } from '../../services/password';
 import { setSessionCookie } from '../auth';
 import type { AppContext } from '../context';
+import { BODY_LIMIT } from '../validation';
 import { ErrorBody, SessionView } from './schemas';
 
 /** First start: the web app asks whether setup is needed, then creates the workspace and its admin. */
@@ -24,14 +27,11 @@ export const setupRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =
     '/api/setup',
     {
       config: { public: true, rateLimit: { max: ctx.config.loginRatePerMinute, timeWindow: 60_000 } },
+      bodyLimit: BODY_LIMIT.signIn,
       schema: {
         tags: ['auth'],
         summary: 'Create the first workspace and its admin user (only while no workspace exists)',
-        body: z.object({
-          workspaceName: z.string().min(1).max(200),
-          email: z.string().max(320),
-          password: z.string().max(1000),
-        }),
+        body: z.object({ workspaceName: WorkspaceNameRule, email: EmailRule, password: PasswordRule }),
         response: { 201: SessionView, 400: ErrorBody, 409: ErrorBody },
       },
     },

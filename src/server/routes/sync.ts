@@ -10,6 +10,7 @@ import {
 } from '../../services/sync';
 import { sessionOf } from '../auth';
 import type { AppContext } from '../context';
+import { BODY_LIMIT } from '../validation';
 import { ErrorBody } from './schemas';
 import { DateText, engineDepsOf, RunSummaryOut, TargetParam } from './sync-schemas';
 
@@ -89,6 +90,7 @@ export const syncRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =>
     '/api/sync/:target/customers/preview',
     {
       config: operator,
+      bodyLimit: BODY_LIMIT.customerList,
       schema: {
         tags: ['sync'],
         summary:
@@ -110,6 +112,7 @@ export const syncRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =>
     '/api/sync/:target/customers',
     {
       config: operator,
+      bodyLimit: BODY_LIMIT.customerList,
       schema: {
         tags: ['sync'],
         summary: 'Sync customers now: one run per customer (one customer, some, or all with sync on)',

@@ -2,8 +2,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isUuid, type UserId } from '../../core/ids';
 import { getUser, listUsers, type UserRow } from '../../db/repos/users';
+import { EmailRule } from '../../services/account-rules';
 import { createUser } from '../../services/auth';
 import { AppError } from '../../services/errors';
+import { PasswordRule } from '../../services/password';
 import { sessionOf } from '../auth';
 import type { AppContext } from '../context';
 import { ErrorBody, IdParam } from './schemas';
@@ -56,10 +58,11 @@ export const userRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =>
       config: { minRole: 'admin' },
       schema: {
         tags: ['users'],
-        summary: 'Add a user to this workspace',
+        summary:
+          'Add a user to this workspace (emails are per workspace: another workspace may have the same one)',
         body: z.object({
-          email: z.string(),
-          password: z.string(),
+          email: EmailRule,
+          password: PasswordRule,
           role: z.enum(['admin', 'operator', 'viewer']),
         }),
         response: { 201: UserOut, 400: ErrorBody, 409: ErrorBody },

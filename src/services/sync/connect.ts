@@ -1,10 +1,11 @@
 import type { WorkspaceId } from '../../core/ids';
-import { IntegrationError } from '../../core/integration-error';
+import { IntegrationError, type IntegrationErrorKind } from '../../core/integration-error';
 import type { Pool } from '../../db/pool';
 import { recordAudit } from '../../db/repos/audit';
 import { type ConnectionStatus, getConnectionByKind, setConnectionStatus } from '../../db/repos/connections';
 import { getProgram, type TargetKind } from '../../db/repos/sync';
 import type { SecretBox } from '../../runtime/secret-box';
+import { connectionUrlProblems } from '../connection-policy';
 import { type ConnectionView, saveConnection, viewConnection } from '../connections';
 import { AppError } from '../errors';
 import { type SyncDeps, TARGET_LABEL } from './psa';
@@ -48,9 +49,44 @@ async function setupStatus(pool: Pool, ws: WorkspaceId, target: TargetKind, deta
   return { status: 'connected' as const, message: detail };
 }
 
+/** What a failed test means, in our words, when the failure's own message carries the vendor's text. */
+const FAILURE_WORDS: Record<IntegrationErrorKind, (psa: string) => string> = {
+  auth: (psa) =>
+    `${psa} refused the credentials: check the API username, the secret and the integration code`,
+  forbidden: (psa) => `${psa} refused access: the API user lacks a permission billsync needs`,
+  not_found: (psa) => `${psa}'s API was not found there: check the connection's URL`,
+  conflict: (psa) => `${psa} refused the request`,
+  validation: (psa) => `${psa} refused the request`,
+  rate_limited: (psa) => `${psa} is limiting requests right now: try again in a few minutes`,
+  unavailable: (psa) => `${psa} could not be reached or is unavailable: try again in a few minutes`,
+  timeout: (psa) => `${psa} did not answer in time: try again in a few minutes`,
+  protocol: (psa) => `The answer was not ${psa}'s API: check the connection's URL`,
+};
+
+/**
+ * The status message of a failed test. It never repeats what the other end sent (a body, a page title, an error
+ * text): the message is shown to every user of the workspace, and the other end may not be the vendor (an
+ * emulator, a URL stored before the URL policy). Vendor mappers keep the vendor's texts in `vendorMessages` and
+ * may lead the message with one; such a message is replaced by the kind of failure in words. A message of ours
+ * (our wording, the request we sent) is kept.
+ */
+export function testFailureMessage(error: IntegrationError, psa: string): string {
+  const echoes = error.vendorMessages.some((v) => v.trim() !== '' && error.message.includes(v.trim()));
+  const status = error.status !== undefined ? ` (HTTP ${error.status})` : '';
+  return shortLine(echoes ? `${FAILURE_WORDS[error.kind](psa)}${status}` : error.message);
+}
+
+/** One line of at most 300 characters, without control characters. */
+function shortLine(text: string): string {
+  const clean = text.replace(/\p{Cc}+/gu, ' ').trim();
+  return clean.length > 300 ? `${clean.slice(0, 297)}...` : clean;
+}
+
 /**
  * Tests the stored connection of a PSA with a cheap authenticated call and records the outcome on the
- * connection card: connected (green), needs setup (amber), or error (red) with the reason in words.
+ * connection card: connected (green), needs setup (amber), or error (red) with the reason in our words. A stored
+ * URL outside the URL policy (saved before the policy, or with BILLSYNC_ALLOW_LOCAL_PSA since switched off) is
+ * an error without any request: the secrets are not sent there.
  */
 export async function testTargetConnection(
   deps: SyncDeps,
@@ -65,16 +101,23 @@ export async function testTargetConnection(
       `${TARGET_LABEL[target]} is not connected yet: enter its credentials first`,
     );
   }
+  const label = TARGET_LABEL[target];
+  const urlProblems = connectionUrlProblems(target, row.settings);
   let outcome: { status: ConnectionStatus; message: string };
   try {
+    if (urlProblems.length > 0) {
+      throw new AppError('validation_failed', `${urlProblems.join('; ')}. Enter the connection again`);
+    }
     const adapter = await deps.openTarget(ws, target);
     const checked = await adapter.check({});
     outcome = checked.ok
-      ? await setupStatus(deps.pool, ws, target, checked.value.detail)
-      : { status: 'error', message: checked.error.message };
+      ? await setupStatus(deps.pool, ws, target, shortLine(checked.value.detail))
+      : { status: 'error', message: testFailureMessage(checked.error, label) };
   } catch (error) {
-    if (!(error instanceof AppError) && !(error instanceof IntegrationError)) throw error;
-    outcome = { status: 'error', message: error.message };
+    if (error instanceof IntegrationError)
+      outcome = { status: 'error', message: testFailureMessage(error, label) };
+    else if (error instanceof AppError) outcome = { status: 'error', message: error.message };
+    else throw error;
   }
   await setConnectionStatus(deps.pool, ws, row.id, outcome.status, outcome.message);
   await recordAudit(deps.pool, {

@@ -1,3 +1,4 @@
+import Fastify from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS } from '../../../emulators/autotask';
 import { startTestEmulator, type TestEmulator } from '../../../emulators/autotask/testing';
@@ -58,6 +59,26 @@ describe('zone discovery', () => {
     );
     expect((await a.check({})).ok).toBe(true);
     expect(emu.requests.count('*', '/V1.0/zoneInformation')).toBe(0);
+  });
+
+  it('a discovered zone outside the URL policy is refused: the credentials are never sent there', async () => {
+    const discovery = Fastify();
+    discovery.get('/ATServicesRest/V1.0/zoneInformation', async () => ({
+      url: 'https://webservices.autotask.net.evil.example/ATServicesRest/',
+    }));
+    const base = await discovery.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const result = await createAutotaskAdapter(options({ discoveryUrl: base })).check({});
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.error.kind).toBe('protocol');
+      expect(result.error.message).toMatch(
+        /^zoneInformation answered with a zone billsync does not send credentials to \(it is not on Autotask's hosts/,
+      );
+      expect(result.error.message).not.toContain('evil.example');
+    } finally {
+      await discovery.close();
+    }
   });
 
   it('an unknown username: "Zone not found for this username", without retrying', async () => {

@@ -1,5 +1,5 @@
 import { IntegrationError } from '../../core/integration-error';
-import type { HttpClient } from '../../http';
+import { checkVendorUrl, type HttpClient, isLoopbackHost } from '../../http';
 import { apiRoot } from './quirks';
 import { classifyAutotaskError, FRIENDLY, vendorMessagesOf } from './quirks-errors';
 
@@ -74,5 +74,27 @@ async function lookup(http: HttpClient, discoveryUrl: string, userName: string):
       message: `zoneInformation answered without a url (GET ${url})`,
     });
   }
-  return apiRoot(body.url);
+  return allowedZone(url, body.url);
+}
+
+/**
+ * The discovered API root, if billsync may send the credentials there (docs/url-policy.md): a zone on Autotask's
+ * hosts over https, or on loopback only when discovery itself was asked on loopback (an emulator). Whatever
+ * zoneInformation says, a secret never goes anywhere else; the answer is not repeated in the error.
+ */
+function allowedZone(discoveryUrl: string, zone: string): string {
+  let root: string;
+  try {
+    root = apiRoot(zone);
+  } catch {
+    root = zone;
+  }
+  const local = isLoopbackHost(new URL(discoveryUrl).hostname);
+  const checked = checkVendorUrl('autotask', root, { allowLocal: local });
+  if (checked.ok) return root;
+  throw new IntegrationError({
+    kind: 'protocol',
+    vendor: 'autotask',
+    message: `zoneInformation answered with a zone billsync does not send credentials to (${checked.problem}) (GET ${discoveryUrl})`,
+  });
 }

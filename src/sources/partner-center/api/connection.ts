@@ -1,3 +1,5 @@
+import { allowLocalPsa, checkVendorUrl } from '../../../http';
+
 /**
  * Where and as whom billsync talks to Partner Center. Defaults are Microsoft's public cloud; the sandbox
  * (`billsync sandbox partner-center`) serves all three roles from one base URL.
@@ -54,19 +56,24 @@ export interface ConnectionSettings {
 
 /**
  * A complete connection from settings, or the list of what is missing / wrong. `partnerApiUrl` defaults to
- * `apiUrl` when only `apiUrl` is set to something other than Microsoft's host (an emulator serves both).
+ * `apiUrl` when only `apiUrl` is set to something other than Microsoft's host (an emulator serves both). Every URL
+ * must pass the URL policy (src/http/url-policy.ts): https on Microsoft's hosts, or loopback when `allowLocal`
+ * (default: `BILLSYNC_ALLOW_LOCAL_PSA=1`). The client's HTTP requests are held to the same policy.
  */
 export function resolveConnection(
   s: ConnectionSettings,
+  options: { allowLocal?: boolean } = {},
 ): { ok: true; value: PartnerCenterConnection } | { ok: false; problems: string[] } {
+  const allowLocal = options.allowLocal ?? allowLocalPsa();
   const problems: string[] = [];
   const need = (value: string | undefined, name: string) => {
     if (!value) problems.push(`${name} is required`);
     return value ?? '';
   };
   const url = (value: string | undefined, fallback: string, name: string) => {
-    const v = (value || fallback).replace(/\/+$/, '');
-    if (!/^https?:\/\/[^/]+/.test(v)) problems.push(`${name} must be an http(s) URL, not "${v}"`);
+    const v = (value || fallback).trim().replace(/\/+$/, '');
+    const checked = checkVendorUrl('partner-center', v, { allowLocal });
+    if (!checked.ok) problems.push(`${name} ${JSON.stringify(v)} is not allowed: ${checked.problem}`);
     return v;
   };
   const apiUrl = url(s.apiUrl, PARTNER_CENTER_DEFAULTS.apiUrl, 'the API URL');

@@ -134,14 +134,15 @@ describe('wire -> model mapping', () => {
   });
 });
 
+const PC_HOSTS =
+  'Partner Center URLs must be https on login.microsoftonline.com, api.partnercenter.microsoft.com or api.partner.microsoft.com (or http on a loopback address)';
+
 describe('connection settings', () => {
   it('fills Microsoft defaults, points the price sheet at an emulator URL, and lists what is missing', () => {
-    const ok = resolveConnection({
-      apiUrl: 'http://127.0.0.1:8082/',
-      tenantId: 't',
-      clientId: 'c',
-      clientSecret: 's',
-    });
+    const ok = resolveConnection(
+      { apiUrl: 'http://127.0.0.1:8082/', tenantId: 't', clientId: 'c', clientSecret: 's' },
+      { allowLocal: true },
+    );
     expect(ok).toEqual({
       ok: true,
       value: {
@@ -155,14 +156,36 @@ describe('connection settings', () => {
         refreshToken: undefined,
       },
     });
-    const bad = resolveConnection({ authorityUrl: 'ftp://x', tokenEndpoint: 'v3' });
+    const bad = resolveConnection({ authorityUrl: 'ftp://x', tokenEndpoint: 'v3' }, { allowLocal: true });
     expect(bad.ok).toBe(false);
     expect(!bad.ok && bad.problems).toEqual([
       'the token endpoint must be v1 or v2, not "v3"',
-      'the authority URL must be an http(s) URL, not "ftp://x"',
+      `the authority URL "ftp://x" is not allowed: it is not on Partner Center's hosts: ${PC_HOSTS}`,
       'the partner tenant id is required',
       'the client (application) id is required',
       'the client secret is required',
     ]);
+  });
+
+  it('URLs follow the URL policy: https on Microsoft hosts; loopback only when local URLs are allowed', () => {
+    const base = { tenantId: 't', clientId: 'c', clientSecret: 's' };
+    const problems = (settings: Record<string, string>, allowLocal: boolean) => {
+      const r = resolveConnection({ ...base, ...settings }, { allowLocal });
+      return r.ok ? [] : r.problems;
+    };
+    expect(problems({}, false)).toEqual([]);
+    expect(problems({ apiUrl: 'https://api.evil.example' }, false)).toEqual([
+      expect.stringMatching(
+        /^the API URL "https:\/\/api\.evil\.example" is not allowed: it is not on Partner Center's hosts/,
+      ),
+      expect.stringMatching(/^the partner API URL "https:\/\/api\.evil\.example" is not allowed/),
+    ]);
+    expect(problems({ authorityUrl: 'http://login.microsoftonline.com' }, false)).toEqual([
+      expect.stringMatching(/^the authority URL .* is not allowed: it is not https/),
+    ]);
+    expect(problems({ apiUrl: 'http://127.0.0.1:8082' }, false)[0]).toMatch(
+      /it is a loopback address, allowed only with BILLSYNC_ALLOW_LOCAL_PSA=1/,
+    );
+    expect(problems({ apiUrl: 'http://127.0.0.1:8082' }, true)).toEqual([]);
   });
 });

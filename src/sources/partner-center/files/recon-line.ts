@@ -12,6 +12,7 @@ import {
   TERM_EXPECTED,
   termFromText,
 } from './term';
+import { LICENSE_QUANTITY_BOUNDS } from './value-bounds';
 
 /**
  * The columns of the NCE billed invoice reconciliation file ("OneTime" billing line items, csp-billing.md 2.1)
@@ -128,7 +129,7 @@ export function reconLineFromRow(c: RowCursor<ReconColumn>, lineNumber: number):
   const last = c.date('ChargeEndDate').date;
   if (last < start) c.fail('ChargeEndDate', `a date on or after ChargeStartDate (${start})`);
   const subtotal = c.decimal('Subtotal');
-  const quantity = c.decimal('Quantity');
+  const quantity = c.bounded('Quantity', LICENSE_QUANTITY_BOUNDS);
   const negative = subtotal.lt(ZERO);
   const termStart = c.optionalDate('SubscriptionStartDate')?.date;
   const termLast = c.optionalDate('SubscriptionEndDate')?.date;

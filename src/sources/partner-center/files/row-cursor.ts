@@ -1,9 +1,10 @@
-import { type Decimal, tryParseDecimal } from '../../../core/money';
+import type { Decimal } from '../../../core/money';
 import type { ColumnIndex } from './columns';
 import { CsvBatch } from './csv-reader';
 import { DATE_EXPECTED, type FileDateTime, parseFileDate } from './dates';
 import { FileParseError } from './file-error';
 import { TextCache } from './text-cache';
+import { AMOUNT_BOUNDS, boundedDecimal, type DecimalBounds } from './value-bounds';
 
 export const DECIMAL_EXPECTED =
   'a decimal number such as 23.10 or -193.70 (no thousands separators, no exponent)';
@@ -23,7 +24,8 @@ export class RowCursor<N extends string> {
   /** Line of the file the current row starts on (header = 1). */
   row = 0;
   private readonly dates = new TextCache<FileDateTime | undefined>();
-  private readonly decimals = new TextCache<Decimal | undefined>();
+  /** Parsed decimals per bounds, or what was expected instead (values are checked once per distinct text). */
+  private readonly decimals = new Map<DecimalBounds, TextCache<Decimal | string>>();
   private readonly memos = new Map<string, TextCache<unknown>>();
 
   constructor(
@@ -73,9 +75,21 @@ export class RowCursor<N extends string> {
     return v;
   }
 
+  /** An amount (price, subtotal, cost): a decimal within AMOUNT_BOUNDS (value-bounds.ts). */
   decimal(col: N): Decimal {
+    return this.bounded(col, AMOUNT_BOUNDS);
+  }
+
+  /** A decimal within the given bounds (a quantity's, see value-bounds.ts). */
+  bounded(col: N, bounds: DecimalBounds): Decimal {
     const v = this.text(col);
-    return this.decimals.get(v, tryParseDecimal) ?? this.fail(col, DECIMAL_EXPECTED, v);
+    let cache = this.decimals.get(bounds);
+    if (cache === undefined) {
+      cache = new TextCache();
+      this.decimals.set(bounds, cache);
+    }
+    const value = cache.get(v, (t) => boundedDecimal(t, bounds, DECIMAL_EXPECTED));
+    return typeof value === 'string' ? this.fail(col, value, v) : value;
   }
 
   /** undefined when the cell is empty (or the column absent). */

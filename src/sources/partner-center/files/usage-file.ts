@@ -4,6 +4,7 @@ import { type ColumnSpec, columnLabels, resolveColumns } from './columns';
 import { mapCsvBatches } from './csv-rows';
 import { normalizeSubscriptionId, normalizeTenantId, TENANT_EXPECTED } from './ids';
 import { RowCursor } from './row-cursor';
+import { USAGE_QUANTITY_BOUNDS } from './value-bounds';
 
 /**
  * Columns of the Azure plan daily-rated usage reconciliation CSV (csp-billing.md 2.5) that normalization reads.
@@ -55,7 +56,7 @@ export function usageLineFromRow(c: RowCursor<UsageColumn>, lineNumber: number):
     meterId: c.text('MeterId').toLowerCase(),
     meterName: c.text('MeterName'),
     meterCategory: c.text('MeterCategory'),
-    quantity: c.decimal('Quantity'),
+    quantity: c.bounded('Quantity', USAGE_QUANTITY_BOUNDS),
     unitPrice: Money.of(c.decimal('UnitPrice'), pricing),
     effectiveUnitPrice: Money.of(c.decimal('EffectiveUnitPrice'), pricing),
     cost: Money.of(c.decimal('BillingPreTaxTotal'), c.currency('BillingCurrency')),

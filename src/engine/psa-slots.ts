@@ -1,0 +1,77 @@
+import type { Pool, PoolClient } from '../db/pool';
+import type { TargetKind } from '../db/repos/sync';
+
+/**
+ * How many syncs may talk to one PSA connection at once, across every process and machine: background jobs and
+ * the synchronous syncs of the API (`POST /api/sync/...`) and the CLI (`billsync sync`) take the same slots
+ * (src/services/sync/actions.ts). Autotask allows 3 concurrent requests per API user and endpoint
+ * (autotask-api.md 3.5), so at most 3 syncs of a connection run at once; inside a process the adapter's
+ * shared limiter keeps that process's requests to 3 too, and the adapter retries a "thread threshold exceeded"
+ * answer with backoff should two processes meet on one endpoint. ConnectWise documents no such limit; 3 keeps
+ * it polite.
+ */
+export const PSA_JOB_SLOTS: Record<TargetKind, number> = { autotask: 3, connectwise: 3 };
+
+const lockKey = (connection: string, slot: number) => `billsync:psa-slot:${connection}:${slot}`;
+
+async function tryTake(client: PoolClient, connection: string, slots: number): Promise<number | undefined> {
+  for (let slot = 0; slot < slots; slot++) {
+    const res = await client.query<{ ok: boolean }>(
+      'select pg_try_advisory_lock(hashtextextended($1, 0)) as ok',
+      [lockKey(connection, slot)],
+    );
+    if (res.rows[0]?.ok) return slot;
+  }
+  return undefined;
+}
+
+export interface SlotOptions {
+  /** Wait between attempts while every slot is taken (default 40-120 ms, jittered). */
+  pollMs?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+// Short: a freed slot should not stay idle long (one cheap try-lock query per attempt).
+const jitter = () => 40 + Math.floor(Math.random() * 80);
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `fn` holding one of the connection's job slots: Postgres advisory locks held on a dedicated connection, so
+ * the slot frees itself when the process dies. While all slots are taken it waits without holding a connection.
+ */
+export async function withPsaSlot<T>(
+  pool: Pool,
+  ws: string,
+  target: TargetKind,
+  fn: () => Promise<T>,
+  options: SlotOptions = {},
+): Promise<T> {
+  const connection = `${ws}:${target}`;
+  const slots = PSA_JOB_SLOTS[target];
+  const sleep = options.sleep ?? realSleep;
+  for (;;) {
+    const client = await pool.connect();
+    let slot: number | undefined;
+    try {
+      slot = await tryTake(client, connection, slots);
+    } catch (error) {
+      client.release(true);
+      throw error;
+    }
+    if (slot === undefined) {
+      client.release();
+      await sleep((options.pollMs ?? jitter)());
+      continue;
+    }
+    try {
+      return await fn();
+    } finally {
+      // A connection that cannot unlock is closed rather than returned to the pool still holding the slot.
+      const unlocked = await client
+        .query('select pg_advisory_unlock(hashtextextended($1, 0))', [lockKey(connection, slot)])
+        .then(() => true)
+        .catch(() => false);
+      client.release(!unlocked);
+    }
+  }
+}

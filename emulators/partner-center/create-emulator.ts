@@ -12,10 +12,12 @@ import {
   registerRequestLog,
   type Sleep,
 } from '../kit';
-import { faultBody, pcUnauthorized } from './http/errors';
+import { faultBody, pcError, pcUnauthorized } from './http/errors';
 import { createContinuations } from './http/paging';
 import { createTokenStore, PARTNER_API_AUDIENCE, PARTNER_CENTER_AUDIENCE } from './http/tokens';
+import { createUserGrants, type SignedInUser } from './http/user-grants';
 import { registerPartnerCenterAdmin } from './routes/admin';
+import { registerAuthorizeRoutes } from './routes/authorize';
 import { registerCustomerRoutes } from './routes/customers';
 import { registerInvoiceRoutes } from './routes/invoices';
 import { registerLineItemRoutes } from './routes/line-items';
@@ -31,6 +33,9 @@ export const DEMO_CREDENTIALS: EmulatorCredentials = {
   refreshToken: 'demo-refresh-token',
 };
 
+/** Who signs in on the emulated consent page unless the form says otherwise. */
+export const DEMO_USER: SignedInUser = { upn: 'admin@partner.example', name: 'Partner Admin' };
+
 export interface PartnerCenterEmulatorOptions {
   /** A demo-data directory (`billsync demo-data --out DIR`); nothing is served without it (or `seed`). */
   seedDir?: string;
@@ -43,6 +48,15 @@ export interface PartnerCenterEmulatorOptions {
   maxPageSize?: number;
   /** Delay function for `slow` faults (tests pass a recording one). */
   sleep?: Sleep;
+  /** The user of the consent page (default DEMO_USER). */
+  user?: SignedInUser;
+  /** The app's registered redirect URIs; default: any http(s) URL is accepted. */
+  redirectUris?: readonly string[];
+  /**
+   * Refuse app-only tokens on the price sheet (403), as Microsoft does. Default false: the price sheet also
+   * accepts app-only tokens, for clients without a consent.
+   */
+  priceSheetNeedsUser?: boolean;
 }
 
 export interface PartnerCenterEmulator {
@@ -81,6 +95,8 @@ export function createPartnerCenterEmulator(
   const faults = createFaultInjector();
   const requestLog = createRequestLog();
   const tokens = createTokenStore(clock);
+  const grants = createUserGrants(clock);
+  const user = options.user ?? DEMO_USER;
   const continuations = createContinuations();
 
   const app = Fastify({ forceCloseConnections: true });
@@ -97,7 +113,7 @@ export function createPartnerCenterEmulator(
     seed = readSeedDir(dir);
     return seed;
   };
-  registerPartnerCenterAdmin(app, { seed: getSeed, reseed, clock, tokens });
+  registerPartnerCenterAdmin(app, { seed: getSeed, reseed, clock, tokens, grants });
 
   // Every API route wants a bearer token for its host's audience.
   app.addHook('preHandler', async (request, reply) => {
@@ -110,8 +126,25 @@ export function createPartnerCenterEmulator(
     if (!audience) return;
     const problem = tokens.check(request.headers.authorization, audience);
     if (problem) return pcUnauthorized(reply, problem);
+    if (
+      audience === PARTNER_API_AUDIENCE &&
+      options.priceSheetNeedsUser &&
+      tokens.isAppOnly(request.headers.authorization)
+    )
+      return pcError(
+        reply,
+        403,
+        '403',
+        'Application-only authentication is not supported for this API: use App+User (delegated) authentication.',
+      );
   });
-  registerTokenRoutes(app, { clock, tokens, credentials: () => credentials });
+  registerTokenRoutes(app, { clock, tokens, grants, user, credentials: () => credentials });
+  registerAuthorizeRoutes(app, {
+    grants,
+    user,
+    credentials: () => credentials,
+    redirectUris: options.redirectUris,
+  });
   registerCustomerRoutes(app, { customers: () => seed.customers, continuations, maxPageSize });
   registerInvoiceRoutes(app, { seed: getSeed, clock });
   registerLineItemRoutes(app, { seed: getSeed, clock, continuations, maxPageSize });

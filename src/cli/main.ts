@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { AppError } from '../services/errors';
+import { AppError, cliMessage } from '../services/errors';
 import { registerConnect } from './commands/connect';
 import { registerCustomers } from './commands/customers';
 import { registerDb } from './commands/db';
@@ -79,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
       } else if (error.message) process.stderr.write(`billsync: ${error.message}\n`);
       return error.exitCode;
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const message = cliMessage(error);
     const code = error instanceof AppError ? error.code : 'error';
     if (json) process.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);
     else process.stderr.write(`billsync: ${message}\n`);

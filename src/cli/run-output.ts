@@ -68,9 +68,11 @@ export function finishRuns(out: Output, runs: readonly RunSummary[]): void {
   if (code === EXIT.ok) return;
   const first = runs.find((r) => exitCodeOf([r]) === code);
   const note =
-    code === EXIT.error
-      ? `finished with errors: see \`billsync run show ${first?.runId}\``
-      : `finished with warnings or waits for approval: see \`billsync run show ${first?.runId}\``;
+    first?.status === 'interrupted'
+      ? `interrupted: finish it with \`billsync run resume ${first.runId}\``
+      : code === EXIT.error
+        ? `finished with errors: see \`billsync run show ${first?.runId}\``
+        : `finished with warnings or waits for approval: see \`billsync run show ${first?.runId}\``;
   throw new CliExit(code, note, { afterOutput: true });
 }
 

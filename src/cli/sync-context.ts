@@ -7,7 +7,7 @@ import { createEngineDeps } from '../runtime/engine';
 import type { SecretBox } from '../runtime/secret-box';
 import { systemClock } from '../runtime/system-clock';
 import { createTargetOpener } from '../runtime/targets';
-import { AppError } from '../services/errors';
+import { AppError, cliMessage } from '../services/errors';
 import { type SyncDeps, TARGET_KINDS } from '../services/sync';
 import { withContext } from './context';
 import { CliExit, parseChoice, usage } from './exit';
@@ -56,7 +56,7 @@ export function withSync<T>(
     try {
       return await fn({ deps, ws, pool: db.pool, box });
     } catch (error) {
-      if (error instanceof AppError) throw new CliExit(1, error.message, { code: error.code });
+      if (error instanceof AppError) throw new CliExit(1, cliMessage(error), { code: error.code });
       throw error;
     }
   });

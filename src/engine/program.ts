@@ -42,7 +42,9 @@ export async function requireProgram(
   if (!p) {
     throw new AppError(
       'bad_request',
-      `The Microsoft CSP program is not set up for ${target}: set it with \`billsync program set\` or in Settings`,
+      `The Microsoft CSP program is not set up for ${target}: set it up in its program settings`,
+      undefined,
+      { cli: '`billsync program set`' },
     );
   }
   if (!p.syncEnabled)

@@ -132,7 +132,7 @@ export async function executeRun(
   } catch (error) {
     // A crash of ours (not a vendor answer): the journal knows where we were; `billsync run resume` goes on.
     await setRunStatus(deps.pool, runId, 'interrupted', {
-      message: `Interrupted: ${error instanceof Error ? error.message : String(error)}. Resume it with \`billsync run resume ${runId}\``,
+      message: `Interrupted: ${error instanceof Error ? error.message : String(error)}. Resume the run to finish it: writes in flight are checked in the PSA first`,
     });
     throw error;
   }

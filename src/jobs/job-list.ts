@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/pool';
-import { JOB_NAMES } from './job-names';
+import { JOB_NAMES, type JobName } from './job-names';
 import { QUEUE_SCHEMA } from './queue';
 
 /** Job states pg-boss stores: waiting (`created`, `retry` after a failure), `active`, and the finished ones. */
@@ -48,7 +48,7 @@ const notInstalled = (error: unknown) => (error as { code?: string }).code === '
 
 export async function listJobs(
   db: Queryable,
-  f: { workspaceId?: string; states?: readonly JobState[]; limit?: number } = {},
+  f: { workspaceId?: string; states?: readonly JobState[]; names?: readonly JobName[]; limit?: number } = {},
 ): Promise<JobView[]> {
   try {
     const res = await db.query<JobRow>(
@@ -56,7 +56,7 @@ export async function listJobs(
        from ${QUEUE_SCHEMA}.job
        where name = any($1) and state::text = any($2) and ($3::text is null or data->>'workspaceId' = $3)
        order by created_on desc, id limit $4`,
-      [JOB_NAMES, f.states ?? DEFAULT_STATES, f.workspaceId ?? null, f.limit ?? 100],
+      [f.names ?? JOB_NAMES, f.states ?? DEFAULT_STATES, f.workspaceId ?? null, f.limit ?? 100],
     );
     return res.rows.map((r) => ({
       id: r.id,

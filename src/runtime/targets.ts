@@ -13,6 +13,50 @@ export type TargetOpener = (workspaceId: WorkspaceId, target: TargetKind) => Pro
 
 const LABEL: Record<TargetKind, string> = { autotask: 'Autotask', connectwise: 'ConnectWise' };
 
+/** A PSA adapter from credentials as entered (not stored): the connect dialog's Test. */
+export type CredentialsOpener = (
+  target: TargetKind,
+  settings: Readonly<Record<string, unknown>>,
+  secrets: Readonly<Record<string, string>>,
+) => Promise<TargetAdapter>;
+
+function buildAdapter(
+  target: TargetKind,
+  settings: Readonly<Record<string, unknown>>,
+  secrets: Readonly<Record<string, string>>,
+  limiter: Limiter,
+  env: NodeJS.ProcessEnv,
+): TargetAdapter {
+  if (target !== 'autotask') {
+    throw new AppError(
+      'bad_request',
+      `${LABEL[target]} sync is not available yet: only Autotask is supported`,
+    );
+  }
+  const username = typeof settings.username === 'string' ? settings.username : '';
+  const zoneUrl = typeof settings.zoneUrl === 'string' ? settings.zoneUrl : undefined;
+  if (!username || !secrets.secret || !secrets.integrationCode) {
+    throw new AppError(
+      'bad_request',
+      'The Autotask connection is incomplete: enter the API username, secret and integration code again',
+    );
+  }
+  const discoveryUrl = env.AUTOTASK_DISCOVERY_URL || undefined;
+  return createAutotaskAdapter({
+    username,
+    secret: secrets.secret,
+    integrationCode: secrets.integrationCode,
+    limiter,
+    ...(zoneUrl ? { zoneUrl } : {}),
+    ...(discoveryUrl ? { discoveryUrl } : {}),
+  });
+}
+
+/** Opens adapters from entered credentials, each with its own limiter (a test makes one or two calls). */
+export function createCredentialsOpener(env: NodeJS.ProcessEnv = process.env): CredentialsOpener {
+  return async (target, settings, secrets) => buildAdapter(target, settings, secrets, createLimiter(3), env);
+}
+
 /**
  * The composition root's `openTarget`: reads the workspace's stored connection, opens its secrets and builds
  * the PSA adapter. Adapters of one connection share one limiter, so the server's concurrent requests stay
@@ -31,22 +75,7 @@ export function createTargetOpener(deps: {
     if (!row?.credentials) {
       throw new AppError(
         'bad_request',
-        `${LABEL[target]} is not connected: connect it on the Connections page or with \`billsync connect ${target}\``,
-      );
-    }
-    if (target !== 'autotask') {
-      throw new AppError(
-        'bad_request',
-        `${LABEL[target]} sync is not available yet: only Autotask is supported`,
-      );
-    }
-    const secrets = openSecrets(deps.box, row);
-    const username = typeof row.settings.username === 'string' ? row.settings.username : '';
-    const zoneUrl = typeof row.settings.zoneUrl === 'string' ? row.settings.zoneUrl : undefined;
-    if (!username || !secrets.secret || !secrets.integrationCode) {
-      throw new AppError(
-        'bad_request',
-        'The Autotask connection is incomplete: enter the API username, secret and integration code again',
+        `${LABEL[target]} is not connected: connect it on the Connections page (CONNECT NOW)`,
       );
     }
     let limiter = limiters.get(row.id);
@@ -54,14 +83,6 @@ export function createTargetOpener(deps: {
       limiter = createLimiter(3);
       limiters.set(row.id, limiter);
     }
-    const discoveryUrl = env.AUTOTASK_DISCOVERY_URL || undefined;
-    return createAutotaskAdapter({
-      username,
-      secret: secrets.secret,
-      integrationCode: secrets.integrationCode,
-      limiter,
-      ...(zoneUrl ? { zoneUrl } : {}),
-      ...(discoveryUrl ? { discoveryUrl } : {}),
-    });
+    return buildAdapter(target, row.settings, openSecrets(deps.box, row), limiter, env);
   };
 }

@@ -20,11 +20,13 @@ import { customerRoutes } from './routes/customers';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
 import { notificationRoutes } from './routes/notifications';
+import { partnerCenterRoutes } from './routes/partner-center';
 import { programRoutes } from './routes/programs';
 import { psaDirectoryRoutes } from './routes/psa-directory';
 import { reportRoutes } from './routes/reports';
 import { runRoutes } from './routes/runs';
 import { setupRoutes } from './routes/setup';
+import { sourceRoutes } from './routes/sources';
 import { syncRoutes } from './routes/sync';
 import { userRoutes } from './routes/users';
 import { workspaceRoutes } from './routes/workspace';
@@ -85,6 +87,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     setupRoutes,
     authRoutes,
     connectionRoutes,
+    partnerCenterRoutes,
     userRoutes,
     workspaceRoutes,
     programRoutes,
@@ -95,6 +98,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     jobRoutes,
     notificationRoutes,
     reportRoutes,
+    sourceRoutes,
   ]) {
     await app.register(routes, ctx);
   }

@@ -30,6 +30,19 @@ export const EmailRule = z
   .toLowerCase()
   .refine((email) => EMAIL.test(email) && !CONTROL.test(email), 'This is not an email address');
 
+export const MIN_PASSWORD_LENGTH = 10;
+/** Login always capped passwords at 1,000 characters; creation now has the same cap, so every account can sign in. */
+export const MAX_PASSWORD_LENGTH = 1000;
+
+/**
+ * The one length rule for passwords, at creation (setup, API, CLI) and at sign-in. Creation adds the strength
+ * check (password.ts); sign-in does not (an account created under an older, weaker rule can still sign in).
+ */
+export const PasswordRule = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `The password must be at least ${MIN_PASSWORD_LENGTH} characters long`)
+  .max(MAX_PASSWORD_LENGTH, 'The password must be at most 1,000 characters long');
+
 /** `value` checked and normalized by `rule`; otherwise a validation_failed error with the rule's message. */
 export function parseRule<T>(rule: z.ZodType<T>, value: unknown): T {
   const result = rule.safeParse(value);

@@ -13,6 +13,7 @@ import {
 import type { SecretBox } from '../runtime/secret-box';
 import { connectionUrlProblems, rebindProblem } from './connection-policy';
 import { AppError } from './errors';
+import { carryOverSource } from './partner-center/carry-over';
 
 /**
  * What each kind of connection stores: `settings` are shown back to the user, `secrets` are sealed and never
@@ -101,28 +102,39 @@ export async function saveConnection(
   }
   const urlProblems = connectionUrlProblems(input.kind, settings.data);
   if (urlProblems.length > 0) throw new AppError('validation_failed', urlProblems.join('; '));
-  let sealed: Buffer | null = null;
+  let secrets: Record<string, unknown> | undefined;
   if (input.secrets !== undefined) {
-    const secrets = schema.secrets.safeParse(input.secrets);
-    if (!secrets.success) {
+    const parsed = schema.secrets.safeParse(input.secrets);
+    if (!parsed.success) {
       throw new AppError(
         'validation_failed',
-        secrets.error.issues.map((i) => i.message).join('; '),
-        secrets.error.issues,
+        parsed.error.issues.map((i) => i.message).join('; '),
+        parsed.error.issues,
       );
     }
-    sealed = box.seal(JSON.stringify(secrets.data), sealContext(input.workspaceId, input.kind));
+    secrets = parsed.data;
   }
   return withTransaction(pool, async (tx) => {
-    const stored = sealed ? undefined : await getConnectionByKind(tx, input.workspaceId, input.kind);
-    const rebind = stored?.credentials
-      ? rebindProblem(input.kind, stored.settings, settings.data)
-      : undefined;
+    const stored = await getConnectionByKind(tx, input.workspaceId, input.kind);
+    const rebind =
+      !secrets && stored?.credentials ? rebindProblem(input.kind, stored.settings, settings.data) : undefined;
     if (rebind) throw new AppError('validation_failed', rebind);
+    // The Microsoft CSP source keeps what billsync owns (its consent, the last pull) across saves.
+    const kept =
+      input.kind === 'partner-center'
+        ? carryOverSource(
+            stored ? { settings: stored.settings, secrets: openStoredQuietly(box, stored) } : undefined,
+            settings.data,
+            secrets,
+          )
+        : { settings: settings.data as Record<string, unknown>, secrets };
+    const sealed = kept.secrets
+      ? box.seal(JSON.stringify(kept.secrets), sealContext(input.workspaceId, input.kind))
+      : null;
     const row = await upsertConnection(tx, {
       workspaceId: input.workspaceId,
       kind: input.kind,
-      settings: settings.data,
+      settings: kept.settings,
       credentials: sealed,
     });
     if (!row.credentials) {
@@ -134,7 +146,7 @@ export async function saveConnection(
       action: 'connection.save',
       targetType: 'connection',
       targetId: row.id,
-      details: { kind: input.kind, secretsChanged: sealed !== null },
+      details: { kind: input.kind, secretsChanged: secrets !== undefined },
     });
     return viewConnection(row);
   });
@@ -152,6 +164,15 @@ export async function getConnectionView(
   const row = await getConnection(pool, workspaceId, id);
   if (!row) throw new AppError('not_found', 'No such connection');
   return viewConnection(row);
+}
+
+/** The stored secrets, or none when they cannot be opened (a changed key): a save then replaces them. */
+function openStoredQuietly(box: SecretBox, row: ConnectionRow): Record<string, string> {
+  try {
+    return openSecrets(box, row);
+  } catch {
+    return {};
+  }
 }
 
 /** The decrypted secrets of a connection, for adapters only (never for responses or logs). */

@@ -1,24 +1,14 @@
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
-import { z } from 'zod';
+import { PasswordRule } from './account-rules';
 import { AppError } from './errors';
+
+// The length rule lives with the other input rules (pure zod, shared with the web app's types).
+export { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, PasswordRule } from './account-rules';
 
 const PARAMS = { N: 16384, r: 8, p: 1 } as const;
 const KEY_BYTES = 64;
-
-export const MIN_PASSWORD_LENGTH = 10;
-/** Login always capped passwords at 1,000 characters; creation now has the same cap, so every account can sign in. */
-export const MAX_PASSWORD_LENGTH = 1000;
-
-/**
- * The one length rule for passwords, at creation (setup, API, CLI) and at sign-in. Creation adds the strength
- * check below; sign-in does not (an account created under an older, weaker rule can still sign in).
- */
-export const PasswordRule = z
-  .string()
-  .min(MIN_PASSWORD_LENGTH, `The password must be at least ${MIN_PASSWORD_LENGTH} characters long`)
-  .max(MAX_PASSWORD_LENGTH, 'The password must be at most 1,000 characters long');
 
 /** zxcvbn score 3: "safely unguessable" (about 10^8 guesses or more). */
 const MIN_SCORE = 3;

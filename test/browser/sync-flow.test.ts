@@ -81,12 +81,19 @@ describe.skipIf(!browserAvailable)('billing manager flow in Chromium', () => {
     await card.getByRole('button', { name: 'CONNECT NOW' }).click();
     const form = page.getByRole('dialog', { name: 'Connect Autotask' });
     await form.getByLabel('API username').fill(CREDS.userName);
-    await form.getByLabel('Secret').fill(CREDS.secret);
+    await form.getByLabel('Secret').fill('a wrong secret');
     await form.getByLabel('API integration code').fill(CREDS.integrationCode);
     await form.getByRole('button', { name: 'Advanced settings' }).click();
     await form.getByLabel('Zone URL').fill(`${autotaskBase}/ATServicesRest/`);
+    // Test checks the credentials as entered and saves nothing: a failed test leaves the card as it was.
+    await form.getByRole('button', { name: 'Test', exact: true }).click();
+    await poll(() => form.getByTestId('error-alert').textContent()).toMatch(/Nothing was saved/);
+    expect(await card.getByTestId('connection-autotask-status').textContent()).toBe('Not connected');
+    expect((await server.pool.query('select count(*)::int as n from connections')).rows[0].n).toBe(0);
+    await form.getByLabel('Secret').fill(CREDS.secret);
     await form.getByRole('button', { name: 'Test', exact: true }).click();
     await poll(() => form.getByTestId('connection-test-result').textContent()).toMatch(/credentials work/);
+    expect(await card.getByTestId('connection-autotask-status').textContent()).toBe('Not connected');
     await form.getByRole('button', { name: 'Save' }).click();
     await form.waitFor({ state: 'hidden' });
     await poll(() => card.getByTestId('connection-autotask-status').textContent()).toBe('Needs setup');
@@ -124,7 +131,7 @@ describe.skipIf(!browserAvailable)('billing manager flow in Chromium', () => {
     await emails.press('Enter');
     await page.getByRole('button', { name: 'SAVE' }).click();
     await page.getByText('Program settings saved').waitFor();
-    await nav.getByText('Autotask → Microsoft CSP').waitFor();
+    await nav.getByText('Autotask → Microsoft CSP', { exact: true }).waitFor();
     const saved = await server.pool.query("select settings->>'chargeCodeId' as code from programs");
     expect(saved.rows).toEqual([{ code: '202' }]);
 
@@ -192,7 +199,7 @@ describe.skipIf(!browserAvailable)('billing manager flow in Chromium', () => {
     const company = dialog.getByRole('textbox', { name: 'Autotask company' });
     // Suggested from the name; the user searches anyway and picks it from the list.
     await poll(() => company.inputValue()).toBe('Contoso Dental Ltd');
-    await dialog.getByText('Suggested: Contoso Dental Ltd (same name)').waitFor();
+    await dialog.getByText('Suggested: Contoso Dental Ltd (same name apart from the legal form)').waitFor();
     await company.fill('contoso');
     await dialog.page().getByRole('option', { name: 'Contoso Dental Ltd' }).click();
     // The ended contract is hidden, and the dialog says so; the only other one is chosen.

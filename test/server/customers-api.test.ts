@@ -141,7 +141,12 @@ describe('customers table', () => {
       tenantId: CONTOSO,
       mapped: false,
       syncOn: false,
-      suggestion: { companyId: 'C1', companyName: 'Contoso Ltd.', reason: 'same name', score: 1 },
+      suggestion: {
+        companyId: 'C1',
+        companyName: 'Contoso Ltd.',
+        reason: 'same name apart from the legal form',
+        score: 0.98,
+      },
     });
     psa.fail();
     const down = await viewer.request('GET', '/api/customers?search=contoso&suggest=1');

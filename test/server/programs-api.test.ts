@@ -103,8 +103,10 @@ describe('program settings', () => {
     expect(recurring.status).toBe(400);
     expect(recurring.json.error.code).toBe('validation_failed');
     expect(recurring.json.error.message).toMatch(
-      /^Billing code Microsoft licences \(BC1\) is not a Material Cost Code: choose an active Material Cost Code .*billsync program options.*or none for Autotask's default$/,
+      /^Billing code Microsoft licences \(BC1\) is not a Material Cost Code: choose an active Material Cost Code for the correction charges, or none for Autotask's default$/,
     );
+    // The web shows the message: no CLI command in it (the CLI adds its own hint).
+    expect(recurring.json.error.message).not.toMatch(/billsync/);
     const inactive = await admin.request('PUT', '/api/programs/autotask', { chargeCodeId: 'MC9' });
     expect(inactive.json.error.message).toMatch(/Old materials \(MC9\) is inactive/);
     const missing = await admin.request('PUT', '/api/programs/autotask', { chargeCodeId: 'MC404' });

@@ -36,6 +36,7 @@ const ROUTE_OBJECTS: Record<string, string | Probe> = {
   },
   'DELETE /api/customers/{id}/mapping': 'customer',
   'GET /api/customers/{id}/contract-check': { object: 'customer', query: 'contractId=KB' },
+  'GET /api/customers/{id}/invoices': 'customer',
   'GET /api/psa/{target}/companies/{id}/contracts': 'company',
   'GET /api/runs/{id}': 'run',
   'POST /api/runs/{id}/approve': { object: 'run', ownStatus: 409 },

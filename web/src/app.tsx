@@ -22,6 +22,7 @@ import { RunPage } from './pages/run-page';
 import { HistoryRedirectPage, RunRedirectPage } from './pages/run-redirect-page';
 import { SettingsPage } from './pages/settings-page';
 import { SetupPage } from './pages/setup-page';
+import { SourcesPage } from './pages/sources-page';
 import { createQueryClient } from './query-client';
 import { theme } from './theme';
 
@@ -45,6 +46,7 @@ const router = createBrowserRouter([
               { index: true, element: <DashboardPage /> },
               { path: 'connections', element: <ConnectionsPage /> },
               { path: 'settings', element: <SettingsPage /> },
+              { path: 'sources', element: <SourcesPage /> },
               {
                 path: 'programs/:target/csp',
                 element: <ProgramRoute />,
@@ -72,7 +74,8 @@ export function App() {
   const [queryClient] = useState(createQueryClient);
   return (
     <MantineProvider theme={theme} defaultColorScheme="light">
-      <Notifications position="bottom-right" />
+      {/* Bottom left, over the navigation's empty end: a toast never covers the button it answers. */}
+      <Notifications position="bottom-left" containerWidth={320} />
       <QueryClientProvider client={queryClient}>
         <RouterProvider router={router} />
       </QueryClientProvider>

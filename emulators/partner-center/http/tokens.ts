@@ -9,6 +9,8 @@ interface Issued {
   audience: string;
   expiresAtMs: number;
   clientId: string;
+  /** The signed-in user of an App+User (delegated) token; undefined for an app-only one. */
+  user: string | undefined;
 }
 
 /** Seconds a token lives, as Entra ID issues them for client credentials. */
@@ -27,6 +29,7 @@ export function createTokenStore(clock: Clock) {
       audience: string,
       clientId: string,
       tenant: string,
+      user?: { upn: string; name: string },
     ): { token: string; expiresIn: number; expiresOn: number } {
       const nowS = Math.floor(clock.nowMs() / 1000);
       const exp = nowS + TOKEN_LIFETIME_SECONDS;
@@ -38,9 +41,12 @@ export function createTokenStore(clock: Clock) {
         exp,
         appid: clientId,
         tid: tenant,
+        ...(user
+          ? { idtyp: 'user', scp: 'user_impersonation', upn: user.upn, name: user.name, amr: ['pwd', 'mfa'] }
+          : { idtyp: 'app' }),
       };
       const token = `${b64({ typ: 'JWT', alg: 'none' })}.${b64(payload)}.${randomBytes(16).toString('base64url')}`;
-      issued.set(token, { audience, expiresAtMs: exp * 1000, clientId });
+      issued.set(token, { audience, expiresAtMs: exp * 1000, clientId, user: user?.upn });
       return { token, expiresIn: TOKEN_LIFETIME_SECONDS, expiresOn: exp };
     },
     /** Why a bearer token is refused, or undefined when it is good for the audience. */
@@ -53,6 +59,11 @@ export function createTokenStore(clock: Clock) {
       if (t.audience !== audience)
         return `The access token audience ${t.audience} is not valid for this resource.`;
       return undefined;
+    },
+    /** Whether a (valid) bearer token is app-only: Microsoft's price sheet wants App+User tokens. */
+    isAppOnly(authorization: string | undefined): boolean {
+      const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+      return m !== null && issued.get(m[1]!)?.user === undefined;
     },
     /** Expires every token now (admin API: lets a test see the client fetch a new one). */
     expireAll(): number {

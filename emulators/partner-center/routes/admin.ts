@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../kit';
 import type { TokenStore } from '../http/tokens';
+import type { UserGrants } from '../http/user-grants';
 import type { PartnerCenterSeed } from '../seed/read-seed-dir';
 
 /**
  * Partner Center admin routes (besides the kit's clock/requests/faults):
  * `POST /_emulator/seed {"dir": "..."}` reloads from a demo-data directory; `GET /_emulator/state` summarises
- * what is served; `POST /_emulator/tokens/expire` expires every issued token (the client must fetch a new one).
+ * what is served; `POST /_emulator/tokens/expire` expires every issued token (the client must fetch a new one);
+ * `POST /_emulator/refresh-tokens/revoke` revokes every refresh token of the consent flow.
  */
 export function registerPartnerCenterAdmin(
   app: FastifyInstance,
@@ -15,6 +17,7 @@ export function registerPartnerCenterAdmin(
     reseed: (dir: string) => PartnerCenterSeed;
     clock: Clock;
     tokens: TokenStore;
+    grants: UserGrants;
   },
 ) {
   const state = () => {
@@ -31,6 +34,7 @@ export function registerPartnerCenterAdmin(
       })),
       priceSheet: seed.priceListCsv !== undefined,
       tokensIssued: deps.tokens.count,
+      userGrants: deps.grants.stats(),
     };
   };
   app.get('/_emulator/state', async () => state());
@@ -46,4 +50,6 @@ export function registerPartnerCenterAdmin(
     return state();
   });
   app.post('/_emulator/tokens/expire', async () => ({ expired: deps.tokens.expireAll() }));
+  // What a password reset or "revoke sessions" does: every refresh token of the consent flow stops working.
+  app.post('/_emulator/refresh-tokens/revoke', async () => ({ revoked: deps.grants.revokeAll() }));
 }

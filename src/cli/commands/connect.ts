@@ -48,7 +48,7 @@ export function registerConnect(program: Command): void {
       );
       out.result(
         { ok: tested.ok, status: tested.status, message: tested.message, connection: tested.connection },
-        `Autotask: ${statusInWords(tested)}`,
+        `Autotask: ${statusInWords(tested)}${tested.status === 'needs_setup' ? '\nNext: `billsync program options`, then `billsync program set`' : ''}`,
       );
       if (!tested.ok) {
         throw new CliExit(

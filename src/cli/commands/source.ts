@@ -1,15 +1,16 @@
 import type { Command } from 'commander';
-import type { WorkspaceId } from '../../core/ids';
 import { IntegrationError } from '../../core/integration-error';
 import { type BillingPeriod, tryParseBillingPeriod } from '../../core/time';
-import type { Pool } from '../../db/pool';
-import { storeInvoice, upsertSourceCustomers } from '../../db/repos/source-data';
+import { pullPlan } from '../../jobs/source-refresh';
+import { systemClock } from '../../runtime/system-clock';
 import { AppError } from '../../services/errors';
+import { databaseStore, pullStoredSource } from '../../services/partner-center/pull-source';
+import { sourceStatus } from '../../services/partner-center/status';
+import { requireApiSource } from '../../services/partner-center/store';
 import {
   type ConnectionSettings,
   createPartnerCenterClient,
   type PullResult,
-  type PullStore,
   pullFromPartnerCenter,
   resolveConnection,
 } from '../../sources/partner-center/api';
@@ -31,8 +32,8 @@ interface PullOptions {
 
 /**
  * Connection settings: each flag, else its environment variable (PARTNER_CENTER_AUTHORITY_URL, _API_URL,
- * _PARTNER_API_URL, _TENANT_ID, _CLIENT_ID, _CLIENT_SECRET, _TOKEN_ENDPOINT, _REFRESH_TOKEN). Until the Microsoft
- * CSP source card stores them (encrypted) in the workspace, this is where `source pull` gets them.
+ * _PARTNER_API_URL, _TENANT_ID, _CLIENT_ID, _CLIENT_SECRET, _TOKEN_ENDPOINT, _REFRESH_TOKEN). Without any of the
+ * app's (tenant, client id, secret), `source pull` uses the workspace's stored source (the Microsoft CSP card).
  */
 export function connectionSettings(opts: PullOptions, env: NodeJS.ProcessEnv): ConnectionSettings {
   return {
@@ -44,25 +45,6 @@ export function connectionSettings(opts: PullOptions, env: NodeJS.ProcessEnv): C
     clientSecret: opts.clientSecret ?? env.PARTNER_CENTER_CLIENT_SECRET,
     tokenEndpoint: opts.tokenEndpoint ?? env.PARTNER_CENTER_TOKEN_ENDPOINT,
     refreshToken: env.PARTNER_CENTER_REFRESH_TOKEN,
-  };
-}
-
-/** The pull's store: part A's repository functions of src/db/repos/source-data.ts. */
-export function databaseStore(pool: Pool, ws: WorkspaceId): PullStore {
-  return {
-    upsertCustomers: (customers) => upsertSourceCustomers(pool, ws, customers),
-    async storeInvoice(header, lines, usage) {
-      const result = await storeInvoice(pool, ws, header, lines, usage);
-      const parts = [result.lines?.counts, result.usage?.counts];
-      const counts = { created: 0, updated: 0, unchanged: 0 };
-      for (const c of parts) {
-        if (!c) continue;
-        counts.created += c.created;
-        counts.updated += c.updated;
-        counts.unchanged += c.unchanged;
-      }
-      return { status: result.status, counts };
-    },
   };
 }
 
@@ -87,13 +69,77 @@ function humanSummary(r: PullResult): string {
   return lines.join('\n');
 }
 
+/** `source pull` of the workspace's stored source: consent renewal, invoices and the price sheet, like Pull now. */
+async function pullStored(
+  workspace: string | undefined,
+  since: BillingPeriod | undefined,
+  out: ReturnType<typeof output>,
+  cmd: Command,
+): Promise<void> {
+  const totals = await withContext(async ({ db, box }) => {
+    const ws = await resolveCliWorkspace(db.pool, workspace, out.info);
+    const loaded = await requireApiSource(db.pool, box, ws);
+    const plan = await pullPlan(db.pool, ws, systemClock);
+    out.info(`Pulling the workspace's Partner Center source (invoices from ${since ?? plan.since})...`);
+    const deps = { pool: db.pool, box, clock: systemClock, log: out.info };
+    return pullStoredSource(deps, loaded, { ...plan, ...(since ? { since } : {}) });
+  });
+  const { readSomething: _, ...result } = totals;
+  out.result(result, () =>
+    [
+      `Invoices: ${result.invoicesPulled} new or corrected`,
+      `Price list: ${result.priceEntries ?? 'not read'}${result.pricesChanged ? ' (changed)' : ''}`,
+      ...result.errors.map((e) => `error: ${e}`),
+    ].join('\n'),
+  );
+  if (result.errors.length > 0)
+    cmd.error(`billsync: ${result.errors.length} part(s) could not be pulled (see errors)`, {
+      exitCode: 2,
+      code: 'billsync.source.partial',
+    });
+}
+
+/** `billsync source status`: what the Microsoft CSP card shows (consent and its expiry, last and next pull). */
+function registerStatus(source: Command): void {
+  source
+    .command('status')
+    .description("the workspace's Partner Center source: App+User consent and its expiry, last and next pull")
+    .option(...WORKSPACE_OPTION)
+    .action(async (opts: { workspace?: string }, cmd: Command) => {
+      const out = output(Boolean(cmd.optsWithGlobals().json));
+      const view = await withContext(async ({ db, box, config }) => {
+        const ws = await resolveCliWorkspace(db.pool, opts.workspace, out.info);
+        const defaults = { hour: config.jobs.scheduleHour, timeZone: config.jobs.timeZone };
+        const redirectUri = `${config.publicUrl}/api/connections/partner-center/consent/callback`;
+        return sourceStatus({ pool: db.pool, box, clock: systemClock }, ws, {
+          redirectUri,
+          scheduleDefaults: defaults,
+        });
+      });
+      const c = view.consent;
+      out.result(view, () =>
+        [
+          `Mode: ${view.settings.mode ?? 'not connected'}${view.settings.clientId ? ` (app ${view.settings.clientId}, tenant ${view.settings.tenantId})` : ''}`,
+          `Status: ${view.connection?.status ?? 'none'}${view.connection?.statusMessage ? `: ${view.connection.statusMessage}` : ''}`,
+          `App+User consent: ${c.state}${c.user ? ` by ${c.user}` : ''}${c.expiresAt ? `, valid until ${c.expiresAt.slice(0, 10)} (${c.daysLeft} days)` : ''}`,
+          ...(c.warning ? [`warning: ${c.warning}`] : []),
+          `Last pull: ${view.pull ? `${view.pull.state}${view.pull.step ? `, ${view.pull.step}` : ''}` : 'never'}`,
+          ...(view.pull?.errors ?? []).map((e) => `error: ${e}`),
+          `Next pull: ${view.nextPull.at ?? '-'} (${view.nextPull.note})`,
+          `Redirect URI to register: ${view.redirectUri}`,
+        ].join('\n'),
+      );
+    });
+}
+
 /** `billsync source ...`: reading Microsoft CSP data from Partner Center (the API or its emulator). */
 export function registerSource(program: Command): void {
   const source = program.command('source').description('Microsoft CSP source data (Partner Center)');
+  registerStatus(source);
   source
     .command('pull')
     .description(
-      'read customers, invoices and their line items from the Partner Center API (or its emulator) and store them',
+      "read customers, invoices and their line items (and, with the workspace's stored source, the price sheet) from the Partner Center API (or its emulator) and store them",
     )
     .option('--since <YYYY-MM>', 'only invoices of this billing period and later')
     .option(...WORKSPACE_OPTION)
@@ -127,7 +173,10 @@ export function registerSource(program: Command): void {
         if (!since)
           throw new AppError('bad_request', `--since: not a billing period (YYYY-MM): "${opts.since}"`);
       }
-      const conn = resolveConnection(connectionSettings(opts, process.env));
+      const settings = connectionSettings(opts, process.env);
+      if (!settings.tenantId && !settings.clientId && !settings.clientSecret)
+        return pullStored(opts.workspace, since, out, cmd);
+      const conn = resolveConnection(settings);
       if (!conn.ok)
         throw new AppError('bad_request', `Partner Center connection: ${conn.problems.join('; ')}`);
       const client = createPartnerCenterClient({ connection: conn.value });
@@ -135,7 +184,7 @@ export function registerSource(program: Command): void {
         const ws = await resolveCliWorkspace(db.pool, opts.workspace, out.info);
         out.info(`Pulling from ${conn.value.apiUrl}${since ? ` (invoices from ${since})` : ''}...`);
         try {
-          return await pullFromPartnerCenter(client, databaseStore(db.pool, ws), {
+          return await pullFromPartnerCenter(client, databaseStore({ pool: db.pool }, ws), {
             ...(since ? { since } : {}),
             onProgress: out.info,
           });

@@ -30,12 +30,23 @@ describe('normalizeCompanyName', () => {
 describe('createCompanyMatcher', () => {
   const suggest = createCompanyMatcher(companies);
 
-  it('suggests the same name whatever the legal form', () => {
-    expect(suggest({ name: 'Contoso Limited', domain: '' })).toEqual({
+  it('says "same name" only for the same name; a name that differs in its legal form is said so', () => {
+    expect(suggest({ name: 'contoso, ltd', domain: '' })).toEqual({
       companyId: '1',
       companyName: 'Contoso Ltd.',
       score: 1,
       reason: 'same name',
+    });
+    expect(suggest({ name: 'Contoso Limited', domain: '' })).toEqual({
+      companyId: '1',
+      companyName: 'Contoso Ltd.',
+      score: 0.98,
+      reason: 'same name apart from the legal form',
+    });
+    expect(suggest({ name: 'Smith and Sons Limited', domain: '' })).toMatchObject({ reason: 'same name' });
+    expect(suggest({ name: 'Alpine Ski House Ltd', domain: '' })).toMatchObject({
+      companyId: '4',
+      reason: 'same name apart from the legal form',
     });
     expect(suggest({ name: 'fabrikam', domain: 'x.onmicrosoft.com' })?.companyId).toBe('2');
     expect(suggest({ name: 'Smith and Sons', domain: '' })?.companyId).toBe('7');

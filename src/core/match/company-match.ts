@@ -14,12 +14,24 @@ export interface MatchCustomer {
   domain: string;
 }
 
+export const SUGGESTION_REASONS = [
+  'same name',
+  'same name apart from the legal form',
+  'domain',
+  'similar name',
+] as const;
+export type SuggestionReason = (typeof SUGGESTION_REASONS)[number];
+
 export interface CompanySuggestion {
   companyId: string;
   companyName: string;
-  /** 0..1, two decimals: 1 = same name once legal forms and punctuation are ignored. */
+  /** 0..1, two decimals: 1 = the same name (case, accents, punctuation and spacing aside). */
   score: number;
-  reason: 'same name' | 'domain' | 'similar name';
+  /**
+   * `same name` only when the names are the same (case, accents, punctuation and spacing aside); `same name apart
+   * from the legal form` when they differ only in legal forms and filler words (`Contoso` / `Contoso Ltd.`).
+   */
+  reason: SuggestionReason;
 }
 
 /** Legal forms and filler words that say nothing about who a company is. */
@@ -88,6 +100,8 @@ function domainLabel(domain: string): string | undefined {
 }
 
 const MIN_SCORE = 0.6;
+/** The names differ only in legal forms and filler words: just below the same name. */
+const LEGAL_FORM_SCORE = 0.98;
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
 interface Indexed {
@@ -108,6 +122,7 @@ export function createCompanyMatcher(
   }));
   const byWord = new Map<string, Indexed[]>();
   const byCompact = new Map<string, Indexed[]>();
+  const byExact = new Map<string, Indexed[]>();
   const add = (map: Map<string, Indexed[]>, key: string, entry: Indexed) => {
     const list = map.get(key) ?? [];
     if (!list.includes(entry)) list.push(entry);
@@ -117,31 +132,34 @@ export function createCompanyMatcher(
     for (const w of entry.tokens) add(byWord, w, entry);
     add(byCompact, [...entry.tokens].join(''), entry);
     add(byCompact, words(entry.company.name).join(''), entry);
+    add(byExact, words(entry.company.name).join(''), entry);
   }
 
   const common = Math.max(25, Math.ceil(indexed.length * 0.02));
 
   return (customer) => {
-    const scores = new Map<Indexed, { score: number; reason: CompanySuggestion['reason'] }>();
-    const offer = (entry: Indexed, score: number, reason: CompanySuggestion['reason']) => {
+    const scores = new Map<Indexed, { score: number; reason: SuggestionReason }>();
+    const offer = (entry: Indexed, score: number, reason: SuggestionReason) => {
       const known = scores.get(entry);
       if (!known || known.score < score) scores.set(entry, { score, reason });
     };
     const mine = new Set(nameTokens(customer.name));
-    for (const entry of byCompact.get([...mine].join('')) ?? []) offer(entry, 1, 'same name');
+    for (const entry of byExact.get(words(customer.name).join('')) ?? []) offer(entry, 1, 'same name');
+    for (const entry of byCompact.get([...mine].join('')) ?? [])
+      offer(entry, LEGAL_FORM_SCORE, 'same name apart from the legal form');
     const label = domainLabel(customer.domain);
     if (label) for (const entry of byCompact.get(label) ?? []) offer(entry, 0.9, 'domain');
     // Candidates share a distinctive word ("Services", "Group" are in too many names to say anything).
     const rare = [...mine].filter((w) => (byWord.get(w)?.length ?? 0) <= common);
     for (const w of rare.length > 0 ? rare : mine) {
       for (const entry of byWord.get(w) ?? []) {
-        if (scores.get(entry)?.score === 1) continue;
+        if ((scores.get(entry)?.score ?? 0) >= LEGAL_FORM_SCORE) continue;
         let shared = 0;
         for (const t of entry.tokens) if (mine.has(t)) shared += 1;
         offer(entry, (2 * shared) / (mine.size + entry.tokens.size), 'similar name');
       }
     }
-    let best: { entry: Indexed; score: number; reason: CompanySuggestion['reason'] } | undefined;
+    let best: { entry: Indexed; score: number; reason: SuggestionReason } | undefined;
     let tied = false;
     for (const [entry, s] of scores) {
       if (!best || s.score > best.score) {

@@ -61,6 +61,7 @@ export interface CustomerListRow {
   last_run_id: string | null;
   last_run_status: RunStatus | null;
   last_run_at: Date | null;
+  last_run_message: string | null;
   last_synced_at: Date | null;
   total: number;
 }
@@ -83,11 +84,11 @@ export async function listCustomerRows(
   const res = await db.query<CustomerListRow>(
     `select c.tenant_id, c.name, c.default_domain, m.company_id, m.company_name, m.contract_id, m.contract_name,
             m.strategy, m.sync_start, m.sync_on, m.shadow, m.paused_reason, m.paused_at, r.id as last_run_id, r.status as last_run_status,
-            r.at as last_run_at, s.at as last_synced_at, count(*) over () as total
+            r.at as last_run_at, r.message as last_run_message, s.at as last_synced_at, count(*) over () as total
      from source_customers c
      left join customer_mappings m on m.workspace_id = c.workspace_id and m.target = $2 and m.tenant_id = c.tenant_id
      left join lateral (
-       select x.id, x.status, coalesce(x.finished_at, x.created_at) as at from runs x
+       select x.id, x.status, x.message, coalesce(x.finished_at, x.created_at) as at from runs x
        where x.workspace_id = c.workspace_id and x.target = $2 and x.tenant_id = c.tenant_id and x.kind = 'customer'
          and x.status not in ('preview', 'superseded')
        order by x.created_at desc limit 1) r on true

@@ -2,9 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { recordAudit } from '../../db/repos/audit';
 import { getWorkspace } from '../../db/repos/workspaces';
-import { EmailRule } from '../../services/account-rules';
+import { LoginBody } from '../../services/account-schemas';
 import { endSession, startSession } from '../../services/auth';
-import { PasswordRule } from '../../services/password';
 import { signIn } from '../../services/sign-in';
 import { clearSessionCookie, SESSION_COOKIE, sessionOf, setSessionCookie } from '../auth';
 import type { AppContext } from '../context';
@@ -27,7 +26,7 @@ export const authRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =>
       schema: {
         tags: ['auth'],
         summary: 'Sign in with email and password; sets the session cookie',
-        body: z.object({ email: EmailRule, password: PasswordRule }),
+        body: LoginBody,
         response: { 200: SessionView, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody, 503: ErrorBody },
       },
     },

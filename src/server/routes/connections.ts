@@ -1,35 +1,35 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type ConnectionId, isUuid } from '../../core/ids';
-import { CONNECTION_KINDS } from '../../db/repos/connections';
+import { createCredentialsOpener } from '../../runtime/targets';
+import {
+  ConnectionCheckOut,
+  ConnectionInput,
+  ConnectionKindSchema,
+  ConnectionListOut,
+  ConnectionTestOut,
+  ConnectionView,
+  TargetKindSchema,
+} from '../../services/connection-schemas';
 import { getConnectionView, listConnectionViews, saveConnection } from '../../services/connections';
 import { AppError } from '../../services/errors';
 import { connectTarget, testTargetConnection } from '../../services/sync';
+import { checkTargetCredentials } from '../../services/sync/connection-check';
 import { sessionOf } from '../auth';
 import type { AppContext } from '../context';
 import { ErrorBody, IdParam } from './schemas';
 import { engineDepsOf } from './sync-schemas';
 
-const ConnectionView = z.object({
-  id: z.string(),
-  kind: z.enum(CONNECTION_KINDS as unknown as ['autotask', 'connectwise', 'partner-center']),
-  settings: z.record(z.string(), z.unknown()),
-  credentials: z.enum(['set', 'not set']),
-  status: z.enum(['unknown', 'connected', 'error', 'needs_setup']),
-  statusMessage: z.string().nullable(),
-  checkedAt: z.string().nullable(),
-  updatedAt: z.string(),
-});
-
 /** PSA and source connections. Secrets go in, never out: responses say only "set" or "not set". */
 export const connectionRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) => {
+  const openWith = createCredentialsOpener();
   app.get(
     '/api/connections',
     {
       schema: {
         tags: ['connections'],
         summary: 'The workspace connections',
-        response: { 200: z.object({ items: z.array(ConnectionView) }) },
+        response: { 200: ConnectionListOut },
       },
     },
     async (request) => ({ items: await listConnectionViews(ctx.pool, sessionOf(request).workspace_id) }),
@@ -51,11 +51,8 @@ export const connectionRoutes: FastifyPluginAsyncZod<AppContext> = async (app, c
       schema: {
         tags: ['connections'],
         summary: 'Create or update the connection of one kind; omit `secrets` to keep the stored ones',
-        params: z.object({ kind: z.enum(['autotask', 'connectwise', 'partner-center']) }),
-        body: z.object({
-          settings: z.record(z.string(), z.unknown()),
-          secrets: z.record(z.string(), z.unknown()).optional(),
-        }),
+        params: z.object({ kind: ConnectionKindSchema }),
+        body: ConnectionInput,
         response: { 200: ConnectionView, 400: ErrorBody },
       },
     },
@@ -81,23 +78,9 @@ export const connectionRoutes: FastifyPluginAsyncZod<AppContext> = async (app, c
         description:
           'Records the outcome on the connection: connected, needs_setup (the program has no billing code yet) ' +
           'or error with the reason in words. A failed test keeps the connection saved.',
-        params: z.object({ kind: z.enum(['autotask', 'connectwise']) }),
-        body: z
-          .object({
-            settings: z.record(z.string(), z.unknown()),
-            secrets: z.record(z.string(), z.unknown()).optional(),
-          })
-          .nullish(),
-        response: {
-          200: z.object({
-            connection: ConnectionView,
-            ok: z.boolean(),
-            status: z.enum(['unknown', 'connected', 'error', 'needs_setup']),
-            message: z.string(),
-          }),
-          400: ErrorBody,
-          404: ErrorBody,
-        },
+        params: z.object({ kind: TargetKindSchema }),
+        body: ConnectionInput.nullish(),
+        response: { 200: ConnectionTestOut, 400: ErrorBody, 404: ErrorBody },
       },
     },
     async (request) => {
@@ -113,5 +96,32 @@ export const connectionRoutes: FastifyPluginAsyncZod<AppContext> = async (app, c
         actor: s.email,
       });
     },
+  );
+
+  app.post(
+    '/api/connections/:kind/check',
+    {
+      config: { minRole: 'admin' },
+      schema: {
+        tags: ['connections'],
+        summary: "Test PSA credentials as entered, without saving them (the connect dialog's Test)",
+        description:
+          'A cheap authenticated call with the given settings and secrets (omitted secrets: the stored ones). ' +
+          'Nothing is saved and the stored connection keeps its status, whatever the outcome.',
+        params: z.object({ kind: TargetKindSchema }),
+        body: ConnectionInput,
+        response: { 200: ConnectionCheckOut, 400: ErrorBody },
+      },
+    },
+    async (request) =>
+      checkTargetCredentials(
+        { pool: ctx.pool, box: ctx.box, openWith },
+        {
+          workspaceId: sessionOf(request).workspace_id,
+          kind: request.params.kind,
+          settings: request.body.settings,
+          ...(request.body.secrets ? { secrets: request.body.secrets } : {}),
+        },
+      ),
   );
 };

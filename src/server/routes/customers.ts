@@ -4,13 +4,16 @@ import { clearCustomerMapping, getCustomer, listCustomers, saveCustomerMapping }
 import { checkContract } from '../../services/sync/contract-check';
 import {
   ContractCheckOut,
+  CustomerInvoicesOut,
   CustomerOut,
   CustomerPageOut,
   MappingInput,
   MappingSavedOut,
 } from '../../services/sync/customer-schemas';
+import { getCustomerInvoices } from '../../services/sync/customers';
 import { sessionOf } from '../auth';
 import type { AppContext } from '../context';
+import { customerSuggestionRoutes } from './customer-suggestions';
 import { ErrorBody } from './schemas';
 import { CustomerSortSchema, engineDepsOf, Flag, isOn, paging, TargetQuery } from './sync-schemas';
 
@@ -22,6 +25,7 @@ const OneCustomer = {
 /** Customers of the program with their mapping and last run (spec section 5); operators map them. */
 export const customerRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) => {
   const deps = engineDepsOf(ctx);
+  await app.register(customerSuggestionRoutes, ctx);
 
   app.get(
     '/api/customers',
@@ -93,6 +97,23 @@ export const customerRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx
         s.email,
       );
     },
+  );
+
+  app.get(
+    '/api/customers/:id/invoices',
+    {
+      schema: {
+        tags: ['customers'],
+        summary: "The customer's imported Microsoft invoices with their issue dates (the sync start hint)",
+        description:
+          'Oldest first, each with whether it was synced to the PSA for this customer. A sync takes the invoices ' +
+          'issued on or after the sync start that were not synced yet.',
+        ...OneCustomer,
+        response: { 200: CustomerInvoicesOut, 404: ErrorBody },
+      },
+    },
+    async (request) =>
+      getCustomerInvoices(deps, sessionOf(request).workspace_id, request.query.target, request.params.id),
   );
 
   app.get(

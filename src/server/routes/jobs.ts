@@ -8,43 +8,25 @@ import {
   enqueueDailyCheck,
   enqueueProductSync,
 } from '../../jobs/enqueue';
-import { DEFAULT_STATES, JOB_STATES, listJobs } from '../../jobs/job-list';
+import { DEFAULT_STATES, listJobs } from '../../jobs/job-list';
 import { zonedParts } from '../../jobs/schedule';
 import { getScheduleView, saveSchedule } from '../../jobs/schedule-settings';
+import {
+  EnqueuedManyOut,
+  EnqueuedOut,
+  JobListOut,
+  JobNameSchema,
+  JobStateSchema,
+  ScheduleOut,
+  SchedulePatch,
+  SyncCustomerBody,
+  SyncCustomersBody,
+  SyncProductsBody,
+} from '../../services/sync/job-schemas';
 import { sessionOf } from '../auth';
 import type { AppContext } from '../context';
 import { ErrorBody } from './schemas';
-import { DateText, TargetParam } from './sync-schemas';
 
-const Enqueued = z.object({
-  jobId: z.string().nullable().describe('null when the same job was already waiting: that one does the work'),
-  alreadyQueued: z.boolean(),
-});
-const JobOut = z.object({
-  id: z.string(),
-  name: z.string(),
-  state: z.enum(JOB_STATES),
-  workspaceId: z.string().nullable(),
-  target: z.string().nullable(),
-  tenantId: z.string().nullable(),
-  runId: z.string().nullable(),
-  retryCount: z.number(),
-  retryLimit: z.number(),
-  createdOn: z.string(),
-  startAfter: z.string(),
-  startedOn: z.string().nullable(),
-  completedOn: z.string().nullable(),
-  error: z.string().nullable(),
-});
-const ScheduleOut = z.object({
-  enabled: z.boolean(),
-  hour: z.number(),
-  timeZone: z.string(),
-  defaults: z.object({ hour: z.number(), timeZone: z.string() }),
-  lastFired: z.object({ localDate: z.string(), firedAt: z.string() }).nullable(),
-});
-const Target = TargetParam.shape.target.default('autotask');
-const AsOf = DateText.optional().describe("sync as of this day (default: the worker's today, UTC)");
 const errors = { 400: ErrorBody, 404: ErrorBody };
 
 /**
@@ -68,20 +50,23 @@ export const jobRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) => 
         tags: ['jobs'],
         summary: "The workspace's jobs: waiting, running and failed by default",
         querystring: z.object({
-          state: z
-            .enum(JOB_STATES)
-            .array()
-            .or(z.enum(JOB_STATES).transform((s) => [s]))
+          state: JobStateSchema.array()
+            .or(JobStateSchema.transform((s) => [s]))
             .optional(),
+          name: JobNameSchema.array()
+            .or(JobNameSchema.transform((n) => [n]))
+            .optional()
+            .describe('only jobs of these queues, e.g. sync-customer'),
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
-        response: { 200: z.object({ items: z.array(JobOut) }) },
+        response: { 200: JobListOut },
       },
     },
     async (request) => ({
       items: await listJobs(ctx.pool, {
         workspaceId: sessionOf(request).workspace_id,
         states: request.query.state ?? DEFAULT_STATES,
+        ...(request.query.name ? { names: request.query.name } : {}),
         limit: request.query.limit,
       }),
     }),
@@ -94,8 +79,8 @@ export const jobRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) => 
       schema: {
         tags: ['jobs'],
         summary: "Queue one customer's sync now (SAVE AND SYNC NOW)",
-        body: z.object({ target: Target, tenantId: z.string().min(1), asOf: AsOf }).strict(),
-        response: { 202: Enqueued, ...errors },
+        body: SyncCustomerBody,
+        response: { 202: EnqueuedOut, ...errors },
       },
     },
     async (request, reply) => {
@@ -116,8 +101,8 @@ export const jobRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) => 
       schema: {
         tags: ['jobs'],
         summary: 'Queue the sync of every mapped customer whose sync is on (one job each)',
-        body: z.object({ target: Target, asOf: AsOf }).strict(),
-        response: { 202: z.object({ queued: z.number(), alreadyQueued: z.number() }), ...errors },
+        body: SyncCustomersBody,
+        response: { 202: EnqueuedManyOut, ...errors },
       },
     },
     async (request, reply) => {
@@ -138,8 +123,8 @@ export const jobRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) => 
       schema: {
         tags: ['jobs'],
         summary: 'Queue the product sync now; with thenCustomers, every enabled customer follows',
-        body: z.object({ target: Target, asOf: AsOf, thenCustomers: z.boolean().default(false) }).strict(),
-        response: { 202: Enqueued, ...errors },
+        body: SyncProductsBody,
+        response: { 202: EnqueuedOut, ...errors },
       },
     },
     async (request, reply) => {
@@ -161,7 +146,7 @@ export const jobRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) => 
         tags: ['jobs'],
         summary:
           'Run the daily check now: look for new invoices (and refresh the price list) and sync what is new',
-        response: { 202: Enqueued },
+        response: { 202: EnqueuedOut },
       },
     },
     async (request, reply) => {
@@ -191,13 +176,7 @@ export const jobRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) => 
       schema: {
         tags: ['jobs'],
         summary: 'Change the daily check: on/off, local hour (0-23), IANA time zone',
-        body: z
-          .object({
-            enabled: z.boolean().optional(),
-            hour: z.number().int().min(0).max(23).optional(),
-            timeZone: z.string().min(1).max(64).optional(),
-          })
-          .strict(),
+        body: SchedulePatch,
         response: { 200: ScheduleOut, 400: ErrorBody },
       },
     },

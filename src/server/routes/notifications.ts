@@ -7,34 +7,17 @@ import {
   readAllNotifications,
   readNotification,
 } from '../../notifications/notification-views';
+import {
+  NotificationListOut,
+  NotificationOut,
+  NotificationReadOut,
+  NotificationsReadOut,
+  OutboxListOut,
+} from '../../services/notification-schemas';
 import { sessionOf } from '../auth';
 import type { AppContext } from '../context';
 import { ErrorBody, IdParam } from './schemas';
 import { Flag, isOn, paging } from './sync-schemas';
-
-const NotificationOut = z.object({
-  id: z.string(),
-  runId: z.string().nullable(),
-  level: z.enum(['info', 'warning', 'error']),
-  title: z.string(),
-  body: z.string(),
-  link: z.string().nullable(),
-  createdAt: z.string(),
-  readAt: z.string().nullable(),
-});
-
-const OutboxOut = z.object({
-  id: z.string(),
-  runId: z.string().nullable(),
-  recipients: z.array(z.string()),
-  subject: z.string(),
-  text: z.string(),
-  status: z.enum(['pending', 'sent', 'held', 'failed']),
-  error: z.string().nullable(),
-  attempts: z.number(),
-  createdAt: z.string(),
-  sentAt: z.string().nullable(),
-});
 
 /**
  * In-app notifications (spec section 7: a run with warnings or errors; the header shows the unread count) and the
@@ -48,7 +31,7 @@ export const notificationRoutes: FastifyPluginAsyncZod<AppContext> = async (app,
         tags: ['notifications'],
         summary: 'Notifications of the workspace, newest first, with the unread count',
         querystring: z.object({ unread: Flag.describe('only unread ones'), ...paging(200, 50) }),
-        response: { 200: z.object({ items: z.array(NotificationOut), unread: z.number() }) },
+        response: { 200: NotificationListOut },
       },
     },
     async (request) =>
@@ -79,7 +62,7 @@ export const notificationRoutes: FastifyPluginAsyncZod<AppContext> = async (app,
         tags: ['notifications'],
         summary: 'Mark a notification read; answers the new unread count',
         params: IdParam,
-        response: { 200: z.object({ notification: NotificationOut, unread: z.number() }), 404: ErrorBody },
+        response: { 200: NotificationReadOut, 404: ErrorBody },
       },
     },
     async (request) => readNotification(ctx.pool, sessionOf(request).workspace_id, request.params.id),
@@ -91,7 +74,7 @@ export const notificationRoutes: FastifyPluginAsyncZod<AppContext> = async (app,
       schema: {
         tags: ['notifications'],
         summary: 'Mark every notification of the workspace read',
-        response: { 200: z.object({ marked: z.number(), unread: z.number() }) },
+        response: { 200: NotificationsReadOut },
       },
     },
     async (request) => readAllNotifications(ctx.pool, sessionOf(request).workspace_id),
@@ -105,7 +88,7 @@ export const notificationRoutes: FastifyPluginAsyncZod<AppContext> = async (app,
         tags: ['notifications'],
         summary: 'Notification e-mails: sent, failed, or held because no SMTP server is configured',
         querystring: z.object(paging(200, 50)),
-        response: { 200: z.object({ items: z.array(OutboxOut) }) },
+        response: { 200: OutboxListOut },
       },
     },
     async (request) => ({

@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listCompanies, listCompanyContracts } from '../../services/sync';
+import { CompanyContractsOut, CompanyListOut } from '../../services/sync/directory-schemas';
 import { sessionOf } from '../auth';
 import type { AppContext } from '../context';
 import { ErrorBody } from './schemas';
 import { engineDepsOf, TargetParam } from './sync-schemas';
-
-const Company = z.object({ id: z.string(), name: z.string() });
 
 /** The PSA's companies and contracts for the mapping dialog's dropdowns (read live from the PSA). */
 export const psaDirectoryRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) => {
@@ -23,7 +22,7 @@ export const psaDirectoryRoutes: FastifyPluginAsyncZod<AppContext> = async (app,
           search: z.string().max(200).optional(),
           limit: z.coerce.number().int().min(1).max(1000).default(100),
         }),
-        response: { 200: z.object({ items: z.array(Company), total: z.number() }), 502: ErrorBody },
+        response: { 200: CompanyListOut, 502: ErrorBody },
       },
     },
     async (request) =>
@@ -42,18 +41,7 @@ export const psaDirectoryRoutes: FastifyPluginAsyncZod<AppContext> = async (app,
         description: 'Ended and inactive contracts are not listed; `hidden` says how many and why.',
         params: TargetParam.extend({ id: z.string() }),
         response: {
-          200: z.object({
-            company: Company,
-            items: z.array(
-              z.object({
-                id: z.string(),
-                name: z.string(),
-                startDate: z.string(),
-                endDate: z.string().nullable(),
-              }),
-            ),
-            hidden: z.object({ count: z.number(), reason: z.string().nullable() }),
-          }),
+          200: CompanyContractsOut,
           404: ErrorBody,
           502: ErrorBody,
         },

@@ -9,49 +9,10 @@ import {
   sourceOverviewRow,
 } from '../../db/repos/reports';
 import { toRunView } from '../../services/sync';
+import { MonthlyOut, OverviewOut } from '../../services/sync/report-schemas';
 import { sessionOf } from '../auth';
 import type { AppContext } from '../context';
-import { RunViewOut, TargetQuery } from './sync-schemas';
-
-const Month = z.object({
-  period: z
-    .string()
-    .describe('billing period YYYY-MM (the usage month; its invoice is issued the month after)'),
-  cost: z.string().describe('what Microsoft billed for the invoices synced to the PSA'),
-  retail: z.string().describe('retail of the same lines (price-list retail; Azure: cost plus the markup)'),
-  margin: z.string().describe('retail - cost'),
-  marginPercent: z.number().nullable().describe('margin / retail x 100, one decimal; null without retail'),
-  customers: z.number().describe('customers with a synced invoice for the period'),
-  invoicedCost: z.string().describe('what Microsoft billed for every customer, synced or not'),
-  unpricedLines: z.number().describe('synced lines without a price-list retail (counted at cost)'),
-});
-
-const MonthlyOut = z.object({
-  target: z.enum(['autotask', 'connectwise']),
-  currency: z.string().nullable(),
-  months: z.array(Month),
-});
-
-const OverviewOut = z.object({
-  target: z.enum(['autotask', 'connectwise']),
-  customers: z.object({
-    total: z.number(),
-    mapped: z.number(),
-    syncOn: z.number(),
-    lastSuccessAt: z.string().nullable(),
-    latestAt: z.string().nullable(),
-    latest: z.record(z.string(), z.number()).describe('run status -> customers whose latest run has it'),
-  }),
-  products: z.object({ lastSuccessAt: z.string().nullable(), latestRun: RunViewOut.nullable() }),
-  source: z.object({
-    customers: z.number(),
-    priceListEntries: z.number(),
-    invoices: z.number(),
-    latestPeriod: z.string().nullable(),
-    lastImportAt: z.string().nullable(),
-    imports: z.array(z.object({ kind: z.string(), files: z.number(), lastAt: z.string() })),
-  }),
-});
+import { TargetQuery } from './sync-schemas';
 
 /** Per period, the currency with the most cost (a workspace bills in one currency in practice). */
 function toMonths(rows: readonly MonthlyReportRow[]) {

@@ -1,8 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { EmailRule, WorkspaceNameRule } from '../../services/account-rules';
+import { SetupBody, SetupStatusOut } from '../../services/account-schemas';
 import { isSetupNeeded, setupFirstWorkspace, startSession } from '../../services/auth';
-import { PasswordRule } from '../../services/password';
 import { setSessionCookie } from '../auth';
 import type { AppContext } from '../context';
 import { BODY_LIMIT } from '../validation';
@@ -17,7 +15,7 @@ export const setupRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =
       schema: {
         tags: ['auth'],
         summary: 'Whether the first workspace still has to be created',
-        response: { 200: z.object({ needed: z.boolean() }) },
+        response: { 200: SetupStatusOut },
       },
     },
     async () => ({ needed: await isSetupNeeded(ctx.pool) }),
@@ -31,7 +29,7 @@ export const setupRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =
       schema: {
         tags: ['auth'],
         summary: 'Create the first workspace and its admin user (only while no workspace exists)',
-        body: z.object({ workspaceName: WorkspaceNameRule, email: EmailRule, password: PasswordRule }),
+        body: SetupBody,
         response: { 201: SessionView, 400: ErrorBody, 409: ErrorBody },
       },
     },

@@ -1,10 +1,22 @@
 import { z } from 'zod';
 import type { ItemStatus, PricingStrategy } from '../../core/planner/types';
 import { tryParsePlainDate } from '../../core/time/plain-date';
+import type { ConnectionKind, ConnectionStatus } from '../../db/repos/connections';
 import type { CustomerSort } from '../../db/repos/customer-list';
 import { RUN_STATUSES, type RunKind, type RunStatus } from '../../db/repos/runs';
+import type { Role } from '../../db/repos/users';
+import type { JobState } from '../../jobs/job-list';
+import type { JobName } from '../../jobs/job-names';
 import { createEngineDeps } from '../../runtime/engine';
+import type { RoleSchema } from '../../services/account-schemas';
+import type {
+  AutotaskConnectionInput,
+  ConnectionKindSchema,
+  ConnectionStatusSchema,
+} from '../../services/connection-schemas';
+import type { CONNECTION_SCHEMAS } from '../../services/connections';
 import type { CustomerSortSchema, MappingInput, StrategySchema } from '../../services/sync/customer-schemas';
+import type { JobNameSchema, JobStateSchema } from '../../services/sync/job-schemas';
 import type { MappingInput as ServiceMappingInput } from '../../services/sync/mapping';
 import type { ItemStatusSchema, RunKindSchema, RunStatusSchema } from '../../services/sync/run-schemas';
 import type { AppContext } from '../context';
@@ -38,7 +50,7 @@ export { RUN_STATUSES };
 type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 
 /**
- * The pure contract's lists are the database's and the planner's, and the route's mapping body is the one the
+ * The pure contract's lists are the database's, the queue's and the planner's, and the route's mapping body is the one the
  * service validates: a difference fails the typecheck.
  */
 export type ContractMatchesStore = [
@@ -49,6 +61,19 @@ export type ContractMatchesStore = [
   Same<z.infer<typeof CustomerSortSchema>, CustomerSort>,
   Same<z.input<typeof MappingInput>, z.input<typeof ServiceMappingInput>>,
   Same<z.infer<typeof MappingInput>, ServiceMappingInput>,
+  Same<z.infer<typeof JobStateSchema>, JobState>,
+  Same<z.infer<typeof JobNameSchema>, JobName>,
+  Same<z.infer<typeof ConnectionKindSchema>, ConnectionKind>,
+  Same<z.infer<typeof ConnectionStatusSchema>, ConnectionStatus>,
+  Same<z.infer<typeof RoleSchema>, Role>,
+  Same<
+    z.input<typeof AutotaskConnectionInput>['settings'],
+    z.input<typeof CONNECTION_SCHEMAS.autotask.settings>
+  >,
+  Same<
+    NonNullable<z.input<typeof AutotaskConnectionInput>['secrets']>,
+    z.input<typeof CONNECTION_SCHEMAS.autotask.secrets>
+  >,
 ] extends true[]
   ? true
   : never;

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { PlainDate } from '../../core/time/plain-date';
 import {
   adoptProduct,
@@ -8,28 +7,18 @@ import {
   startCustomerSync,
   startProductSync,
 } from '../../services/sync';
+import {
+  AdoptBody,
+  AdoptedOut,
+  CustomersSyncBody,
+  ProductsSyncBody,
+  RunSummaryListOut,
+} from '../../services/sync/sync-request-schemas';
 import { sessionOf } from '../auth';
 import type { AppContext } from '../context';
 import { BODY_LIMIT } from '../validation';
 import { ErrorBody } from './schemas';
-import { DateText, engineDepsOf, RunSummaryOut, TargetParam } from './sync-schemas';
-
-const ProductsBody = z
-  .object({ asOf: DateText.optional().describe('plan as of this day (default today, UTC)') })
-  .strict()
-  .nullish();
-
-const CustomersBody = z
-  .object({
-    tenantIds: z
-      .array(z.string().min(1))
-      .max(5000)
-      .optional()
-      .describe('default: every mapped customer with sync on'),
-    asOf: DateText.optional().describe('replay a month: sync as of this day (default today, UTC)'),
-  })
-  .strict()
-  .nullish();
+import { engineDepsOf, RunSummaryOut, TargetParam } from './sync-schemas';
 
 const errors = { 400: ErrorBody, 409: ErrorBody, 502: ErrorBody, 503: ErrorBody };
 
@@ -64,7 +53,7 @@ export const syncRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =>
         summary:
           'Preview the product sync: per offer the action and the old and new values (nothing is written)',
         params: TargetParam,
-        body: ProductsBody,
+        body: ProductsSyncBody,
         response: { 200: RunSummaryOut, ...errors },
       },
     },
@@ -79,7 +68,7 @@ export const syncRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =>
         tags: ['sync'],
         summary: 'Run the product sync now',
         params: TargetParam,
-        body: ProductsBody,
+        body: ProductsSyncBody,
         response: { 200: RunSummaryOut, ...errors },
       },
     },
@@ -96,8 +85,8 @@ export const syncRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =>
         summary:
           'Preview customer syncs: the exact PSA changes and money deltas per customer (nothing is written)',
         params: TargetParam,
-        body: CustomersBody,
-        response: { 200: z.object({ items: z.array(RunSummaryOut) }), ...errors },
+        body: CustomersSyncBody,
+        response: { 200: RunSummaryListOut, ...errors },
       },
     },
     async (request) => ({
@@ -117,8 +106,8 @@ export const syncRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =>
         tags: ['sync'],
         summary: 'Sync customers now: one run per customer (one customer, some, or all with sync on)',
         params: TargetParam,
-        body: CustomersBody,
-        response: { 200: z.object({ items: z.array(RunSummaryOut) }), ...errors },
+        body: CustomersSyncBody,
+        response: { 200: RunSummaryListOut, ...errors },
       },
     },
     async (request) => ({
@@ -138,14 +127,9 @@ export const syncRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =>
         summary:
           'Adopt an existing PSA product for an offer (after a name collision): billsync links and updates it',
         params: TargetParam,
-        body: z
-          .object({
-            offer: z.string().min(1).describe('offer key, or its SKU code / product name when unique'),
-            productId: z.string().min(1).describe('the PSA product (Autotask Service) id'),
-          })
-          .strict(),
+        body: AdoptBody,
         response: {
-          200: z.object({ offerKey: z.string(), productId: z.string(), productName: z.string() }),
+          200: AdoptedOut,
           404: ErrorBody,
           ...errors,
         },

@@ -1,22 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { isUuid, type UserId } from '../../core/ids';
 import { getUser, listUsers, type UserRow } from '../../db/repos/users';
-import { EmailRule } from '../../services/account-rules';
+import { NewUserBody, UserListOut, UserOut } from '../../services/account-schemas';
 import { createUser } from '../../services/auth';
 import { AppError } from '../../services/errors';
-import { PasswordRule } from '../../services/password';
 import { sessionOf } from '../auth';
 import type { AppContext } from '../context';
 import { ErrorBody, IdParam } from './schemas';
-
-const UserOut = z.object({
-  id: z.string(),
-  email: z.string(),
-  role: z.enum(['admin', 'operator', 'viewer']),
-  createdAt: z.string(),
-  lastLoginAt: z.string().nullable(),
-});
 
 const view = (u: UserRow) => ({
   id: u.id,
@@ -32,7 +22,7 @@ export const userRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =>
     '/api/users',
     {
       config: { minRole: 'admin' },
-      schema: { tags: ['users'], response: { 200: z.object({ items: z.array(UserOut) }) } },
+      schema: { tags: ['users'], response: { 200: UserListOut } },
     },
     async (request) => ({ items: (await listUsers(ctx.pool, sessionOf(request).workspace_id)).map(view) }),
   );
@@ -60,11 +50,7 @@ export const userRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =>
         tags: ['users'],
         summary:
           'Add a user to this workspace (emails are per workspace: another workspace may have the same one)',
-        body: z.object({
-          email: EmailRule,
-          password: PasswordRule,
-          role: z.enum(['admin', 'operator', 'viewer']),
-        }),
+        body: NewUserBody,
         response: { 201: UserOut, 400: ErrorBody, 409: ErrorBody },
       },
     },

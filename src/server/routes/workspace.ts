@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listAudit } from '../../db/repos/audit';
 import { getWorkspace } from '../../db/repos/workspaces';
+import { AuditListOut, WorkspaceOut } from '../../services/account-schemas';
 import { AppError } from '../../services/errors';
 import { sessionOf } from '../auth';
 import type { AppContext } from '../context';
@@ -13,7 +14,7 @@ export const workspaceRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ct
     {
       schema: {
         tags: ['workspace'],
-        response: { 200: z.object({ id: z.string(), name: z.string(), createdAt: z.string() }) },
+        response: { 200: WorkspaceOut },
       },
     },
     async (request) => {
@@ -31,21 +32,7 @@ export const workspaceRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ct
         tags: ['workspace'],
         summary: 'Recent audit events of this workspace (who changed what)',
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
-        response: {
-          200: z.object({
-            items: z.array(
-              z.object({
-                id: z.number(),
-                actor: z.string(),
-                action: z.string(),
-                targetType: z.string().nullable(),
-                targetId: z.string().nullable(),
-                details: z.record(z.string(), z.unknown()),
-                at: z.string(),
-              }),
-            ),
-          }),
-        },
+        response: { 200: AuditListOut },
       },
     },
     async (request) => ({

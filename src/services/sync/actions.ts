@@ -95,7 +95,10 @@ export async function actOnRun(
   action: RunAction,
 ): Promise<RunSummary> {
   const run = isUuid(runId) ? await getRun(deps.pool, req.ws, runId) : undefined;
-  if (!run) throw new AppError('not_found', `No run ${runId}: see the runs list (\`billsync runs\`)`);
+  if (!run)
+    throw new AppError('not_found', `No run ${runId}: see the runs list`, undefined, {
+      cli: '`billsync runs`',
+    });
   const target = run.target as TargetKind;
   const ctx: RunContext = { ws: req.ws, target, actor: req.actor, trigger: req.trigger, asOf: run.as_of };
   if (action === 'reject') return withPsa(target, () => rejectRun(deps, ctx, run.id));

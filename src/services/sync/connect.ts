@@ -32,12 +32,12 @@ export function statusInWords(t: Pick<ConnectionTest, 'status' | 'message'>): st
 }
 
 /** Connected, or "needs setup" while the program has no billing code or sync is off (spec section 2). */
-async function setupStatus(pool: Pool, ws: WorkspaceId, target: TargetKind, detail: string) {
+export async function setupStatus(pool: Pool, ws: WorkspaceId, target: TargetKind, detail: string) {
   const program = await getProgram(pool, ws, target);
   if (target === 'autotask' && !program?.billingCodeId) {
     return {
       status: 'needs_setup' as const,
-      message: `${detail}. Set up the Microsoft CSP program next: choose a billing code in the program settings (or \`billsync program set\`)`,
+      message: `${detail}. Set up the Microsoft CSP program next: choose a billing code in the program settings`,
     };
   }
   if (!program?.syncEnabled) {
@@ -77,7 +77,7 @@ export function testFailureMessage(error: IntegrationError, psa: string): string
 }
 
 /** One line of at most 300 characters, without control characters. */
-function shortLine(text: string): string {
+export function shortLine(text: string): string {
   const clean = text.replace(/\p{Cc}+/gu, ' ').trim();
   return clean.length > 300 ? `${clean.slice(0, 297)}...` : clean;
 }

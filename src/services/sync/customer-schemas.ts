@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SUGGESTION_REASONS } from '../../core/match/company-match';
 import { tryParsePlainDate } from '../../core/time/plain-date';
 import { RunStatusSchema } from './run-schemas';
 
@@ -31,7 +32,7 @@ export const CompanySuggestionOut = z.object({
   companyId: z.string(),
   companyName: z.string(),
   score: z.number(),
-  reason: z.enum(['same name', 'domain', 'similar name']),
+  reason: z.enum(SUGGESTION_REASONS),
 });
 
 /** One row of the customers table: the customer, its mapping and its last run. */
@@ -53,7 +54,14 @@ export const CustomerOut = z.object({
     .nullable()
     .describe('why billsync paused the sync (the PSA did not bill what it wrote); switch sync on to resume'),
   pausedAt: z.string().nullable(),
-  lastRun: z.object({ id: z.string(), status: RunStatusSchema, at: z.string() }).nullable(),
+  lastRun: z
+    .object({
+      id: z.string(),
+      status: RunStatusSchema,
+      at: z.string(),
+      message: z.string().nullable().describe('what the run says, e.g. why there was nothing to sync'),
+    })
+    .nullable(),
   lastSyncedAt: z.string().nullable(),
   suggestion: CompanySuggestionOut.nullable(),
 });
@@ -67,7 +75,8 @@ export const CustomerPageOut = z.object({
   suggestions: z.object({ available: z.boolean(), message: z.string().nullable() }),
 });
 
-const PlainDateText = z
+/** A UTC calendar date written YYYY-MM-DD. */
+export const PlainDateText = z
   .string()
   .refine((s) => tryParsePlainDate(s) !== undefined, 'a date is written YYYY-MM-DD (a UTC calendar date)');
 
@@ -98,6 +107,22 @@ export const ContractCheckOut = z.object({
   lines: z.array(z.object({ productId: z.string(), productName: z.string(), units: z.string() })),
 });
 
+/** One imported Microsoft invoice that bills the customer (the sync start hint of the mapping dialog). */
+export const CustomerInvoiceOut = z.object({
+  id: z.string().describe('the invoice number'),
+  billingPeriod: z.string().describe('YYYY-MM: the usage month'),
+  issueDate: z.string().describe('YYYY-MM-DD: the sync start compares with this day'),
+  currency: z.string(),
+  synced: z.boolean().describe('already synced to the PSA for this customer (a sync never takes it again)'),
+});
+
+/** `GET /api/customers/{id}/invoices`: the customer's imported invoices, oldest first. */
+export const CustomerInvoicesOut = z.object({
+  tenantId: z.string(),
+  syncStart: z.string().nullable().describe("the mapping's sync start (null: not mapped)"),
+  items: z.array(CustomerInvoiceOut),
+});
+
 /** Wire types (what the API sends and takes), for the web app. */
 export type PricingStrategyWire = z.infer<typeof StrategySchema>;
 export type CustomerSortWire = z.infer<typeof CustomerSortSchema>;
@@ -107,3 +132,5 @@ export type CustomerPageWire = z.infer<typeof CustomerPageOut>;
 export type MappingInputWire = z.input<typeof MappingInput>;
 export type MappingSavedWire = z.infer<typeof MappingSavedOut>;
 export type ContractCheckWire = z.infer<typeof ContractCheckOut>;
+export type CustomerInvoiceWire = z.infer<typeof CustomerInvoiceOut>;
+export type CustomerInvoicesWire = z.infer<typeof CustomerInvoicesOut>;

@@ -2,6 +2,7 @@ import type { WorkspaceId } from '../../core/ids';
 import { type CompanySuggestion, createCompanyMatcher } from '../../core/match/company-match';
 import type { PricingStrategy } from '../../core/planner/types';
 import type { PlainDate } from '../../core/time/plain-date';
+import { listCustomerInvoiceRows } from '../../db/repos/customer-invoices';
 import { type CustomerListQuery, type CustomerListRow, listCustomerRows } from '../../db/repos/customer-list';
 import type { RunStatus } from '../../db/repos/runs';
 import type { TargetKind } from '../../db/repos/sync';
@@ -27,7 +28,7 @@ export interface CustomerView {
   /** Why billsync paused the sync (the PSA did not bill what it wrote); null when not paused. */
   pausedReason: string | null;
   pausedAt: string | null;
-  lastRun: { id: string; status: RunStatus; at: string } | null;
+  lastRun: { id: string; status: RunStatus; at: string; message: string | null } | null;
   /** When the last run that brought the customer up to date finished (Success, Warning or No Change). */
   lastSyncedAt: string | null;
   /** For unmapped customers when asked: the PSA company that looks like this customer. */
@@ -52,7 +53,12 @@ export function toCustomerView(r: Omit<CustomerListRow, 'total'>): CustomerView 
     pausedAt: r.paused_at?.toISOString() ?? null,
     lastRun:
       r.last_run_id && r.last_run_status && r.last_run_at
-        ? { id: r.last_run_id, status: r.last_run_status, at: r.last_run_at.toISOString() }
+        ? {
+            id: r.last_run_id,
+            status: r.last_run_status,
+            at: r.last_run_at.toISOString(),
+            message: r.last_run_message,
+          }
         : null,
     lastSyncedAt: r.last_synced_at?.toISOString() ?? null,
     suggestion: null,
@@ -118,9 +124,42 @@ export async function getCustomer(
   const rows = await listCustomerRows(deps.pool, ws, { target, search: id, limit: 50, offset: 0 });
   const row = rows.find((r) => r.tenant_id === id);
   if (!row)
-    throw new AppError(
-      'not_found',
-      `No customer ${tenantId}: see the customers list (\`billsync customers\`)`,
-    );
+    throw new AppError('not_found', `No customer ${tenantId}: see the customers list`, undefined, {
+      cli: '`billsync customers`',
+    });
   return toCustomerView(row);
+}
+
+/** A customer's imported invoice as the mapping dialog's sync start hint uses it. */
+export interface CustomerInvoiceView {
+  id: string;
+  billingPeriod: string;
+  issueDate: string;
+  currency: string;
+  synced: boolean;
+}
+
+/**
+ * The imported invoices that bill a customer, oldest first, with whether each was synced to the target (404 when
+ * the workspace has no such customer): the mapping dialog says which ones a sync start includes.
+ */
+export async function getCustomerInvoices(
+  deps: SyncDeps,
+  ws: WorkspaceId,
+  target: TargetKind,
+  tenantId: string,
+): Promise<{ tenantId: string; syncStart: string | null; items: CustomerInvoiceView[] }> {
+  const customer = await getCustomer(deps, ws, target, tenantId);
+  const rows = await listCustomerInvoiceRows(deps.pool, ws, target, customer.tenantId);
+  return {
+    tenantId: customer.tenantId,
+    syncStart: customer.syncStart,
+    items: rows.map((r) => ({
+      id: r.id,
+      billingPeriod: r.billing_period,
+      issueDate: r.issue_date,
+      currency: r.currency,
+      synced: r.synced,
+    })),
+  };
 }

@@ -1,6 +1,6 @@
 import type { WorkspaceId } from '../../core/ids';
 import { normalizeCompanyName } from '../../core/match/company-match';
-import type { TargetContract } from '../../core/ports/target';
+import type { TargetContract, TargetSnapshot } from '../../core/ports/target';
 import type { PlainDate } from '../../core/time/plain-date';
 import type { TargetKind } from '../../db/repos/sync';
 import { AppError } from '../errors';
@@ -66,6 +66,25 @@ function hiddenReason(count: { ended: number; inactive: number }, label: string)
   return `${count.ended + count.inactive} contract(s) hidden: ${parts.join('; ')}`;
 }
 
+/** A company's Recurring Service contracts in a directory that can be mapped on `today`, and the hidden ones. */
+export function mappableContracts(
+  dir: Pick<TargetSnapshot, 'contracts'>,
+  companyId: string,
+  today: PlainDate,
+  label: string,
+): Pick<CompanyContracts, 'items' | 'hidden'> {
+  const count = { ended: 0, inactive: 0 };
+  const items: ContractOption[] = [];
+  for (const c of dir.contracts.filter((x) => x.companyId === companyId && x.recurring)) {
+    const why = whyUnusable(c, today);
+    if (why?.startsWith('ended')) count.ended += 1;
+    else if (why) count.inactive += 1;
+    else items.push({ id: c.id, name: c.name, startDate: c.startDate, endDate: c.endDate ?? null });
+  }
+  items.sort(byName);
+  return { items, hidden: { count: count.ended + count.inactive, reason: hiddenReason(count, label) } };
+}
+
 /** A company's Recurring Service contracts that can be mapped; ended and inactive ones are counted, not listed. */
 export async function listCompanyContracts(
   deps: SyncDeps,
@@ -76,19 +95,8 @@ export async function listCompanyContracts(
   const dir = await readDirectory(deps, ws, target);
   const company = dir.companies.find((c) => c.id === companyId);
   if (!company) throw new AppError('not_found', `${TARGET_LABEL[target]} has no company ${companyId}`);
-  const today = deps.clock.today();
-  const count = { ended: 0, inactive: 0 };
-  const items: ContractOption[] = [];
-  for (const c of dir.contracts.filter((x) => x.companyId === companyId && x.recurring)) {
-    const why = whyUnusable(c, today);
-    if (why?.startsWith('ended')) count.ended += 1;
-    else if (why) count.inactive += 1;
-    else items.push({ id: c.id, name: c.name, startDate: c.startDate, endDate: c.endDate ?? null });
-  }
-  items.sort(byName);
   return {
     company: { id: company.id, name: company.name },
-    items,
-    hidden: { count: count.ended + count.inactive, reason: hiddenReason(count, TARGET_LABEL[target]) },
+    ...mappableContracts(dir, companyId, deps.clock.today(), TARGET_LABEL[target]),
   };
 }

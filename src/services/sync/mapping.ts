@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { WorkspaceId } from '../../core/ids';
 import { PRICING_STRATEGIES, type PricingStrategy } from '../../core/planner/types';
+import type { TargetSnapshot } from '../../core/ports/target';
 import { startOfMonth, tryParsePlainDate } from '../../core/time/plain-date';
 import type { Pool } from '../../db/pool';
 import { recordAudit } from '../../db/repos/audit';
@@ -9,7 +10,7 @@ import { getMapping, saveMapping, type TargetKind } from '../../db/repos/sync';
 import { AppError } from '../errors';
 import { type CustomerView, getCustomer } from './customers';
 import { whyUnusable } from './directory';
-import { type SyncDeps, TARGET_LABEL, tryReadDirectory } from './psa';
+import { type Maybe, type SyncDeps, TARGET_LABEL, tryReadDirectory } from './psa';
 
 const PlainDateText = z
   .string()
@@ -91,6 +92,8 @@ export async function saveCustomerMapping(
   tenantId: string,
   input: unknown,
   actor: string,
+  /** The PSA directory when the caller has read it already (confirming many suggestions reads it once). */
+  known?: Maybe<TargetSnapshot>,
 ): Promise<{ customer: CustomerView; warnings: string[] }> {
   const parsed = MappingInput.safeParse(input);
   if (!parsed.success) throw invalid(parsed.error);
@@ -100,7 +103,7 @@ export async function saveCustomerMapping(
   const warnings: string[] = [];
   let companyName: string | null = null;
   let contractName: string | null = null;
-  const dir = await tryReadDirectory(deps, ws, target);
+  const dir = known ?? (await tryReadDirectory(deps, ws, target));
   const label = TARGET_LABEL[target];
   if (dir.ok) {
     const company = dir.value.companies.find((c) => c.id === m.companyId);

@@ -62,7 +62,9 @@ async function checkWithPsa(
     if (!code?.recurringContractService || !code.active) {
       throw new AppError(
         'validation_failed',
-        `${code ? `Billing code ${code.name} (${code.id}) is ${code.active ? 'not a Recurring Contract Service code' : 'inactive'}` : `${label} has no billing code ${patch.billingCodeId}`}: choose an active Recurring Contract Service billing code (see \`billsync program options\`)`,
+        `${code ? `Billing code ${code.name} (${code.id}) is ${code.active ? 'not a Recurring Contract Service code' : 'inactive'}` : `${label} has no billing code ${patch.billingCodeId}`}: choose an active Recurring Contract Service billing code`,
+        undefined,
+        { cli: 'see `billsync program options`' },
       );
     }
   }
@@ -81,7 +83,9 @@ async function checkWithPsa(
     if (!code?.chargeCode || !code.active) {
       throw new AppError(
         'validation_failed',
-        `${code ? `Billing code ${code.name} (${code.id}) is ${code.active ? `not a ${word}` : 'inactive'}` : `${label} has no billing code ${patch.chargeCodeId}`}: choose an active ${word} for the correction charges (see \`billsync program options\`), or none for ${label}'s default`,
+        `${code ? `Billing code ${code.name} (${code.id}) is ${code.active ? `not a ${word}` : 'inactive'}` : `${label} has no billing code ${patch.chargeCodeId}`}: choose an active ${word} for the correction charges, or none for ${label}'s default`,
+        undefined,
+        { cli: 'see `billsync program options`' },
       );
     }
   }

@@ -134,7 +134,8 @@ function journalSummary(rows: readonly JournalRow[]): RunDetail['journal'] {
 
 export async function getRunDetail(db: Queryable, ws: WorkspaceId, id: string): Promise<RunDetail> {
   const run = isUuid(id) ? await getRun(db, ws, id) : undefined;
-  if (!run) throw new AppError('not_found', `No run ${id}: see the runs list (\`billsync runs\`)`);
+  if (!run)
+    throw new AppError('not_found', `No run ${id}: see the runs list`, undefined, { cli: '`billsync runs`' });
   const [items, journal] = await Promise.all([listRunItems(db, run.id), listJournal(db, run.id)]);
   const deltas = items.map((i) => i.monthly_delta).filter((d): d is string => d !== null);
   const counts = { ...NO_ITEMS };

@@ -1,8 +1,42 @@
-/** Wire types of the billsync HTTP API used by the web app. */
+/**
+ * Wire types of the billsync HTTP API used by the web app. Every one is the server's own zod schema (`z.infer`,
+ * type-only imports: no zod code reaches the bundle), so a server change that breaks the web app fails
+ * `npm run typecheck`. Nothing here is written by hand.
+ */
 
+import type {
+  AuditListWire,
+  LoginBodyWire,
+  RoleWire,
+  SessionWire,
+  SetupBodyWire,
+  SetupStatusWire,
+  UserListWire,
+  UserViewWire,
+  UserWire,
+  WorkspaceViewWire,
+  WorkspaceWire,
+} from '../../../src/services/account-schemas';
+import type {
+  AutotaskConnectionInputWire,
+  ConnectionCheckWire,
+  ConnectionInputWire,
+  ConnectionKindWire,
+  ConnectionStatusWire,
+  ConnectionTestWire,
+  ConnectionWire,
+  TargetKindWire,
+} from '../../../src/services/connection-schemas';
+import type {
+  NotificationListWire,
+  NotificationWire,
+  OutboxListWire,
+} from '../../../src/services/notification-schemas';
 import type {
   CompanySuggestionWire,
   ContractCheckWire,
+  CustomerInvoicesWire,
+  CustomerInvoiceWire,
   CustomerPageWire,
   CustomerSortWire,
   CustomerWire,
@@ -11,12 +45,31 @@ import type {
   PricingStrategyWire,
 } from '../../../src/services/sync/customer-schemas';
 import type {
+  CompanyContractsWire,
+  CompanyListWire,
+  CompanyWire,
+  ContractOptionWire,
+} from '../../../src/services/sync/directory-schemas';
+import type {
+  EnqueuedWire,
+  JobListWire,
+  JobStateWire,
+  JobWire,
+  ScheduleWire,
+  SyncCustomerBodyWire,
+} from '../../../src/services/sync/job-schemas';
+import type {
   ProgramOptionsWire,
   ProgramPatchWire,
   ProgramSavedWire,
   ProgramSettingsWire,
   ProgramWire,
 } from '../../../src/services/sync/program-schemas';
+import type {
+  MonthFiguresWire,
+  MonthlyReportWire,
+  OverviewWire,
+} from '../../../src/services/sync/report-schemas';
 import type {
   ItemCountsWire,
   ItemStatusWire,
@@ -31,247 +84,112 @@ import type {
   RunSummaryWire,
   RunViewWire,
 } from '../../../src/services/sync/run-schemas';
+import type {
+  ConfirmSuggestionsInputWire,
+  ConfirmSuggestionsWire,
+  SuggestionReviewItemWire,
+  SuggestionReviewWire,
+} from '../../../src/services/sync/suggestion-schemas';
+import type {
+  AdoptBodyWire,
+  AdoptedWire,
+  RunSummaryListWire,
+} from '../../../src/services/sync/sync-request-schemas';
 
-export type Role = 'admin' | 'operator' | 'viewer';
+// Sessions, setup, users and the workspace
 
-export interface User {
-  id: string;
-  email: string;
-  role: Role;
-}
-
-export interface Workspace {
-  id: string;
-  name: string;
-}
-
+export type Role = RoleWire;
+export type User = UserViewWire;
+export type Workspace = WorkspaceViewWire;
 /** `GET /api/me`, and the body of a successful login or setup. */
-export interface Session {
-  user: User;
-  workspace: Workspace;
-  csrfToken: string;
-}
+export type Session = SessionWire;
+export type SetupStatus = SetupStatusWire;
+export type LoginRequest = LoginBodyWire;
+export type SetupRequest = SetupBodyWire;
+export type WorkspaceUser = UserWire;
+export type UserList = UserListWire;
+export type WorkspaceDetails = WorkspaceWire;
+export type AuditList = AuditListWire;
 
-/** `GET /api/setup`. */
-export interface SetupStatus {
-  needed: boolean;
-}
-
-export interface LoginRequest {
-  email: string;
-  password: string;
-}
-
-export interface SetupRequest {
-  workspaceName: string;
-  email: string;
-  password: string;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 // Connections and programs (spec sections 2 and 3)
 
-export type TargetKind = 'autotask' | 'connectwise';
-export type ConnectionKind = TargetKind | 'partner-center';
-export type ConnectionStatus = 'unknown' | 'connected' | 'error' | 'needs_setup';
-
+export type TargetKind = TargetKindWire;
+export type ConnectionKind = ConnectionKindWire;
+export type ConnectionStatus = ConnectionStatusWire;
 /** `GET /api/connections` item: secrets only as "set" / "not set". */
-export interface Connection {
-  id: string;
-  kind: ConnectionKind;
-  settings: Record<string, unknown>;
-  credentials: 'set' | 'not set';
-  status: ConnectionStatus;
-  statusMessage: string | null;
-  checkedAt: string | null;
-  updatedAt: string;
-}
-
-/** `POST /api/connections/{kind}/test`. */
-export interface ConnectionTest {
-  connection: Connection;
-  ok: boolean;
-  status: ConnectionStatus;
-  message: string;
-}
-
-export interface AutotaskConnectionInput {
-  settings: { username: string; zoneUrl?: string };
-  secrets?: { secret: string; integrationCode: string };
-}
-
-/** `GET /api/programs/{target}` settings: the server's schema is the one contract (type-only import). */
+export type Connection = ConnectionWire;
+/** `POST /api/connections/{kind}/test`: saved, tested, recorded on the card. */
+export type ConnectionTest = ConnectionTestWire;
+/** `POST /api/connections/{kind}/check`: the entered credentials tested, nothing saved. */
+export type ConnectionCheck = ConnectionCheckWire;
+export type ConnectionInput = ConnectionInputWire;
+/** What the Autotask connect dialog sends. */
+export type AutotaskConnectionInput = AutotaskConnectionInputWire;
 export type ProgramSettings = ProgramSettingsWire;
 export type ProductSyncMode = ProgramSettings['mode'];
-
-/** `GET /api/programs/{target}`. */
 export type Program = ProgramWire;
-
-/** `PUT /api/programs/{target}`: the change sent, and the saved program with warnings. */
 export type ProgramPatch = ProgramPatchWire;
 export type ProgramSaved = ProgramSavedWire;
-
-export interface Option {
-  id: string;
-  name: string;
-}
-
-/** `GET /api/programs/{target}/options`. */
 export type ProgramOptions = ProgramOptionsWire;
+export type Option = CompanyWire;
 
-// ---------------------------------------------------------------------------------------------------------------
 // Customers and mapping (spec section 5)
 
-// The server's schemas are the one contract (type-only imports: no zod code reaches the bundle).
-
 export type PricingStrategy = PricingStrategyWire;
-export type RunStatus = RunStatusWire;
-export type RunKind = RunKindWire;
 export type CustomerSort = CustomerSortWire;
 export type CompanySuggestion = CompanySuggestionWire;
-
 /** One row of the customers table; `pausedReason` is set while billsync has paused the customer's sync. */
 export type Customer = CustomerWire;
-
-/** `GET /api/customers`. */
 export type CustomerPage = CustomerPageWire;
-
-/** `PUT /api/customers/{id}/mapping`: the body, and the answer. */
 export type MappingInput = MappingInputWire;
 export type MappingSaved = MappingSavedWire;
-
-/** `GET /api/customers/{id}/contract-check`: what the chosen contract already bills of the customer's offers. */
 export type ContractCheck = ContractCheckWire;
+/** `GET /api/customers/{id}/invoices`: the sync start hint. */
+export type CustomerInvoices = CustomerInvoicesWire;
+export type CustomerInvoice = CustomerInvoiceWire;
+export type SuggestionReview = SuggestionReviewWire;
+export type SuggestionReviewItem = SuggestionReviewItemWire;
+export type ConfirmSuggestionsInput = ConfirmSuggestionsInputWire;
+export type ConfirmSuggestionsResult = ConfirmSuggestionsWire;
+export type CompanyList = CompanyListWire;
+export type ContractOption = ContractOptionWire;
+export type CompanyContracts = CompanyContractsWire;
 
-/** `GET /api/psa/{target}/companies`. */
-export interface CompanyList {
-  items: Option[];
-  total: number;
-}
-
-export interface ContractOption {
-  id: string;
-  name: string;
-  startDate: string;
-  endDate: string | null;
-}
-
-/** `GET /api/psa/{target}/companies/{id}/contracts`. */
-export interface CompanyContracts {
-  company: Option;
-  items: ContractOption[];
-  hidden: { count: number; reason: string | null };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 // Runs (spec section 7)
 
+export type RunStatus = RunStatusWire;
+export type RunKind = RunKindWire;
 export type ItemStatus = ItemStatusWire;
 export type ItemCounts = ItemCountsWire;
-
 /** What a sync or a run action answers. */
 export type RunSummary = RunSummaryWire;
-
+export type RunSummaryList = RunSummaryListWire;
 export type RunView = RunViewWire;
-
-/** `GET /api/runs`. */
 export type RunList = RunListWire;
-
 export type RunMessage = RunMessageWire;
 export type RunChange = RunChangeWire;
-
 /** Shadow first sync: one month of an item, what the PSA bills today and once the run is applied. */
 export type MonthComparison = MonthComparisonWire;
-
 export type RunLine = RunLineWire;
-
-/** `GET /api/runs/{id}`. */
 export type RunDetail = RunDetailWire;
+export type AdoptRequest = AdoptBodyWire;
+export type Adopted = AdoptedWire;
 
-// ---------------------------------------------------------------------------------------------------------------
-// Jobs and notifications
+// Jobs, schedule and notifications
 
-export type JobState = 'created' | 'retry' | 'active' | 'completed' | 'cancelled' | 'failed';
-
+export type JobState = JobStateWire;
 /** `POST /api/jobs/...`: `jobId` is null when the same job was already waiting. */
-export interface Enqueued {
-  jobId: string | null;
-  alreadyQueued: boolean;
-}
+export type Enqueued = EnqueuedWire;
+export type Job = JobWire;
+export type JobList = JobListWire;
+export type SyncCustomerRequest = SyncCustomerBodyWire;
+export type Schedule = ScheduleWire;
+export type AppNotification = NotificationWire;
+export type NotificationList = NotificationListWire;
+export type OutboxList = OutboxListWire;
 
-export interface Job {
-  id: string;
-  name: string;
-  state: JobState;
-  workspaceId: string | null;
-  target: string | null;
-  tenantId: string | null;
-  runId: string | null;
-  retryCount: number;
-  retryLimit: number;
-  createdOn: string;
-  startAfter: string;
-  startedOn: string | null;
-  completedOn: string | null;
-  error: string | null;
-}
-
-export interface AppNotification {
-  id: string;
-  runId: string | null;
-  level: 'info' | 'warning' | 'error';
-  title: string;
-  body: string;
-  link: string | null;
-  createdAt: string;
-  readAt: string | null;
-}
-
-/** `GET /api/notifications`. */
-export interface NotificationList {
-  items: AppNotification[];
-  unread: number;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 // Reports (dashboard)
 
-export interface MonthFigures {
-  period: string;
-  cost: string;
-  retail: string;
-  margin: string;
-  marginPercent: number | null;
-  customers: number;
-  invoicedCost: string;
-  unpricedLines: number;
-}
-
-/** `GET /api/reports/monthly`. */
-export interface MonthlyReport {
-  target: TargetKind;
-  currency: string | null;
-  months: MonthFigures[];
-}
-
-/** `GET /api/reports/overview`. */
-export interface Overview {
-  target: TargetKind;
-  customers: {
-    total: number;
-    mapped: number;
-    syncOn: number;
-    lastSuccessAt: string | null;
-    latestAt: string | null;
-    latest: Partial<Record<RunStatus, number>>;
-  };
-  products: { lastSuccessAt: string | null; latestRun: RunView | null };
-  source: {
-    customers: number;
-    priceListEntries: number;
-    invoices: number;
-    latestPeriod: string | null;
-    lastImportAt: string | null;
-    imports: { kind: string; files: number; lastAt: string }[];
-  };
-}
+export type MonthFigures = MonthFiguresWire;
+export type MonthlyReport = MonthlyReportWire;
+export type Overview = OverviewWire;

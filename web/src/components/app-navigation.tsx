@@ -1,5 +1,5 @@
 import { NavLink, ScrollArea, Stack, Text } from '@mantine/core';
-import { IconLayoutDashboard, IconPlugConnected, IconSettings } from '@tabler/icons-react';
+import { IconFileUpload, IconLayoutDashboard, IconPlugConnected, IconSettings } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { Link, useLocation } from 'react-router';
 import { useProgramNavItems } from '../features/programs/use-program-nav-items';
@@ -14,6 +14,7 @@ interface NavItem {
 const mainItems: readonly NavItem[] = [
   { to: '/', label: 'Dashboard', icon: IconLayoutDashboard },
   { to: '/connections', label: 'Connections', icon: IconPlugConnected },
+  { to: '/sources', label: 'Sources', icon: IconFileUpload },
   { to: '/settings', label: 'Settings', icon: IconSettings },
 ];
 
@@ -26,7 +27,7 @@ export function isActivePath(pathname: string, to: string): boolean {
 /** Left navigation: the main pages, then one group per configured PSA program. */
 export function AppNavigation({ onNavigate }: { onNavigate: () => void }) {
   const { pathname } = useLocation();
-  const programs = useProgramNavItems();
+  const programs = useProgramNavItems(pathname);
   return (
     <ScrollArea component="nav" aria-label="Main" h="100%">
       <Stack gap={2} p="sm">

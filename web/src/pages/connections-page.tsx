@@ -1,8 +1,9 @@
-import { Badge, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { IconBuildingStore } from '@tabler/icons-react';
 import { ErrorAlert } from '../components/error-alert';
 import { PageHeader } from '../components/page-header';
 import { PageLoader } from '../components/page-loader';
+import { StatusChip } from '../components/status-chip';
 import { AutotaskCard } from '../features/connections/autotask-card';
 import { ConnectionCard } from '../features/connections/connection-card';
 import { useConnections } from '../features/connections/connection-queries';
@@ -38,9 +39,9 @@ export function ConnectionsPage() {
                 name="ConnectWise"
                 icon={<IconBuildingStore size={20} />}
                 status={
-                  <Badge color="gray" variant="outline" size="lg">
+                  <StatusChip color="gray" size="lg">
                     Not yet available
-                  </Badge>
+                  </StatusChip>
                 }
               >
                 <Text size="sm" c="dimmed">

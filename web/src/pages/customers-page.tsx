@@ -1,5 +1,7 @@
 import {
   Alert,
+  Anchor,
+  Button,
   Card,
   Group,
   Loader,
@@ -13,69 +15,33 @@ import {
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconSearch, IconUsers } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import type { Customer, CustomerSort } from '../api/types';
 import { EmptyState } from '../components/empty-state';
 import { ErrorAlert } from '../components/error-alert';
 import { PageLoader } from '../components/page-loader';
 import { useCan } from '../features/auth/use-can';
+import { ConfirmSuggestionsModal } from '../features/customers/confirm-suggestions-modal';
 import { CustomerPreviewModal } from '../features/customers/customer-preview-modal';
 import { type CustomerQuery, useCustomers } from '../features/customers/customer-queries';
 import { CustomersTable } from '../features/customers/customers-table';
 import { MappingDialog } from '../features/customers/mapping-dialog';
+import { PAGE_SIZES, useCustomerTableParams } from '../features/customers/use-customer-table-params';
 import { ProgramPageHeader } from '../features/programs/program-page-header';
 import { TARGET_LABEL } from '../features/programs/program-paths';
 import { useProgramTarget } from '../features/programs/program-route';
 import { SyncActivity } from '../features/sync/sync-activity';
 import { formatCount } from '../lib/format';
 
-const SORTS: readonly CustomerSort[] = [
-  'customer',
-  'domain',
-  'company',
-  'contract',
-  'strategy',
-  'syncStart',
-  'sync',
-  'lastRun',
-  'lastRunAt',
-  'lastSynced',
-];
-const SIZES = ['25', '50', '100', '200'];
-
-/** Table state lives in the URL: links and the back button keep the search, sort and page. */
-function useTableParams() {
-  const [params, setParams] = useSearchParams();
-  const sortParam = params.get('sort') as CustomerSort | null;
-  const sort: CustomerSort = sortParam && SORTS.includes(sortParam) ? sortParam : 'customer';
-  const order = params.get('order') === 'desc' ? 'desc' : 'asc';
-  const show = params.get('show');
-  const filter = show === 'mapped' || show === 'unmapped' ? show : 'all';
-  const size = SIZES.includes(params.get('size') ?? '') ? Number(params.get('size')) : 50;
-  const page = Math.max(1, Number(params.get('page')) || 1);
-  const update = (patch: Record<string, string | null>) =>
-    setParams(
-      (prev) => {
-        const next = new URLSearchParams(prev);
-        for (const [k, v] of Object.entries(patch)) {
-          if (v === null || v === '') next.delete(k);
-          else next.set(k, v);
-        }
-        return next;
-      },
-      { replace: true },
-    );
-  return { sort, order, filter, size, page, search: params.get('q') ?? '', update } as const;
-}
-
 export function CustomersPage() {
   const target = useProgramTarget();
   const canMap = useCan('operator');
-  const t = useTableParams();
+  const t = useCustomerTableParams();
   const [search, setSearch] = useState(t.search);
   const [debounced] = useDebouncedValue(search, 300);
   const [editing, setEditing] = useState<Customer | null>(null);
   const [previewing, setPreviewing] = useState<Customer | null>(null);
+  const [reviewing, setReviewing] = useState(false);
 
   // The typed search reaches the URL (and the server) once typing pauses; a new search starts at page 1.
   useEffect(() => {
@@ -136,11 +102,18 @@ export function CustomersPage() {
                 aria-label="Show customers"
               />
             </Group>
-            <Text size="sm" c="dimmed" aria-live="polite" data-testid="customers-count">
-              {data
-                ? `${formatCount(first)}–${formatCount(last)} of ${formatCount(data.total)} customers`
-                : ''}
-            </Text>
+            <Group gap="sm" wrap="wrap">
+              <Text size="sm" c="dimmed" aria-live="polite" data-testid="customers-count">
+                {data
+                  ? `${formatCount(first)}–${formatCount(last)} of ${formatCount(data.total)} customers`
+                  : ''}
+              </Text>
+              {canMap && data?.items.some((c) => !c.mapped) && (
+                <Button variant="light" size="xs" onClick={() => setReviewing(true)}>
+                  Confirm suggested matches
+                </Button>
+              )}
+            </Group>
           </Group>
           {data?.suggestions.message && (
             <Alert color="gray" variant="light" p="xs">
@@ -173,6 +146,14 @@ export function CustomersPage() {
             <EmptyState
               icon={<IconUsers size={22} />}
               title={t.search || t.filter !== 'all' ? 'No customer matches' : 'No customers yet'}
+              action={
+                !t.search &&
+                t.filter === 'all' && (
+                  <Anchor component={Link} to="/sources">
+                    Upload the Microsoft CSP files
+                  </Anchor>
+                )
+              }
             >
               {t.search || t.filter !== 'all'
                 ? 'Try another search, or show all customers.'
@@ -185,7 +166,7 @@ export function CustomersPage() {
                 w={150}
                 size="xs"
                 label="Rows per page"
-                data={SIZES}
+                data={PAGE_SIZES}
                 value={String(t.size)}
                 onChange={(v) => t.update({ size: v === '50' ? null : v, page: null })}
                 allowDeselect={false}
@@ -212,6 +193,7 @@ export function CustomersPage() {
           readOnly={!canMap}
         />
       )}
+      {reviewing && <ConfirmSuggestionsModal target={target} onClose={() => setReviewing(false)} />}
       {previewing && (
         <CustomerPreviewModal
           target={target}

@@ -15,13 +15,12 @@ import { useRun } from '../features/runs/run-queries';
 import { RUN_STATUS_LOOK, RunStatusBadge } from '../features/runs/run-status';
 import { itemSummary, triggerWords } from '../features/runs/runs-table';
 import { SyncActivity } from '../features/sync/sync-activity';
-import { formatDateTime, formatDelta, formatPlainDate, plural } from '../lib/format';
+import { currencyOfOffers, formatDateTime, formatDelta, formatPlainDate, plural } from '../lib/format';
 
 const EXPLAIN: Partial<Record<RunDetail['status'], string>> = {
   no_change: 'Nothing new to sync: no change was written.',
   success: 'New data was synced to the PSA.',
   warning: 'The data was synced, but look at the warnings below.',
-  error: 'One or more items failed: see the errors below. The other items were synced.',
   awaiting_approval: 'The changes wait for your approval: nothing has been written yet.',
   interrupted:
     'The run stopped before it finished. Resume it: writes in flight are checked first, never sent twice.',
@@ -63,6 +62,16 @@ export function RunPage() {
 
 const SHADOW_EXPLAIN = 'A shadow first sync: nothing has been written yet.';
 
+/** What the status means for this run: an Error run says what was written and what was not. */
+function explainOf(run: RunDetail): string | undefined {
+  if (run.status === 'awaiting_approval' && isShadowRun(run)) return SHADOW_EXPLAIN;
+  if (run.status !== 'error') return EXPLAIN[run.status];
+  if (run.lines.length === 0)
+    return 'The sync stopped before it reached any item: see the message. Nothing was written.';
+  const failed = `${plural(run.items.error, 'item')} failed: see the errors below.`;
+  return run.writes > 0 ? `${failed} The other items were synced.` : `${failed} Nothing was written.`;
+}
+
 /** The run's message, prominent: what to do next (apply a shadow sync, resume a paused customer, fix errors). */
 function RunMessage({ run }: { run: RunDetail }) {
   if (!run.message) return null;
@@ -87,8 +96,8 @@ function RunBody({ run }: { run: RunDetail }) {
   const look = RUN_STATUS_LOOK[run.status];
   const total = run.operations;
   const written = run.journal.done + run.journal.failed;
-  const explain =
-    run.status === 'awaiting_approval' && isShadowRun(run) ? SHADOW_EXPLAIN : EXPLAIN[run.status];
+  const explain = explainOf(run);
+  const currency = currencyOfOffers(run.lines.map((l) => l.offerKey));
   return (
     <Stack gap="lg">
       <Card withBorder radius="md" padding="lg" data-testid="run-summary">
@@ -125,7 +134,7 @@ function RunBody({ run }: { run: RunDetail }) {
           {run.kind === 'customer' && (
             <Fact label="Monthly value change">
               <span data-testid="run-monthly-delta">
-                {run.monthlyDelta ? formatDelta(run.monthlyDelta) : 'none'}
+                {run.monthlyDelta ? formatDelta(run.monthlyDelta, currency) : 'none'}
               </span>
             </Fact>
           )}
@@ -145,7 +154,7 @@ function RunBody({ run }: { run: RunDetail }) {
           </Alert>
         )}
       </Card>
-      <RunComparison run={run} />
+      <RunComparison run={run} currency={currency} />
       <Card withBorder radius="md" padding="md" component="section" aria-labelledby="run-items-title">
         <Title order={2} fz="h4" mb="sm" id="run-items-title">
           Items
@@ -155,7 +164,7 @@ function RunBody({ run }: { run: RunDetail }) {
             This run has no items.
           </Text>
         ) : (
-          <RunLinesTable lines={run.lines} kind={run.kind} />
+          <RunLinesTable lines={run.lines} kind={run.kind} currency={currency} />
         )}
       </Card>
     </Stack>

@@ -6,6 +6,16 @@ export {
   type PartnerCenterConnection,
   resolveConnection,
 } from './connection';
+export {
+  authorizeUrl,
+  CONSENT_SCOPE,
+  type ConsentHttpOptions,
+  isGrantRejected,
+  newPkcePair,
+  REFRESH_TOKEN_LIFETIME_DAYS,
+  redeemAuthorizationCode,
+  redeemRefreshToken,
+} from './consent';
 export { partnerCenterErrorMapper } from './error-mapper';
 export { parseJsonLossless } from './lossless-json';
 export { cleanWireRecord, invoiceLineFromWire, usageLineFromWire } from './map-lines';

@@ -36,6 +36,8 @@ export interface PartnerCenterClientOptions {
   now?: () => number;
   /** Page sizes (tests use small ones). */
   pageSize?: { customers?: number; invoices?: number; lineItems?: number };
+  /** Called with the new refresh token Entra ID sends when the client redeems the stored one (store it). */
+  onRefreshToken?: (refreshToken: string) => void | Promise<void>;
 }
 
 export interface PartnerCenterClient {
@@ -70,7 +72,7 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
     secretParams: ['client_secret', 'refresh_token', 'assertion'],
     secretValues: () => [conn.clientSecret, ...(conn.refreshToken ? [conn.refreshToken] : [])],
   });
-  const tokens = createTokenProvider(conn, http, now);
+  const tokens = createTokenProvider(conn, http, now, options.onRefreshToken);
   const correlationId = randomUUID();
   const pages = { customers: 500, invoices: 100, lineItems: LINE_ITEM_PAGE_SIZE, ...options.pageSize };
 

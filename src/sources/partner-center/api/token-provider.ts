@@ -18,39 +18,63 @@ interface Cached {
   renewAtMs: number;
 }
 
-function tokenRequest(conn: PartnerCenterConnection, audience: Audience): Record<string, string> {
-  // Microsoft refuses app-only tokens for the price sheet; with a refresh token it gets an App+User one.
-  const appUser = audience === AUDIENCE.partnerApi && conn.refreshToken !== undefined;
+/**
+ * The form of a token request. Microsoft refuses app-only tokens for the price sheet: with a refresh token
+ * (App+User consent) that audience gets a delegated token through `grant_type=refresh_token`, scope
+ * `{audience}/.default` (every permission the consent granted; csp-billing.md 1.2 [3P]); everything else is
+ * app-only (`client_credentials`), which customers, invoices and line items support.
+ */
+export function tokenRequest(
+  conn: Pick<PartnerCenterConnection, 'clientId' | 'clientSecret' | 'tokenEndpoint'>,
+  audience: Audience,
+  refreshToken?: string,
+): Record<string, string> {
   const base = { client_id: conn.clientId, client_secret: conn.clientSecret };
-  const grant = appUser
-    ? { grant_type: 'refresh_token', refresh_token: conn.refreshToken! }
+  const grant = refreshToken
+    ? { grant_type: 'refresh_token', refresh_token: refreshToken }
     : { grant_type: 'client_credentials' };
   if (conn.tokenEndpoint === 'v1') return { ...grant, ...base, resource: audience };
-  return { ...grant, ...base, scope: `${audience}/${appUser ? 'user_impersonation' : '.default'}` };
+  return { ...grant, ...base, scope: `${audience}/.default` };
+}
+
+/** The token endpoint of a connection (`v2`: `/oauth2/v2.0/token`, `v1`: `/oauth2/token`). */
+export function tokenEndpointUrl(
+  conn: Pick<PartnerCenterConnection, 'authorityUrl' | 'tenantId' | 'tokenEndpoint'>,
+): string {
+  const path = conn.tokenEndpoint === 'v1' ? 'oauth2/token' : 'oauth2/v2.0/token';
+  return `${conn.authorityUrl}/${encodeURIComponent(conn.tenantId)}/${path}`;
 }
 
 /**
  * OAuth 2.0 tokens from Microsoft Entra ID (csp-billing.md 1.2), cached per audience until 5 minutes before they
- * expire, one request in flight per audience. v1 answers `expires_in` as a string, v2 as a number.
+ * expire, one request in flight per audience. v1 answers `expires_in` as a string, v2 as a number. Entra ID
+ * answers a refresh-token grant with a new refresh token (good for 90 days from then): the provider uses it from
+ * then on and hands it to `onRefreshToken`, so the caller can store it (renewal on use).
  */
 export function createTokenProvider(
   conn: PartnerCenterConnection,
   http: HttpClient,
   now: () => number,
+  onRefreshToken?: (refreshToken: string) => void | Promise<void>,
 ): TokenProvider {
   const cache = new Map<Audience, Cached>();
   const pending = new Map<Audience, Promise<string>>();
-  const path = conn.tokenEndpoint === 'v1' ? 'oauth2/token' : 'oauth2/v2.0/token';
-  const url = `${conn.authorityUrl}/${encodeURIComponent(conn.tenantId)}/${path}`;
+  const url = tokenEndpointUrl(conn);
+  let refreshToken = conn.refreshToken;
 
   async function fetchToken(audience: Audience): Promise<string> {
+    const appUser = audience === AUDIENCE.partnerApi && refreshToken !== undefined;
     const res = await http.request({
       method: 'POST',
       url,
-      body: { form: tokenRequest(conn, audience) },
+      body: { form: tokenRequest(conn, audience, appUser ? refreshToken : undefined) },
       idempotent: true,
     });
-    const json = res.json<{ access_token?: unknown; expires_in?: unknown }>();
+    const json = res.json<{ access_token?: unknown; expires_in?: unknown; refresh_token?: unknown }>();
+    if (appUser && typeof json.refresh_token === 'string' && json.refresh_token !== refreshToken) {
+      refreshToken = json.refresh_token;
+      await onRefreshToken?.(json.refresh_token);
+    }
     const seconds = Number(json.expires_in);
     if (typeof json.access_token !== 'string' || !Number.isFinite(seconds)) {
       throw new IntegrationError({

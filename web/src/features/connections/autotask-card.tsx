@@ -124,12 +124,12 @@ function CardActions({ state, onConnect, onEdit, onTest, testing }: CardActionsP
       <Button
         onClick={onEdit}
         variant={state === 'needs_setup' ? 'filled' : 'light'}
-        aria-label="EDIT Microsoft CSP program settings"
+        title="The Microsoft CSP program: sync, products, billing code, vendor, e-mails"
       >
-        EDIT
+        EDIT PROGRAM SETTINGS
       </Button>
       <Button variant="default" onClick={onConnect}>
-        Credentials
+        Change credentials
       </Button>
       {test}
     </>

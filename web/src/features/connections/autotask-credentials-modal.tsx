@@ -1,23 +1,13 @@
-import {
-  Alert,
-  Anchor,
-  Button,
-  Collapse,
-  Group,
-  Modal,
-  PasswordInput,
-  Stack,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import { Anchor, Button, Collapse, Group, Modal, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { IconCircleCheck } from '@tabler/icons-react';
 import { useState } from 'react';
-import type { AutotaskConnectionInput, Connection, ConnectionTest } from '../../api/types';
+import type { AutotaskConnectionInput, Connection } from '../../api/types';
 import { ErrorAlert } from '../../components/error-alert';
+import { useCheckConnection } from './check-connection';
 import { useTestConnection } from './connection-queries';
+import { TestOutcome } from './connection-test-outcome';
 
 interface AutotaskCredentialsModalProps {
   opened: boolean;
@@ -53,6 +43,7 @@ export function AutotaskCredentialsModal({ opened, onClose, connection }: Autota
   const storedZone = typeof connection?.settings.zoneUrl === 'string' ? connection.settings.zoneUrl : '';
   const [advanced, { toggle: toggleAdvanced }] = useDisclosure(storedZone !== '');
   const test = useTestConnection('autotask');
+  const check = useCheckConnection('autotask');
   const [action, setAction] = useState<'test' | 'save'>('save');
   const form = useForm<Values>({
     mode: 'uncontrolled',
@@ -85,13 +76,16 @@ export function AutotaskCredentialsModal({ opened, onClose, connection }: Autota
     return { settings, secrets: { secret: values.secret, integrationCode: values.integrationCode.trim() } };
   };
 
+  // Test checks the entered credentials without saving them: the card keeps its state whatever the answer.
   const runTest = form.onSubmit((values) => {
     setAction('test');
-    test.mutate(toInput(values));
+    test.reset();
+    check.mutate(toInput(values));
   });
 
   const save = form.onSubmit((values) => {
     setAction('save');
+    check.reset();
     test.mutate(toInput(values), {
       onSuccess: (result) => {
         if (!result.ok) return;
@@ -103,8 +97,11 @@ export function AutotaskCredentialsModal({ opened, onClose, connection }: Autota
 
   const close = () => {
     test.reset();
+    check.reset();
     onClose();
   };
+  const failure = action === 'test' ? check.error : test.error;
+  const outcome = action === 'test' ? check.data : test.data;
 
   return (
     <Modal opened={opened} onClose={close} title="Connect Autotask" size="lg">
@@ -161,17 +158,23 @@ export function AutotaskCredentialsModal({ opened, onClose, connection }: Autota
               />
             </Collapse>
           </div>
-          {test.isError && <ErrorAlert error={test.error} title="Could not test the connection" />}
-          {test.data && <TestOutcome result={test.data} />}
+          {failure && <ErrorAlert error={failure} title="Could not test the connection" />}
+          {outcome && <TestOutcome result={outcome} saved={action === 'save'} />}
           <Group justify="space-between">
-            <Button variant="default" onClick={() => runTest()} loading={test.isPending && action === 'test'}>
+            <Button
+              variant="default"
+              onClick={() => runTest()}
+              loading={check.isPending}
+              disabled={test.isPending}
+              title="Checks the credentials as entered; nothing is saved"
+            >
               Test
             </Button>
             <Group>
               <Button variant="subtle" color="gray" onClick={close}>
                 {test.data && !test.data.ok ? 'Close' : 'Cancel'}
               </Button>
-              <Button type="submit" loading={test.isPending && action === 'save'}>
+              <Button type="submit" loading={test.isPending} disabled={check.isPending}>
                 Save
               </Button>
             </Group>
@@ -179,26 +182,5 @@ export function AutotaskCredentialsModal({ opened, onClose, connection }: Autota
         </Stack>
       </form>
     </Modal>
-  );
-}
-
-function TestOutcome({ result }: { result: ConnectionTest }) {
-  if (result.ok) {
-    return (
-      <Alert
-        color={result.status === 'connected' ? 'green' : 'yellow'}
-        icon={<IconCircleCheck aria-hidden />}
-        title={result.status === 'connected' ? 'The credentials work' : 'The credentials work: setup needed'}
-        data-testid="connection-test-result"
-      >
-        {result.message}
-      </Alert>
-    );
-  }
-  return (
-    <ErrorAlert
-      error={new Error(`${result.message}. The credentials are saved; fix them and test again.`)}
-      title="The test failed"
-    />
   );
 }

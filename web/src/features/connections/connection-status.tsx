@@ -1,5 +1,6 @@
-import { Badge, type MantineColor } from '@mantine/core';
+import type { MantineColor } from '@mantine/core';
 import type { ConnectionStatus } from '../../api/types';
+import { StatusChip } from '../../components/status-chip';
 
 export type CardState = ConnectionStatus | 'not_connected' | 'checking';
 
@@ -12,12 +13,12 @@ const LOOK: Record<CardState, { label: string; color: MantineColor }> = {
   needs_setup: { label: 'Needs setup', color: 'yellow' },
 };
 
-/** The card's state in colour and in words (never colour alone). */
+/** The card's state in colour and in words (never colour alone), as a chip that does not look like a button. */
 export function ConnectionStatusBadge({ state, testId }: { state: CardState; testId?: string }) {
   const look = LOOK[state];
   return (
-    <Badge color={look.color} variant="light" size="lg" data-testid={testId}>
+    <StatusChip color={look.color} size="lg" {...(testId ? { 'data-testid': testId } : {})}>
       {look.label}
-    </Badge>
+    </StatusChip>
   );
 }

@@ -1,9 +1,9 @@
 import { Alert, Button, Group, Loader, Modal, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client';
-import type { Customer, RunSummary, TargetKind } from '../../api/types';
+import type { Customer, RunSummaryList, TargetKind } from '../../api/types';
 import { ErrorAlert } from '../../components/error-alert';
-import { formatDelta, plural } from '../../lib/format';
+import { currencyOfOffers, formatDelta, plural } from '../../lib/format';
 import { TARGET_LABEL } from '../programs/program-paths';
 import { RunLinesTable } from '../runs/run-lines-table';
 import { useRun } from '../runs/run-queries';
@@ -26,7 +26,7 @@ export function CustomerPreviewModal({ target, customer, canSync, onClose }: Cus
     queryKey: ['customer-preview', target, customer.tenantId],
     queryFn: async () =>
       (
-        await api<{ items: RunSummary[] }>(`/api/sync/${target}/customers/preview`, {
+        await api<RunSummaryList>(`/api/sync/${target}/customers/preview`, {
           method: 'POST',
           body: { tenantIds: [customer.tenantId] },
         })
@@ -38,6 +38,7 @@ export function CustomerPreviewModal({ target, customer, canSync, onClose }: Cus
   const syncNow = useSyncNow();
   const detail = run.data;
   const writes = detail?.operations ?? 0;
+  const currency = detail ? currencyOfOffers(detail.lines.map((l) => l.offerKey)) : null;
 
   return (
     <Modal opened onClose={onClose} title={`Sync preview: ${customer.name}`} size="80rem">
@@ -62,14 +63,14 @@ export function CustomerPreviewModal({ target, customer, canSync, onClose }: Cus
               <Figure label="PSA changes" value={plural(writes, 'write')} />
               <Figure
                 label="Monthly value change"
-                value={detail.monthlyDelta ? formatDelta(detail.monthlyDelta) : 'none'}
+                value={detail.monthlyDelta ? formatDelta(detail.monthlyDelta, currency) : 'none'}
               />
               <Figure
                 label="Items"
                 value={`${detail.items.ok} to change, ${detail.items.warning} warning(s), ${detail.items.error} error(s)`}
               />
             </Group>
-            <RunLinesTable lines={detail.lines} kind="customer" />
+            <RunLinesTable lines={detail.lines} kind="customer" currency={currency} />
           </>
         )}
         {syncNow.isError && <ErrorAlert error={syncNow.error} title="Could not start the sync" />}

@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Modal, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Modal, Select, Stack, Switch, Text } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { IconBulb } from '@tabler/icons-react';
@@ -14,6 +14,7 @@ import { ContractSelect } from './contract-select';
 import { useClearMapping, useSaveMapping } from './customer-queries';
 import { PRICING_STRATEGIES, strategyOf } from './pricing-strategies';
 import { ShadowField } from './shadow-field';
+import { SyncStartField } from './sync-start-field';
 
 interface MappingDialogProps {
   target: TargetKind;
@@ -60,7 +61,7 @@ export function MappingDialog({ target, customer, onClose, readOnly }: MappingDi
     validate: {
       company: (v) => (v ? null : `Choose the ${label} company`),
       contractId: (v) => (v ? null : 'Choose the contract'),
-      syncStart: (v) => (isPlainDate(v) ? null : 'Enter a date (YYYY-MM-DD)'),
+      syncStart: (v) => (isPlainDate(v.trim()) ? null : 'Enter the date as YYYY-MM-DD, e.g. 2025-10-01'),
     },
   });
   const busy = save.isPending || clear.isPending || syncNow.isPending;
@@ -81,7 +82,7 @@ export function MappingDialog({ target, customer, onClose, readOnly }: MappingDi
         companyId: values.company!.id,
         contractId: values.contractId!,
         strategy: values.strategy,
-        syncStart: values.syncStart,
+        syncStart: values.syncStart.trim(),
         syncOn: values.syncOn,
         shadow: values.shadow,
       };
@@ -166,13 +167,12 @@ export function MappingDialog({ target, customer, onClose, readOnly }: MappingDi
               comboboxProps={{ withinPortal: true }}
               {...form.getInputProps('strategy')}
             />
-            <TextInput
-              type="date"
-              label="Sync start date (UTC)"
-              description="Invoices issued on or after this day are synced. Default: the first day of this month."
-              required
-              maw={260}
-              {...form.getInputProps('syncStart')}
+            <SyncStartField
+              target={target}
+              tenantId={customer.tenantId}
+              value={form.values.syncStart}
+              onChange={(v) => form.setFieldValue('syncStart', v)}
+              error={form.errors.syncStart as string | undefined}
             />
             <Switch
               label="Sync"

@@ -1,5 +1,6 @@
-import { Badge, Tooltip } from '@mantine/core';
+import { Tooltip } from '@mantine/core';
 import type { Customer } from '../../api/types';
+import { StatusChip } from '../../components/status-chip';
 import { formatDateTime } from '../../lib/format';
 
 /** A customer whose shadow first sync is still ahead (nothing synced yet). */
@@ -21,17 +22,15 @@ export function SyncStateBadge({ customer: c }: { customer: Customer }) {
         withArrow
         events={{ hover: true, focus: true, touch: true }}
       >
-        <Badge
+        <StatusChip
           color="red"
-          variant="filled"
           size="sm"
           tabIndex={0}
           data-testid="paused-badge"
           aria-label={`Paused: ${c.pausedReason}`}
-          style={{ cursor: 'help', flexShrink: 0, overflow: 'visible' }}
         >
           Paused
-        </Badge>
+        </StatusChip>
       </Tooltip>
     );
   }
@@ -44,16 +43,9 @@ export function SyncStateBadge({ customer: c }: { customer: Customer }) {
         withArrow
         events={{ hover: true, focus: true, touch: true }}
       >
-        <Badge
-          color="violet"
-          variant="light"
-          size="sm"
-          tabIndex={0}
-          data-testid="shadow-badge"
-          style={{ flexShrink: 0, overflow: 'visible' }}
-        >
+        <StatusChip color="violet" size="sm" tabIndex={0} data-testid="shadow-badge">
           Shadow
-        </Badge>
+        </StatusChip>
       </Tooltip>
     );
   }

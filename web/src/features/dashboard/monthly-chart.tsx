@@ -2,7 +2,7 @@ import { Anchor, Collapse, Group, Table, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useId } from 'react';
 import type { MonthFigures } from '../../api/types';
-import { formatMoney, formatPeriod, formatPeriodShort } from '../../lib/format';
+import { formatMoney, formatMoneyCompact, formatPeriod, formatPeriodShort } from '../../lib/format';
 
 const W = 960;
 const H = 280;
@@ -25,14 +25,6 @@ function ticks(max: number, count = 4): number[] {
   const out: number[] = [];
   for (let v = 0; v < max + step * 0.999; v += step) out.push(v);
   return out;
-}
-
-function compact(n: number, currency: string | null): string {
-  return new Intl.NumberFormat(undefined, {
-    notation: 'compact',
-    maximumFractionDigits: 1,
-    ...(currency ? { style: 'currency', currency } : {}),
-  }).format(n);
 }
 
 interface MonthlyChartProps {
@@ -106,7 +98,7 @@ export function MonthlyChart({ months, currency }: MonthlyChartProps) {
           <g key={t}>
             <line x1={PAD.left} x2={W - PAD.right} y1={y(t)} y2={y(t)} style={{ stroke: COLORS.grid }} />
             <text x={PAD.left - 8} y={y(t) + 4} textAnchor="end" fontSize={12} style={{ fill: COLORS.text }}>
-              {compact(t, currency)}
+              {formatMoneyCompact(t, currency)}
             </text>
           </g>
         ))}

@@ -1,6 +1,7 @@
-import { Badge, Button, Group, Pagination, Stack, Table, Text } from '@mantine/core';
+import { Button, Group, Pagination, Stack, Table, Text } from '@mantine/core';
 import { Fragment, useState } from 'react';
 import type { RunLine } from '../../api/types';
+import { StatusChip } from '../../components/status-chip';
 import { formatMoney } from '../../lib/format';
 import { ACTION_GROUPS, actionGroup, changeOf, describeOffer } from './product-actions';
 
@@ -62,9 +63,7 @@ export function ProductsTable({ lines, namePrefix, currency, onAdopt }: Products
                       )}
                     </Table.Td>
                     <Table.Td style={border}>
-                      <Badge color={group.color} variant={group.value === 'no-change' ? 'outline' : 'light'}>
-                        {line.action}
-                      </Badge>
+                      <StatusChip color={group.color}>{line.action}</StatusChip>
                     </Table.Td>
                     <Table.Td ta="right" style={border}>
                       <FromTo change={changeOf(line, 'unit price')} currency={money} />

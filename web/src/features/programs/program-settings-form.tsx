@@ -358,15 +358,19 @@ export function ProgramSettingsForm({ target, program, readOnly }: ProgramSettin
           )}
           {program.configured && !form.isDirty() && (
             <Alert variant="light" color="indigo" icon={<IconInfoCircle aria-hidden />} title="Next steps">
-              Preview the product sync on the{' '}
-              <Anchor component={Link} to={programPath(target, 'products')}>
-                Products
-              </Anchor>{' '}
-              tab, then map your customers to their contracts on the{' '}
+              Get the Microsoft data in (
+              <Anchor component={Link} to="/sources">
+                upload the files
+              </Anchor>
+              , or connect Partner Center on{' '}
+              <Anchor component={Link} to="/connections">
+                Connections
+              </Anchor>
+              ), then map your customers to their contracts on the{' '}
               <Anchor component={Link} to={programPath(target, 'customers')}>
                 Customers
               </Anchor>{' '}
-              tab.
+              tab and sync them: a customer&apos;s sync creates the products its invoices need.
             </Alert>
           )}
         </Stack>

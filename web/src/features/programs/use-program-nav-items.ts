@@ -7,8 +7,11 @@ import { programKey } from './program-queries';
 
 const TARGETS: readonly TargetKind[] = ['autotask', 'connectwise'];
 
-/** The configured programs for the left navigation: "Autotask → Microsoft CSP" once its settings are saved. */
-export function useProgramNavItems(): ProgramNavItem[] {
+/**
+ * The programs for the left navigation: "Autotask → Microsoft CSP" as soon as its settings are saved (the save
+ * updates the same query, so it appears at once), and the one whose pages are open while it is being set up.
+ */
+export function useProgramNavItems(pathname = ''): ProgramNavItem[] {
   const results = useQueries({
     queries: TARGETS.map((target) => ({
       queryKey: programKey(target),
@@ -17,9 +20,10 @@ export function useProgramNavItems(): ProgramNavItem[] {
   });
   return results.flatMap((r, i) => {
     const target = TARGETS[i]!;
-    if (!r.data?.configured) return [];
-    return [
-      { key: target, label: `${TARGET_LABEL[target]} → ${PROGRAM_NAME}`, basePath: programBase(target) },
-    ];
+    const base = programBase(target);
+    const open = pathname === base || pathname.startsWith(`${base}/`);
+    if (!r.data?.configured && !open) return [];
+    const label = `${TARGET_LABEL[target]} → ${PROGRAM_NAME}`;
+    return [{ key: target, label: r.data?.configured ? label : `${label} (not set up yet)`, basePath: base }];
   });
 }

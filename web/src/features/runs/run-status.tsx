@@ -1,5 +1,6 @@
-import { Badge, type BadgeProps, Loader, type MantineColor } from '@mantine/core';
+import { Loader, type MantineColor, type MantineSize } from '@mantine/core';
 import type { ItemStatus, RunStatus } from '../../api/types';
+import { StatusChip } from '../../components/status-chip';
 
 export const RUN_STATUS_LOOK: Record<RunStatus, { label: string; color: MantineColor }> = {
   no_change: { label: 'No Change', color: 'gray' },
@@ -14,19 +15,27 @@ export const RUN_STATUS_LOOK: Record<RunStatus, { label: string; color: MantineC
   superseded: { label: 'Superseded', color: 'gray' },
 };
 
-/** A run's status as a chip, in words and colour. */
-export function RunStatusBadge({ status, ...props }: { status: RunStatus } & BadgeProps) {
+/** A run's status as a chip, in words and colour (a chip, never a button: the run's link is beside it). */
+export function RunStatusBadge({
+  status,
+  size,
+  'data-testid': testId,
+}: {
+  status: RunStatus;
+  size?: MantineSize;
+  'data-testid'?: string;
+}) {
   const look = RUN_STATUS_LOOK[status];
   return (
-    <Badge
+    <StatusChip
       color={look.color}
-      variant={status === 'no_change' || status === 'superseded' ? 'outline' : 'light'}
-      leftSection={status === 'running' ? <Loader size={10} color="blue" aria-hidden /> : undefined}
       data-status={status}
-      {...props}
+      {...(size ? { size } : {})}
+      {...(testId ? { 'data-testid': testId } : {})}
+      {...(status === 'running' ? { icon: <Loader size={10} color="blue" aria-hidden /> } : {})}
     >
       {look.label}
-    </Badge>
+    </StatusChip>
   );
 }
 
@@ -41,12 +50,8 @@ export const ITEM_STATUS_LOOK: Record<ItemStatus, { label: string; color: Mantin
 export function ItemStatusBadge({ status }: { status: ItemStatus }) {
   const look = ITEM_STATUS_LOOK[status];
   return (
-    <Badge
-      color={look.color}
-      variant={status === 'no_change' || status === 'skipped' ? 'outline' : 'light'}
-      size="sm"
-    >
+    <StatusChip color={look.color} size="sm">
       {look.label}
-    </Badge>
+    </StatusChip>
   );
 }

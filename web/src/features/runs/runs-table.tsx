@@ -47,9 +47,12 @@ export function RunsTable({ runs }: { runs: readonly RunView[] }) {
             return (
               <Table.Tr key={run.id} data-testid="run-row" data-status={run.status} data-kind={run.kind}>
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                  <Text size="sm" title={formatDateTime(when)}>
-                    {formatRelative(when)}
-                  </Text>
+                  <Text size="sm">{formatDateTime(when)}</Text>
+                  {formatRelative(when) !== formatDateTime(when) && (
+                    <Text size="xs" c="dimmed">
+                      {formatRelative(when)}
+                    </Text>
+                  )}
                 </Table.Td>
                 <Table.Td>
                   <Text size="sm" fw={500}>

@@ -1,7 +1,8 @@
-import { ActionIcon, Anchor, Badge, Card, Group, Loader, Progress, Stack, Text } from '@mantine/core';
+import { ActionIcon, Anchor, Card, Group, Loader, Progress, Stack, Text } from '@mantine/core';
 import { IconX } from '@tabler/icons-react';
 import { Link } from 'react-router';
 import type { RunKind } from '../../api/types';
+import { StatusChip } from '../../components/status-chip';
 import { runPath } from '../programs/program-paths';
 import { useRun } from '../runs/run-queries';
 import { RunStatusBadge } from '../runs/run-status';
@@ -32,21 +33,17 @@ function TrackedSyncRow({ sync }: { sync: TrackedSync }) {
       <Group justify="space-between" wrap="nowrap" gap="sm">
         <Group gap="sm" wrap="nowrap" miw={0}>
           {sync.phase === 'queued' && (
-            <Badge color="gray" variant="light" leftSection={<Loader size={10} color="gray" aria-hidden />}>
+            <StatusChip color="gray" icon={<Loader size={10} color="gray" aria-hidden />}>
               Queued
-            </Badge>
+            </StatusChip>
           )}
           {sync.phase === 'running' && !sync.runStatus && (
-            <Badge color="blue" variant="light" leftSection={<Loader size={10} color="blue" aria-hidden />}>
+            <StatusChip color="blue" icon={<Loader size={10} color="blue" aria-hidden />}>
               Starting
-            </Badge>
+            </StatusChip>
           )}
           {sync.runStatus && <RunStatusBadge status={sync.runStatus} />}
-          {sync.phase === 'failed' && (
-            <Badge color="red" variant="light">
-              Failed
-            </Badge>
-          )}
+          {sync.phase === 'failed' && <StatusChip color="red">Failed</StatusChip>}
           <Text size="sm" fw={500} truncate="end">
             {sync.label}
           </Text>
@@ -79,7 +76,7 @@ function TrackedSyncRow({ sync }: { sync: TrackedSync }) {
         />
       )}
       {sync.message && (
-        <Text size="xs" c={sync.phase === 'failed' ? 'red.8' : 'dimmed'}>
+        <Text size="xs" c={sync.phase === 'failed' || sync.runStatus === 'error' ? 'red.8' : 'dimmed'}>
           {sync.message}
         </Text>
       )}

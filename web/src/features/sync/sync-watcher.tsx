@@ -2,7 +2,8 @@ import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { api } from '../../api/client';
-import type { Job, RunList, RunStatus, RunView } from '../../api/types';
+import type { JobList, RunList, RunStatus, RunView } from '../../api/types';
+import { plural } from '../../lib/format';
 import { invalidateSyncData, runsUrl } from '../runs/run-queries';
 import { RUN_STATUS_LOOK } from '../runs/run-status';
 import { type TrackedSync, updateTrackedSync, useTrackedSyncs } from './sync-tracker';
@@ -28,6 +29,14 @@ function runOf(sync: TrackedSync, runs: readonly RunView[]): RunView | undefined
   return newer.filter((r) => r.status !== 'preview' && r.status !== 'superseded').at(-1);
 }
 
+/** What a finished run did, in words: its message when it has one (e.g. why there was nothing to sync). */
+function outcomeWords(run: RunView): string {
+  if (run.status === 'awaiting_approval') return run.message ?? 'The changes wait for approval in History.';
+  if (run.message) return run.message;
+  if (run.status === 'no_change') return 'Nothing new to sync: no change written.';
+  return `${plural(run.writes, 'change')} written to the PSA.`;
+}
+
 /** Follows one tracked sync: its job in the queue, then its run, until the run has settled. */
 function Watch({ sync }: { sync: TrackedSync }) {
   const queryClient = useQueryClient();
@@ -38,11 +47,11 @@ function Watch({ sync }: { sync: TrackedSync }) {
       const runs = await api<RunList>(
         runsUrl({ target: sync.target, kind: sync.kind, customer: sync.tenantId ?? undefined, limit: 20 }),
       );
-      let job: Job | undefined;
+      let job: JobList['items'][number] | undefined;
       if (sync.jobId) {
         const q = new URLSearchParams(ALL_JOB_STATES.map((s) => ['state', s]));
         q.set('limit', '200');
-        job = (await api<{ items: Job[] }>(`/api/jobs?${q}`)).items.find((j) => j.id === sync.jobId);
+        job = (await api<JobList>(`/api/jobs?${q}`)).items.find((j) => j.id === sync.jobId);
       }
       return { run: runOf(sync, runs.items), job };
     },
@@ -56,17 +65,19 @@ function Watch({ sync }: { sync: TrackedSync }) {
     if (!data || !active) return;
     const { run, job } = data;
     if (run && SETTLED.includes(run.status)) {
-      updateTrackedSync(sync.key, { phase: 'done', runId: run.id, runStatus: run.status, message: null });
+      updateTrackedSync(sync.key, {
+        phase: 'done',
+        runId: run.id,
+        runStatus: run.status,
+        message: run.message,
+      });
       invalidateSyncData(queryClient);
       void queryClient.invalidateQueries({ queryKey: ['product-preview'] });
       const look = RUN_STATUS_LOOK[run.status];
       notifications.show({
         color: look.color,
         title: `${sync.label}: ${look.label}`,
-        message:
-          run.status === 'awaiting_approval'
-            ? 'The changes wait for approval in History.'
-            : `${run.writes} change(s) written to the PSA.`,
+        message: outcomeWords(run),
       });
       return;
     }
@@ -94,7 +105,7 @@ function Watch({ sync }: { sync: TrackedSync }) {
     if (Date.now() - sync.startedAt > WORKER_HINT_AFTER_MS) {
       updateTrackedSync(sync.key, {
         message:
-          'Still waiting for a worker. Is one running? (`billsync serve` runs one unless BILLSYNC_EMBEDDED_WORKER=0; else start `billsync worker`.)',
+          'Still waiting for a worker to take it. The billsync server runs one unless it was started without (then a separate worker process runs the syncs): ask whoever runs billsync.',
       });
     }
   }, [data, active, sync.key, sync.label, sync.startedAt, queryClient]);

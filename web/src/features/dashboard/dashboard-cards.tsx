@@ -1,0 +1,165 @@
+import { Anchor, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { IconPackage, IconUsers } from '@tabler/icons-react';
+import type { ReactNode } from 'react';
+import { Link } from 'react-router';
+import type { Overview, RunStatus } from '../../api/types';
+import { EmptyState } from '../../components/empty-state';
+import { StatusChip } from '../../components/status-chip';
+import { formatDateTime, formatRelative, plural } from '../../lib/format';
+import { programPath } from '../programs/program-paths';
+import { RUN_STATUS_LOOK, RunStatusBadge } from '../runs/run-status';
+import { itemSummary } from '../runs/runs-table';
+
+/** The dashboard's Customers and Products cards (spec section 7): the last successful sync, the latest runs. */
+
+const CARD_STATUSES: RunStatus[] = [
+  'success',
+  'warning',
+  'error',
+  'no_change',
+  'awaiting_approval',
+  'interrupted',
+  'running',
+  'rejected',
+];
+
+function DashCard({
+  id,
+  title,
+  children,
+  link,
+}: {
+  id: string;
+  title: string;
+  children: ReactNode;
+  link?: ReactNode;
+}) {
+  return (
+    <Card withBorder radius="md" padding="lg" component="section" aria-labelledby={id} data-testid={id}>
+      <Title order={2} fz="h4" id={id} mb="sm">
+        {title}
+      </Title>
+      <Stack gap="sm" style={{ flex: 1 }}>
+        {children}
+      </Stack>
+      {link && (
+        <Text size="sm" mt="md">
+          {link}
+        </Text>
+      )}
+    </Card>
+  );
+}
+
+function LastSuccess({ at }: { at: string | null }) {
+  return (
+    <div>
+      <Text size="xs" c="dimmed" tt="uppercase" fw={700}>
+        Last successful sync
+      </Text>
+      <Text fz="xl" fw={700} title={formatDateTime(at)}>
+        {at ? formatDateTime(at) : 'Never'}
+      </Text>
+      {at && (
+        <Text size="xs" c="dimmed">
+          {formatRelative(at)}
+        </Text>
+      )}
+    </div>
+  );
+}
+
+export function CustomersCard({ overview }: { overview: Overview }) {
+  const c = overview.customers;
+  const latest = CARD_STATUSES.filter((s) => (c.latest[s] ?? 0) > 0);
+  return (
+    <DashCard
+      id="dashboard-customers"
+      title="Customers"
+      link={
+        <Anchor component={Link} to={`${programPath('autotask', 'history')}?kind=customer`}>
+          Customer sync history
+        </Anchor>
+      }
+    >
+      {c.syncOn === 0 && !c.lastSuccessAt ? (
+        <EmptyState icon={<IconUsers size={22} />} title="No customer sync has run yet">
+          Once customers are mapped to PSA contracts and their sync is on, this shows the last successful sync
+          and the results of the latest runs.{' '}
+          {c.total > 0 && (
+            <Anchor component={Link} to={programPath('autotask', 'customers')}>
+              Map customers
+            </Anchor>
+          )}
+        </EmptyState>
+      ) : (
+        <>
+          <LastSuccess at={c.lastSuccessAt} />
+          <div>
+            <Text size="xs" c="dimmed" tt="uppercase" fw={700} mb={4}>
+              Latest run of each syncing customer
+            </Text>
+            <Group gap="xs" data-testid="dashboard-customer-counts">
+              {latest.length === 0 && <Text size="sm">No run yet.</Text>}
+              {latest.map((s) => (
+                <StatusChip key={s} color={RUN_STATUS_LOOK[s].color} size="lg">
+                  {c.latest[s]} {RUN_STATUS_LOOK[s].label}
+                </StatusChip>
+              ))}
+            </Group>
+          </div>
+          <Text size="sm" c="dimmed">
+            {c.mapped} of {plural(c.total, 'customer')} mapped · {c.syncOn} syncing
+          </Text>
+        </>
+      )}
+    </DashCard>
+  );
+}
+
+export function ProductsCard({ overview }: { overview: Overview }) {
+  const p = overview.products;
+  const run = p.latestRun;
+  return (
+    <DashCard
+      id="dashboard-products"
+      title="Products"
+      link={
+        <Anchor component={Link} to={`${programPath('autotask', 'history')}?kind=product`}>
+          Product sync history
+        </Anchor>
+      }
+    >
+      {!run ? (
+        <EmptyState icon={<IconPackage size={22} />} title="No product sync has run yet">
+          A customer&apos;s first sync creates the products its invoices need. The{' '}
+          <Anchor component={Link} to={programPath('autotask', 'products')}>
+            Products
+          </Anchor>{' '}
+          tab previews and runs the product sync of every offer in scope.
+        </EmptyState>
+      ) : (
+        <>
+          <LastSuccess at={p.lastSuccessAt} />
+          <div>
+            <Text size="xs" c="dimmed" tt="uppercase" fw={700} mb={4}>
+              Latest run
+            </Text>
+            <Group gap="sm">
+              <RunStatusBadge status={run.status} size="lg" />
+              <Text size="sm">{itemSummary(run.items)}</Text>
+            </Group>
+            <Text size="xs" c="dimmed" mt={4}>
+              {formatDateTime(run.finishedAt ?? run.createdAt)} · {plural(run.writes, 'PSA write')}
+            </Text>
+            {run.message && (
+              <Text size="xs" c={run.status === 'error' ? 'red.8' : 'dimmed'} mt={4} lineClamp={3}>
+                {run.message}
+              </Text>
+            )}
+          </div>
+        </>
+      )}
+    </DashCard>
+  );
+}

@@ -1,7 +1,10 @@
 import { Badge, type BadgeProps, type MantineColor } from '@mantine/core';
 import { forwardRef, type ReactNode } from 'react';
 
-type StatusChipProps = Omit<BadgeProps, 'color' | 'variant' | 'leftSection' | 'children' | 'style'> & {
+type StatusChipProps = Omit<
+  BadgeProps,
+  'color' | 'variant' | 'leftSection' | 'children' | 'style' | 'styles'
+> & {
   color: MantineColor;
   children: ReactNode;
   /** Replaces the dot, e.g. a spinner while something runs. */
@@ -38,6 +41,8 @@ export const StatusChip = forwardRef<HTMLDivElement, StatusChipProps>(function S
         )
       }
       style={{ cursor: 'default', flexShrink: 0, overflow: 'visible' }}
+      // Mantine's label clips with an ellipsis, which lets a table squeeze a chip to "O…": a state is read whole.
+      styles={{ label: { overflow: 'visible' } }}
       {...props}
     >
       {children}

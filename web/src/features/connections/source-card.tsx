@@ -1,10 +1,11 @@
-import { Anchor, Badge, Button, List, Loader, type MantineColor, Text } from '@mantine/core';
+import { Anchor, Button, List, Loader, type MantineColor, Text } from '@mantine/core';
 import { IconCloudDownload } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import type { Connection, Overview } from '../../api/types';
 import { ErrorAlert } from '../../components/error-alert';
+import { StatusChip } from '../../components/status-chip';
 import { formatDateTime, formatPeriod, plural } from '../../lib/format';
 import { useCan } from '../auth/use-can';
 import { useOverview } from '../dashboard/report-queries';
@@ -70,20 +71,15 @@ export function SourceCard({ connection }: { connection: Connection | undefined 
   const reconnect = s?.consent.state === 'connected' || s?.consent.state === 'reconnect';
 
   const badge = state ? (
-    <Badge color={LOOK[state].color} variant="light" size="lg" data-testid="connection-microsoft-csp-status">
+    <StatusChip color={LOOK[state].color} size="lg" data-testid="connection-microsoft-csp-status">
       {LOOK[state].label}
-    </Badge>
+    </StatusChip>
   ) : overview.isPending || status.isPending ? (
     <Loader size="sm" aria-label="Loading the source" />
   ) : (
-    <Badge
-      color={hasData ? 'green' : 'gray'}
-      variant="light"
-      size="lg"
-      data-testid="connection-microsoft-csp-status"
-    >
+    <StatusChip color={hasData ? 'green' : 'gray'} size="lg" data-testid="connection-microsoft-csp-status">
       {hasData ? 'Import files' : 'No data yet'}
-    </Badge>
+    </StatusChip>
   );
 
   const actions = (

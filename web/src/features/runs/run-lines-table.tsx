@@ -172,9 +172,25 @@ export function RunLinesTable({ lines, kind, currency }: RunLinesTableProps) {
 const deltaColor = (v: string | null) =>
   !v ? 'inherit' : Number(v) > 0 ? 'green.8' : Number(v) < 0 ? 'red.8' : 'inherit';
 
-const MONEY_FIELDS = /price|cost/i;
+/** Fields whose value is an amount: a price or cost, or a booked charge or credit (`charge 15-31 Jan 2026`). */
+const MONEY_FIELDS = /price|cost|^(charge|credit) /i;
+/**
+ * A value as the planner writes it: an amount or units, then optionally ` @ <unit price>` and ` (cost <unit
+ * cost>)` (a line's units at their prices, `35 @ 3.6 (cost 3.24)`; a charge, `25.34 (cost 21.94)`).
+ */
+const VALUE = /^(-?\d+(?:\.\d+)?)(?: @ (-?\d+(?:\.\d+)?))?(?: \(cost (-?\d+(?:\.\d+)?)\))?$/;
 
-/** `unit price: 20.00 → 23.10`; dates in the field name as DD MMM YYYY. */
+/** A change's value with its amounts in the one money format (`35 @ USD 3.60 (cost USD 3.24)`); units as they are. */
+function changeValue(field: string, v: string | null, currency: string | null | undefined): string {
+  if (v === null) return 'none';
+  const m = VALUE.exec(v);
+  if (!m) return v;
+  const [, lead = '', price, cost] = m;
+  const money = (x: string) => formatMoney(x, currency);
+  return `${MONEY_FIELDS.test(field) ? money(lead) : lead}${price ? ` @ ${money(price)}` : ''}${cost ? ` (cost ${money(cost)})` : ''}`;
+}
+
+/** `unit price: USD 20.00 → USD 23.10`; dates in the field name as DD MMM YYYY. */
 function Changes({ changes, currency }: { changes: RunChange[]; currency?: string | null | undefined }) {
   if (changes.length === 0)
     return (
@@ -182,12 +198,7 @@ function Changes({ changes, currency }: { changes: RunChange[]; currency?: strin
         —
       </Text>
     );
-  const show = (field: string, v: string | null) =>
-    v === null
-      ? 'none'
-      : MONEY_FIELDS.test(field) && /^-?\d+(\.\d+)?$/.test(v)
-        ? formatMoney(v, currency)
-        : v;
+  const show = (field: string, v: string | null) => changeValue(field, v, currency);
   return (
     <Stack gap={0}>
       {changes.map((c) => (

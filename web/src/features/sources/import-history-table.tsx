@@ -1,4 +1,5 @@
-import { Badge, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Table, Text, VisuallyHidden } from '@mantine/core';
+import { StatusChip } from '../../components/status-chip';
 import { formatCount, formatDateTime, formatPeriod } from '../../lib/format';
 import { FILE_KIND_LABEL, type ImportHistoryEntry } from './source-types';
 
@@ -6,9 +7,7 @@ function Outcome({ entry }: { entry: ImportHistoryEntry }) {
   if (entry.outcome === 'failed') {
     return (
       <>
-        <Badge color="red" variant="light">
-          Failed
-        </Badge>
+        <StatusChip color="red">Failed</StatusChip>
         {entry.error && (
           <Text size="xs" c="red.8" mt={4} maw={420}>
             {entry.error.message}. Nothing was stored.
@@ -17,23 +16,9 @@ function Outcome({ entry }: { entry: ImportHistoryEntry }) {
       </>
     );
   }
-  if (entry.status === 'replaced')
-    return (
-      <Badge color="blue" variant="light">
-        Corrected re-issue
-      </Badge>
-    );
-  if (entry.status === 'unchanged')
-    return (
-      <Badge color="gray" variant="light">
-        Unchanged
-      </Badge>
-    );
-  return (
-    <Badge color="green" variant="light">
-      Stored
-    </Badge>
-  );
+  if (entry.status === 'replaced') return <StatusChip color="blue">Corrected re-issue</StatusChip>;
+  if (entry.status === 'unchanged') return <StatusChip color="gray">Unchanged</StatusChip>;
+  return <StatusChip color="green">Stored</StatusChip>;
 }
 
 const countsText = (c: ImportHistoryEntry['counts']) =>

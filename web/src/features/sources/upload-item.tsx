@@ -1,5 +1,6 @@
-import { Badge, Card, CloseButton, Group, Stack, Text } from '@mantine/core';
+import { Card, CloseButton, Group, Stack, Text } from '@mantine/core';
 import { IconFileSpreadsheet } from '@tabler/icons-react';
+import { StatusChip } from '../../components/status-chip';
 import { formatFileSize } from './file-size';
 import { InvoiceDatesFields } from './invoice-dates-fields';
 import { UploadOutcome, UploadRequestError } from './upload-outcome';
@@ -50,9 +51,7 @@ export function UploadItem({ entry, running, onRemove, onDates, onImportAgain }:
             </Text>
           </Group>
           <Group gap="xs" wrap="nowrap">
-            <Badge color={phase.color} variant="light">
-              {phase.label}
-            </Badge>
+            <StatusChip color={phase.color}>{phase.label}</StatusChip>
             {!sending && <CloseButton aria-label={`Remove ${name} from the list`} onClick={onRemove} />}
           </Group>
         </Group>

@@ -30,15 +30,16 @@ beforeAll(async () => {
   await migrate(pg.url);
   pool = createPool(pg.url, 6);
   queue = await startJobQueue({ pool }, TEST_TIMING, { worker: false });
-});
+  // A ceiling, not a wait: initdb and a first start of a private PostgreSQL take long on a loaded machine.
+}, 180_000);
 /** A cleanup after a failed test (the database possibly down) must not hang the run. */
 const within = (ms: number, work: () => Promise<unknown>) =>
   Promise.race([work().catch(() => {}), new Promise((resolve) => setTimeout(resolve, ms))]);
 
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await within(10_000, cleanup);
-  await within(10_000, () => queue.stop({ graceful: false }));
-  await within(10_000, () => pool.end());
+  await within(10_000, () => queue?.stop({ graceful: false }));
+  await within(10_000, () => pool?.end() ?? Promise.resolve());
   await pg?.close();
 });
 

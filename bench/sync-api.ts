@@ -14,9 +14,21 @@ import { AZURE, inv, line, offer, priceEntry } from '../test/support/planner-fix
 export interface ApiBenchRow {
   phase: string;
   changes: number;
+  /** Every request to the PSA (writes + reads, zone and threshold look-ups included). */
+  calls: number;
   reads: number;
   writes: number;
   readsPerCustomer: number;
+}
+
+/** The PSA writes in an emulator's request log: services, prices, adjustments, charges. The rest are reads. */
+export function psaWrites(requests: { count(method?: string, routeGlob?: string): number }): number {
+  return (
+    requests.count('POST', '**/Services') +
+    requests.count('PATCH', '**') +
+    requests.count('POST', '**/ServiceAdjustments') +
+    requests.count('POST', '**/Charges')
+  );
 }
 
 /** A database to bench in: TEST_DATABASE_URL / DATABASE_URL when set, else an embedded Postgres in a temp dir. */
@@ -128,14 +140,15 @@ export async function benchSyncApi(customers = 500): Promise<ApiBenchRow[]> {
     const products = await syncProducts(w.deps, runCtx(w, asOf), { preview: false });
     const runs = await syncCustomers(w.deps, runCtx(w, asOf), { preview: false });
     const changes = products.operations + runs.reduce((n, r) => n + r.operations, 0);
-    const writes =
-      w.emulator.requests.count('POST', '**/Services') +
-      w.emulator.requests.count('PATCH', '**') +
-      w.emulator.requests.count('POST', '**/ServiceAdjustments');
-    const reads = w.emulator.requests.count() - writes;
+    const writes = psaWrites(w.emulator.requests);
+    const calls = w.emulator.requests.count();
+    const reads = calls - writes;
+    // BENCH_API_ROUTES=1: the calls of each phase by route, to see where reads come from.
+    if (process.env.BENCH_API_ROUTES) console.log(phase, w.emulator.requests.counts());
     rows.push({
       phase,
       changes,
+      calls,
       reads,
       writes,
       readsPerCustomer: Math.round((reads / customers) * 100) / 100,

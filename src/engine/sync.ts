@@ -4,13 +4,13 @@ import { listLinks, listMappings, type MappingRow, type StoredProgram } from '..
 import { inUseOffers } from '../db/repos/sync-source';
 import { AppError } from '../services/errors';
 import type { EngineDeps } from './deps';
+import { executeRun, executionBatch } from './execute-runs';
 import { customerLockKey, productLockKey, withLock, withLockSet } from './locks';
 import { canonicalJson, encodeOperation } from './plan-codec';
 import { planCustomers } from './plan-customers';
 import { missingProducts, planProducts } from './plan-products';
 import { requireProgram } from './program';
 import {
-  executeRun,
   needsApproval,
   type RunContext,
   type RunSummary,
@@ -114,10 +114,15 @@ export async function syncCustomers(
         );
       }
       const { plans } = await planCustomers(deps, ctx.ws, ctx.target, program, adapter, batch, ctx.asOf);
+      // The batch's runs are executed one by one and their writes checked with one read of the PSA (issue 14).
+      const executing = executionBatch(deps, ctx, adapter);
+      const slots: (RunSummary | string)[] = [];
+      let handled = 0;
+      const progress = () => options.onProgress?.(results.length + ++handled, mappings.length);
       for (const p of plans) {
         const customer = { tenantId: p.tenantId, name: p.customerName };
         if (options.preview) {
-          results.push(
+          slots.push(
             await summarizeRun(
               deps,
               ctx.ws,
@@ -129,13 +134,16 @@ export async function syncCustomers(
           const runId = await storeRun(deps, ctx, 'customer', p.plan, 'awaiting_approval', customer);
           if (p.plan.shadow)
             await setRunStatus(deps.pool, runId, 'awaiting_approval', { message: SHADOW_MESSAGE });
-          results.push(await summarizeRun(deps, ctx.ws, runId));
+          slots.push(await summarizeRun(deps, ctx.ws, runId));
         } else {
           const runId = await storeRun(deps, ctx, 'customer', p.plan, 'running', customer);
-          results.push(await executeRun(deps, ctx, runId, adapter));
+          await executing.execute(runId);
+          slots.push(runId);
         }
-        options.onProgress?.(results.length, mappings.length);
+        progress();
       }
+      const finished = new Map((await executing.settle()).map((r) => [r.runId, r]));
+      for (const slot of slots) results.push(typeof slot === 'string' ? finished.get(slot)! : slot);
     };
     if (options.preview) await run();
     else

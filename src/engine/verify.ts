@@ -1,8 +1,9 @@
 import { verifyLine } from '../core/planner/line-check';
 import type { StateSegment } from '../core/planner/line-state';
-import type { TargetAdapter, TargetSnapshot } from '../core/ports/target';
+import type { LineCheck } from '../core/planner/types';
+import type { TargetSnapshot } from '../core/ports/target';
 import { recordAudit } from '../db/repos/audit';
-import { listJournal, type RunRow, updateRunItem } from '../db/repos/runs';
+import { type JournalRow, type RunRow, updateRunItem } from '../db/repos/runs';
 import { pauseMapping, type TargetKind } from '../db/repos/sync';
 import type { EngineDeps } from './deps';
 
@@ -26,28 +27,24 @@ function lineSegments(snapshot: TargetSnapshot, contractId: string, productId: s
 }
 
 /**
- * Verify after writing (issue 11): re-reads every contract line the run wrote to (all its operations done) and
- * compares what the PSA bills per day, and billsync's charges per month, with what the plan meant to leave.
+ * Verify after writing (issue 11), step 1: the checks of the contract lines a run wrote to (all their operations
+ * done). Empty for product runs and runs that wrote nothing.
  */
-export async function verifyRun(
-  run: RunRow,
-  adapter: TargetAdapter,
-  deps: EngineDeps,
-): Promise<Verification> {
+export function checksToVerify(run: RunRow, journal: readonly JournalRow[]): LineCheck[] {
   const checks = run.plan.checks ?? [];
-  if (run.kind !== 'customer' || checks.length === 0) return { problems: [] };
-  const journal = await listJournal(deps.pool, run.id);
+  if (run.kind !== 'customer' || checks.length === 0) return [];
   const failed = new Set(journal.filter((j) => j.state !== 'done').map((j) => j.item_key));
   const written = new Set(journal.filter((j) => j.state === 'done').map((j) => j.item_key));
-  const todo = checks.filter((c) => written.has(c.itemKey) && !failed.has(c.itemKey));
-  if (todo.length === 0) return { problems: [] };
-  let snapshot: TargetSnapshot;
-  try {
-    snapshot = await adapter.readState({}, { contractIds: [...new Set(todo.map((c) => c.contractId))] });
-  } catch (error) {
-    return { problems: [], unverified: error instanceof Error ? error.message : String(error) };
-  }
-  const problems = todo
+  return checks.filter((c) => written.has(c.itemKey) && !failed.has(c.itemKey));
+}
+
+/**
+ * Step 2: compares what the PSA bills per day, and billsync's charges per month, with what the plan meant to
+ * leave. `snapshot` is one read of the PSA after the writes, shared by every run of a batch (issue 14): it must
+ * cover the checks' contracts.
+ */
+export function verifyChecks(checks: readonly LineCheck[], snapshot: TargetSnapshot): Verification {
+  const problems = checks
     .map((c) => {
       const charges = (snapshot.charges ?? []).filter(
         (x) => x.billsync && x.contractId === c.contractId && x.productId === c.productId,

@@ -79,7 +79,7 @@ export const alive = (p: CliProcess) => p.child.exitCode === null && p.child.sig
 export function psaWrites(w: AutotaskWorld): number {
   const counts = w.emulator.requests.counts();
   return Object.entries(counts)
-    .filter(([key]) => /^(POST|PATCH|PUT|DELETE) /.test(key) && !/\/query$/i.test(key))
+    .filter(([key]) => /^(POST|PATCH|PUT|DELETE) /.test(key) && !/\/query(\/next|\/count)?$/i.test(key))
     .reduce((n, [, c]) => n + c, 0);
 }
 

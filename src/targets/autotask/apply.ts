@@ -68,9 +68,9 @@ export function adjustmentBody(op: Op<'adjust-contract-line'>): Record<string, u
 
 /**
  * adjust-contract-line -> POST /Contracts/{id}/ServiceAdjustments (the child route, §3.2). Autotask answers
- * `{"itemId":null}` (§3.3) and creates the contract service when it is missing (§5 rule 4), so a new line's id
- * is looked up afterwards. That lookup failing does not fail the landed write: the id is then unknown and
- * the next readState shows it.
+ * `{"itemId":null}` (§3.3) and creates the contract service when it is missing (§5 rule 4). A new line's id is
+ * not looked up here (that was one ContractServices read per write, issue 14): the landed write answers "id
+ * unknown" and the engine links the line from its batched read after writing (readState, `contractID in [...]`).
  */
 export async function adjustContractLine(
   client: AutotaskClient,
@@ -79,12 +79,7 @@ export async function adjustContractLine(
 ): Promise<Applied> {
   const body = adjustmentBody(op);
   await client.create(ctx, `Contracts/${body.contractID}/ServiceAdjustments`, body);
-  if (op.contractLineId !== undefined) return { targetId: op.contractLineId };
-  try {
-    return { targetId: await findContractLine(client, ctx, op.contractId, op.productId) };
-  } catch {
-    return { targetId: undefined };
-  }
+  return { targetId: op.contractLineId };
 }
 
 /** The contract service an adjustment without contractServiceID lands on: the first line of that service. */

@@ -1,0 +1,182 @@
+import type { TargetAdapter, TargetSnapshot } from '../core/ports/target';
+import type { PlainDate } from '../core/time/plain-date';
+import { recordAudit } from '../db/repos/audit';
+import { getRun, listJournal, listRunItems, type RunRow, setRunStatus } from '../db/repos/runs';
+import { endShadow, markInvoicesSynced, setFirstSyncedDay } from '../db/repos/sync';
+import { AppError } from '../services/errors';
+import type { EngineDeps } from './deps';
+import { type ExecutionOutcome, executeJournal } from './executor';
+import { createdLines, linkCreatedLines } from './line-links';
+import { countItems, type RunContext, type RunSummary, statusOf } from './runs';
+import { checksToVerify, recordVerification, type Verification, verifyChecks } from './verify';
+
+/** Executes a stored run's journal and records the outcome (links, synced invoices, statuses, audit). */
+export async function executeRun(
+  deps: EngineDeps,
+  ctx: Pick<RunContext, 'ws' | 'target' | 'actor'>,
+  runId: string,
+  adapter: TargetAdapter,
+): Promise<RunSummary> {
+  const batch = executionBatch(deps, ctx, adapter);
+  await batch.execute(runId);
+  const [summary] = await batch.settle();
+  return summary!;
+}
+
+/** Runs executed one after the other whose writes are checked together. */
+export interface ExecutionBatch {
+  /** Executes a stored run's journal; a crash of ours interrupts it (and settles the runs executed before it). */
+  execute(runId: string): Promise<void>;
+  /** Checks every executed run's writes with one read of the PSA, records it and finishes the runs, in order. */
+  settle(): Promise<RunSummary[]>;
+}
+
+interface Executed {
+  run: RunRow;
+  outcome: ExecutionOutcome;
+}
+
+/**
+ * Execution of several runs (a batch of customers) with one check after writing for all of them (issue 14): the
+ * PSA is re-read once, one batched query per entity, for every contract the batch wrote to, instead of once per
+ * customer; the lines the writes created are linked from that same read. Each run is still executed alone,
+ * journalled and probed as before: only the read-back is shared.
+ */
+export function executionBatch(
+  deps: EngineDeps,
+  ctx: Pick<RunContext, 'ws' | 'target' | 'actor'>,
+  adapter: TargetAdapter,
+): ExecutionBatch {
+  const executed: Executed[] = [];
+  return {
+    async execute(runId) {
+      const run = await getRun(deps.pool, ctx.ws, runId);
+      if (!run) throw new AppError('not_found', 'No such run');
+      await setRunStatus(deps.pool, runId, 'running', { started: true });
+      try {
+        executed.push({ run, outcome: await executeJournal(deps, ctx.ws, ctx.target, runId, adapter) });
+      } catch (error) {
+        // A crash of ours (not a vendor answer): the journal knows where we were; `billsync run resume` goes on.
+        await setRunStatus(deps.pool, runId, 'interrupted', {
+          message: `Interrupted: ${error instanceof Error ? error.message : String(error)}. Resume the run to finish it: writes in flight are checked in the PSA first`,
+        });
+        // The runs executed before it are checked and finished as they would have been alone. If that fails
+        // too they stay open, and resuming one checks its writes then.
+        await settleRuns(deps, ctx, adapter, await stillRunning(deps, ctx, executed)).catch(() => {});
+        throw error;
+      }
+    },
+    settle: () => settleRuns(deps, ctx, adapter, executed.splice(0)),
+  };
+}
+
+/** Runs another process has not taken over meanwhile (superseded or resumed them). */
+async function stillRunning(
+  deps: EngineDeps,
+  ctx: Pick<RunContext, 'ws'>,
+  executed: Executed[],
+): Promise<Executed[]> {
+  const out: Executed[] = [];
+  for (const e of executed.splice(0)) {
+    if ((await getRun(deps.pool, ctx.ws, e.run.id))?.status === 'running') out.push(e);
+  }
+  return out;
+}
+
+async function settleRuns(
+  deps: EngineDeps,
+  ctx: Pick<RunContext, 'ws' | 'target' | 'actor'>,
+  adapter: TargetAdapter,
+  executed: readonly Executed[],
+): Promise<RunSummary[]> {
+  // Verify after writing (issue 11) whatever a run has done, also writes of an earlier, interrupted attempt.
+  const work = await Promise.all(
+    executed.map(async (e) => {
+      const journal = e.outcome.done > 0 ? await listJournal(deps.pool, e.run.id) : [];
+      return { ...e, checks: checksToVerify(e.run, journal), created: createdLines(journal) };
+    }),
+  );
+  const contractIds = [...new Set(work.flatMap((w) => [...w.checks, ...w.created].map((x) => x.contractId)))];
+  let snapshot: TargetSnapshot | undefined;
+  let unreadable = '';
+  if (contractIds.length > 0) {
+    try {
+      snapshot = await adapter.readState({}, { contractIds });
+    } catch (error) {
+      unreadable = error instanceof Error ? error.message : String(error);
+    }
+  }
+  const summaries: RunSummary[] = [];
+  for (const w of work) {
+    // A PSA that does not bill what was written pauses the customer (issue 11).
+    const v: Verification =
+      w.checks.length === 0
+        ? { problems: [] }
+        : snapshot
+          ? verifyChecks(w.checks, snapshot)
+          : { problems: [], unverified: unreadable };
+    await recordVerification(deps, w.run, ctx.target, ctx.actor, v);
+    if (snapshot) await linkCreatedLines(deps, ctx.ws, ctx.target, w.created, snapshot);
+    summaries.push(await finishRun(deps, ctx, w.run, { ...w.outcome, paused: v.problems.length > 0 }));
+  }
+  return summaries;
+}
+
+async function finishRun(
+  deps: EngineDeps,
+  ctx: Pick<RunContext, 'ws' | 'target' | 'actor'>,
+  run: RunRow,
+  outcome: { failed: number; writes: number; probedApplied: number; paused?: boolean },
+): Promise<RunSummary> {
+  const items = await listRunItems(deps.pool, run.id);
+  const statuses = items.map((i) => i.status);
+  const status = statusOf(statuses, run.plan.operations.length > 0);
+  // An invoice counts as synced for the customer only when the run brought all of it in: after an item error its
+  // next run still treats it as new, so its warnings (a price change) are reported by the run that writes them.
+  if (run.kind === 'customer' && run.tenant_id && outcome.failed === 0 && !statuses.includes('error')) {
+    await markInvoicesSynced(deps.pool, ctx.ws, ctx.target, run.tenant_id, run.plan.invoiceIds, run.id);
+    if (run.plan.shadow) await endShadow(deps.pool, ctx.ws, ctx.target, run.tenant_id);
+    if (run.plan.firstSyncedDay) {
+      await setFirstSyncedDay(
+        deps.pool,
+        ctx.ws,
+        ctx.target,
+        run.tenant_id,
+        run.plan.firstSyncedDay as PlainDate,
+      );
+    }
+  }
+  const counts = countItems(statuses);
+  const message = outcome.paused
+    ? "The PSA does not bill what billsync wrote (see the items): this customer's sync is paused until you check the contract and switch its sync on again"
+    : outcome.failed > 0
+      ? `${outcome.failed} PSA change(s) failed; fix the cause shown on the items, then sync again or resume the run`
+      : (run.plan.note ?? null);
+  const summary = {
+    operations: run.plan.operations.length,
+    items: counts,
+    writes: outcome.writes,
+    probedApplied: outcome.probedApplied,
+  };
+  await setRunStatus(deps.pool, run.id, status, { finished: true, summary, message });
+  await recordAudit(deps.pool, {
+    workspaceId: ctx.ws,
+    actor: ctx.actor,
+    action: `sync.${run.kind}`,
+    targetType: 'run',
+    targetId: run.id,
+    details: { status, tenantId: run.tenant_id, writes: outcome.writes },
+  });
+  return {
+    runId: run.id,
+    kind: run.kind,
+    tenantId: run.tenant_id,
+    customerName: run.customer_name,
+    status,
+    operations: run.plan.operations.length,
+    items: counts,
+    writes: outcome.writes,
+    probedApplied: outcome.probedApplied,
+    message,
+  };
+}

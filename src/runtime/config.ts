@@ -24,6 +24,11 @@ export interface Config {
   insecureCookies: boolean;
   /** Failed logins allowed per IP and minute (BILLSYNC_LOGIN_RATE, default 10). */
   loginRatePerMinute: number;
+  /**
+   * Seconds the web keeps a workspace's PSA companies and contracts for the mapping dialog and the suggestions
+   * (BILLSYNC_DIRECTORY_TTL_SECONDS, default 300; 0 reads the PSA every time). "Refresh from Autotask" reads anew.
+   */
+  directoryTtlSeconds: number;
   /** Background jobs, the daily schedule and e-mail (README "Background jobs", docs/operations.md). */
   jobs: JobsConfig;
 }
@@ -121,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionHours: intVar(env, 'BILLSYNC_SESSION_HOURS', 12),
     insecureCookies: env.BILLSYNC_INSECURE_COOKIES === '1' || env.BILLSYNC_INSECURE_COOKIES === 'true',
     loginRatePerMinute: intVar(env, 'BILLSYNC_LOGIN_RATE', 10),
+    directoryTtlSeconds: numberVar(env, 'BILLSYNC_DIRECTORY_TTL_SECONDS', 300, 0, 86_400),
     jobs: loadJobsConfig(env),
   };
 }

@@ -207,6 +207,12 @@ describe.skipIf(!browserAvailable)('billing manager flow in Chromium', () => {
     await poll(() => dialog.getByRole('textbox', { name: 'Contract' }).inputValue()).toMatch(
       /^Contoso Microsoft 365/,
     );
+    // The companies and contracts are kept a few minutes on the server; "Refresh from Autotask" reads them anew.
+    const companyReads = () => emulator.requests.count('*', '**/Companies/query**');
+    const readsBefore = companyReads();
+    await dialog.getByRole('button', { name: 'Refresh from Autotask' }).click();
+    await page.getByText('Read from Autotask').waitFor();
+    expect(companyReads()).toBe(readsBefore + 1);
     await dialog.getByLabel('Sync start date (UTC)').fill('2025-08-01');
     // The contract bills nothing of Contoso's yet: no shadow first sync.
     expect(await dialog.getByRole('checkbox', { name: 'Shadow first sync' }).isChecked()).toBe(false);

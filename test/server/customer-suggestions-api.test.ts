@@ -140,6 +140,8 @@ describe('suggested matches', () => {
 
   it('says why there are none while the PSA does not answer, and confirms nothing', async () => {
     psa.fail();
+    // The companies read before are kept a few minutes; "Refresh from Autotask" reads anew and finds it down.
+    expect((await viewer.request('POST', '/api/psa/autotask/directory/refresh')).status).toBe(502);
     const res = await viewer.request('GET', '/api/customers/suggestions');
     const confirm = await admin.request('POST', '/api/customers/suggestions/confirm', {
       tenantIds: [FABRIKAM],

@@ -149,8 +149,14 @@ describe('customers table', () => {
       },
     });
     psa.fail();
+    // The companies read a moment ago are kept a few minutes (BILLSYNC_DIRECTORY_TTL_SECONDS)...
+    const kept = await viewer.request('GET', '/api/customers?search=contoso&suggest=1');
+    expect(kept.json.suggestions).toEqual({ available: true, message: null });
+    // ...until "Refresh from Autotask" reads them anew.
+    const refresh = await viewer.request('POST', '/api/psa/autotask/directory/refresh');
     const down = await viewer.request('GET', '/api/customers?search=contoso&suggest=1');
     psa.down = undefined;
+    expect(refresh.status).toBe(502);
     expect(down.status).toBe(200);
     expect(down.json.suggestions.message).toMatch(/No suggestions: Autotask/);
   });

@@ -27,9 +27,9 @@ const ORDER: Record<CustomerSort, string> = {
   strategy: 'm.strategy',
   syncStart: 'm.sync_start',
   sync: 'm.sync_on',
-  lastRun: 'r.status',
-  lastRunAt: 'r.at',
-  lastSynced: 's.at',
+  lastRun: 'r.last_run_status',
+  lastRunAt: 'r.last_run_at',
+  lastSynced: 'r.last_synced_at',
 };
 
 export interface CustomerListQuery {
@@ -42,6 +42,8 @@ export interface CustomerListQuery {
   offset: number;
   /** Only customers whose mapping has a company (true) or has none (false). */
   mapped?: boolean | undefined;
+  /** Only this customer (exact, lower-case tenant id). */
+  tenantId?: string | undefined;
 }
 
 export interface CustomerListRow {
@@ -69,9 +71,17 @@ export interface CustomerListRow {
 /** `%text%` for ilike, with the pattern characters of the text taken literally. */
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 
+/** Sorts on a customer's runs need its customer_run_states row for every match, not only for the page's. */
+const RUN_SORTS: ReadonlySet<CustomerSort> = new Set(['lastRun', 'lastRunAt', 'lastSynced']);
+/** Sorts on the customer's own columns: without a search or the mapped filter, its mapping waits for the page. */
+const OWN_SORTS: ReadonlySet<CustomerSort> = new Set(['customer', 'domain']);
+
 /**
- * One page of the customers table: filtered, sorted and paged in SQL (the last run comes from the runs index
- * per customer), with the total count of matches. Fast for thousands of customers.
+ * One page of the customers table: filtered, sorted and paged in SQL, with the total count of matches. First the
+ * matches are found and ordered on narrow rows (tenant id, sort key), joined only to what the filter and the sort
+ * need; then the page's rows alone get their columns, mapping and last run. A customer's last run and last sync
+ * come from its customer_run_states row (kept by a trigger on runs, migration 0009), not from its runs, so a page
+ * costs one pass over the workspace's customers however long the history.
  */
 export async function listCustomerRows(
   db: Queryable,
@@ -80,29 +90,51 @@ export async function listCustomerRows(
 ): Promise<CustomerListRow[]> {
   const search = q.search?.trim() ? q.search.trim() : null;
   const direction = q.order === 'desc' ? 'desc' : 'asc';
-  const order = ORDER[q.sort ?? 'customer'];
+  const sort = q.sort ?? 'customer';
+  const params: unknown[] = [ws, q.target];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const where: string[] = [];
+  if (search !== null) {
+    const like = param(likePattern(search));
+    where.push(`and (c.name ilike ${like} or c.default_domain ilike ${like} or m.company_name ilike ${like}
+                     or c.tenant_id = lower(${param(search)}))`);
+  }
+  if (q.mapped !== undefined) where.push(`and (m.company_id is not null) = ${param(q.mapped)}`);
+  if (q.tenantId !== undefined) where.push(`and c.tenant_id = ${param(q.tenantId)}`);
+  const mappings =
+    search !== null || q.mapped !== undefined || !(OWN_SORTS.has(sort) || RUN_SORTS.has(sort))
+      ? 'left join customer_mappings m on m.workspace_id = c.workspace_id and m.target = $2 and m.tenant_id = c.tenant_id'
+      : '';
+  const runs = RUN_SORTS.has(sort)
+    ? 'left join customer_run_states r on r.workspace_id = c.workspace_id and r.target = $2 and r.tenant_id = c.tenant_id'
+    : '';
+  const page = `limit ${param(q.limit)} offset ${param(q.offset)}`;
+  // The page's rows are fetched by key (limit 1: one row per key, and a lookup rather than a join of every row).
   const res = await db.query<CustomerListRow>(
-    `select c.tenant_id, c.name, c.default_domain, m.company_id, m.company_name, m.contract_id, m.contract_name,
-            m.strategy, m.sync_start, m.sync_on, m.shadow, m.paused_reason, m.paused_at, r.id as last_run_id, r.status as last_run_status,
-            r.at as last_run_at, r.message as last_run_message, s.at as last_synced_at, count(*) over () as total
-     from source_customers c
-     left join customer_mappings m on m.workspace_id = c.workspace_id and m.target = $2 and m.tenant_id = c.tenant_id
+    `with matched as (
+       select c.tenant_id, lower(c.name) as n, ${ORDER[sort]} as k
+       from source_customers c
+       ${mappings}
+       ${runs}
+       where c.workspace_id = $1
+       ${where.join('\n')}
+     )
+     select c.tenant_id, c.name, c.default_domain, m.company_id, m.company_name, m.contract_id, m.contract_name,
+            m.strategy, m.sync_start, m.sync_on, m.shadow, m.paused_reason, m.paused_at,
+            r.last_run_id, r.last_run_status, r.last_run_at, r.last_run_message, r.last_synced_at,
+            (select count(*) from matched) as total
+     from (select * from matched order by k ${direction} nulls last, n, tenant_id ${page}) p
+     cross join lateral (
+       select * from source_customers c where c.workspace_id = $1 and c.tenant_id = p.tenant_id limit 1) c
      left join lateral (
-       select x.id, x.status, x.message, coalesce(x.finished_at, x.created_at) as at from runs x
-       where x.workspace_id = c.workspace_id and x.target = $2 and x.tenant_id = c.tenant_id and x.kind = 'customer'
-         and x.status not in ('preview', 'superseded')
-       order by x.created_at desc limit 1) r on true
-     left join lateral (
-       select max(x.finished_at) as at from runs x
-       where x.workspace_id = c.workspace_id and x.target = $2 and x.tenant_id = c.tenant_id and x.kind = 'customer'
-         and x.status in ('success', 'warning', 'no_change')) s on true
-     where c.workspace_id = $1
-       and ($3::text is null or c.name ilike $3 or c.default_domain ilike $3 or m.company_name ilike $3
-            or c.tenant_id = lower($4))
-       and ($7::boolean is null or (m.company_id is not null) = $7)
-     order by ${order} ${direction} nulls last, lower(c.name), c.tenant_id
-     limit $5 offset $6`,
-    [ws, q.target, search ? likePattern(search) : null, search, q.limit, q.offset, q.mapped ?? null],
+       select * from customer_mappings m
+       where m.workspace_id = $1 and m.target = $2 and m.tenant_id = p.tenant_id limit 1) m on true
+     left join customer_run_states r on r.workspace_id = $1 and r.target = $2 and r.tenant_id = p.tenant_id
+     order by p.k ${direction} nulls last, p.n, p.tenant_id`,
+    params,
   );
   return res.rows;
 }

@@ -175,12 +175,20 @@ export interface RunFilter {
   offset?: number;
 }
 
+/**
+ * Runs newest first, a page at a time (History). The page's ids are found first, in an index that has the
+ * filter's columns in the page's order (migration 0009), so an offset is skipped in the index; only the page's
+ * rows (with their plans) are read from the table.
+ */
 export async function listRuns(db: Queryable, ws: WorkspaceId, f: RunFilter = {}): Promise<RunRow[]> {
   const res = await db.query<RunRow>(
-    `select * from runs where workspace_id = $1
-       and ($2::text is null or target = $2) and ($3::text is null or kind = $3)
-       and ($4::text is null or tenant_id = $4) and ($5::text is null or status = $5)
-     order by created_at desc, id limit $6 offset $7`,
+    `select r.* from (
+       select id, created_at from runs where workspace_id = $1
+         and ($2::text is null or target = $2) and ($3::text is null or kind = $3)
+         and ($4::text is null or tenant_id = $4) and ($5::text is null or status = $5)
+       order by created_at desc, id limit $6 offset $7) p
+     join runs r on r.id = p.id
+     order by p.created_at desc, p.id`,
     [
       ws,
       f.target ?? null,

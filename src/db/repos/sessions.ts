@@ -32,17 +32,29 @@ export async function insertSession(
   return res.rows[0]!.id;
 }
 
-/** The live session for a token hash, with its user and workspace; touches last_seen_at. */
+/**
+ * The live session for a token hash, with its user and workspace. Touches last_seen_at at most once a minute: a
+ * write (and its disk flush) on every API request would put the slowest part of the database on every page.
+ */
 export async function findLiveSession(
   db: Queryable,
   tokenHash: string,
   now: Date,
 ): Promise<SessionWithUser | undefined> {
   const res = await db.query<SessionWithUser>(
-    `update sessions s set last_seen_at = $2
-       from users u, workspaces w
-      where s.token_hash = $1 and s.expires_at > $2 and u.id = s.user_id and w.id = s.workspace_id
-      returning s.id as session_id, s.workspace_id, s.user_id, u.email, u.role, s.csrf_token, w.name as workspace_name`,
+    `with found as (
+       select s.id as session_id, s.workspace_id, s.user_id, u.email, u.role, s.csrf_token,
+              w.name as workspace_name, s.last_seen_at
+         from sessions s
+         join users u on u.id = s.user_id
+         join workspaces w on w.id = s.workspace_id
+        where s.token_hash = $1 and s.expires_at > $2
+     ), touched as (
+       update sessions set last_seen_at = $2
+        where id in (select session_id from found
+                      where last_seen_at is null or last_seen_at < $2::timestamptz - interval '1 minute')
+     )
+     select session_id, workspace_id, user_id, email, role, csrf_token, workspace_name from found`,
     [tokenHash, now],
   );
   return res.rows[0];

@@ -9,6 +9,7 @@ import { confirmSuggestions, reviewSuggestions } from '../../services/sync/sugge
 import { sessionOf } from '../auth';
 import type { AppContext } from '../context';
 import { BODY_LIMIT } from '../validation';
+import { directoryCacheOf } from './directory-cache';
 import { ErrorBody } from './schemas';
 import { engineDepsOf, TargetQuery } from './sync-schemas';
 
@@ -26,13 +27,16 @@ export const customerSuggestionRoutes: FastifyPluginAsyncZod<AppContext> = async
         tags: ['customers'],
         summary: 'Every unmapped customer with a suggested PSA company, and what confirming it would map',
         description:
-          'Reads the PSA once. A suggestion can be confirmed here when the company has exactly one mappable contract; ' +
-          '`note` says why not for the others (choose their contract in the mapping dialog).',
+          "Reads the PSA's companies once (kept a few minutes per workspace: BILLSYNC_DIRECTORY_TTL_SECONDS; " +
+          '`POST /api/psa/{target}/directory/refresh` reads them anew). A suggestion can be confirmed here when the ' +
+          'company has exactly one mappable contract; `note` says why not for the others (choose their contract in ' +
+          'the mapping dialog).',
         querystring: z.object({ target: TargetQuery }),
         response: { 200: SuggestionReviewOut },
       },
     },
-    async (request) => reviewSuggestions(deps, sessionOf(request).workspace_id, request.query.target),
+    async (request) =>
+      reviewSuggestions(deps, sessionOf(request).workspace_id, request.query.target, directoryCacheOf(ctx)),
   );
 
   app.post(

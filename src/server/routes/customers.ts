@@ -14,6 +14,7 @@ import { getCustomerInvoices } from '../../services/sync/customers';
 import { sessionOf } from '../auth';
 import type { AppContext } from '../context';
 import { customerSuggestionRoutes } from './customer-suggestions';
+import { directoryCacheOf } from './directory-cache';
 import { ErrorBody } from './schemas';
 import { CustomerSortSchema, engineDepsOf, Flag, isOn, paging, TargetQuery } from './sync-schemas';
 
@@ -25,6 +26,7 @@ const OneCustomer = {
 /** Customers of the program with their mapping and last run (spec section 5); operators map them. */
 export const customerRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) => {
   const deps = engineDepsOf(ctx);
+  const directory = directoryCacheOf(ctx);
   await app.register(customerSuggestionRoutes, ctx);
 
   app.get(
@@ -51,11 +53,13 @@ export const customerRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx
     },
     async (request) => {
       const { target, mapped, suggest, ...q } = request.query;
-      return listCustomers(deps, sessionOf(request).workspace_id, target, {
-        ...q,
-        ...(mapped === undefined ? {} : { mapped: isOn(mapped) }),
-        suggest: isOn(suggest),
-      });
+      return listCustomers(
+        deps,
+        sessionOf(request).workspace_id,
+        target,
+        { ...q, ...(mapped === undefined ? {} : { mapped: isOn(mapped) }), suggest: isOn(suggest) },
+        directory,
+      );
     },
   );
 

@@ -1,15 +1,24 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listCompanies, listCompanyContracts } from '../../services/sync';
-import { CompanyContractsOut, CompanyListOut } from '../../services/sync/directory-schemas';
+import {
+  CompanyContractsOut,
+  CompanyListOut,
+  DirectoryRefreshOut,
+} from '../../services/sync/directory-schemas';
 import { sessionOf } from '../auth';
 import type { AppContext } from '../context';
+import { directoryCacheOf } from './directory-cache';
 import { ErrorBody } from './schemas';
 import { engineDepsOf, TargetParam } from './sync-schemas';
 
-/** The PSA's companies and contracts for the mapping dialog's dropdowns (read live from the PSA). */
+/**
+ * The PSA's companies and contracts for the mapping dialog's dropdowns: read from the PSA and kept per workspace
+ * and connection for BILLSYNC_DIRECTORY_TTL_SECONDS (issue 14); "Refresh from Autotask" reads them anew.
+ */
 export const psaDirectoryRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) => {
   const deps = engineDepsOf(ctx);
+  const directory = directoryCacheOf(ctx);
 
   app.get(
     '/api/psa/:target/companies',
@@ -26,10 +35,13 @@ export const psaDirectoryRoutes: FastifyPluginAsyncZod<AppContext> = async (app,
       },
     },
     async (request) =>
-      listCompanies(deps, sessionOf(request).workspace_id, request.params.target, {
-        search: request.query.search,
-        limit: request.query.limit,
-      }),
+      listCompanies(
+        deps,
+        sessionOf(request).workspace_id,
+        request.params.target,
+        { search: request.query.search, limit: request.query.limit },
+        directory,
+      ),
   );
 
   app.get(
@@ -48,6 +60,37 @@ export const psaDirectoryRoutes: FastifyPluginAsyncZod<AppContext> = async (app,
       },
     },
     async (request) =>
-      listCompanyContracts(deps, sessionOf(request).workspace_id, request.params.target, request.params.id),
+      listCompanyContracts(
+        deps,
+        sessionOf(request).workspace_id,
+        request.params.target,
+        request.params.id,
+        directory,
+      ),
+  );
+
+  app.post(
+    '/api/psa/:target/directory/refresh',
+    {
+      schema: {
+        tags: ['psa'],
+        summary: "Read the PSA's companies and contracts anew (the mapping dialog's Refresh button)",
+        description:
+          'The companies, contracts and suggestions are kept for a few minutes per workspace ' +
+          '(BILLSYNC_DIRECTORY_TTL_SECONDS); this forgets them and reads the PSA now.',
+        params: TargetParam,
+        response: { 200: DirectoryRefreshOut, 400: ErrorBody, 502: ErrorBody },
+      },
+    },
+    async (request) => {
+      const ws = sessionOf(request).workspace_id;
+      directory.clear(ws, request.params.target);
+      const dir = await directory.read(deps, ws, request.params.target);
+      return {
+        companies: dir.companies.filter((c) => c.kind === 'customer' && c.active).length,
+        contracts: dir.contracts.length,
+        readAt: dir.takenAt,
+      };
+    },
   );
 };

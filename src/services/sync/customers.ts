@@ -7,7 +7,8 @@ import { type CustomerListQuery, type CustomerListRow, listCustomerRows } from '
 import type { RunStatus } from '../../db/repos/runs';
 import type { TargetKind } from '../../db/repos/sync';
 import { AppError } from '../errors';
-import { type SyncDeps, tryReadDirectory } from './psa';
+import { type DirectoryReader, LIVE_DIRECTORY } from './directory-cache';
+import type { SyncDeps } from './psa';
 
 /** One row of the customers table (spec section 5). */
 export interface CustomerView {
@@ -87,6 +88,7 @@ export async function listCustomers(
   ws: WorkspaceId,
   target: TargetKind,
   input: CustomerListInput = {},
+  directory: DirectoryReader = LIVE_DIRECTORY,
 ): Promise<CustomerPage> {
   const query: CustomerListQuery = { ...input, target, limit: input.limit ?? 50, offset: input.offset ?? 0 };
   let rows = await listCustomerRows(deps.pool, ws, query);
@@ -99,7 +101,7 @@ export async function listCustomers(
   const suggestions = { available: false, message: null as string | null };
   const unmapped = items.filter((c) => !c.mapped);
   if (input.suggest && unmapped.length > 0) {
-    const dir = await tryReadDirectory(deps, ws, target);
+    const dir = await directory.tryRead(deps, ws, target);
     if (dir.ok) {
       const match = createCompanyMatcher(
         dir.value.companies.filter((c) => c.kind === 'customer' && c.active),
@@ -121,8 +123,7 @@ export async function getCustomer(
   tenantId: string,
 ): Promise<CustomerView> {
   const id = tenantId.trim().toLowerCase();
-  const rows = await listCustomerRows(deps.pool, ws, { target, search: id, limit: 50, offset: 0 });
-  const row = rows.find((r) => r.tenant_id === id);
+  const [row] = await listCustomerRows(deps.pool, ws, { target, tenantId: id, limit: 1, offset: 0 });
   if (!row)
     throw new AppError('not_found', `No customer ${tenantId}: see the customers list`, undefined, {
       cli: '`billsync customers`',

@@ -26,8 +26,16 @@ export const CompanyContractsOut = z.object({
   hidden: z.object({ count: z.number(), reason: z.string().nullable() }),
 });
 
+/** `POST /api/psa/{target}/directory/refresh`: the directory read anew from the PSA ("Refresh from Autotask"). */
+export const DirectoryRefreshOut = z.object({
+  companies: z.number().describe('active customer companies'),
+  contracts: z.number(),
+  readAt: z.string().describe('when the PSA was read (UTC instant)'),
+});
+
 /** Wire types (what the API sends), for the web app. */
 export type CompanyWire = z.infer<typeof CompanyOut>;
 export type CompanyListWire = z.infer<typeof CompanyListOut>;
 export type ContractOptionWire = z.infer<typeof ContractOptionOut>;
 export type CompanyContractsWire = z.infer<typeof CompanyContractsOut>;
+export type DirectoryRefreshWire = z.infer<typeof DirectoryRefreshOut>;

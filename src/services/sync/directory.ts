@@ -4,8 +4,9 @@ import type { TargetContract, TargetSnapshot } from '../../core/ports/target';
 import type { PlainDate } from '../../core/time/plain-date';
 import type { TargetKind } from '../../db/repos/sync';
 import { AppError } from '../errors';
+import { type DirectoryReader, LIVE_DIRECTORY } from './directory-cache';
 import { byName } from './program-settings';
-import { readDirectory, type SyncDeps, TARGET_LABEL } from './psa';
+import { type SyncDeps, TARGET_LABEL } from './psa';
 
 export interface CompanyOption {
   id: string;
@@ -18,8 +19,9 @@ export async function listCompanies(
   ws: WorkspaceId,
   target: TargetKind,
   query: { search?: string | undefined; limit?: number | undefined } = {},
+  directory: DirectoryReader = LIVE_DIRECTORY,
 ): Promise<{ items: CompanyOption[]; total: number }> {
-  const dir = await readDirectory(deps, ws, target);
+  const dir = await directory.read(deps, ws, target);
   const needle = query.search?.trim() ? normalizeCompanyName(query.search) : '';
   const raw = query.search?.trim().toLowerCase() ?? '';
   const found = dir.companies
@@ -91,8 +93,9 @@ export async function listCompanyContracts(
   ws: WorkspaceId,
   target: TargetKind,
   companyId: string,
+  directory: DirectoryReader = LIVE_DIRECTORY,
 ): Promise<CompanyContracts> {
-  const dir = await readDirectory(deps, ws, target);
+  const dir = await directory.read(deps, ws, target);
   const company = dir.companies.find((c) => c.id === companyId);
   if (!company) throw new AppError('not_found', `${TARGET_LABEL[target]} has no company ${companyId}`);
   return {

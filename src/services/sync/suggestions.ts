@@ -5,6 +5,7 @@ import { listCustomerRows } from '../../db/repos/customer-list';
 import type { TargetKind } from '../../db/repos/sync';
 import { type CustomerView, toCustomerView } from './customers';
 import { type ContractOption, mappableContracts } from './directory';
+import { type DirectoryReader, LIVE_DIRECTORY } from './directory-cache';
 import { saveCustomerMapping } from './mapping';
 import { type SyncDeps, TARGET_LABEL, tryReadDirectory } from './psa';
 
@@ -60,14 +61,16 @@ async function suggested(deps: SyncDeps, ws: WorkspaceId, target: TargetKind, di
 
 /**
  * "Confirm all suggested matches": every unmapped customer with a suggested PSA company, and what confirming it
- * maps (the company's only mappable contract) or why it cannot be confirmed here. One read of the PSA.
+ * maps (the company's only mappable contract) or why it cannot be confirmed here. One read of the PSA (or none,
+ * through the web's directory cache).
  */
 export async function reviewSuggestions(
   deps: SyncDeps,
   ws: WorkspaceId,
   target: TargetKind,
+  directory: DirectoryReader = LIVE_DIRECTORY,
 ): Promise<{ items: SuggestionReviewItem[]; available: boolean; message: string | null }> {
-  const dir = await tryReadDirectory(deps, ws, target);
+  const dir = await directory.tryRead(deps, ws, target);
   if (!dir.ok) return { items: [], available: false, message: `No suggestions: ${dir.message}` };
   return { items: await suggested(deps, ws, target, dir.value), available: true, message: null };
 }

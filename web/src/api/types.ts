@@ -49,6 +49,7 @@ import type {
   CompanyListWire,
   CompanyWire,
   ContractOptionWire,
+  DirectoryRefreshWire,
 } from '../../../src/services/sync/directory-schemas';
 import type {
   EnqueuedWire,
@@ -154,6 +155,7 @@ export type ConfirmSuggestionsResult = ConfirmSuggestionsWire;
 export type CompanyList = CompanyListWire;
 export type ContractOption = ContractOptionWire;
 export type CompanyContracts = CompanyContractsWire;
+export type DirectoryRefresh = DirectoryRefreshWire;
 
 // Runs (spec section 7)
 

@@ -1,4 +1,4 @@
-import { Select } from '@mantine/core';
+import { Group, Select } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import type { Option, TargetKind } from '../../api/types';
@@ -6,6 +6,7 @@ import { ErrorAlert } from '../../components/error-alert';
 import { formatCount } from '../../lib/format';
 import { TARGET_LABEL } from '../programs/program-paths';
 import { useCompanies } from './customer-queries';
+import { RefreshDirectoryButton } from './refresh-directory-button';
 
 interface CompanySelectProps {
   target: TargetKind;
@@ -60,6 +61,10 @@ export function CompanySelect({ target, value, onChange, error, description }: C
         maxDropdownHeight={280}
         comboboxProps={{ withinPortal: true }}
       />
+      {/* The companies are kept a few minutes on the server: one just created in the PSA needs a refresh. */}
+      <Group justify="flex-end" mt={-8}>
+        <RefreshDirectoryButton target={target} />
+      </Group>
       {companies.isError && (
         <ErrorAlert
           error={companies.error}

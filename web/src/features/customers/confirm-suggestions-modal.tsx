@@ -6,6 +6,7 @@ import { ErrorAlert } from '../../components/error-alert';
 import { PageLoader } from '../../components/page-loader';
 import { plural } from '../../lib/format';
 import { TARGET_LABEL } from '../programs/program-paths';
+import { RefreshDirectoryButton } from './refresh-directory-button';
 import { useConfirmSuggestions, useSuggestionReview } from './suggestion-queries';
 
 interface ConfirmSuggestionsModalProps {
@@ -55,10 +56,13 @@ export function ConfirmSuggestionsModal({ target, onClose }: ConfirmSuggestionsM
   return (
     <Modal opened onClose={onClose} title="Confirm suggested matches" size="xl">
       <Stack>
-        <Text size="sm" c="dimmed">
-          billsync suggests the {TARGET_LABEL[target]} company of each customer below from its name or domain.
-          Confirming maps the ticked ones to their company's only contract that can be mapped.
-        </Text>
+        <Group justify="space-between" align="flex-start" wrap="nowrap">
+          <Text size="sm" c="dimmed">
+            billsync suggests the {TARGET_LABEL[target]} company of each customer below from its name or
+            domain. Confirming maps the ticked ones to their company's only contract that can be mapped.
+          </Text>
+          <RefreshDirectoryButton target={target} />
+        </Group>
         {review.isPending && <PageLoader label="Loading the suggestions" />}
         {review.isError && <ErrorAlert error={review.error} title="Could not load the suggestions" />}
         {review.data?.message && <Alert color="gray">{review.data.message}</Alert>}

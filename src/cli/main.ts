@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { appRoot } from '../runtime/app-root';
 import { AppError, cliMessage } from '../services/errors';
 import { registerConnect } from './commands/connect';
 import { registerCustomers } from './commands/customers';
@@ -22,7 +24,9 @@ import { registerWorkspace } from './commands/workspace';
 import { CliExit } from './exit';
 import { EXIT } from './output';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+// The command definitions below import no implementation: each action loads its module when it runs, so
+// `--version` and `--help` start without the server, pg or fastify (docs/decisions/0011-compiled-cli.md).
+const pkg = JSON.parse(readFileSync(join(appRoot(import.meta.url), 'package.json'), 'utf8')) as {
   version: string;
 };
 

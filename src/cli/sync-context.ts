@@ -21,12 +21,6 @@ export interface SyncCli {
   box: SecretBox;
 }
 
-export const TARGET_OPTION = ['--target <psa>', `the PSA: ${TARGET_KINDS.join(' or ')}`, 'autotask'] as const;
-export const AS_OF_OPTION = [
-  '--as-of <YYYY-MM-DD>',
-  'run as of this day (UTC): replays a month; default today',
-] as const;
-
 export function parseTarget(value: string): TargetKind {
   return parseChoice('--target', value, TARGET_KINDS);
 }

@@ -1,14 +1,7 @@
 import { isUuid, type WorkspaceId } from '../core/ids';
 import type { Pool } from '../db/pool';
 import { findWorkspaceByName, getWorkspace, listWorkspaces } from '../db/repos/workspaces';
-import { createWorkspace } from '../services/auth';
 import { AppError } from '../services/errors';
-
-/** The option every workspace-scoped command takes. */
-export const WORKSPACE_OPTION = [
-  '--workspace <workspace>',
-  'workspace name or id (needed when there are several)',
-] as const;
 
 /**
  * The workspace a CLI command acts on: the one named by --workspace, else the only one there is. With
@@ -36,6 +29,8 @@ export async function resolveCliWorkspace(
         'No workspace yet: open the web app to set one up, or run `billsync user create`',
       );
     }
+    // Loaded only here: the auth services bring the password checker, which a read-only command never needs.
+    const { createWorkspace } = await import('../services/auth');
     const ws = await createWorkspace(pool, 'My MSP', 'cli');
     info(`No workspace existed: created "${ws.name}" (${ws.id}); rename it in Settings.`);
     return ws.id;

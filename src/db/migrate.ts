@@ -1,8 +1,9 @@
+import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PG_MIGRATE_LOCK_ID, runner } from 'node-pg-migrate';
 import pg from 'pg';
 
+// Next to this module: src/db/migrations under tsx; dist/migrations in the build, which copies them there.
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 export interface MigrationReport {
@@ -19,6 +20,23 @@ function quiet(log: (msg: string) => void): (msg: string) => void {
   };
 }
 
+/** The migration names node-pg-migrate gives the files: the file name without its extension, dot files ignored. */
+function migrationNames(): string[] {
+  return readdirSync(MIGRATIONS_DIR)
+    .filter((f) => !f.startsWith('.'))
+    .map((f) => f.replace(/\.[^.]*$/, ''))
+    .sort();
+}
+
+async function upToDate(client: pg.Client): Promise<boolean> {
+  const applied = await client
+    .query<{ name: string }>('select name from pgmigrations order by run_on, id')
+    .then((r) => r.rows.map((row) => row.name))
+    .catch(() => null);
+  const files = migrationNames();
+  return applied !== null && applied.length === files.length && applied.every((name, i) => name === files[i]);
+}
+
 /**
  * Applies pending migrations (SQL files in src/db/migrations, in name order) under node-pg-migrate's Postgres
  * advisory lock, waited for: a server and a CLI (or several workers) migrating the same database at once take
@@ -33,6 +51,11 @@ export async function migrate(
   client.on('error', () => {});
   await client.connect();
   try {
+    // Every command opens the database through here: when the applied migrations are exactly the files, in order,
+    // the runner would do nothing, so neither it (node-pg-migrate, a large module) nor the lock is loaded. Any
+    // other state (a file not applied, a row the files do not know, no table yet) goes to the runner as before.
+    if (await upToDate(client)) return { applied: [] };
+    const { PG_MIGRATE_LOCK_ID, runner } = await import('node-pg-migrate');
     // node-pg-migrate's own lock is a try-lock ("Another migration is already running"): processes starting
     // together (a server and its workers after a deploy) wait for each other on the same lock instead.
     await client.query('select pg_advisory_lock($1::bigint)', [String(PG_MIGRATE_LOCK_ID)]);

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -8,6 +7,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
+import { appRoot } from '../runtime/app-root';
 import { loggerOptions } from '../runtime/logger';
 import { authPlugin, isApiPath, routedPath } from './auth';
 import type { AppContext } from './context';
@@ -33,7 +33,8 @@ import { workspaceRoutes } from './routes/workspace';
 import { securityOf } from './security-config';
 import { BODY_LIMIT, cappedValidatorCompiler } from './validation';
 
-export const WEB_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'dist');
+// From the package root: this module runs from src/server/ under tsx and from dist/ once built.
+export const WEB_DIST = join(appRoot(import.meta.url), 'web', 'dist');
 
 export interface BuildAppOptions {
   /** false silences request logs (tests). */

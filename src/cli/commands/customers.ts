@@ -1,76 +1,8 @@
 import type { Command } from 'commander';
 import { PRICING_STRATEGIES } from '../../core/planner/types';
 import { CUSTOMER_SORTS } from '../../db/repos/customer-list';
-import {
-  type CustomerView,
-  clearCustomerMapping,
-  listCustomers,
-  resolveCustomerRef,
-  saveCustomerMapping,
-} from '../../services/sync';
-import { parseChoice, parseCount, parseOnOff } from '../exit';
-import { output, table } from '../output';
-import { STATUS_WORDS } from '../run-output';
-import { parseDateOption, parseTarget, TARGET_OPTION, withSync } from '../sync-context';
-import { WORKSPACE_OPTION } from '../workspace-option';
-
-interface CustomersOptions {
-  target: string;
-  search?: string;
-  sort: string;
-  order: string;
-  mapped?: string;
-  limit?: string;
-  offset?: string;
-  suggest: boolean;
-  workspace?: string;
-}
-
-const day = (iso: string | null) => iso?.slice(0, 10) ?? '';
-
-export function customersTable(items: readonly CustomerView[]): string {
-  if (items.length === 0)
-    return 'No customers: import the Microsoft CSP data first (`billsync source pull` or `billsync import`).';
-  return table(
-    [
-      'customer',
-      'tenant',
-      'domain',
-      'PSA company',
-      'contract',
-      'strategy',
-      'sync start',
-      'sync',
-      'last run',
-      'last synced',
-      'suggestion',
-    ],
-    items.map((c) => [
-      c.name,
-      c.tenantId,
-      c.domain,
-      c.companyName ?? c.companyId ?? '',
-      c.contractName ?? c.contractId ?? '',
-      c.strategy,
-      c.syncStart,
-      c.mapped ? (c.pausedReason ? 'paused' : c.syncOn ? (c.shadow ? 'on (shadow)' : 'on') : 'off') : '-',
-      c.lastRun ? `${STATUS_WORDS[c.lastRun.status]} ${day(c.lastRun.at)}` : '',
-      day(c.lastSyncedAt),
-      c.suggestion ? `${c.suggestion.companyName} (${c.suggestion.companyId}, ${c.suggestion.reason})` : '',
-    ]),
-  );
-}
-
-interface MapOptions {
-  target: string;
-  company: string;
-  contract: string;
-  strategy?: string;
-  start?: string;
-  sync: string;
-  shadow?: string;
-  workspace?: string;
-}
+import type { CustomersOptions, MapOptions } from '../actions/customers';
+import { TARGET_OPTION, WORKSPACE_OPTION } from '../options';
 
 /** `billsync customers`, `map` and `unmap`: the customers table and their mappings to PSA companies. */
 export function registerCustomers(program: Command): void {
@@ -86,27 +18,9 @@ export function registerCustomers(program: Command): void {
     .option('--offset <n>', 'skip this many')
     .option('--no-suggest', 'do not ask the PSA for suggestions')
     .option(...WORKSPACE_OPTION)
-    .action(async (opts: CustomersOptions, cmd: Command) => {
-      const out = output(Boolean(cmd.optsWithGlobals().json));
-      const target = parseTarget(opts.target);
-      const query = {
-        sort: parseChoice('--sort', opts.sort, CUSTOMER_SORTS),
-        order: parseChoice('--order', opts.order, ['asc', 'desc'] as const),
-        ...(opts.search ? { search: opts.search } : {}),
-        ...(opts.mapped !== undefined ? { mapped: parseOnOff('--mapped', opts.mapped) } : {}),
-        limit: opts.limit !== undefined ? parseCount('--limit', opts.limit) : 1_000_000,
-        offset: opts.offset !== undefined ? parseCount('--offset', opts.offset) : 0,
-        suggest: opts.suggest,
-      };
-      const page = await withSync({ workspace: opts.workspace }, out, ({ deps, ws }) =>
-        listCustomers(deps, ws, target, query),
-      );
-      if (page.suggestions.message) out.info(page.suggestions.message);
-      out.result(
-        page.items,
-        () => `${customersTable(page.items)}\n${page.items.length} of ${page.total} customer(s)`,
-      );
-    });
+    .action(async (opts: CustomersOptions, cmd: Command) =>
+      (await import('../actions/customers')).customers(opts, cmd),
+    );
 
   program
     .command('map')
@@ -123,29 +37,9 @@ export function registerCustomers(program: Command): void {
     )
     .option(...TARGET_OPTION)
     .option(...WORKSPACE_OPTION)
-    .action(async (customer: string, opts: MapOptions, cmd: Command) => {
-      const out = output(Boolean(cmd.optsWithGlobals().json));
-      const target = parseTarget(opts.target);
-      const syncStart = parseDateOption('--start', opts.start);
-      const input = {
-        companyId: opts.company,
-        contractId: opts.contract,
-        syncOn: parseOnOff('--sync', opts.sync),
-        ...(opts.strategy ? { strategy: parseChoice('--strategy', opts.strategy, PRICING_STRATEGIES) } : {}),
-        ...(syncStart ? { syncStart } : {}),
-        ...(opts.shadow !== undefined ? { shadow: parseOnOff('--shadow', opts.shadow) } : {}),
-      };
-      const saved = await withSync({ workspace: opts.workspace }, out, async ({ deps, ws, pool }) => {
-        const { tenantId } = await resolveCustomerRef(pool, ws, customer);
-        return saveCustomerMapping(deps, ws, target, tenantId, input, 'cli');
-      });
-      for (const w of saved.warnings) out.info(`warning: ${w}`);
-      const c = saved.customer;
-      out.result(
-        c,
-        `Mapped ${c.name} to ${c.companyName ?? c.companyId} / ${c.contractName ?? c.contractId} (${c.strategy}, from ${c.syncStart}); sync ${c.syncOn ? 'on' : 'off'}${c.shadow ? '; shadow first sync' : ''}`,
-      );
-    });
+    .action(async (customer: string, opts: MapOptions, cmd: Command) =>
+      (await import('../actions/customers')).mapCustomer(customer, opts, cmd),
+    );
 
   program
     .command('unmap')
@@ -153,13 +47,7 @@ export function registerCustomers(program: Command): void {
     .argument('<customer>', 'tenant id, or a name or domain that matches one customer')
     .option(...TARGET_OPTION)
     .option(...WORKSPACE_OPTION)
-    .action(async (customer: string, opts: { target: string; workspace?: string }, cmd: Command) => {
-      const out = output(Boolean(cmd.optsWithGlobals().json));
-      const target = parseTarget(opts.target);
-      const c = await withSync({ workspace: opts.workspace }, out, async ({ deps, ws, pool }) => {
-        const { tenantId } = await resolveCustomerRef(pool, ws, customer);
-        return clearCustomerMapping(deps, ws, target, tenantId, 'cli');
-      });
-      out.result(c, `${c.name} is no longer mapped; its sync is off and its history is kept`);
-    });
+    .action(async (customer: string, opts: { target: string; workspace?: string }, cmd: Command) =>
+      (await import('../actions/customers')).unmapCustomer(customer, opts, cmd),
+    );
 }

@@ -1,158 +1,6 @@
-import { existsSync, statSync } from 'node:fs';
-import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import {
-  type BillingPeriod,
-  type PlainDate,
-  tryParseBillingPeriod,
-  tryParsePlainDate,
-} from '../../core/time';
-import { AppError } from '../../services/errors';
-import { FileParseError } from '../../sources/partner-center/files/file-error';
-import {
-  type ImportProgress,
-  type InvoiceFileImportResult,
-  importInvoiceFile,
-  importPriceListFile,
-  type PriceListImportResult,
-} from '../../sources/partner-center/import';
-import { withContext } from '../context';
-import { CliExit } from '../exit';
-import { EXIT, type Output, output } from '../output';
-import { resolveCliWorkspace, WORKSPACE_OPTION } from '../workspace-option';
-
-/** Files at least this big get a progress bar (on stderr, not with --json). */
-const PROGRESS_MIN_BYTES = 2 * 1024 * 1024;
-
-function progressFor(path: string, out: Output): { onProgress?: (p: ImportProgress) => void; stop(): void } {
-  if (out.json || statSync(path).size < PROGRESS_MIN_BYTES) return { stop: () => {} };
-  const bar = new SingleBar({
-    stream: process.stderr,
-    format: 'importing [{bar}] {percentage}% | {rows} rows',
-    hideCursor: true,
-    clearOnComplete: true,
-  });
-  let started = false;
-  return {
-    onProgress: (p) => {
-      if (!started) {
-        bar.start(p.totalBytes, 0, { rows: 0 });
-        started = true;
-      }
-      bar.update(p.bytesRead, { rows: p.rows });
-    },
-    stop: () => {
-      if (started) bar.stop();
-    },
-  };
-}
-
-function checkFile(path: string): void {
-  if (!existsSync(path) || !statSync(path).isFile()) throw new AppError('not_found', `No such file: ${path}`);
-}
-
-type Outcome<R> = { ok: true; result: R } | { ok: false; error: FileParseError };
-
-/** Runs one import with a progress bar; a bad file is returned (not thrown) so the database closes first. */
-async function runImport<R>(
-  out: Output,
-  path: string,
-  run: (onProgress: ((p: ImportProgress) => void) | undefined) => Promise<R>,
-): Promise<Outcome<R>> {
-  checkFile(path);
-  const progress = progressFor(path, out);
-  try {
-    return { ok: true, result: await run(progress.onProgress) };
-  } catch (error) {
-    if (error instanceof FileParseError) return { ok: false, error };
-    throw error;
-  } finally {
-    progress.stop();
-  }
-}
-
-/**
- * The result of a successful import; for a bad file, exit code 1 with the message naming row and column. With
- * --json the summary `{created, updated, unchanged, errors: [...]}` is printed either way.
- */
-function settle<R>(out: Output, outcome: Outcome<R>): R {
-  if (outcome.ok) return outcome.result;
-  const { error } = outcome;
-  const message = `${error.message}\nNothing from ${error.file} was stored.`;
-  if (out.json) {
-    out.result({ created: 0, updated: 0, unchanged: 0, errors: [error.toJSON()] }, '');
-    throw new CliExit(EXIT.error, message, { code: 'bad_file', afterOutput: true });
-  }
-  throw new CliExit(EXIT.error, message, { code: 'bad_file' });
-}
-
-function priceListText(r: PriceListImportResult): string {
-  const lines = [
-    `Imported price list ${r.file}: ${r.rows} entries (${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged)`,
-  ];
-  if (r.skipped.length > 0)
-    lines.push(`  skipped ${r.skipped.length} rows (higher quantity bands of tiered offers)`);
-  return lines.join('\n');
-}
-
-function invoiceText(r: InvoiceFileImportResult): string {
-  const what = r.kind === 'recon' ? 'lines' : 'Azure usage rows';
-  const replaced =
-    r.status === 'replaced' ? ` (a corrected re-issue: replaced ${r.previousLineCount} stored ${what})` : '';
-  return [
-    `Imported ${r.file}: ${r.kind === 'recon' ? 'invoice' : 'Azure usage of invoice'} ${r.invoiceId} ${r.status}${replaced}`,
-    `  ${r.rows} ${what}: ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged`,
-    `  customers: ${r.customers.created} created, ${r.customers.updated} updated, ${r.customers.unchanged} unchanged`,
-    ...r.dates.basis.map((b) => `  ${b}`),
-    ...r.warnings.map((w) => `  warning: ${w}`),
-  ].join('\n');
-}
-
-/** The JSON summary of an invoice import: the counts, the errors (none) and what was inferred. */
-function invoiceJson(r: InvoiceFileImportResult): Record<string, unknown> {
-  const inferred =
-    r.dates.datesFrom === 'inferred'
-      ? { billingPeriod: r.dates.billingPeriod, issueDate: r.dates.issueDate }
-      : {};
-  return {
-    created: r.created,
-    updated: r.updated,
-    unchanged: r.unchanged,
-    errors: [],
-    file: r.file,
-    kind: r.kind,
-    invoiceId: r.invoiceId,
-    status: r.status,
-    rows: r.rows,
-    previousLineCount: r.previousLineCount,
-    customers: r.customers,
-    billingPeriod: r.dates.billingPeriod,
-    issueDate: r.dates.issueDate,
-    datesFrom: r.dates.datesFrom,
-    inferred: { ...inferred, basis: r.dates.basis },
-    warnings: r.warnings,
-  };
-}
-
-function parsePeriodOption(text: string | undefined): BillingPeriod | undefined {
-  if (text === undefined) return undefined;
-  return (
-    tryParseBillingPeriod(text) ??
-    (() => {
-      throw new AppError('bad_request', `--period must be YYYY-MM, not "${text}"`);
-    })()
-  );
-}
-
-function parseIssuedOption(text: string | undefined): PlainDate | undefined {
-  if (text === undefined) return undefined;
-  return (
-    tryParsePlainDate(text) ??
-    (() => {
-      throw new AppError('bad_request', `--issued must be a date YYYY-MM-DD, not "${text}"`);
-    })()
-  );
-}
+import type { ImportInvoiceOptions } from '../actions/import';
+import { WORKSPACE_OPTION } from '../options';
 
 /** `billsync import pricelist FILE` and `billsync import invoice FILE [--period] [--issued]`. */
 export function registerImport(program: Command): void {
@@ -166,28 +14,9 @@ export function registerImport(program: Command): void {
     )
     .argument('<file>', 'the price list CSV')
     .option(...WORKSPACE_OPTION)
-    .action(async (file: string, opts: { workspace?: string }, cmd: Command) => {
-      const out = output(Boolean(cmd.optsWithGlobals().json));
-      const outcome = await withContext(async ({ db }) => {
-        const ws = await resolveCliWorkspace(db.pool, opts.workspace, out.info, { createIfNone: true });
-        return runImport(out, file, (onProgress) =>
-          importPriceListFile(db.pool, ws, file, onProgress ? { onProgress } : {}),
-        );
-      });
-      const result = settle(out, outcome);
-      out.result(
-        {
-          created: result.created,
-          updated: result.updated,
-          unchanged: result.unchanged,
-          errors: [],
-          file: result.file,
-          rows: result.rows,
-          skipped: result.skipped,
-        },
-        () => priceListText(result),
-      );
-    });
+    .action(async (file: string, opts: { workspace?: string }, cmd: Command) =>
+      (await import('../actions/import')).importPriceList(file, opts, cmd),
+    );
   imp
     .command('invoice')
     .description(
@@ -200,23 +29,7 @@ export function registerImport(program: Command): void {
       'the issue date (default: from Partner Center, else the 7th of the next month)',
     )
     .option(...WORKSPACE_OPTION)
-    .action(
-      async (file: string, opts: { period?: string; issued?: string; workspace?: string }, cmd: Command) => {
-        const out = output(Boolean(cmd.optsWithGlobals().json));
-        const period = parsePeriodOption(opts.period);
-        const issued = parseIssuedOption(opts.issued);
-        const outcome = await withContext(async ({ db }) => {
-          const ws = await resolveCliWorkspace(db.pool, opts.workspace, out.info, { createIfNone: true });
-          return runImport(out, file, (onProgress) =>
-            importInvoiceFile(db.pool, ws, file, {
-              ...(period ? { period } : {}),
-              ...(issued ? { issued } : {}),
-              ...(onProgress ? { onProgress } : {}),
-            }),
-          );
-        });
-        const result = settle(out, outcome);
-        out.result(invoiceJson(result), () => invoiceText(result));
-      },
+    .action(async (file: string, opts: ImportInvoiceOptions, cmd: Command) =>
+      (await import('../actions/import')).importInvoice(file, opts, cmd),
     );
 }

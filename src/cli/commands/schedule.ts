@@ -1,22 +1,6 @@
 import type { Command } from 'commander';
-import {
-  getScheduleView,
-  type SchedulePatch,
-  type ScheduleView,
-  saveSchedule,
-} from '../../jobs/schedule-settings';
-import { withContext } from '../context';
-import { parseCount, parseOnOff, usage } from '../exit';
-import { output } from '../output';
-import { resolveCliWorkspace, WORKSPACE_OPTION } from '../workspace-option';
-
-function describe(v: ScheduleView): string {
-  const at = `${String(v.hour).padStart(2, '0')}:00 ${v.timeZone}`;
-  const last = v.lastFired
-    ? `last fired for ${v.lastFired.localDate} (at ${v.lastFired.firedAt})`
-    : 'not fired yet';
-  return v.enabled ? `Daily check at ${at}; ${last}.` : `Daily check is off (would run at ${at}); ${last}.`;
-}
+import type { ScheduleOptions } from '../actions/schedule';
+import { WORKSPACE_OPTION } from '../options';
 
 /** `billsync schedule`: the workspace's daily check (look for new invoices, then sync). */
 export function registerSchedule(program: Command): void {
@@ -29,28 +13,7 @@ export function registerSchedule(program: Command): void {
     .option('--time-zone <zone>', 'IANA time zone the hour is in, e.g. Europe/Berlin')
     .option('--enabled <on|off>', 'switch the daily check on or off')
     .option(...WORKSPACE_OPTION)
-    .action(
-      async (
-        opts: { hour?: string; timeZone?: string; enabled?: string; workspace?: string },
-        cmd: Command,
-      ) => {
-        const out = output(Boolean(cmd.optsWithGlobals().json));
-        const patch: SchedulePatch = {};
-        if (opts.hour !== undefined) {
-          const hour = parseCount('--hour', opts.hour);
-          if (hour > 23) throw usage('--hour must be from 0 to 23');
-          patch.hour = hour;
-        }
-        if (opts.timeZone !== undefined) patch.timeZone = opts.timeZone;
-        if (opts.enabled !== undefined) patch.enabled = parseOnOff('--enabled', opts.enabled);
-        const view = await withContext(async ({ db, config }) => {
-          const ws = await resolveCliWorkspace(db.pool, opts.workspace, out.info);
-          const defaults = { hour: config.jobs.scheduleHour, timeZone: config.jobs.timeZone };
-          return Object.keys(patch).length
-            ? saveSchedule(db.pool, ws, patch, defaults, 'cli')
-            : getScheduleView(db.pool, ws, defaults);
-        });
-        out.result(view, () => describe(view));
-      },
+    .action(async (opts: ScheduleOptions, cmd: Command) =>
+      (await import('../actions/schedule')).schedule(opts, cmd),
     );
 }

@@ -1,26 +1,6 @@
 import type { Command } from 'commander';
-import {
-  adoptProduct,
-  previewCustomers,
-  previewProducts,
-  resolveCustomerRef,
-  startCustomerSync,
-  startProductSync,
-} from '../../services/sync';
-import { output } from '../output';
-import { finishRuns } from '../run-output';
-import { AS_OF_OPTION, parseDateOption, parseTarget, TARGET_OPTION, withSync } from '../sync-context';
-import { WORKSPACE_OPTION } from '../workspace-option';
-
-interface SyncOptions {
-  target: string;
-  preview?: boolean;
-  asOf?: string;
-  customer?: string[];
-  workspace?: string;
-}
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
+import type { AdoptOptions, SyncOptions } from '../actions/sync';
+import { AS_OF_OPTION, collect, TARGET_OPTION, WORKSPACE_OPTION } from '../options';
 
 /** `billsync sync products|customers` and `billsync adopt`. Exit 0 ok / no change, 2 warnings, 1 errors. */
 export function registerSync(program: Command): void {
@@ -33,17 +13,9 @@ export function registerSync(program: Command): void {
     .option(...AS_OF_OPTION)
     .option(...TARGET_OPTION)
     .option(...WORKSPACE_OPTION)
-    .action(async (opts: SyncOptions, cmd: Command) => {
-      const out = output(Boolean(cmd.optsWithGlobals().json));
-      const target = parseTarget(opts.target);
-      const asOf = parseDateOption('--as-of', opts.asOf);
-      out.info(`${opts.preview ? 'Previewing' : 'Running'} the product sync...`);
-      const summary = await withSync({ workspace: opts.workspace, asOf }, out, ({ deps, ws }) => {
-        const req = { ws, target, actor: 'cli', trigger: 'cli' };
-        return opts.preview ? previewProducts(deps, req) : startProductSync(deps, req);
-      });
-      finishRuns(out, [summary]);
-    });
+    .action(async (opts: SyncOptions, cmd: Command) =>
+      (await import('../actions/sync')).syncProducts(opts, cmd),
+    );
 
   sync
     .command('customers')
@@ -53,33 +25,9 @@ export function registerSync(program: Command): void {
     .option(...AS_OF_OPTION)
     .option(...TARGET_OPTION)
     .option(...WORKSPACE_OPTION)
-    .action(async (opts: SyncOptions, cmd: Command) => {
-      const out = output(Boolean(cmd.optsWithGlobals().json));
-      const target = parseTarget(opts.target);
-      const asOf = parseDateOption('--as-of', opts.asOf);
-      const summaries = await withSync(
-        { workspace: opts.workspace, asOf },
-        out,
-        async ({ deps, ws, pool }) => {
-          const tenantIds: string[] = [];
-          for (const ref of opts.customer ?? [])
-            tenantIds.push((await resolveCustomerRef(pool, ws, ref)).tenantId);
-          out.info(
-            `${opts.preview ? 'Previewing' : 'Syncing'} ${tenantIds.length ? `${tenantIds.length} customer(s)` : 'every customer with sync on'}${asOf ? ` as of ${asOf}` : ''}...`,
-          );
-          const req = {
-            ws,
-            target,
-            actor: 'cli',
-            trigger: 'cli',
-            tenantIds,
-            onProgress: (done: number, total: number) => out.info(`  ${done}/${total} customer(s)`),
-          };
-          return opts.preview ? previewCustomers(deps, req) : startCustomerSync(deps, req);
-        },
-      );
-      finishRuns(out, summaries);
-    });
+    .action(async (opts: SyncOptions, cmd: Command) =>
+      (await import('../actions/sync')).syncCustomers(opts, cmd),
+    );
 
   program
     .command('adopt')
@@ -93,17 +41,5 @@ export function registerSync(program: Command): void {
     .requiredOption('--product <id>', 'the PSA product (Autotask Service) id')
     .option(...TARGET_OPTION)
     .option(...WORKSPACE_OPTION)
-    .action(
-      async (opts: { offer: string; product: string; target: string; workspace?: string }, cmd: Command) => {
-        const out = output(Boolean(cmd.optsWithGlobals().json));
-        const target = parseTarget(opts.target);
-        const adopted = await withSync({ workspace: opts.workspace }, out, ({ deps, ws }) =>
-          adoptProduct(deps, ws, target, { offer: opts.offer, productId: opts.product }, 'cli'),
-        );
-        out.result(
-          adopted,
-          `Linked ${adopted.productName} (${adopted.productId}) to offer ${adopted.offerKey}`,
-        );
-      },
-    );
+    .action(async (opts: AdoptOptions, cmd: Command) => (await import('../actions/sync')).adopt(opts, cmd));
 }

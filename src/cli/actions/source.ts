@@ -1,0 +1,173 @@
+import type { Command } from 'commander';
+import { IntegrationError } from '../../core/integration-error';
+import { type BillingPeriod, tryParseBillingPeriod } from '../../core/time';
+import { pullPlan } from '../../jobs/source-refresh';
+import { systemClock } from '../../runtime/system-clock';
+import { AppError } from '../../services/errors';
+import { databaseStore, pullStoredSource } from '../../services/partner-center/pull-source';
+import { sourceStatus } from '../../services/partner-center/status';
+import { requireApiSource } from '../../services/partner-center/store';
+import {
+  type ConnectionSettings,
+  createPartnerCenterClient,
+  type PullResult,
+  pullFromPartnerCenter,
+  resolveConnection,
+} from '../../sources/partner-center/api';
+import { withContext } from '../context';
+import { output, table } from '../output';
+import { resolveCliWorkspace } from '../workspace-option';
+
+export interface PullOptions {
+  since?: string;
+  workspace?: string;
+  authorityUrl?: string;
+  apiUrl?: string;
+  partnerApiUrl?: string;
+  tenant?: string;
+  clientId?: string;
+  clientSecret?: string;
+  tokenEndpoint?: string;
+}
+
+/**
+ * Connection settings: each flag, else its environment variable (PARTNER_CENTER_AUTHORITY_URL, _API_URL,
+ * _PARTNER_API_URL, _TENANT_ID, _CLIENT_ID, _CLIENT_SECRET, _TOKEN_ENDPOINT, _REFRESH_TOKEN). Without any of the
+ * app's (tenant, client id, secret), `source pull` uses the workspace's stored source (the Microsoft CSP card).
+ */
+export function connectionSettings(opts: PullOptions, env: NodeJS.ProcessEnv): ConnectionSettings {
+  return {
+    authorityUrl: opts.authorityUrl ?? env.PARTNER_CENTER_AUTHORITY_URL,
+    apiUrl: opts.apiUrl ?? env.PARTNER_CENTER_API_URL,
+    partnerApiUrl: opts.partnerApiUrl ?? env.PARTNER_CENTER_PARTNER_API_URL,
+    tenantId: opts.tenant ?? env.PARTNER_CENTER_TENANT_ID,
+    clientId: opts.clientId ?? env.PARTNER_CENTER_CLIENT_ID,
+    clientSecret: opts.clientSecret ?? env.PARTNER_CENTER_CLIENT_SECRET,
+    tokenEndpoint: opts.tokenEndpoint ?? env.PARTNER_CENTER_TOKEN_ENDPOINT,
+    refreshToken: env.PARTNER_CENTER_REFRESH_TOKEN,
+  };
+}
+
+function humanSummary(r: PullResult): string {
+  const rows = r.invoices.map((i) => [
+    i.id,
+    i.billingPeriod,
+    i.status,
+    i.counts.created,
+    i.counts.updated,
+    i.counts.unchanged,
+  ]);
+  const lines = [
+    `Customers: ${r.customers.created} new, ${r.customers.updated} changed, ${r.customers.unchanged} unchanged`,
+    rows.length > 0
+      ? table(['Invoice', 'Period', 'Status', 'Created', 'Updated', 'Unchanged'], rows)
+      : 'No invoices.',
+    `Total rows: ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged`,
+  ];
+  for (const e of r.errors)
+    lines.push(`error (${e.stage}${e.invoiceId ? ` ${e.invoiceId}` : ''}): ${e.message}`);
+  return lines.join('\n');
+}
+
+/** `source pull` of the workspace's stored source: consent renewal, invoices and the price sheet, like Pull now. */
+async function pullStored(
+  workspace: string | undefined,
+  since: BillingPeriod | undefined,
+  out: ReturnType<typeof output>,
+  cmd: Command,
+): Promise<void> {
+  const totals = await withContext(async ({ db, box }) => {
+    const ws = await resolveCliWorkspace(db.pool, workspace, out.info);
+    const loaded = await requireApiSource(db.pool, box, ws);
+    const plan = await pullPlan(db.pool, ws, systemClock);
+    out.info(`Pulling the workspace's Partner Center source (invoices from ${since ?? plan.since})...`);
+    const deps = { pool: db.pool, box, clock: systemClock, log: out.info };
+    return pullStoredSource(deps, loaded, { ...plan, ...(since ? { since } : {}) });
+  });
+  const { readSomething: _, ...result } = totals;
+  out.result(result, () =>
+    [
+      `Invoices: ${result.invoicesPulled} new or corrected`,
+      `Price list: ${result.priceEntries ?? 'not read'}${result.pricesChanged ? ' (changed)' : ''}`,
+      ...result.errors.map((e) => `error: ${e}`),
+    ].join('\n'),
+  );
+  if (result.errors.length > 0)
+    cmd.error(`billsync: ${result.errors.length} part(s) could not be pulled (see errors)`, {
+      exitCode: 2,
+      code: 'billsync.source.partial',
+    });
+}
+
+/** `billsync source status`: what the Microsoft CSP card shows (consent and its expiry, last and next pull). */
+export async function showSourceStatus(opts: { workspace?: string }, cmd: Command): Promise<void> {
+  const out = output(Boolean(cmd.optsWithGlobals().json));
+  const view = await withContext(async ({ db, box, config }) => {
+    const ws = await resolveCliWorkspace(db.pool, opts.workspace, out.info);
+    const defaults = { hour: config.jobs.scheduleHour, timeZone: config.jobs.timeZone };
+    const redirectUri = `${config.publicUrl}/api/connections/partner-center/consent/callback`;
+    return sourceStatus({ pool: db.pool, box, clock: systemClock }, ws, {
+      redirectUri,
+      scheduleDefaults: defaults,
+    });
+  });
+  const c = view.consent;
+  out.result(view, () =>
+    [
+      `Mode: ${view.settings.mode ?? 'not connected'}${view.settings.clientId ? ` (app ${view.settings.clientId}, tenant ${view.settings.tenantId})` : ''}`,
+      `Status: ${view.connection?.status ?? 'none'}${view.connection?.statusMessage ? `: ${view.connection.statusMessage}` : ''}`,
+      `App+User consent: ${c.state}${c.user ? ` by ${c.user}` : ''}${c.expiresAt ? `, valid until ${c.expiresAt.slice(0, 10)} (${c.daysLeft} days)` : ''}`,
+      ...(c.warning ? [`warning: ${c.warning}`] : []),
+      `Last pull: ${view.pull ? `${view.pull.state}${view.pull.step ? `, ${view.pull.step}` : ''}` : 'never'}`,
+      ...(view.pull?.errors ?? []).map((e) => `error: ${e}`),
+      `Next pull: ${view.nextPull.at ?? '-'} (${view.nextPull.note})`,
+      `Redirect URI to register: ${view.redirectUri}`,
+    ].join('\n'),
+  );
+}
+
+/** `billsync source pull`: from the app given by flags or environment, else the workspace's stored source. */
+export async function pullSource(opts: PullOptions, cmd: Command): Promise<void> {
+  const out = output(Boolean(cmd.optsWithGlobals().json));
+  let since: BillingPeriod | undefined;
+  if (opts.since !== undefined) {
+    since = tryParseBillingPeriod(opts.since);
+    if (!since) throw new AppError('bad_request', `--since: not a billing period (YYYY-MM): "${opts.since}"`);
+  }
+  const settings = connectionSettings(opts, process.env);
+  if (!settings.tenantId && !settings.clientId && !settings.clientSecret)
+    return pullStored(opts.workspace, since, out, cmd);
+  const conn = resolveConnection(settings);
+  if (!conn.ok) throw new AppError('bad_request', `Partner Center connection: ${conn.problems.join('; ')}`);
+  const client = createPartnerCenterClient({ connection: conn.value });
+  const result = await withContext(async ({ db }) => {
+    const ws = await resolveCliWorkspace(db.pool, opts.workspace, out.info);
+    out.info(`Pulling from ${conn.value.apiUrl}${since ? ` (invoices from ${since})` : ''}...`);
+    try {
+      return await pullFromPartnerCenter(client, databaseStore({ pool: db.pool }, ws), {
+        ...(since ? { since } : {}),
+        onProgress: out.info,
+      });
+    } catch (error) {
+      if (error instanceof IntegrationError)
+        throw new AppError('integration_failed', error.message, error.toJSON());
+      throw error;
+    }
+  });
+  out.result(
+    {
+      created: result.created,
+      updated: result.updated,
+      unchanged: result.unchanged,
+      errors: result.errors,
+    },
+    () => humanSummary(result),
+  );
+  // Exit 2 ("finished with issues"): some invoices could not be read; the others are stored.
+  if (result.errors.length > 0) {
+    cmd.error(`billsync: ${result.errors.length} part(s) could not be pulled (see errors)`, {
+      exitCode: 2,
+      code: 'billsync.source.partial',
+    });
+  }
+}

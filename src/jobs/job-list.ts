@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/pool';
 import { JOB_NAMES, type JobName } from './job-names';
-import { QUEUE_SCHEMA } from './queue';
+import { QUEUE_SCHEMA } from './queue-schema';
 
 /** Job states pg-boss stores: waiting (`created`, `retry` after a failure), `active`, and the finished ones. */
 export const JOB_STATES = ['created', 'retry', 'active', 'completed', 'cancelled', 'failed'] as const;

@@ -10,8 +10,9 @@ import {
 } from './job-names';
 import { bossDb, completionStatements, dbOf, throttled } from './queue-db';
 
-/** The pg-boss schema, in billsync's own database. */
-export const QUEUE_SCHEMA = 'pgboss';
+import { QUEUE_SCHEMA } from './queue-schema';
+
+export { QUEUE_SCHEMA };
 
 /** Timing of the queue (README "Background jobs": BILLSYNC_JOB_EXPIRE_SECONDS, _RETRY_SECONDS, _POLL_SECONDS). */
 export interface QueueTiming {

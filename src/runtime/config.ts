@@ -80,6 +80,8 @@ function numberVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: 
 
 /** An IANA time zone name Node knows (Europe/Berlin, America/New_York, UTC). */
 export function isTimeZone(name: string): boolean {
+  // The default needs no check, and the first Intl.DateTimeFormat costs ~15 ms of every CLI command's start.
+  if (name === 'UTC') return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: name });
     return true;

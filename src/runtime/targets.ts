@@ -7,11 +7,18 @@ import { createLimiter, type Limiter } from '../http';
 import { openSecrets } from '../services/connections';
 import { AppError } from '../services/errors';
 import { createAutotaskAdapter } from '../targets/autotask';
+import { createConnectWiseAdapter } from '../targets/connectwise';
 import type { SecretBox } from './secret-box';
 
 export type TargetOpener = (workspaceId: WorkspaceId, target: TargetKind) => Promise<TargetAdapter>;
 
 const LABEL: Record<TargetKind, string> = { autotask: 'Autotask', connectwise: 'ConnectWise' };
+
+/**
+ * billsync's ConnectWise integration id (the `clientId` header, §1.4). A product registers one GUID at
+ * developer.connectwise.com; deployments override it with BILLSYNC_CW_CLIENT_ID.
+ */
+const BILLSYNC_CLIENT_ID = 'billsync';
 
 /** A PSA adapter from credentials as entered (not stored): the connect dialog's Test. */
 export type CredentialsOpener = (
@@ -27,12 +34,7 @@ function buildAdapter(
   limiter: Limiter,
   env: NodeJS.ProcessEnv,
 ): TargetAdapter {
-  if (target !== 'autotask') {
-    throw new AppError(
-      'bad_request',
-      `${LABEL[target]} sync is not available yet: only Autotask is supported`,
-    );
-  }
+  if (target === 'connectwise') return buildConnectWise(settings, secrets, limiter, env);
   const username = typeof settings.username === 'string' ? settings.username : '';
   const zoneUrl = typeof settings.zoneUrl === 'string' ? settings.zoneUrl : undefined;
   if (!username || !secrets.secret || !secrets.integrationCode) {
@@ -52,6 +54,43 @@ function buildAdapter(
   });
 }
 
+/**
+ * ConnectWise (decision 0012): site, company id and public key are settings, the private key a secret; the
+ * clientId is billsync's own (spec section 2), from `BILLSYNC_CW_CLIENT_ID` (or the connection's `clientId`).
+ */
+function buildConnectWise(
+  settings: Readonly<Record<string, unknown>>,
+  secrets: Readonly<Record<string, string>>,
+  limiter: Limiter,
+  env: NodeJS.ProcessEnv,
+): TargetAdapter {
+  const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+  const site = text(settings.site);
+  const companyId = text(settings.companyId);
+  const publicKey = text(settings.publicKey);
+  const privateKey = secrets.privateKey ?? '';
+  if (!site || !companyId || !publicKey || !privateKey) {
+    throw new AppError(
+      'bad_request',
+      'The ConnectWise connection is incomplete: enter the site, company id, public key and private key again',
+    );
+  }
+  const catalog = (settings.catalog ?? {}) as Record<string, unknown>;
+  return createConnectWiseAdapter({
+    site,
+    companyId,
+    publicKey,
+    privateKey,
+    clientId: text(settings.clientId) || env.BILLSYNC_CW_CLIENT_ID?.trim() || BILLSYNC_CLIENT_ID,
+    limiter,
+    catalog: {
+      subcategoryId: text(catalog.subcategoryId) || undefined,
+      typeId: text(catalog.typeId) || undefined,
+      taxable: catalog.taxable === true,
+    },
+  });
+}
+
 /** Opens adapters from entered credentials, each with its own limiter (a test makes one or two calls). */
 export function createCredentialsOpener(env: NodeJS.ProcessEnv = process.env): CredentialsOpener {
   return async (target, settings, secrets) => buildAdapter(target, settings, secrets, createLimiter(3), env);
@@ -60,7 +99,7 @@ export function createCredentialsOpener(env: NodeJS.ProcessEnv = process.env): C
 /**
  * The composition root's `openTarget`: reads the workspace's stored connection, opens its secrets and builds
  * the PSA adapter. Adapters of one connection share one limiter, so the server's concurrent requests stay
- * within Autotask's 3 threads per connection. The connection is read on every call: credentials saved a
+ * within Autotask's 3 threads (ConnectWise: the same 3, under its advice to limit parallelism) per connection. The connection is read on every call: credentials saved a
  * moment ago are the ones used.
  */
 export function createTargetOpener(deps: {

@@ -13,11 +13,23 @@ export interface ConnectAutotaskOptions {
   workspace?: string;
 }
 
-/** The zone URL by the URL policy (docs/url-policy.md): https on *.autotask.net (loopback for the sandbox). */
-function checkUrl(value: string | undefined): void {
+export interface ConnectConnectWiseOptions {
+  site: string;
+  company: string;
+  publicKey: string;
+  privateKey?: string;
+  workspace?: string;
+}
+
+/**
+ * A PSA URL by the URL policy (docs/url-policy.md): https on *.autotask.net / *.myconnectwise.net (loopback for
+ * the sandbox). A ConnectWise site may be given as a bare host.
+ */
+function checkUrl(vendor: 'autotask' | 'connectwise', flag: string, value: string | undefined): void {
   if (value === undefined) return;
-  const checked = checkVendorUrl('autotask', value, { allowLocal: allowLocalPsa() });
-  if (!checked.ok) throw usage(`--zone-url ${JSON.stringify(value)} is not allowed: ${checked.problem}`);
+  const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`;
+  const checked = checkVendorUrl(vendor, url, { allowLocal: allowLocalPsa() });
+  if (!checked.ok) throw usage(`${flag} ${JSON.stringify(value)} is not allowed: ${checked.problem}`);
 }
 
 /** Saves the Autotask credentials (encrypted), tests them and says how it went. */
@@ -25,7 +37,7 @@ export async function connectAutotask(opts: ConnectAutotaskOptions, cmd: Command
   const out = output(Boolean(cmd.optsWithGlobals().json));
   const secret = opts.secret ?? process.env.AUTOTASK_SECRET;
   if (!secret) throw usage('--secret is required (or set AUTOTASK_SECRET)');
-  checkUrl(opts.zoneUrl);
+  checkUrl('autotask', '--zone-url', opts.zoneUrl);
   const tested = await withSync({ workspace: opts.workspace }, out, ({ deps, ws, box }) =>
     connectTarget(deps, box, {
       workspaceId: ws,
@@ -38,6 +50,32 @@ export async function connectAutotask(opts: ConnectAutotaskOptions, cmd: Command
   out.result(
     { ok: tested.ok, status: tested.status, message: tested.message, connection: tested.connection },
     `Autotask: ${statusInWords(tested)}${tested.status === 'needs_setup' ? '\nNext: `billsync program options`, then `billsync program set`' : ''}`,
+  );
+  if (!tested.ok) {
+    throw new CliExit(1, 'the connection is saved but does not work: fix the credentials and connect again', {
+      afterOutput: true,
+    });
+  }
+}
+
+/** Saves the ConnectWise credentials (encrypted), tests them and says how it went (decision 0012). */
+export async function connectConnectWise(opts: ConnectConnectWiseOptions, cmd: Command): Promise<void> {
+  const out = output(Boolean(cmd.optsWithGlobals().json));
+  const privateKey = opts.privateKey ?? process.env.CONNECTWISE_PRIVATE_KEY;
+  if (!privateKey) throw usage('--private-key is required (or set CONNECTWISE_PRIVATE_KEY)');
+  checkUrl('connectwise', '--site', opts.site);
+  const tested = await withSync({ workspace: opts.workspace }, out, ({ deps, ws, box }) =>
+    connectTarget(deps, box, {
+      workspaceId: ws,
+      kind: 'connectwise',
+      settings: { site: opts.site, companyId: opts.company, publicKey: opts.publicKey },
+      secrets: { privateKey },
+      actor: 'cli',
+    }),
+  );
+  out.result(
+    { ok: tested.ok, status: tested.status, message: tested.message, connection: tested.connection },
+    `ConnectWise: ${statusInWords(tested)}${tested.status === 'needs_setup' ? '\nNext: `billsync program options --target connectwise`, then `billsync program set --target connectwise`' : ''}`,
   );
   if (!tested.ok) {
     throw new CliExit(1, 'the connection is saved but does not work: fix the credentials and connect again', {

@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
-import type { ConnectAutotaskOptions } from '../actions/connect';
+import type { ConnectAutotaskOptions, ConnectConnectWiseOptions } from '../actions/connect';
 import { WORKSPACE_OPTION } from '../options';
 
-/** `billsync connect autotask`: saves the PSA credentials (encrypted), tests them and says how it went. */
+/**
+ * `billsync connect autotask|connectwise`: saves the PSA credentials (encrypted), tests them and says how it
+ * went.
+ */
 export function registerConnect(program: Command): void {
   const connect = program.command('connect').description('connect a PSA: save its credentials and test them');
   connect
@@ -15,5 +18,21 @@ export function registerConnect(program: Command): void {
     .option(...WORKSPACE_OPTION)
     .action(async (opts: ConnectAutotaskOptions, cmd: Command) =>
       (await import('../actions/connect')).connectAutotask(opts, cmd),
+    );
+  connect
+    .command('connectwise')
+    .description(
+      'connect ConnectWise PSA (API member keys); exit 1 when the test fails (the connection stays saved)',
+    )
+    .requiredOption(
+      '--site <url>',
+      'the API site (https on *.myconnectwise.net, e.g. api-na.myconnectwise.net)',
+    )
+    .requiredOption('--company <id>', 'the login company id')
+    .requiredOption('--public-key <key>', "the API member's public key")
+    .option('--private-key <key>', "the API member's private key (default: env CONNECTWISE_PRIVATE_KEY)")
+    .option(...WORKSPACE_OPTION)
+    .action(async (opts: ConnectConnectWiseOptions, cmd: Command) =>
+      (await import('../actions/connect')).connectConnectWise(opts, cmd),
     );
 }

@@ -1,7 +1,14 @@
-import { addDays, type PlainDate } from '../time/plain-date';
+import type { TargetContract } from '../ports/target';
+import { addDays, dateParts, type PlainDate, startOfNextMonth } from '../time/plain-date';
 
-/** Why the PSA can no longer take a change of a contract line on a day (spec section 6, "Locked days"). */
-export type LockReason = 'posted' | 'changed';
+/**
+ * Why the PSA can no longer take a change of a contract line on a day (spec section 6, "Locked days"):
+ * `posted` (approved and invoiced), `changed` (the day carries a change already: Autotask), `period` (the PSA's
+ * lines change only on the first of a month: ConnectWise, decision 0012).
+ */
+export type LockReason = 'posted' | 'changed' | 'period';
+
+export type ChangesOn = NonNullable<TargetContract['changesOn']>;
 
 /** The days of one contract line that take no (further) change. */
 export interface LineLocks {
@@ -9,22 +16,43 @@ export interface LineLocks {
   postedThrough: PlainDate | undefined;
   /** Days that already carry a change of the line. */
   changeDays: ReadonlySet<PlainDate>;
+  /** Which days can take a change at all. */
+  changesOn: ChangesOn;
   isLocked(day: PlainDate): boolean;
   reason(day: PlainDate): LockReason | undefined;
 }
 
-export function lineLocks(postedThrough: PlainDate | undefined, changeDays: Iterable<PlainDate>): LineLocks {
+export function lineLocks(
+  postedThrough: PlainDate | undefined,
+  changeDays: Iterable<PlainDate>,
+  changesOn: ChangesOn = 'any-day',
+): LineLocks {
   const days = new Set(changeDays);
   const reason = (day: PlainDate): LockReason | undefined =>
-    postedThrough !== undefined && day <= postedThrough ? 'posted' : days.has(day) ? 'changed' : undefined;
-  return { postedThrough, changeDays: days, isLocked: (day) => reason(day) !== undefined, reason };
+    postedThrough !== undefined && day <= postedThrough
+      ? 'posted'
+      : days.has(day)
+        ? 'changed'
+        : changesOn === 'month-start' && dateParts(day).day !== 1
+          ? 'period'
+          : undefined;
+  return {
+    postedThrough,
+    changeDays: days,
+    changesOn,
+    isLocked: (day) => reason(day) !== undefined,
+    reason,
+  };
 }
 
-/** The first day after `day` that is not locked (locks are finite, so there always is one). */
+/** The first day after `day` that is not locked (locks are finite or monthly, so there always is one). */
 export function nextFreeDay(locks: LineLocks, day: PlainDate): PlainDate {
   let next = addDays(day, 1);
   if (locks.postedThrough !== undefined && next <= locks.postedThrough)
     next = addDays(locks.postedThrough, 1);
-  while (locks.changeDays.has(next)) next = addDays(next, 1);
-  return next;
+  for (;;) {
+    if (locks.changesOn === 'month-start' && dateParts(next).day !== 1) next = startOfNextMonth(next);
+    if (!locks.changeDays.has(next)) return next;
+    next = addDays(next, 1);
+  }
 }

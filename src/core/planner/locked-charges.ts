@@ -11,6 +11,7 @@ import type { PlanMessage } from './types';
 const REASON: Record<LockReason, string> = {
   posted: 'already approved and posted in the PSA',
   changed: 'the PSA already has a change of this line on that day',
+  period: 'the PSA changes this line only on the first day of a month',
 };
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -95,7 +96,8 @@ export function chargeOperations(
     const fixed = locked.filter((l) => periodOf(l.day) === gap.month).map((l) => l.fixedFrom);
     const from = fixed.find((f): f is PlainDate => f !== undefined);
     plan.messages.push({
-      level: 'warning',
+      // Partial months are routine where lines change only on the 1st (ConnectWise, decision 0012).
+      level: [...gap.reasons].every((r) => r === 'period') ? 'info' : 'warning',
       text: `${days} could not be changed (${reasons}): booked a ${amount.lt(ZERO) ? 'credit' : 'charge'} of ${amount.toFixed(2)} (cost ${cost.toFixed(2)}) on the contract${from ? `; the line is right from ${formatDayMonthYear(from)}` : ''}`,
     });
   }

@@ -44,13 +44,7 @@ export interface GapInput {
  */
 export function lockedGaps(g: GapInput): MonthGap[] {
   const months = new Map<BillingPeriod, MonthGap>();
-  // Only locked days can have a gap, and locks are finite: never walk past the last one.
-  const lastChange = [...g.locks.changeDays].sort().at(-1);
-  const lockEnd = [g.locks.postedThrough, lastChange]
-    .filter((x): x is PlainDate => x !== undefined)
-    .map((x) => addDays(x, 1))
-    .sort()
-    .at(-1);
+  const lockEnd = walkEnd(g);
   if (lockEnd === undefined) return [];
   const until = g.until !== undefined && g.until < lockEnd ? g.until : lockEnd;
   for (const range of clipDays(g.decided, g.from, until)) {
@@ -86,6 +80,25 @@ export function lockedGaps(g: GapInput): MonthGap[] {
   return [...months.values()];
 }
 
+/**
+ * Where the walk for gaps can stop. Only locked days can have a gap. Posted days and change days are finite:
+ * never walk past the last one. A line that changes only on the 1st (ConnectWise) has locked days in every
+ * month, but after the month of the last state change of either side both stay constant, and the diff put the
+ * line right on the first 1st after a locked change: walk to the end of that month.
+ */
+function walkEnd(g: GapInput): PlainDate | undefined {
+  const lastChange = [...g.locks.changeDays].sort().at(-1);
+  const ends = [g.locks.postedThrough, lastChange]
+    .filter((x): x is PlainDate => x !== undefined)
+    .map((x) => addDays(x, 1));
+  if (g.locks.changesOn === 'month-start') {
+    for (const list of [g.desired, g.projected])
+      for (const s of list) ends.push(startOfNextMonth(s.end ?? s.start));
+    ends.push(startOfNextMonth(g.from));
+  }
+  return ends.sort().at(-1);
+}
+
 /** Cuts a range where anything the money depends on may change: states, months, locks. */
 function pieces(range: DateRange, g: GapInput): [PlainDate, PlainDate][] {
   const cuts = new Set<PlainDate>([range.start, range.end]);
@@ -98,7 +111,12 @@ function pieces(range: DateRange, g: GapInput): [PlainDate, PlainDate][] {
       add(s.end);
     }
   }
-  for (let m = startOfNextMonth(range.start); m < range.end; m = startOfNextMonth(m)) add(m);
+  for (let m = startOfNextMonth(range.start); m < range.end; m = startOfNextMonth(m)) {
+    add(m);
+    // Lines that change only on the 1st: the 1st is free, the 2nd on is locked.
+    if (g.locks.changesOn === 'month-start') add(addDays(m, 1));
+  }
+  if (g.locks.changesOn === 'month-start' && dateParts(range.start).day === 1) add(addDays(range.start, 1));
   if (g.locks.postedThrough !== undefined) add(addDays(g.locks.postedThrough, 1));
   for (const d of g.locks.changeDays) {
     add(d);

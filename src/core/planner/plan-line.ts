@@ -91,7 +91,11 @@ export function planLine(
   const until = contract.endDate ? addDays(contract.endDate, 1) : undefined;
   const decided = movedToContractStart(w, item);
   const from = firstDay(decided) ?? contract.startDate;
-  const locks = lineLocks(contract.postedThrough, [...(line?.changeDays ?? []), ...w.knownChangeDays]);
+  const locks = lineLocks(
+    contract.postedThrough,
+    [...(line?.changeDays ?? []), ...w.knownChangeDays],
+    contract.changesOn,
+  );
   const diff = diffLine(w.desired, actual, {
     from,
     until,

@@ -31,6 +31,13 @@ export interface TargetContract {
    * dated on or before it any more (spec section 6, "Locked days"). Undefined = nothing posted yet.
    */
   postedThrough?: PlainDate | undefined;
+  /**
+   * The days a contract line can change on. `any-day` (default; Autotask: an adjustment is dated to the day and
+   * the PSA prorates it). `month-start` (ConnectWise, decision 0012): only the first day of a calendar month, so
+   * no addition starts or ends inside a billing period and the PSA's proration settings never apply; the planner
+   * treats other days as locked and books their money as one-time charges.
+   */
+  changesOn?: 'any-day' | 'month-start' | undefined;
 }
 
 export interface TargetBillingCode {

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { dec } from '../money/decimal';
+import { parsePlainDate as d } from '../time/plain-date';
+import { daySet } from './day-set';
+import { diffLine } from './diff-line';
+import { lineLocks, nextFreeDay } from './line-locks';
+import { lockedGaps } from './locked-gaps';
+
+const seg = (start: string, end: string | undefined, units: number, price = '10', cost = '8') => ({
+  start: d(start),
+  end: end === undefined ? undefined : d(end),
+  state: { units: dec(units), price: dec(price), cost: dec(cost) },
+});
+
+describe('lines that change only on the first of a month (ConnectWise, decision 0012)', () => {
+  const locks = lineLocks(d('2025-06-30'), [], 'month-start');
+
+  it('locks every day but the 1st, and posted days before that', () => {
+    expect(locks.reason(d('2025-07-01'))).toBeUndefined();
+    expect(locks.reason(d('2025-07-02'))).toBe('period');
+    expect(locks.reason(d('2025-06-01'))).toBe('posted');
+    expect(lineLocks(undefined, []).reason(d('2025-07-02'))).toBeUndefined();
+  });
+
+  it('the next free day is the next 1st after the posted days', () => {
+    expect(nextFreeDay(locks, d('2025-07-20'))).toBe('2025-08-01');
+    expect(nextFreeDay(locks, d('2025-05-20'))).toBe('2025-07-01');
+    expect(nextFreeDay(lineLocks(undefined, [d('2025-08-01')], 'month-start'), d('2025-07-20'))).toBe(
+      '2025-09-01',
+    );
+  });
+
+  it('a mid-month change is written on the next 1st and the days before it are money, to the cent', () => {
+    // Wanted: 5 units from 1 Jul, 7 from 20 Jul (12 days of 31). The PSA has 5 from 1 Jul.
+    const desired = [seg('2025-07-01', '2025-07-20', 5), seg('2025-07-20', undefined, 7)];
+    const actual = [seg('2025-07-01', undefined, 5)];
+    const decided = daySet([{ start: d('2025-07-01'), end: d('2025-08-15') }]);
+    const sync = { price: true, cost: true, onCreateOnly: false };
+    const diff = diffLine(desired, actual, {
+      from: d('2025-07-01'),
+      until: undefined,
+      decided,
+      locks,
+      sync,
+      base: { price: undefined, cost: undefined },
+      newLine: false,
+    });
+    expect(diff.adjustments.map((a) => [a.effectiveDate, a.unitsAfter.toString()])).toEqual([
+      ['2025-08-01', '7'],
+    ]);
+    expect(diff.locked).toEqual([{ day: d('2025-07-20'), fixedFrom: d('2025-08-01') }]);
+    const projected = [seg('2025-07-01', '2025-08-01', 5), seg('2025-08-01', undefined, 7)];
+    const gaps = lockedGaps({
+      desired,
+      projected,
+      decided,
+      locks,
+      from: d('2025-07-01'),
+      until: undefined,
+      syncPrice: true,
+      syncCost: true,
+    });
+    expect(gaps).toHaveLength(1);
+    expect(gaps[0]!.month).toBe('2025-07');
+    expect(gaps[0]!.reasons).toEqual(new Set(['period']));
+    // 2 units x 10 x 12 / 31 and 2 x 8 x 12 / 31.
+    expect(gaps[0]!.amount.round(2, 1).toString()).toBe('7.74');
+    expect(gaps[0]!.cost.round(2, 1).toString()).toBe('6.19');
+    expect(gaps[0]!.stretches).toEqual([{ start: d('2025-07-20'), end: d('2025-08-01') }]);
+  });
+});

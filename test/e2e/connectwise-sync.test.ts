@@ -1,0 +1,323 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConnectWiseRules } from '../../emulators/connectwise';
+import type { InvoiceLine } from '../../src/core/model/source';
+import { migrate } from '../../src/db/migrate';
+import { createPool, type Pool } from '../../src/db/pool';
+import { listRunItems } from '../../src/db/repos/runs';
+import { storeInvoice } from '../../src/db/repos/source-data';
+import { resumeRun, syncCustomers, syncProducts } from '../../src/engine/sync';
+import {
+  billedByMonth,
+  type ConnectWiseWorld,
+  CW_IDS,
+  connectwiseWorld,
+  cwRunCtx,
+  LINKED_SKU,
+} from '../support/connectwise-world';
+import { createTestDatabase, type TestDatabase } from '../support/db';
+import { AZURE, inv, julySeatChangeLines, line, offer, priceEntry } from '../support/planner-fixtures';
+
+let db: TestDatabase;
+let pool: Pool;
+const worlds: ConnectWiseWorld[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase('e2e_cw');
+  await migrate(db.url);
+  pool = createPool(db.url, 10);
+});
+afterAll(async () => {
+  for (const w of worlds) await w.close();
+  await pool.end();
+  await db.drop();
+});
+
+const BP = offer();
+const BASIC = { ...offer('Monthly', 'P1M', '0001'), productId: 'CFQ7TTC0LH18' };
+const PRICES = [
+  priceEntry(BP, '20.00', '23.10'),
+  priceEntry(BASIC, '6.48', '7.20'),
+  priceEntry(AZURE, '0', '0'),
+];
+
+const basic = (start: string, last: string) =>
+  line({ sub: 'basic-1', offer: BASIC, start, last, qty: 3, unitPrice: '6.48', subtotal: '19.44' });
+const azure = (start: string, last: string, subtotal: string) =>
+  line({ sub: 'azure-1', offer: AZURE, kind: 'azure_usage', start, last, qty: 1, subtotal });
+
+/** Seats 10 -> 12 on Jul 20 (csp-billing.md 7.2), 12 -> 9 on Aug 25, Basic 3 seats, Azure usage in July and August. */
+const INVOICES = [
+  inv(
+    'G1',
+    '2025-07',
+    [
+      ...julySeatChangeLines(),
+      basic('2025-07-01', '2025-07-31'),
+      azure('2025-07-01', '2025-07-31', '100.50'),
+    ],
+    '100.50',
+  ),
+  inv(
+    'G2',
+    '2025-08',
+    [
+      line({ start: '2025-08-15', last: '2025-09-14', qty: 12, unitPrice: '20.00', subtotal: '240.00' }),
+      line({
+        start: '2025-08-25',
+        last: '2025-09-14',
+        qty: 12,
+        sign: -1,
+        chargeType: 'removequantity',
+        unitPrice: '20.00',
+        subtotal: '-160.00',
+      }),
+      line({
+        start: '2025-08-25',
+        last: '2025-09-14',
+        qty: 9,
+        chargeType: 'removequantity',
+        unitPrice: '20.00',
+        subtotal: '120.00',
+      }),
+      basic('2025-08-01', '2025-08-31'),
+      azure('2025-08-01', '2025-08-31', '120.00'),
+    ],
+    '120.00',
+  ),
+];
+
+/**
+ * What the invoices bill per calendar month (spec section 6: the seat timeline at retail, prorated by days of the
+ * month as Microsoft did; Azure usage of M billed in M+1), worked out by hand:
+ * - Business Premium at 23.10: July 10 seats x 5 days + 12 x 12 days = 194 seat-days / 31 -> 144.56; August
+ *   12 x 24 + 9 x 7 = 351 seat-days / 31 -> 261.55; September 9 seats (carried on after 14 Sep) -> 207.90.
+ * - Basic (the linked item) 3 x 7.20 = 21.60 a month, carried on in September.
+ * - Azure: July's 100.50 in August, August's 120.00 in September.
+ */
+const EXPECTED = { '2025-07': '166.16', '2025-08': '383.65', '2025-09': '349.50' };
+
+async function world(extra: Partial<Parameters<typeof connectwiseWorld>[1]> = {}): Promise<ConnectWiseWorld> {
+  const w = await connectwiseWorld(pool, { invoices: INVOICES, priceList: PRICES, ...extra });
+  worlds.push(w);
+  return w;
+}
+
+async function state(w: ConnectWiseWorld): Promise<any> {
+  return (await fetch(`${w.base}/_emulator/state`)).json();
+}
+
+function writes(w: ConnectWiseWorld): number {
+  return (
+    w.emulator.requests.count('POST', '**') +
+    w.emulator.requests.count('PATCH', '**') +
+    w.emulator.requests.count('DELETE', '**')
+  );
+}
+
+describe('ConnectWise end to end (engine + adapter + emulator)', () => {
+  it('the product sync creates catalog items (identifier = vendor SKU = SKU code) and links the vendor-SKU item', async () => {
+    const w = await world();
+    const run = await syncProducts(w.deps, cwRunCtx(w), { preview: false });
+    expect((await listRunItems(pool, run.runId)).flatMap((i) => i.messages)).toEqual([]);
+    expect(run.status).toBe('success');
+    const catalog: any[] = (await state(w)).catalog;
+    const bp = catalog.find((c) => c.identifier === 'P1Y:M:CFQ7TTC0LCHC:0002');
+    expect(bp).toMatchObject({ vendorSku: 'P1Y:M:CFQ7TTC0LCHC:0002', price: 23.1, cost: 20 });
+    expect(catalog.find((c) => c.identifier === 'DZH318Z0BPS6:0001')).toBeDefined();
+    // The hand-made item with the Basic SKU as vendor SKU is linked, not duplicated; its price and cost follow.
+    const basicItems = catalog.filter((c) => c.vendorSku === LINKED_SKU);
+    expect(basicItems).toHaveLength(1);
+    expect(basicItems[0]).toMatchObject({
+      id: CW_IDS.linkedItem,
+      identifier: 'M365-BASIC',
+      price: 7.2,
+      cost: 6.48,
+    });
+    const again = await syncProducts(w.deps, cwRunCtx(w), { preview: false });
+    expect(again.status).toBe('no_change');
+  });
+
+  /** Whatever the agreement's proration and every reading of ConnectWise's partial periods (emulator switches). */
+  const VARIANTS: { name: string; prorate: boolean; rules?: Partial<ConnectWiseRules> }[] = [
+    { name: 'prorateFlag false', prorate: false },
+    { name: 'prorateFlag true', prorate: true },
+    {
+      name: 'prorateFlag false, partial periods billed in full',
+      prorate: false,
+      rules: { unproratedPartialPeriod: 'bill-full' },
+    },
+    {
+      name: 'prorateFlag true, exclusive-start days',
+      prorate: true,
+      rules: { prorateDays: 'exclusive-start' },
+    },
+    {
+      name: 'additions prorate themselves',
+      prorate: false,
+      rules: { prorateCurrentPeriodFlag: 'addition-prorates' },
+    },
+  ];
+  it.each(VARIANTS)(
+    'customer sync bills what Microsoft billed to the cent ($name); a re-run writes nothing',
+    async (v) => {
+      const w = await world({ prorate: v.prorate, ...(v.rules ? { rules: v.rules } : {}) });
+      await syncProducts(w.deps, cwRunCtx(w), { preview: false });
+      const [run] = await syncCustomers(w.deps, cwRunCtx(w), { preview: false });
+      // Partial months booked as charges are routine on ConnectWise: info, not warnings.
+      expect(run!.status).toBe('success');
+      expect(await billedByMonth(w, CW_IDS.agreement, '2025-07', '2025-09')).toEqual(EXPECTED);
+      // Azure: one addition per month, effective the 1st and cancelled the last day of M+1.
+      const s = await state(w);
+      const azureItem = s.catalog.find((c: any) => c.identifier === 'DZH318Z0BPS6:0001');
+      const az = s.additions
+        .filter((a: any) => a.product?.id === azureItem.id && a.serialNumber?.startsWith('billsync:'))
+        .map((a: any) => [a.effectiveDate, a.cancelledDate, a.quantity, a.unitPrice]);
+      expect(az).toEqual([
+        ['2025-08-01T00:00:00Z', '2025-08-31T00:00:00Z', 1, 100.5],
+        ['2025-09-01T00:00:00Z', '2025-09-30T00:00:00Z', 1, 120],
+      ]);
+      const before = writes(w);
+      const [again] = await syncCustomers(w.deps, cwRunCtx(w), { preview: false });
+      expect(again).toMatchObject({ status: 'no_change', writes: 0 });
+      expect(writes(w)).toBe(before);
+    },
+  );
+
+  it('an ended agreement gives a clear error in the run', async () => {
+    const w = await world({ agreementId: CW_IDS.endedAgreement });
+    await syncProducts(w.deps, cwRunCtx(w), { preview: false });
+    const [run] = await syncCustomers(w.deps, cwRunCtx(w), { preview: false });
+    expect(run!.status).toBe('error');
+    const items = await listRunItems(pool, run!.runId);
+    expect(items[0]!.messages[0]!.text).toMatch(/^Contract Contoso 2024 ended on 31 Dec 2024/);
+    expect(w.emulator.requests.count('POST', '**/additions')).toBe(0);
+  });
+
+  it('a next month with seat changes in an invoiced month: the line moves on the next 1st, a charge bills the days', async () => {
+    const w = await world();
+    await syncProducts(w.deps, cwRunCtx(w), { preview: false });
+    await syncCustomers(w.deps, cwRunCtx(w), { preview: false });
+    // The MSP invoices the agreement on the 1st: January to September are frozen.
+    const invoiced = await fetch(`${w.base}/_emulator/invoice`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ through: '2025-09-01', agreementId: CW_IDS.agreement }),
+    });
+    expect(invoiced.status).toBe(200);
+    // September's invoice: 9 seats from 15 Sep, 11 from 20 Sep; Basic goes on; Azure usage of 90.00.
+    const g3 = inv(
+      'G3',
+      '2025-09',
+      [
+        line({ start: '2025-09-15', last: '2025-10-14', qty: 9, unitPrice: '20.00', subtotal: '180.00' }),
+        line({
+          start: '2025-09-20',
+          last: '2025-10-14',
+          qty: 9,
+          sign: -1,
+          chargeType: 'removequantity',
+          unitPrice: '20.00',
+          subtotal: '-150.00',
+        }),
+        line({
+          start: '2025-09-20',
+          last: '2025-10-14',
+          qty: 11,
+          chargeType: 'removequantity',
+          unitPrice: '20.00',
+          subtotal: '183.33',
+        }),
+        basic('2025-09-01', '2025-09-30'),
+        azure('2025-09-01', '2025-09-30', '90.00'),
+      ],
+      '90.00',
+    );
+    await storeInvoice(pool, w.ws, g3.header, g3.lines as InvoiceLine[]);
+    const [run] = await syncCustomers(w.deps, cwRunCtx(w, '2025-10-10'), { preview: false });
+    const items = await listRunItems(pool, run!.runId);
+    expect(items.filter((i) => i.status === 'error')).toEqual([]);
+    // September stays as invoiced (349.50); October: 11 seats x 23.10 = 254.10, the 11 days of September at 2
+    // more seats = 2 x 11 x 23.10 / 30 = 16.94, Basic 21.60, Azure 90.00 = 382.64. Together the two months
+    // bill Microsoft's September (9 seats 19 days + 11 seats 11 days = 224.84) plus October.
+    expect(await billedByMonth(w, CW_IDS.agreement, '2025-07', '2025-10')).toEqual({
+      ...EXPECTED,
+      '2025-10': '382.64',
+    });
+    const before = writes(w);
+    const [again] = await syncCustomers(w.deps, cwRunCtx(w, '2025-10-10'), { preview: false });
+    expect(again).toMatchObject({ status: 'no_change', writes: 0 });
+    expect(writes(w)).toBe(before);
+  });
+
+  it('with 10% of calls failing, a lost answer and a killed worker, the additions equal the no-fault run', async () => {
+    const extraTenants = Array.from({ length: 4 }, (_, i) => `00000000-0000-4000-8000-00000000020${i}`);
+    const clean = await world({ extraTenants });
+    await syncProducts(clean.deps, cwRunCtx(clean), { preview: false });
+    await syncCustomers(clean.deps, cwRunCtx(clean), { preview: false });
+
+    const w = await world({ timeoutMs: 400, extraTenants });
+    for (const [kind, offset] of [
+      ['429', 0],
+      ['503', 10],
+      ['hang', 20],
+      ['lost-response', 30],
+    ] as const) {
+      w.emulator.faults.inject({
+        kind,
+        path: '**',
+        every: 40,
+        offset,
+        count: 1000,
+        ...(kind === 'hang' ? { delayMs: 1500 } : {}),
+      });
+    }
+    // And the answer of one addition create is lost: the write happened, billsync must find it by its marker.
+    w.emulator.faults.inject({ kind: 'lost-response', method: 'POST', path: '**/additions', count: 1 });
+    await syncProducts(w.deps, cwRunCtx(w), { preview: false });
+    let n = 0;
+    const dying = {
+      ...w.deps,
+      beforeWrite: () => {
+        n += 1;
+        if (n === 4) throw new Error('worker killed');
+      },
+    };
+    await expect(syncCustomers(dying, cwRunCtx(w), { preview: false })).rejects.toThrow('worker killed');
+    const runId = (
+      await pool.query("select id from runs where workspace_id = $1 and kind = 'customer'", [w.ws])
+    ).rows[0].id;
+    const resumed = await resumeRun(w.deps, cwRunCtx(w), runId);
+    expect(['success', 'warning']).toContain(resumed.status);
+    const [again] = await syncCustomers(w.deps, cwRunCtx(w), { preview: false });
+    expect(again!.operations).toBe(0);
+
+    const picture = async (x: ConnectWiseWorld) => {
+      const s = await state(x);
+      const items = new Map(s.catalog.map((c: any) => [c.id, c.identifier]));
+      const catalog = s.catalog.map((c: any) => [c.identifier, c.vendorSku, c.price, c.cost]).sort();
+      const additions = s.additions
+        .map((a: any) => [
+          a.agreementId,
+          items.get(a.product.id),
+          a.effectiveDate,
+          a.cancelledDate ?? null,
+          a.quantity,
+          a.unitPrice,
+          a.unitCost,
+          a.serialNumber,
+        ])
+        .sort();
+      return { catalog, additions };
+    };
+    const a = await picture(clean);
+    const b = await picture(w);
+    expect(a.additions.length).toBeGreaterThan(20);
+    // Same additions, one for one: no duplicate from a lost answer or a retried write.
+    expect(b).toEqual(a);
+    for (const agreement of [CW_IDS.agreement, 500, 501, 502, 503]) {
+      expect(await billedByMonth(w, agreement, '2025-07', '2025-09')).toEqual(EXPECTED);
+    }
+    const hits = Object.fromEntries(w.emulator.faults.list().map((f) => [f.kind, f.hits]));
+    for (const kind of ['429', '503', 'hang', 'lost-response']) expect(hits[kind], kind).toBeGreaterThan(0);
+  });
+});

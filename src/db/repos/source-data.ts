@@ -10,6 +10,7 @@ import { type Rows, storeInvoiceParts } from './source-data/invoice-store';
 import { inTransaction } from './source-data/transaction';
 import type { InvoiceImportResult } from './source-data/types';
 
+export { CustomerStage } from './source-data/customer-stage';
 export { listSourceCustomers, upsertSourceCustomers } from './source-data/customers';
 export {
   listSourceImports,

@@ -1,23 +1,22 @@
 import { basename } from 'node:path';
 import type { WorkspaceId } from '../../core/ids';
-import type { AzureUsageLine, InvoiceLine, SourceCustomer } from '../../core/model/source';
+import type { AzureUsageLine, InvoiceLine } from '../../core/model/source';
 import type { BillingPeriod, PlainDate } from '../../core/time';
 import { type Pool, type PoolClient, withTransaction } from '../../db/pool';
 import {
+  CustomerStage,
   type ImportCounts,
   type InvoicePartStatus,
   NO_COUNTS,
   recordSourceImport,
   storeInvoiceParts,
   storePriceList,
-  upsertSourceCustomers,
 } from '../../db/repos/source-data';
 import { FileParseError } from './files/file-error';
 import { fileKindOf, peek, readWithProgress, wrongKind } from './files/file-input';
 import { type InvoiceDates, MonthTally, settleInvoiceDates } from './files/invoice-dates';
 import { parsePriceListFile } from './files/price-list-file';
 import { parseReconBatches } from './files/recon-file';
-import { detach } from './files/text-cache';
 import { parseUsageBatches } from './files/usage-file';
 
 /** How far an import has read: bytes of the file, and rows parsed so far. */
@@ -116,7 +115,6 @@ export async function importInvoiceFile(
   const kind = await fileKindOf(path, file);
   if (kind === 'price_list')
     throw wrongKind(file, kind, 'an invoice reconciliation or Azure usage file', 'import pricelist');
-  const customers = new Map<string, SourceCustomer>();
   const counter = { rows: 0 };
   const months = new MonthTally();
   const bytes = readWithProgress(path, () => counter.rows, opts.onProgress);
@@ -129,15 +127,11 @@ export async function importInvoiceFile(
       expected: 'at least one data row (the invoice number is read from the rows)',
     });
 
-  // The first name and domain the file gives a tenant, detached from the file chunk it was read from.
-  const remember = (tenantId: string, name: string, domain: string) => {
-    if (customers.has(tenantId)) return;
-    // The key too: a sliced tenant id would keep its whole 64 KB file chunk alive per customer.
-    const id = detach(tenantId);
-    customers.set(id, { tenantId: id, name: detach(name), defaultDomain: detach(domain) });
-  };
+  // The customers the file names, staged on disk as they are read (their first name and domain).
+  const customers = new CustomerStage();
+  const remember = (tenantId: string, name: string, domain: string) => customers.add(tenantId, name, domain);
 
-  return withTransaction(pool, async (client) => {
+  const result = withTransaction(pool, async (client) => {
     await relaxCommitDurability(client);
     const parsed: AsyncGenerator<(InvoiceLine | AzureUsageLine)[]> =
       kind === 'recon'
@@ -162,6 +156,7 @@ export async function importInvoiceFile(
           }
         }
         counter.rows += batch.length;
+        await customers.drained();
         yield batch as T[];
       }
     }
@@ -180,8 +175,7 @@ export async function importInvoiceFile(
       };
     });
     const part = (kind === 'recon' ? stored.lines : stored.usage)!;
-    const customerCounts =
-      customers.size > 0 ? await upsertSourceCustomers(client, ws, [...customers.values()]) : NO_COUNTS;
+    const customerCounts = customers.empty ? NO_COUNTS : await customers.merge(client, ws);
     const warnings = dateWarnings(months, stored.header.billingPeriod);
     const rows = counter.rows;
     const settled = dates!;
@@ -214,6 +208,8 @@ export async function importInvoiceFile(
       warnings,
     };
   });
+  // The temporary file of the customers goes, whatever happened.
+  return result.finally(() => customers.dispose());
 }
 
 /**

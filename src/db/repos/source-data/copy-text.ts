@@ -31,7 +31,7 @@ export async function copyInto(
   client: PoolClient,
   table: string,
   columns: readonly string[],
-  text: AsyncIterable<string> | Iterable<string> | Readable,
+  text: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array> | Readable,
 ): Promise<void> {
   const sink = client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`));
   await pipeline(text instanceof Readable ? text : Readable.from(text, { highWaterMark: 2 }), sink);

@@ -81,12 +81,13 @@ async function storePart<T extends { invoiceId: string }>(
     count += 1;
     return `${prefix}${spec.encode(row)}\n`;
   };
-  // COPY text in ~64 KB chunks; the content hash is taken over exactly that text.
-  async function* encoded(): AsyncGenerator<string> {
+  // COPY text in ~64 KB chunks; the content hash is taken over exactly that text. Each chunk is turned into
+  // UTF-8 bytes once, for the hash and the socket (or the staging file) alike.
+  async function* encoded(): AsyncGenerator<Buffer> {
     let parts: string[] = [];
     let size = 0;
     const flush = () => {
-      const chunk = parts.join('');
+      const chunk = Buffer.from(parts.join(''), 'utf8');
       hash.update(chunk);
       parts = [];
       size = 0;

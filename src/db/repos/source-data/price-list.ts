@@ -4,70 +4,70 @@ import { offerKeyText } from '../../../core/model/source';
 import { Money } from '../../../core/money';
 import type { PlainDate } from '../../../core/time';
 import type { Queryable } from '../../pool';
+import { CHUNK_CHARS, copyInto, copyRow } from './copy-text';
 import { inTransaction } from './transaction';
 import type { ImportCounts } from './types';
 
-const BATCH = 1000;
+/** The price-list columns after workspace_id, in COPY order (also the staging table's). */
+const PRICE_COLUMNS = [
+  'product_id',
+  'sku_id',
+  'term',
+  'billing_plan',
+  'segment',
+  'market',
+  'currency',
+  'effective_start',
+  'effective_end',
+  'product_title',
+  'sku_title',
+  'cost',
+  'retail',
+  'unit_of_measure',
+  'tags',
+] as const;
 
-function toRecord(e: PriceListEntry) {
+/** A text[] literal: every element quoted, so commas, braces, quotes, spaces and `NULL` stay plain text. */
+function arrayLiteral(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+}
+
+/** One entry as a COPY text row (PRICE_COLUMNS order); refuses prices in another currency than the offer's. */
+function encodeEntry(e: PriceListEntry): string {
   if (e.cost.currency !== e.offer.currency || e.retail.currency !== e.offer.currency) {
     throw new Error(
       `price-list entry ${offerKeyText(e.offer)}: prices must be in the offer currency ${e.offer.currency}`,
     );
   }
-  return {
-    product_id: e.offer.productId,
-    sku_id: e.offer.skuId,
-    term: e.offer.term,
-    billing_plan: e.offer.billingPlan,
-    segment: e.offer.segment,
-    market: e.offer.market,
-    currency: e.offer.currency,
-    effective_start: e.effective.start,
-    effective_end: e.effective.end ?? null,
-    product_title: e.productTitle,
-    sku_title: e.skuTitle,
-    cost: e.cost.toString(),
-    retail: e.retail.toString(),
-    unit_of_measure: e.unitOfMeasure,
-    tags: e.tags,
-  };
+  const o = e.offer;
+  return copyRow([
+    o.productId,
+    o.skuId,
+    o.term,
+    o.billingPlan,
+    o.segment,
+    o.market,
+    o.currency,
+    e.effective.start,
+    e.effective.end,
+    e.productTitle,
+    e.skuTitle,
+    e.cost.toString(),
+    e.retail.toString(),
+    e.unitOfMeasure,
+    arrayLiteral(e.tags),
+  ]);
 }
 
-async function upsertBatch(
-  db: Queryable,
-  ws: WorkspaceId,
-  batch: PriceListEntry[],
-): Promise<{ created: number; updated: number }> {
-  const res = await db.query<{ created: number; updated: number }>(
-    `with ins as (
-       insert into price_list_entries (workspace_id, product_id, sku_id, term, billing_plan, segment, market, currency,
-         effective_start, effective_end, product_title, sku_title, cost, retail, unit_of_measure, tags)
-       select $1, r.product_id, r.sku_id, r.term, r.billing_plan, r.segment, r.market, r.currency, r.effective_start,
-         r.effective_end, r.product_title, r.sku_title, r.cost, r.retail, r.unit_of_measure, r.tags
-       from jsonb_to_recordset($2::jsonb) as r(product_id text, sku_id text, term text, billing_plan text, segment text,
-         market text, currency text, effective_start date, effective_end date, product_title text, sku_title text,
-         cost numeric, retail numeric, unit_of_measure text, tags text[])
-       on conflict (workspace_id, product_id, sku_id, term, billing_plan, segment, market, currency, effective_start)
-       do update set effective_end = excluded.effective_end, product_title = excluded.product_title,
-         sku_title = excluded.sku_title, cost = excluded.cost, retail = excluded.retail,
-         unit_of_measure = excluded.unit_of_measure, tags = excluded.tags, updated_at = now()
-       where (price_list_entries.effective_end, price_list_entries.product_title, price_list_entries.sku_title,
-              price_list_entries.cost, price_list_entries.retail, price_list_entries.unit_of_measure, price_list_entries.tags)
-         is distinct from
-             (excluded.effective_end, excluded.product_title, excluded.sku_title, excluded.cost, excluded.retail,
-              excluded.unit_of_measure, excluded.tags)
-       returning (xmax = 0) as inserted)
-     select count(*) filter (where inserted)::int as created, count(*) filter (where not inserted)::int as updated from ins`,
-    [ws, JSON.stringify(batch.map(toRecord))],
-  );
-  return { created: res.rows[0]?.created ?? 0, updated: res.rows[0]?.updated ?? 0 };
-}
+const KEY = 'product_id, sku_id, term, billing_plan, segment, market, currency, effective_start';
+const VALUES = 'effective_end, product_title, sku_title, cost, retail, unit_of_measure, tags';
 
 /**
  * Stores price-list entries, idempotent by offer key + effective start: a known entry with the same values is
  * counted unchanged, one with other values (price, end, titles) updated. All or nothing (one transaction). The
  * same key twice in one call is refused: the price list would contradict itself.
+ * The entries stream by COPY into a session temp table as they are parsed (Microsoft's price list has tens of
+ * thousands of rows), then one set-based upsert merges them and counts what it created and updated.
  */
 export async function storePriceList(
   db: Queryable,
@@ -75,28 +75,55 @@ export async function storePriceList(
   entries: AsyncIterable<PriceListEntry> | Iterable<PriceListEntry>,
 ): Promise<ImportCounts> {
   return inTransaction(db, async (client) => {
+    await client.query(
+      `create temp table if not exists billsync_price_stage (
+         product_id text not null, sku_id text not null, term text not null, billing_plan text not null,
+         segment text not null, market text not null, currency text not null, effective_start date not null,
+         effective_end date, product_title text not null, sku_title text not null, cost numeric not null,
+         retail numeric not null, unit_of_measure text not null, tags text[] not null
+       ) on commit delete rows`,
+    );
+    // Rows of an earlier call in this transaction (the table is emptied at commit only).
+    await client.query('delete from billsync_price_stage');
     const seen = new Set<string>();
-    const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0 };
-    let batch: PriceListEntry[] = [];
-    const flush = async () => {
-      const r = await upsertBatch(client, ws, batch);
-      counts.created += r.created;
-      counts.updated += r.updated;
-      counts.unchanged += batch.length - r.created - r.updated;
-      batch = [];
-    };
-    for await (const e of entries) {
-      const key = `${offerKeyText(e.offer)}|${e.effective.start}`;
-      if (seen.has(key))
-        throw new Error(
-          `the price list names offer ${offerKeyText(e.offer)} from ${e.effective.start} twice`,
-        );
-      seen.add(key);
-      batch.push(e);
-      if (batch.length >= BATCH) await flush();
+    async function* rows(): AsyncGenerator<string> {
+      let chunk = '';
+      for await (const e of entries) {
+        const key = `${offerKeyText(e.offer)}|${e.effective.start}`;
+        if (seen.has(key))
+          throw new Error(
+            `the price list names offer ${offerKeyText(e.offer)} from ${e.effective.start} twice`,
+          );
+        seen.add(key);
+        chunk += `${encodeEntry(e)}\n`;
+        if (chunk.length >= CHUNK_CHARS) {
+          yield chunk;
+          chunk = '';
+        }
+      }
+      if (chunk.length > 0) yield chunk;
     }
-    if (batch.length > 0) await flush();
-    return counts;
+    await copyInto(client, 'billsync_price_stage', PRICE_COLUMNS, rows());
+    const res = await client.query<{ created: number; updated: number }>(
+      `with ins as (
+         insert into price_list_entries (workspace_id, ${KEY}, ${VALUES})
+         select $1, ${KEY}, ${VALUES} from billsync_price_stage
+         on conflict (workspace_id, ${KEY})
+         do update set effective_end = excluded.effective_end, product_title = excluded.product_title,
+           sku_title = excluded.sku_title, cost = excluded.cost, retail = excluded.retail,
+           unit_of_measure = excluded.unit_of_measure, tags = excluded.tags, updated_at = now()
+         where (price_list_entries.effective_end, price_list_entries.product_title, price_list_entries.sku_title,
+                price_list_entries.cost, price_list_entries.retail, price_list_entries.unit_of_measure, price_list_entries.tags)
+           is distinct from
+               (excluded.effective_end, excluded.product_title, excluded.sku_title, excluded.cost, excluded.retail,
+                excluded.unit_of_measure, excluded.tags)
+         returning (xmax = 0) as inserted)
+       select count(*) filter (where inserted)::int as created, count(*) filter (where not inserted)::int as updated from ins`,
+      [ws],
+    );
+    const created = res.rows[0]?.created ?? 0;
+    const updated = res.rows[0]?.updated ?? 0;
+    return { created, updated, unchanged: seen.size - created - updated };
   });
 }
 

@@ -15,7 +15,7 @@ export interface StagedRows {
  * the content hash says whether anything changed, and writing them to disk is several times cheaper than loading
  * them into a Postgres staging table only to find (the usual case) that nothing did.
  */
-export async function stageRows(chunks: AsyncIterable<string>): Promise<StagedRows> {
+export async function stageRows(chunks: AsyncIterable<string | Uint8Array>): Promise<StagedRows> {
   const dir = mkdtempSync(join(tmpdir(), 'billsync-stage-'));
   const path = join(dir, 'rows.copy');
   const readers: Readable[] = [];

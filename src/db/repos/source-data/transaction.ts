@@ -1,6 +1,11 @@
 import pg from 'pg';
 import { type PoolClient, type Queryable, withTransaction } from '../../pool';
 
+/** Whether `inTransaction` can run on `db`: a pg Pool (it opens a transaction) or a client (the caller's). */
+export function canHoldTransaction(db: Queryable): boolean {
+  return db instanceof pg.Pool || db instanceof pg.Client;
+}
+
 /**
  * Runs `fn` on one client inside a transaction. Given a pool, opens (and commits or rolls back) its own
  * transaction; given a client, uses it as is: the caller's transaction then makes the whole file

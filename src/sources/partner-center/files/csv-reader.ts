@@ -17,7 +17,7 @@ export {
 export class CsvBatch {
   constructor(
     private readonly text: string,
-    private readonly bounds: readonly number[],
+    private readonly bounds: Int32Array,
     /** Index into `bounds` where each row starts, plus one final entry (length = rows + 1). */
     private readonly rowStarts: readonly number[],
     /** The file line each row starts on (1-based). */
@@ -39,7 +39,7 @@ export class CsvBatch {
     rowStarts.push(bounds.length);
     return new CsvBatch(
       text,
-      bounds,
+      Int32Array.from(bounds),
       rowStarts,
       rows.map((_, i) => firstLine + i),
     );

@@ -12,15 +12,32 @@ import {
 export class MonthTally {
   private readonly counts = new Map<BillingPeriod, number>();
   total = 0;
+  /** Rows of a file come in runs of the same day: those are counted without a map update per row. */
+  private runDay: PlainDate | undefined;
+  private runLength = 0;
 
   add(day: PlainDate): void {
-    const p = periodOf(day);
-    this.counts.set(p, (this.counts.get(p) ?? 0) + 1);
     this.total += 1;
+    if (day === this.runDay) {
+      this.runLength += 1;
+      return;
+    }
+    this.endRun();
+    this.runDay = day;
+    this.runLength = 1;
+  }
+
+  private endRun(): void {
+    if (this.runDay === undefined) return;
+    const p = periodOf(this.runDay);
+    this.counts.set(p, (this.counts.get(p) ?? 0) + this.runLength);
+    this.runDay = undefined;
+    this.runLength = 0;
   }
 
   /** The month most rows fall in; on a tie the later month (a late correction is older, never newer). */
   mode(): BillingPeriod | undefined {
+    this.endRun();
     let best: BillingPeriod | undefined;
     let bestCount = 0;
     for (const [p, n] of this.counts) {
@@ -33,6 +50,7 @@ export class MonthTally {
   }
 
   countIn(period: BillingPeriod): number {
+    this.endRun();
     return this.counts.get(period) ?? 0;
   }
 }

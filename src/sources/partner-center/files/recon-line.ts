@@ -1,6 +1,6 @@
 import type { BillingPlan, InvoiceLine, TermDuration } from '../../../core/model/source';
-import { Money, ZERO } from '../../../core/money';
-import { fromInclusive } from '../../../core/time';
+import { Money, parseDecimal, ZERO } from '../../../core/money';
+import { fromInclusive, type PlainDate } from '../../../core/time';
 import { type ColumnSpec, columnLabels, resolveColumns } from './columns';
 import { MARKET_EXPECTED, normalizeSubscriptionId, normalizeTenantId, TENANT_EXPECTED } from './ids';
 import { classifyLine } from './line-kind';
@@ -65,20 +65,46 @@ function termAndPlan(c: RowCursor<ReconColumn>, kind: InvoiceLine['kind'], oneTi
   const termText = c.text('TermAndBillingCycle');
   const frequency = c.text('BillingFrequency');
   if (kind === 'license') {
-    const term =
-      c.memo('term', termText, () => termFromText(termText)) ?? c.fail('TermAndBillingCycle', TERM_EXPECTED);
+    const term = c.memo('term', termText, termFromText) ?? c.fail('TermAndBillingCycle', TERM_EXPECTED);
     const billingPlan =
-      c.memo2('plan', frequency, term, () => billingPlanFromFrequency(frequency, term)) ??
-      c.fail('BillingFrequency', FREQUENCY_EXPECTED);
-    return { term, billingPlan };
+      c.memo2('plan', frequency, term, planFromFrequency) ?? c.fail('BillingFrequency', FREQUENCY_EXPECTED);
+    return planOf(term, billingPlan);
   }
   // one_time and credit rows: a term when the text names one, billed once unless the frequency says otherwise.
-  const term = c.memo('term', termText, () => termFromText(termText)) ?? 'P1M';
+  const term = c.memo('term', termText, termFromText) ?? 'P1M';
   const billingPlan = oneTime
     ? 'OneTime'
-    : (c.memo2('plan', frequency, term, () => billingPlanFromFrequency(frequency, term)) ?? 'OneTime');
-  return { term, billingPlan };
+    : (c.memo2('plan', frequency, term, planFromFrequency) ?? 'OneTime');
+  return planOf(term, billingPlan);
 }
+
+const PLANS = new Map<string, Plan>();
+
+/** One shared (immutable) object per term and plan, instead of one per row. */
+function planOf(term: TermDuration, billingPlan: BillingPlan): Plan {
+  const key = `${term} ${billingPlan}`;
+  let plan = PLANS.get(key);
+  if (plan === undefined) {
+    plan = Object.freeze({ term, billingPlan });
+    PLANS.set(key, plan);
+  }
+  return plan;
+}
+
+// The derivations below are memoized per text by the cursor; defined once so no closure is allocated per row.
+const planFromFrequency = (frequency: string, term: string) =>
+  billingPlanFromFrequency(frequency, term as TermDuration);
+const upper = (text: string) => text.toUpperCase();
+const lower = (text: string) => text.toLowerCase();
+const saysOneTimeEither = (termText: string, frequency: string) =>
+  saysOneTime(termText) || saysOneTime(frequency);
+const marketOf = (country: string) => (/^[A-Za-z]{2}$/.test(country) ? country.toUpperCase() : undefined);
+const rangeOf = (start: string, last: string) => fromInclusive(start as PlainDate, last as PlainDate);
+/** Magnitude from Quantity (already checked against its bounds), sign from Subtotal. */
+const signedQuantity = (quantity: string, sign: string) => {
+  const magnitude = parseDecimal(quantity).abs();
+  return sign === '-' ? magnitude.neg() : magnitude;
+};
 
 const AZURE_PLAN_TERM: Plan = { term: 'P1M', billingPlan: 'Monthly' };
 const PRODUCT_EXPECTED = 'a product id such as CFQ7TTC0LCHC';
@@ -97,20 +123,14 @@ export function reconLineFromRow(c: RowCursor<ReconColumn>, lineNumber: number):
   const invoiceId = c.required('InvoiceNumber', INVOICE_EXPECTED);
   const tenantText = c.text('CustomerId');
   const customerTenantId =
-    c.memo('tenant', tenantText, () => normalizeTenantId(tenantText)) ??
-    c.fail('CustomerId', TENANT_EXPECTED);
+    c.memo('tenant', tenantText, normalizeTenantId) ?? c.fail('CustomerId', TENANT_EXPECTED);
   const productText = c.required('ProductId', PRODUCT_EXPECTED);
-  const productId = c.memo('upper', productText, () => productText.toUpperCase());
+  const productId = c.memo('upper', productText, upper);
   const chargeText = c.required('ChargeType', CHARGE_TYPE_EXPECTED);
-  const chargeType = c.memo('lower', chargeText, () => chargeText.toLowerCase());
+  const chargeType = c.memo('lower', chargeText, lower);
   const termText = c.text('TermAndBillingCycle');
   const frequency = c.text('BillingFrequency');
-  const oneTime = c.memo2(
-    'oneTime',
-    termText,
-    frequency,
-    () => saysOneTime(termText) || saysOneTime(frequency),
-  );
+  const oneTime = c.memo2('oneTime', termText, frequency, saysOneTimeEither);
   const kind = classifyLine({
     productId,
     chargeType,
@@ -121,15 +141,13 @@ export function reconLineFromRow(c: RowCursor<ReconColumn>, lineNumber: number):
   const billingCurrency = c.currency('Currency');
   const pricingCurrency = c.text('PricingCurrency') === '' ? billingCurrency : c.currency('PricingCurrency');
   const countryText = c.text('CustomerCountry');
-  const market =
-    c.memo('market', countryText, () =>
-      /^[A-Za-z]{2}$/.test(countryText) ? countryText.toUpperCase() : undefined,
-    ) ?? c.fail('CustomerCountry', MARKET_EXPECTED);
+  const market = c.memo('market', countryText, marketOf) ?? c.fail('CustomerCountry', MARKET_EXPECTED);
   const start = c.date('ChargeStartDate').date;
   const last = c.date('ChargeEndDate').date;
   if (last < start) c.fail('ChargeEndDate', `a date on or after ChargeStartDate (${start})`);
   const subtotal = c.decimal('Subtotal');
-  const quantity = c.bounded('Quantity', LICENSE_QUANTITY_BOUNDS);
+  // Checks Quantity; the stored value is its magnitude signed by Subtotal (signedQuantity).
+  c.bounded('Quantity', LICENSE_QUANTITY_BOUNDS);
   const negative = subtotal.lt(ZERO);
   const termStart = c.optionalDate('SubscriptionStartDate')?.date;
   const termLast = c.optionalDate('SubscriptionEndDate')?.date;
@@ -142,7 +160,7 @@ export function reconLineFromRow(c: RowCursor<ReconColumn>, lineNumber: number):
     customerTenantId,
     customerName: c.required('CustomerName', 'the customer name'),
     customerDomain: c.text('CustomerDomainName'),
-    subscriptionId: c.memo('subscription', subscriptionText, () => normalizeSubscriptionId(subscriptionText)),
+    subscriptionId: c.memo('subscription', subscriptionText, normalizeSubscriptionId),
     offer: {
       productId,
       skuId: c.required('SkuId', 'a SKU id such as 0002'),
@@ -156,18 +174,13 @@ export function reconLineFromRow(c: RowCursor<ReconColumn>, lineNumber: number):
     skuTitle: c.text('SkuName'),
     chargeType,
     kind,
-    chargePeriod: c.memo2('range', start, last, () => fromInclusive(start, last)),
+    chargePeriod: c.memo2('range', start, last, rangeOf),
     // Magnitude from Quantity, sign from Subtotal (memoized: the signed value of a text is always the same).
-    quantity: c.memo2('signed', c.text('Quantity'), negative ? '-' : '+', () =>
-      negative ? quantity.abs().neg() : quantity.abs(),
-    ),
+    quantity: c.memo2('signed', c.text('Quantity'), negative ? '-' : '+', signedQuantity),
     unitPrice: Money.of(c.decimal('UnitPrice'), pricingCurrency),
     effectiveUnitPrice: Money.of(c.decimal('EffectiveUnitPrice'), pricingCurrency),
     subtotal: Money.of(subtotal, billingCurrency),
-    subscriptionTerm:
-      termStart && termLast
-        ? c.memo2('range', termStart, termLast, () => fromInclusive(termStart, termLast))
-        : undefined,
+    subscriptionTerm: termStart && termLast ? c.memo2('range', termStart, termLast, rangeOf) : undefined,
     orderDate: c.optionalDate('OrderDate')?.date,
   };
 }

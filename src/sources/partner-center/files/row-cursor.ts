@@ -23,9 +23,10 @@ export class RowCursor<N extends string> {
   private index = 0;
   /** Line of the file the current row starts on (header = 1). */
   row = 0;
-  private readonly dates = new TextCache<FileDateTime | undefined>();
-  /** Parsed decimals per bounds, or what was expected instead (values are checked once per distinct text). */
-  private readonly decimals = new Map<DecimalBounds, TextCache<Decimal | string>>();
+  /** Per column: consecutive rows often repeat a column's value, which the cache's last-key check catches. */
+  private readonly dates: (TextCache<FileDateTime | undefined> | undefined)[] = [];
+  /** Parsed decimals per column, or what was expected instead (values are checked once per distinct text). */
+  private readonly decimals: (DecimalSlot | undefined)[] = [];
   private readonly memos = new Map<string, TextCache<unknown>>();
 
   constructor(
@@ -83,12 +84,13 @@ export class RowCursor<N extends string> {
   /** A decimal within the given bounds (a quantity's, see value-bounds.ts). */
   bounded(col: N, bounds: DecimalBounds): Decimal {
     const v = this.text(col);
-    let cache = this.decimals.get(bounds);
-    if (cache === undefined) {
-      cache = new TextCache();
-      this.decimals.set(bounds, cache);
+    const pos = (this.columns[col] ?? -1) + 1;
+    let slot = this.decimals[pos];
+    if (slot?.bounds !== bounds) {
+      slot = decimalSlot(bounds);
+      this.decimals[pos] = slot;
     }
-    const value = cache.get(v, (t) => boundedDecimal(t, bounds, DECIMAL_EXPECTED));
+    const value = slot.cache.get(v, slot.parse);
     return typeof value === 'string' ? this.fail(col, value, v) : value;
   }
 
@@ -99,7 +101,13 @@ export class RowCursor<N extends string> {
 
   date(col: N): FileDateTime {
     const v = this.text(col);
-    return this.dates.get(v, parseFileDate) ?? this.fail(col, DATE_EXPECTED, v);
+    const pos = (this.columns[col] ?? -1) + 1;
+    let cache = this.dates[pos];
+    if (cache === undefined) {
+      cache = new TextCache();
+      this.dates[pos] = cache;
+    }
+    return cache.get(v, parseFileDate) ?? this.fail(col, DATE_EXPECTED, v);
   }
 
   optionalDate(col: N): FileDateTime | undefined {
@@ -108,28 +116,49 @@ export class RowCursor<N extends string> {
 
   currency(col: N): string {
     const raw = this.text(col);
-    return (
-      this.memo('currency', raw, () => (CURRENCY.test(raw.toUpperCase()) ? raw.toUpperCase() : undefined)) ??
-      this.fail(col, CURRENCY_EXPECTED, raw)
-    );
+    return this.memo('currency', raw, currencyCode) ?? this.fail(col, CURRENCY_EXPECTED, raw);
   }
 
-  /** A value derived from a text, computed once per distinct text within its `kind` (e.g. a tenant id). */
-  memo<T>(kind: string, key: string, compute: () => T): T {
+  /**
+   * A value derived from a text, computed once per distinct text within its `kind` (e.g. a tenant id). On the
+   * hot path pass a function defined once (not an arrow per row): it gets the text.
+   */
+  memo<T>(kind: string, key: string, compute: (key: string) => T): T {
+    return this.cacheOf<T>(kind).get(key, compute);
+  }
+
+  /** Like `memo`, for a value derived from two texts (e.g. a date range from its two ends). */
+  memo2<T>(kind: string, key: string, key2: string, compute: (key: string, key2: string) => T): T {
+    return this.cacheOf<TextCache<T>>(kind).get(key, newTextCache).getWith(key2, key, compute);
+  }
+
+  private cacheOf<T>(kind: string): TextCache<T> {
     let cache = this.memos.get(kind);
     if (cache === undefined) {
       cache = new TextCache();
       this.memos.set(kind, cache);
     }
-    return cache.get(key, compute) as T;
-  }
-
-  /** Like `memo`, for a value derived from two texts (e.g. a date range from its two ends). */
-  memo2<T>(kind: string, key: string, key2: string, compute: () => T): T {
-    return this.memo(kind, key, () => new TextCache<T>()).get(key2, compute);
+    return cache as TextCache<T>;
   }
 
   fail(col: N, expected: string, value: string | undefined = this.text(col)): never {
     throw new FileParseError({ file: this.file, row: this.row, column: this.labels[col], value, expected });
   }
 }
+
+interface DecimalSlot {
+  bounds: DecimalBounds;
+  cache: TextCache<Decimal | string>;
+  parse: (text: string) => Decimal | string;
+}
+
+function decimalSlot(bounds: DecimalBounds): DecimalSlot {
+  return { bounds, cache: new TextCache(), parse: (t) => boundedDecimal(t, bounds, DECIMAL_EXPECTED) };
+}
+
+function currencyCode(raw: string): string | undefined {
+  const upper = raw.toUpperCase();
+  return CURRENCY.test(upper) ? upper : undefined;
+}
+
+const newTextCache = <T>() => new TextCache<T>();

@@ -2,7 +2,7 @@ import type { WorkspaceId } from '../core/ids';
 import type { TargetAdapter } from '../core/ports/target';
 import type { Pool } from '../db/pool';
 import { getConnectionByKind } from '../db/repos/connections';
-import type { TargetKind } from '../db/repos/sync';
+import { getProgram, type TargetKind } from '../db/repos/sync';
 import { createLimiter, type Limiter } from '../http';
 import { openSecrets } from '../services/connections';
 import { AppError } from '../services/errors';
@@ -122,6 +122,10 @@ export function createTargetOpener(deps: {
       limiter = createLimiter(3);
       limiters.set(row.id, limiter);
     }
-    return buildAdapter(target, row.settings, openSecrets(deps.box, row), limiter, env);
+    // ConnectWise files new catalog items where its program settings say (decision 0012); a `catalog` stored on
+    // the connection (set by hand or by an older version) applies until the program has its own.
+    const program = target === 'connectwise' ? await getProgram(deps.pool, workspaceId, target) : undefined;
+    const settings = program?.catalog ? { ...row.settings, catalog: program.catalog } : row.settings;
+    return buildAdapter(target, settings, openSecrets(deps.box, row), limiter, env);
   };
 }

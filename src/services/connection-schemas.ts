@@ -46,6 +46,19 @@ export const AutotaskConnectionInput = z.object({
     .optional(),
 });
 
+/**
+ * What the ConnectWise connect dialog sends (decision 0012): site, company id and public key are settings, the
+ * private key a secret (the server checks it with the same rules, services/connections.ts).
+ */
+export const ConnectWiseConnectionInput = z.object({
+  settings: z.object({
+    site: z.string().trim().min(1, 'the site is required'),
+    companyId: z.string().trim().min(1, 'the company id is required'),
+    publicKey: z.string().trim().min(1, 'the public key is required'),
+  }),
+  secrets: z.object({ privateKey: z.string().min(1, 'the private key is required') }).optional(),
+});
+
 /** `POST /api/connections/{kind}/test`: the connection after the test, recorded on its card. */
 export const ConnectionTestOut = z.object({
   connection: ConnectionView,
@@ -69,5 +82,8 @@ export type ConnectionWire = z.infer<typeof ConnectionView>;
 export type ConnectionListWire = z.infer<typeof ConnectionListOut>;
 export type ConnectionInputWire = z.input<typeof ConnectionInput>;
 export type AutotaskConnectionInputWire = z.input<typeof AutotaskConnectionInput>;
+export type ConnectWiseConnectionInputWire = z.input<typeof ConnectWiseConnectionInput>;
+/** What a PSA connect dialog sends (either target). */
+export type TargetConnectionInputWire = AutotaskConnectionInputWire | ConnectWiseConnectionInputWire;
 export type ConnectionTestWire = z.infer<typeof ConnectionTestOut>;
 export type ConnectionCheckWire = z.infer<typeof ConnectionCheckOut>;

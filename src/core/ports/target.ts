@@ -236,6 +236,22 @@ export interface TargetContext {
   signal?: AbortSignal;
 }
 
+/** One choice of a PSA setup list (id and name as the PSA shows them). */
+export interface TargetChoice {
+  id: string;
+  name: string;
+}
+
+/**
+ * Where new products can be filed, for PSAs that file products under a category, a subcategory of it and a
+ * product type (ConnectWise's catalog, decision 0012). Inactive rows are left out.
+ */
+export interface TargetProductPlacement {
+  categories: TargetChoice[];
+  subcategories: (TargetChoice & { categoryId: string | null })[];
+  productTypes: TargetChoice[];
+}
+
 export interface TargetAdapter {
   readonly kind: 'autotask' | 'connectwise';
   /** A cheap authenticated call: are the credentials right? */
@@ -248,4 +264,6 @@ export interface TargetAdapter {
    * shows the state from before the operation.
    */
   probe(ctx: TargetContext, op: PlannedOperation): Promise<Result<Applied | 'absent', IntegrationError>>;
+  /** The choices of where new products go, for PSAs whose products need more than a billing code. */
+  readProductPlacement?(ctx: TargetContext): Promise<TargetProductPlacement>;
 }

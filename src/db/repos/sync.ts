@@ -24,6 +24,13 @@ export interface StoredProgram {
   emails: string[];
   /** Customer syncs wait for approval when a contract's monthly value changes by more than this percent. */
   approvalThresholdPercent: number | null;
+  /** ConnectWise: where new catalog items go (decision 0012); absent: the tenant's "Miscellaneous" rows. */
+  catalog?: {
+    categoryId: string | null;
+    subcategoryId: string | null;
+    typeId: string | null;
+    taxable: boolean;
+  };
 }
 
 export async function getProgram(

@@ -10,6 +10,18 @@ import { z } from 'zod';
 const PsaId = z.string().trim().min(1, 'an id is required').max(64);
 
 /**
+ * Where new catalog items go, for ConnectWise (decision 0012): the subcategory (its category follows from it; the
+ * category is kept for the form), the product type (null: the tenant's "Miscellaneous") and "set new products
+ * taxable".
+ */
+export const CatalogSettings = z.object({
+  categoryId: PsaId.nullable(),
+  subcategoryId: PsaId.nullable(),
+  typeId: PsaId.nullable(),
+  taxable: z.boolean(),
+});
+
+/**
  * A change of the program settings: the fields given replace the stored ones, the others stay (defaults for a
  * new program). `null` clears an optional id (vendor, charge code).
  */
@@ -30,6 +42,7 @@ export const ProgramPatch = z
       .string()
       .regex(/^\d{1,4}(\.\d{1,4})?$/, 'the Azure markup is a percentage like 10 or 12.5'),
     approvalThresholdPercent: z.number().min(0).max(10_000).nullable(),
+    catalog: CatalogSettings.partial().strict(),
   })
   .partial()
   .strict();
@@ -48,6 +61,8 @@ export const ProgramSettingsOut = z.object({
   azureMarkupPercent: z.string(),
   emails: z.array(z.string()),
   approvalThresholdPercent: z.number().nullable(),
+  /** ConnectWise only: where new catalog items go (absent until set: the tenant's "Miscellaneous" rows). */
+  catalog: CatalogSettings.optional(),
 });
 
 export const ProgramOut = z.object({
@@ -68,6 +83,14 @@ export const ProgramOptionsOut = z.object({
   chargeCodes: z.array(ProgramOption),
   /** Active companies of type Vendor. */
   vendors: z.array(ProgramOption),
+  /** ConnectWise only: the catalog categories, subcategories (with their category) and product types. */
+  placement: z
+    .object({
+      categories: z.array(ProgramOption),
+      subcategories: z.array(ProgramOption.extend({ categoryId: z.string().nullable() })),
+      productTypes: z.array(ProgramOption),
+    })
+    .optional(),
 });
 
 /** Wire types (what the API sends and takes), for the web app. */
@@ -75,4 +98,5 @@ export type ProgramSettingsWire = z.infer<typeof ProgramSettingsOut>;
 export type ProgramWire = z.infer<typeof ProgramOut>;
 export type ProgramSavedWire = z.infer<typeof ProgramSavedOut>;
 export type ProgramOptionsWire = z.infer<typeof ProgramOptionsOut>;
+export type CatalogSettingsWire = z.infer<typeof CatalogSettings>;
 export type ProgramPatchWire = z.input<typeof ProgramPatch>;

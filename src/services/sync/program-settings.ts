@@ -5,7 +5,7 @@ import { DEFAULT_PROGRAM } from '../../engine/program';
 import { AppError } from '../errors';
 import { refreshSetupStatus } from './connect';
 import { type ProgramOptionsWire, ProgramPatch } from './program-schemas';
-import { readDirectory, type SyncDeps, TARGET_LABEL, tryReadDirectory } from './psa';
+import { readDirectory, type SyncDeps, TARGET_LABEL, tryReadDirectory, withPsa } from './psa';
 
 export { ProgramPatch } from './program-schemas';
 
@@ -131,6 +131,27 @@ export async function saveProgramSettings(
         ? patch.approvalThresholdPercent
         : current.approvalThresholdPercent,
   };
+  if (patch.catalog) {
+    if (target !== 'connectwise') {
+      throw new AppError('validation_failed', 'Catalog settings are for ConnectWise only');
+    }
+    const was = current.catalog ?? { categoryId: null, subcategoryId: null, typeId: null, taxable: false };
+    const given = patch.catalog;
+    const catalog = {
+      categoryId: given.categoryId !== undefined ? given.categoryId : was.categoryId,
+      subcategoryId: given.subcategoryId !== undefined ? given.subcategoryId : was.subcategoryId,
+      typeId: given.typeId !== undefined ? given.typeId : was.typeId,
+      taxable: given.taxable ?? was.taxable,
+    };
+    next.catalog = catalog;
+    // The planner files products under a billing code; on ConnectWise that is the subcategory (decision 0012).
+    // The form has no billing code field for ConnectWise: the subcategory decides.
+    if (catalog.subcategoryId) {
+      next.billingCodeId = catalog.subcategoryId;
+    }
+  } else if (current.catalog) {
+    next.catalog = current.catalog;
+  }
   if (next.syncEnabled && target === 'autotask' && !next.billingCodeId) {
     throw new AppError(
       'validation_failed',
@@ -164,7 +185,12 @@ export async function listProgramOptions(
   target: TargetKind,
 ): Promise<ProgramOptions> {
   const dir = await readDirectory(deps, ws, target);
+  const placement = await withPsa(target, async () => {
+    const adapter = await deps.openTarget(ws, target);
+    return adapter.readProductPlacement?.({});
+  });
   return {
+    ...(placement ? { placement } : {}),
     billingCodes: dir.billingCodes
       .filter((b) => b.recurringContractService && b.active)
       .map((b) => ({ id: b.id, name: b.name }))

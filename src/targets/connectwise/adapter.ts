@@ -11,6 +11,7 @@ import {
 } from './catalog-writes';
 import type { ConnectWiseClient } from './client';
 import { adjustLine, bookCharge, createAgreementCache, probeAdjustment, probeCharge } from './line-writes';
+import { readProductPlacement } from './product-placement';
 import { readState } from './read-state';
 
 export interface ConnectWiseAdapter extends TargetAdapter {
@@ -94,6 +95,10 @@ export function createAdapter(
             return probeCharge(client, ctx, op);
         }
       });
+    },
+
+    readProductPlacement(ctx) {
+      return readProductPlacement(client, ctx);
     },
   };
 }

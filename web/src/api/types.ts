@@ -25,6 +25,7 @@ import type {
   ConnectionStatusWire,
   ConnectionTestWire,
   ConnectionWire,
+  ConnectWiseConnectionInputWire,
   TargetKindWire,
 } from '../../../src/services/connection-schemas';
 import type {
@@ -126,6 +127,10 @@ export type ConnectionCheck = ConnectionCheckWire;
 export type ConnectionInput = ConnectionInputWire;
 /** What the Autotask connect dialog sends. */
 export type AutotaskConnectionInput = AutotaskConnectionInputWire;
+/** What the ConnectWise connect dialog sends. */
+export type ConnectWiseConnectionInput = ConnectWiseConnectionInputWire;
+/** What either PSA connect dialog sends. */
+export type TargetConnectionInput = AutotaskConnectionInput | ConnectWiseConnectionInput;
 export type ProgramSettings = ProgramSettingsWire;
 export type ProductSyncMode = ProgramSettings['mode'];
 export type Program = ProgramWire;

@@ -1,12 +1,10 @@
-import { SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { IconBuildingStore } from '@tabler/icons-react';
+import { SimpleGrid, Stack, Title } from '@mantine/core';
 import { ErrorAlert } from '../components/error-alert';
 import { PageHeader } from '../components/page-header';
 import { PageLoader } from '../components/page-loader';
-import { StatusChip } from '../components/status-chip';
 import { AutotaskCard } from '../features/connections/autotask-card';
-import { ConnectionCard } from '../features/connections/connection-card';
 import { useConnections } from '../features/connections/connection-queries';
+import { ConnectWiseCard } from '../features/connections/connectwise-card';
 import { SourceCard } from '../features/connections/source-card';
 
 export function ConnectionsPage() {
@@ -34,20 +32,7 @@ export function ConnectionsPage() {
             </Title>
             <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
               <AutotaskCard connection={byKind('autotask')} />
-              <ConnectionCard
-                testId="connection-connectwise"
-                name="ConnectWise"
-                icon={<IconBuildingStore size={20} />}
-                status={
-                  <StatusChip color="gray" size="lg">
-                    Not yet available
-                  </StatusChip>
-                }
-              >
-                <Text size="sm" c="dimmed">
-                  ConnectWise PSA support comes after the Autotask integration.
-                </Text>
-              </ConnectionCard>
+              <ConnectWiseCard connection={byKind('connectwise')} />
             </SimpleGrid>
           </section>
           <section aria-labelledby="connections-sources">

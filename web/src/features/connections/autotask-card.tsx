@@ -96,7 +96,7 @@ export function AutotaskCard({ connection }: { connection: Connection | undefine
   );
 }
 
-interface CardActionsProps {
+export interface CardActionsProps {
   state: CardState;
   onConnect: () => void;
   onEdit: () => void;
@@ -104,7 +104,8 @@ interface CardActionsProps {
   testing: boolean;
 }
 
-function CardActions({ state, onConnect, onEdit, onTest, testing }: CardActionsProps) {
+/** The PSA card's buttons by state (shared by the Autotask and ConnectWise cards). */
+export function CardActions({ state, onConnect, onEdit, onTest, testing }: CardActionsProps) {
   if (state === 'not_connected') return <Button onClick={onConnect}>CONNECT NOW</Button>;
   const test = (
     <Button variant="default" onClick={onTest} loading={testing}>

@@ -1,6 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import { api } from '../../api/client';
-import type { AutotaskConnectionInput, ConnectionCheck, TargetKind } from '../../api/types';
+import type { ConnectionCheck, TargetConnectionInput, TargetKind } from '../../api/types';
 
 /**
  * The connect dialog's Test: checks the credentials as entered with a cheap authenticated call. Nothing is saved
@@ -8,7 +8,7 @@ import type { AutotaskConnectionInput, ConnectionCheck, TargetKind } from '../..
  */
 export function useCheckConnection(kind: TargetKind) {
   return useMutation({
-    mutationFn: (input: AutotaskConnectionInput) =>
+    mutationFn: (input: TargetConnectionInput) =>
       api<ConnectionCheck>(`/api/connections/${kind}/check`, { method: 'POST', body: input }),
   });
 }

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
-import type { AutotaskConnectionInput, Connection, ConnectionTest, TargetKind } from '../../api/types';
+import type { Connection, ConnectionTest, TargetConnectionInput, TargetKind } from '../../api/types';
 
 export const connectionsKey = ['connections'] as const;
 
@@ -18,7 +18,7 @@ export function useConnections() {
 export function useTestConnection(kind: TargetKind) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input?: AutotaskConnectionInput) =>
+    mutationFn: (input?: TargetConnectionInput) =>
       api<ConnectionTest>(`/api/connections/${kind}/test`, {
         method: 'POST',
         ...(input ? { body: input } : {}),

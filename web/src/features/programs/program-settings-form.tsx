@@ -20,7 +20,7 @@ import { useForm } from '@mantine/form';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconInfoCircle } from '@tabler/icons-react';
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect, useRef } from 'react';
 import { Link } from 'react-router';
 import type { Option, Program, ProgramPatch, ProgramSettings, TargetKind } from '../../api/types';
 import { ErrorAlert } from '../../components/error-alert';
@@ -53,6 +53,11 @@ interface Values {
   azureMarkupPercent: string;
   requireApproval: boolean;
   approvalThresholdPercent: number | string;
+  /** ConnectWise's catalog (decision 0012). */
+  categoryId: string | null;
+  subcategoryId: string | null;
+  typeId: string | null;
+  taxable: boolean;
 }
 
 function toValues(s: ProgramSettings): Values {
@@ -70,15 +75,32 @@ function toValues(s: ProgramSettings): Values {
     azureMarkupPercent: s.azureMarkupPercent,
     requireApproval: s.approvalThresholdPercent !== null,
     approvalThresholdPercent: s.approvalThresholdPercent ?? 10,
+    categoryId: s.catalog?.categoryId ?? null,
+    subcategoryId: s.catalog?.subcategoryId ?? null,
+    typeId: s.catalog?.typeId ?? null,
+    taxable: s.catalog?.taxable ?? false,
   };
 }
 
-function toPatch(v: Values): ProgramPatch {
+function toPatch(target: TargetKind, v: Values): ProgramPatch {
+  const catalog =
+    target === 'connectwise'
+      ? {
+          catalog: {
+            categoryId: v.categoryId,
+            subcategoryId: v.subcategoryId,
+            typeId: v.typeId,
+            taxable: v.taxable,
+          },
+        }
+      : {};
   return {
+    ...catalog,
     syncEnabled: v.syncEnabled,
     mode: v.mode,
     motions: { monthly: v.monthly, annual: v.annual, azure: v.azure },
-    billingCodeId: v.billingCodeId,
+    // ConnectWise has no billing code field: the server takes the subcategory (decision 0012).
+    ...(target === 'autotask' ? { billingCodeId: v.billingCodeId } : {}),
     vendorId: v.vendorId,
     chargeCodeId: v.chargeCodeId,
     emails: v.emails,
@@ -87,6 +109,9 @@ function toPatch(v: Values): ProgramPatch {
     approvalThresholdPercent: v.requireApproval ? Number(v.approvalThresholdPercent) : null,
   };
 }
+
+const MISC = 'Miscellaneous';
+const miscOf = (options: Option[] | undefined) => options?.find((o) => o.name === MISC)?.id ?? null;
 
 /** The options of a dropdown, keeping the stored id selectable when the PSA did not answer or no longer lists it. */
 function withCurrent(
@@ -146,7 +171,7 @@ export function ProgramSettingsForm({ target, program, readOnly }: ProgramSettin
   };
 
   const submit = form.onSubmit((values) => {
-    save.mutate(toPatch(values), {
+    save.mutate(toPatch(target, values), {
       onSuccess: (saved) => {
         form.resetDirty(toValues(saved.settings));
         notifications.show({
@@ -161,6 +186,33 @@ export function ProgramSettingsForm({ target, program, readOnly }: ProgramSettin
   const billingCodes = withCurrent(options.data?.billingCodes, form.values.billingCodeId);
   const vendors = withCurrent(options.data?.vendors, form.values.vendorId);
   const chargeCodes = withCurrent(options.data?.chargeCodes, form.values.chargeCodeId);
+  const placement = options.data?.placement;
+  const categories = withCurrent(placement?.categories, form.values.categoryId);
+  const subcategories = withCurrent(
+    placement?.subcategories.filter(
+      (s) => !form.values.categoryId || s.categoryId === form.values.categoryId,
+    ),
+    form.values.subcategoryId,
+  );
+  const productTypes = withCurrent(placement?.productTypes, form.values.typeId);
+
+  // A ConnectWise program that never chose: propose the tenant's "Miscellaneous" rows (what the adapter uses).
+  const proposed = useRef(false);
+  useEffect(() => {
+    if (target !== 'connectwise' || !placement || proposed.current || program.settings.catalog) return;
+    proposed.current = true;
+    const subcategoryId = miscOf(placement.subcategories);
+    const categoryId =
+      placement.subcategories.find((s) => s.id === subcategoryId)?.categoryId ?? miscOf(placement.categories);
+    form.setValues({ categoryId, subcategoryId, typeId: miscOf(placement.productTypes) });
+  }, [target, placement, program.settings.catalog, form]);
+
+  const onCategory = (categoryId: string | null) => {
+    const keeps = placement?.subcategories.some(
+      (s) => s.id === form.values.subcategoryId && s.categoryId === categoryId,
+    );
+    form.setValues({ categoryId, ...(keeps ? {} : { subcategoryId: null }) });
+  };
 
   return (
     <form onSubmit={submit} noValidate aria-label="Program settings">
@@ -245,17 +297,59 @@ export function ProgramSettingsForm({ target, program, readOnly }: ProgramSettin
                     onRetry={() => options.refetch()}
                   />
                 )}
+                {target === 'connectwise' && (
+                  <Stack gap="sm" mb="md">
+                    <SimpleGrid cols={{ base: 1, sm: 3, lg: 1, xl: 3 }}>
+                      <Select
+                        label="Catalog category"
+                        placeholder={options.isPending ? 'Loading…' : 'Choose a category'}
+                        data={categories}
+                        searchable
+                        clearable
+                        value={form.values.categoryId}
+                        onChange={onCategory}
+                      />
+                      <Select
+                        label="Subcategory"
+                        placeholder={options.isPending ? 'Loading…' : 'Miscellaneous'}
+                        data={subcategories}
+                        searchable
+                        clearable
+                        nothingFoundMessage="No subcategory of this category matches"
+                        {...form.getInputProps('subcategoryId')}
+                      />
+                      <Select
+                        label="Product type"
+                        placeholder={options.isPending ? 'Loading…' : 'Miscellaneous'}
+                        data={productTypes}
+                        searchable
+                        clearable
+                        {...form.getInputProps('typeId')}
+                      />
+                    </SimpleGrid>
+                    <Text size="xs" c="dimmed">
+                      Where billsync files the catalog items it creates. Left empty, ConnectWise&apos;s
+                      “Miscellaneous” subcategory and product type are used.
+                    </Text>
+                    <Switch
+                      label="Set new products taxable"
+                      {...form.getInputProps('taxable', { type: 'checkbox' })}
+                    />
+                  </Stack>
+                )}
                 <SimpleGrid cols={{ base: 1, sm: 2, lg: 1, xl: 2 }}>
-                  <Select
-                    label="Billing Code"
-                    description="Only codes of type Recurring Contract Service are listed."
-                    placeholder={options.isPending ? 'Loading…' : 'Choose a billing code'}
-                    data={billingCodes}
-                    searchable
-                    required={target === 'autotask'}
-                    nothingFoundMessage="No Recurring Contract Service billing code matches"
-                    {...form.getInputProps('billingCodeId')}
-                  />
+                  {target === 'autotask' && (
+                    <Select
+                      label="Billing Code"
+                      description="Only codes of type Recurring Contract Service are listed."
+                      placeholder={options.isPending ? 'Loading…' : 'Choose a billing code'}
+                      data={billingCodes}
+                      searchable
+                      required={target === 'autotask'}
+                      nothingFoundMessage="No Recurring Contract Service billing code matches"
+                      {...form.getInputProps('billingCodeId')}
+                    />
+                  )}
                   <Select
                     label="Vendor"
                     description="Optional: the vendor of the services billsync creates."

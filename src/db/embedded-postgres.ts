@@ -115,6 +115,16 @@ function clusterDir(dataDir: string, ids: Ids | undefined): string {
   return pgDir;
 }
 
+/**
+ * The `postgres` server binary the embedded clusters run, where the OS user that runs it can reach it (a copy
+ * outside a private checkout when billsync runs as root: see `binaries`). For tools that start a cluster's
+ * postmaster themselves (the database-loss tests).
+ */
+export async function postgresServerBinary(): Promise<string> {
+  const bins = await binaries(await runAsIds());
+  return join(dirname(bins.pg_ctl), 'postgres');
+}
+
 /** When running as root, Postgres refuses to start: it runs as the `postgres` OS user (created if missing). */
 async function runAsIds(): Promise<Ids | undefined> {
   if (process.getuid?.() !== 0) return undefined;

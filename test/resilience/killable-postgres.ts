@@ -3,7 +3,7 @@ import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { ensureEmbeddedPostgres } from '../../src/db/embedded-postgres';
+import { ensureEmbeddedPostgres, postgresServerBinary } from '../../src/db/embedded-postgres';
 import { waitFor } from '../support/jobs';
 
 /**
@@ -22,9 +22,6 @@ export interface KillablePostgres {
   start(): Promise<void>;
   close(): Promise<void>;
 }
-
-const postgresBinary = async (): Promise<string> =>
-  ((await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string }).postgres;
 
 function postgresIds(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
@@ -51,7 +48,8 @@ export async function startKillablePostgres(): Promise<KillablePostgres> {
   const embedded = await ensureEmbeddedPostgres(dir, { database: 'billsync' });
   await embedded.release({ force: true });
   const cluster = realpathSync(join(dir, 'pg'));
-  const binary = await postgresBinary();
+  // Under root from a private checkout, the copy the `postgres` user can run (not the one in node_modules).
+  const binary = await postgresServerBinary();
   const ids = postgresIds();
   let child: ChildProcess | undefined;
   let log = '';

@@ -1,18 +1,19 @@
 import type { Command } from 'commander';
 import { getProgramSettings, listProgramOptions, saveProgramSettings } from '../../services/sync';
 import { output, table } from '../output';
-import { DEFAULT_CHARGE_CODE, type ProgramSetOptions, programPatchOf, programText } from '../program-text';
+import { type CatalogFlags, catalogText, placementRows, programSetPatchOf } from '../program-catalog';
+import { DEFAULT_CHARGE_CODE, type ProgramSetOptions, programText } from '../program-text';
 import { parseTarget, withSync } from '../sync-context';
 
-export async function programSet(opts: ProgramSetOptions, c: Command): Promise<void> {
+export async function programSet(opts: ProgramSetOptions & CatalogFlags, c: Command): Promise<void> {
   const out = output(Boolean(c.optsWithGlobals().json));
   const target = parseTarget(opts.target);
-  const patch = programPatchOf(opts);
+  const patch = programSetPatchOf(opts);
   const saved = await withSync({ workspace: opts.workspace }, out, ({ deps, ws }) =>
     saveProgramSettings(deps, ws, target, patch, 'cli'),
   );
   for (const w of saved.warnings) out.info(`warning: ${w}`);
-  out.result(saved, () => programText(saved));
+  out.result(saved, () => showText(saved));
 }
 
 export async function programShow(opts: { target: string; workspace?: string }, c: Command): Promise<void> {
@@ -21,7 +22,7 @@ export async function programShow(opts: { target: string; workspace?: string }, 
   const view = await withSync({ workspace: opts.workspace }, out, ({ deps, ws }) =>
     getProgramSettings(deps, ws, target),
   );
-  out.result(view, () => programText(view));
+  out.result(view, () => showText(view));
 }
 
 export async function programOptions(
@@ -52,6 +53,16 @@ export async function programOptions(
         ['id', 'name'],
         options.vendors.map((v) => [v.id, v.name]),
       ),
+      ...placementRows(options.placement).flatMap((p) => [
+        '',
+        p.title,
+        table(p.rows[0]?.length === 3 ? ['id', 'name', 'category'] : ['id', 'name'], p.rows),
+      ]),
     ].join('\n'),
   );
+}
+
+/** The settings in words, with ConnectWise's catalog placement. */
+function showText(view: Parameters<typeof programText>[0]): string {
+  return [programText(view), ...catalogText(view)].join('\n');
 }

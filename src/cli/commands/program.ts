@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { TARGET_OPTION, WORKSPACE_OPTION } from '../options';
+import type { CatalogFlags } from '../program-catalog';
 import type { ProgramSetOptions } from '../program-text';
 
+export { catalogText, programSetPatchOf } from '../program-catalog';
 export { programPatchOf, programText } from '../program-text';
 
 /** `billsync program set|show|options`: the Microsoft CSP program settings of a PSA. */
@@ -29,8 +31,18 @@ export function registerProgram(program: Command): void {
       '--approval-threshold <percent|off>',
       'hold customer syncs for approval above this monthly change',
     )
+    .option('--category <id|none>', 'ConnectWise: catalog category of new catalog items')
+    .option(
+      '--subcategory <id|none>',
+      'ConnectWise: subcategory of new catalog items (it stands for the billing code); none = Miscellaneous',
+    )
+    .option(
+      '--product-type <id|none>',
+      'ConnectWise: product type of new catalog items; none = Miscellaneous',
+    )
+    .option('--taxable <on|off>', 'ConnectWise: set new catalog items taxable')
     .option(...WORKSPACE_OPTION)
-    .action(async (opts: ProgramSetOptions, c: Command) =>
+    .action(async (opts: ProgramSetOptions & CatalogFlags, c: Command) =>
       (await import('../actions/program')).programSet(opts, c),
     );
 
@@ -45,7 +57,9 @@ export function registerProgram(program: Command): void {
 
   cmd
     .command('options')
-    .description("list the PSA's Recurring Contract Service billing codes, charge codes and vendor companies")
+    .description(
+      "list the PSA's billing codes, charge codes and vendor companies (ConnectWise: also catalog categories, subcategories and product types)",
+    )
     .option(...TARGET_OPTION)
     .option(...WORKSPACE_OPTION)
     .action(async (opts: { target: string; workspace?: string }, c: Command) =>

@@ -49,10 +49,21 @@ export async function setupStatus(pool: Pool, ws: WorkspaceId, target: TargetKin
   return { status: 'connected' as const, message: detail };
 }
 
+/** What to check when a PSA refuses the credentials: the fields of its connect form (spec section 2). */
+const CREDENTIAL_FIELDS: Record<TargetKind, string> = {
+  autotask: 'the API username, the secret and the integration code',
+  connectwise: 'the site, the company id, the public key and the private key',
+};
+
+/** The credential fields of the PSA with that label; a label we do not know gets plain "the credentials". */
+function credentialFields(psa: string): string {
+  const kind = (Object.keys(TARGET_LABEL) as TargetKind[]).find((k) => TARGET_LABEL[k] === psa);
+  return kind ? CREDENTIAL_FIELDS[kind] : 'the credentials';
+}
+
 /** What a failed test means, in our words, when the failure's own message carries the vendor's text. */
 const FAILURE_WORDS: Record<IntegrationErrorKind, (psa: string) => string> = {
-  auth: (psa) =>
-    `${psa} refused the credentials: check the API username, the secret and the integration code`,
+  auth: (psa) => `${psa} refused the credentials: check ${credentialFields(psa)}`,
   forbidden: (psa) => `${psa} refused access: the API user lacks a permission billsync needs`,
   not_found: (psa) => `${psa}'s API was not found there: check the connection's URL`,
   conflict: (psa) => `${psa} refused the request`,

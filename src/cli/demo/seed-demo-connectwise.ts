@@ -1,18 +1,14 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { DEMO_CREDENTIALS, DEMO_IDS } from '../../../emulators/connectwise';
 import { createCompanyMatcher } from '../../core/match/company-match';
-import { addPeriods, firstDayOf, periodOf, previousPeriod } from '../../core/time/billing-period';
-import { listSourceCustomers, upsertSourceCustomers } from '../../db/repos/source-data';
+import { addPeriods, firstDayOf, periodOf } from '../../core/time/billing-period';
+import { listSourceCustomers } from '../../db/repos/source-data';
 import { saveMapping, saveProgram } from '../../db/repos/sync';
 import { DEFAULT_PROGRAM } from '../../engine/program';
 import { syncCustomers, syncProducts } from '../../engine/sync';
 import { createEngineDeps } from '../../runtime/engine';
 import { createTargetOpener } from '../../runtime/targets';
 import { saveConnection } from '../../services/connections';
-import { generateDemoData, writeDemoData } from '../../sources/partner-center/demo/generate';
-import { importInvoiceFile, importPriceListFile } from '../../sources/partner-center/import';
-import type { DemoSeedOptions, DemoSeedResult } from './seed-demo';
+import { type DemoSeedOptions, type DemoSeedResult, importDemoFiles } from './seed-demo';
 
 export interface ConnectWiseDemoSeedOptions extends Omit<DemoSeedOptions, 'autotaskUrl'> {
   /** Base URL (site) of a running ConnectWise emulator with the demo seed. */
@@ -102,43 +98,4 @@ export async function seedConnectWiseDemo(o: ConnectWiseDemoSeedOptions): Promis
   const customers = await syncCustomers(deps, ctx, { preview: false });
   log(`first syncs: products ${products.status}, customers ${customers.map((c) => c.status).join(', ')}`);
   return { files, mapped, products, customers };
-}
-
-/**
- * The Microsoft CSP demo files (written first when missing) imported into the workspace, as seedDemo does.
- * A copy of seedDemo's first step (seed-demo.ts was outside this change); fold the two together when next there.
- */
-async function importDemoFiles(o: ConnectWiseDemoSeedOptions, log: (m: string) => void): Promise<number> {
-  if (!existsSync(join(o.filesDir, 'pricelist.csv'))) {
-    const data = generateDemoData({
-      months: 12,
-      customers: o.customers ?? 25,
-      seed: 42,
-      endPeriod: previousPeriod(periodOf(o.clock.today())),
-    });
-    await writeDemoData(o.filesDir, data);
-    log(`wrote Microsoft CSP demo files to ${o.filesDir}`);
-  }
-  const files = readdirSync(o.filesDir).sort();
-  await importPriceListFile(o.pool, o.workspaceId, join(o.filesDir, 'pricelist.csv'));
-  // Invoices before the Azure usage files (the usage belongs to an imported invoice).
-  for (const f of files.filter((n) => /^invoice-\d{4}-\d{2}\.csv$/.test(n)))
-    await importInvoiceFile(o.pool, o.workspaceId, join(o.filesDir, f));
-  for (const f of files.filter((n) => /^azure-usage-\d{4}-\d{2}\.csv$/.test(n)))
-    await importInvoiceFile(o.pool, o.workspaceId, join(o.filesDir, f));
-  const customersFile = join(o.filesDir, 'customers.json');
-  if (existsSync(customersFile)) {
-    const list = JSON.parse(readFileSync(customersFile, 'utf8')) as {
-      tenantId: string;
-      name: string;
-      domain: string;
-    }[];
-    await upsertSourceCustomers(
-      o.pool,
-      o.workspaceId,
-      list.map((c) => ({ tenantId: c.tenantId.toLowerCase(), name: c.name, defaultDomain: c.domain })),
-    );
-  }
-  log(`imported ${files.length} files`);
-  return files.length;
 }

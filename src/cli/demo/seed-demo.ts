@@ -46,36 +46,7 @@ export interface DemoSeedResult {
 export async function seedDemo(o: DemoSeedOptions): Promise<DemoSeedResult> {
   const log = o.log ?? (() => {});
   const today = o.clock.today();
-  if (!existsSync(join(o.filesDir, 'pricelist.csv'))) {
-    const data = generateDemoData({
-      months: 12,
-      customers: o.customers ?? 25,
-      seed: 42,
-      endPeriod: previousPeriod(periodOf(today)),
-    });
-    await writeDemoData(o.filesDir, data);
-    log(`wrote Microsoft CSP demo files to ${o.filesDir}`);
-  }
-  const files = readdirSync(o.filesDir).sort();
-  await importPriceListFile(o.pool, o.workspaceId, join(o.filesDir, 'pricelist.csv'));
-  for (const f of files.filter((n) => /^invoice-\d{4}-\d{2}\.csv$/.test(n)))
-    await importInvoiceFile(o.pool, o.workspaceId, join(o.filesDir, f));
-  for (const f of files.filter((n) => /^azure-usage-\d{4}-\d{2}\.csv$/.test(n)))
-    await importInvoiceFile(o.pool, o.workspaceId, join(o.filesDir, f));
-  const customersFile = join(o.filesDir, 'customers.json');
-  if (existsSync(customersFile)) {
-    const list = JSON.parse(readFileSync(customersFile, 'utf8')) as {
-      tenantId: string;
-      name: string;
-      domain: string;
-    }[];
-    await upsertSourceCustomers(
-      o.pool,
-      o.workspaceId,
-      list.map((c) => ({ tenantId: c.tenantId.toLowerCase(), name: c.name, defaultDomain: c.domain })),
-    );
-  }
-  log(`imported ${files.length} files`);
+  const files = await importDemoFiles(o, log);
 
   await saveConnection(o.pool, o.box, {
     workspaceId: o.workspaceId,
@@ -130,5 +101,47 @@ export async function seedDemo(o: DemoSeedOptions): Promise<DemoSeedResult> {
   const products = await syncProducts(deps, ctx, { preview: false });
   const customers = await syncCustomers(deps, ctx, { preview: false });
   log(`first syncs: products ${products.status}, customers ${customers.map((c) => c.status).join(', ')}`);
-  return { files: files.length, mapped, products, customers };
+  return { files, mapped, products, customers };
+}
+
+/**
+ * The Microsoft CSP demo files (written first when missing: 12 months, deterministic) imported into the workspace,
+ * price list first, invoices before the Azure usage files (the usage belongs to an imported invoice). Shared by
+ * the Autotask and the ConnectWise demo. Returns how many files the directory holds.
+ */
+export async function importDemoFiles(
+  o: Pick<DemoSeedOptions, 'pool' | 'workspaceId' | 'filesDir' | 'clock' | 'customers'>,
+  log: (message: string) => void,
+): Promise<number> {
+  if (!existsSync(join(o.filesDir, 'pricelist.csv'))) {
+    const data = generateDemoData({
+      months: 12,
+      customers: o.customers ?? 25,
+      seed: 42,
+      endPeriod: previousPeriod(periodOf(o.clock.today())),
+    });
+    await writeDemoData(o.filesDir, data);
+    log(`wrote Microsoft CSP demo files to ${o.filesDir}`);
+  }
+  const files = readdirSync(o.filesDir).sort();
+  await importPriceListFile(o.pool, o.workspaceId, join(o.filesDir, 'pricelist.csv'));
+  for (const f of files.filter((n) => /^invoice-\d{4}-\d{2}\.csv$/.test(n)))
+    await importInvoiceFile(o.pool, o.workspaceId, join(o.filesDir, f));
+  for (const f of files.filter((n) => /^azure-usage-\d{4}-\d{2}\.csv$/.test(n)))
+    await importInvoiceFile(o.pool, o.workspaceId, join(o.filesDir, f));
+  const customersFile = join(o.filesDir, 'customers.json');
+  if (existsSync(customersFile)) {
+    const list = JSON.parse(readFileSync(customersFile, 'utf8')) as {
+      tenantId: string;
+      name: string;
+      domain: string;
+    }[];
+    await upsertSourceCustomers(
+      o.pool,
+      o.workspaceId,
+      list.map((c) => ({ tenantId: c.tenantId.toLowerCase(), name: c.name, defaultDomain: c.domain })),
+    );
+  }
+  log(`imported ${files.length} files`);
+  return files.length;
 }

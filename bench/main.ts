@@ -1,19 +1,34 @@
+import { benchCli } from './cli';
 import { benchImport } from './import';
+import { benchScale } from './scale';
 import { benchSync } from './sync';
+import { benchWeb } from './web';
 
-/** `npm run bench -- <name>`: runs one benchmark and prints its figures. */
+/**
+ * `npm run bench`: every benchmark in turn, each printing its figures with their floor, target, ratio and
+ * ok/MISSED (docs/performance.md). `npm run bench -- <name>` runs one.
+ */
 const BENCHES: Record<string, () => Promise<unknown>> = {
+  cli: () => benchCli(),
   import: () => benchImport(),
+  scale: () => benchScale(),
   sync: () => benchSync(),
+  web: () => benchWeb(),
 };
 
 // The benches run against loopback emulators, which the PSA URL policy allows only with this (docs/url-policy.md).
 process.env.BILLSYNC_ALLOW_LOCAL_PSA = '1';
 const name = process.argv[2];
-const bench = name ? BENCHES[name] : undefined;
-if (!bench) {
-  console.error(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}>`);
-  process.exitCode = 2;
+if (name === undefined) {
+  for (const [each, run] of Object.entries(BENCHES)) {
+    console.log(`\n===== npm run bench -- ${each} =====`);
+    await run();
+  }
 } else {
-  await bench();
+  const one = BENCHES[name];
+  if (one) await one();
+  else {
+    console.error(`usage: npm run bench [-- <${Object.keys(BENCHES).join('|')}>]`);
+    process.exitCode = 2;
+  }
 }

@@ -22,6 +22,7 @@ const RULE_VALUES: Record<keyof AutotaskRules, Accepts> = {
 
 const LIMIT_VALUES: Record<keyof AutotaskLimits, Accepts> = {
   hourlyThreshold: count,
+  baseLatencyMs: ms,
   latencyAt50Ms: ms,
   latencyAt75Ms: ms,
   maxConcurrent: count,

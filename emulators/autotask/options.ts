@@ -18,6 +18,11 @@ export type OverThresholdText = keyof typeof OVER_THRESHOLD_TEXTS;
 export interface AutotaskLimits {
   /** Requests per rolling 60 minutes (ThresholdInformation.externalRequestThreshold). Default 10,000. */
   hourlyThreshold: number;
+  /**
+   * Latency of every request the limits count (the round trip of a real tenant, e.g. 150 ms in the scale bench),
+   * before the tiers below are added. Default 0: tests do not wait.
+   */
+  baseLatencyMs: number;
   /** Added latency per request from 50 % of the threshold. Default 500 ms [DOC summary]. */
   latencyAt50Ms: number;
   /** Added latency per request from 75 % of the threshold. Default 1,000 ms. */
@@ -72,6 +77,7 @@ export interface AutotaskRules {
 
 export const DEFAULT_LIMITS: AutotaskLimits = {
   hourlyThreshold: 10_000,
+  baseLatencyMs: 0,
   latencyAt50Ms: 500,
   latencyAt75Ms: 1_000,
   maxConcurrent: 3,

@@ -1,4 +1,3 @@
-import { AppError } from '../services/errors';
 import { handleDailyCheck } from './handlers/daily-check';
 import { handleNotifyRun } from './handlers/notify-run';
 import { handleResumeInterrupted } from './handlers/resume-interrupted';
@@ -6,17 +5,9 @@ import { handleSyncCustomer } from './handlers/sync-customer';
 import { handleSyncProducts } from './handlers/sync-products';
 import type { JobDeps, JobInfo } from './job-deps';
 import { type JobName, PAYLOADS, type PayloadOf } from './job-names';
+import { isPermanent } from './permanent';
 
-/**
- * Failures a retry cannot fix (customer not mapped, sync switched off, program not set up): the job ends as
- * completed with `skipped` and the reason, instead of retrying for hours. Everything else (PSA down, rate
- * limited, database lost, a lock held by a product sync elsewhere) throws, and pg-boss retries with backoff.
- */
-const PERMANENT = new Set(['bad_request', 'not_found', 'validation_failed', 'forbidden']);
-
-export function isPermanent(error: unknown): error is AppError {
-  return error instanceof AppError && PERMANENT.has(error.code);
-}
+export { isPermanent } from './permanent';
 
 /** Runs one job: validates its payload and calls its handler. */
 export async function runJob(deps: JobDeps, name: JobName, data: unknown, job: JobInfo): Promise<unknown> {

@@ -5,6 +5,7 @@ import type { Pool } from '../db/pool';
 import type { TargetKind } from '../db/repos/sync';
 import type { EngineDeps } from '../engine/deps';
 import type { RunContext } from '../engine/runs';
+import type { JobName } from './job-names';
 import type { SlotOptions } from './psa-slots';
 import type { JobQueue } from './queue';
 import type { SourceRefresh } from './source-refresh';
@@ -26,6 +27,16 @@ export interface JobDeps {
   log(message: string): void;
   /** Test hook: how the PSA slot waits. */
   slots?: SlotOptions;
+  /**
+   * The jobs this process runs, as its heartbeat reports them (heartbeat.ts): a handler that takes over more jobs
+   * than the one it was given (a customer sync's batch) lists them here while it runs them. Set by the worker.
+   */
+  inFlight?: { start(id: string): void; finish(id: string): void };
+  /**
+   * Asks this process's handlers of a queue to look for work now instead of at their next poll: a handler that
+   * queued follow-up jobs (the daily check's chain) calls it after they are committed. Set by the worker.
+   */
+  wake?: (name: JobName) => void;
 }
 
 /** What a handler knows about its job (pg-boss metadata). */

@@ -24,6 +24,7 @@ export async function tick(deps: JobDeps, defaults: ScheduleDefaults): Promise<T
     defaults,
     log: deps.log,
   });
+  if (fired.length > 0) deps.wake?.('daily-check');
   const sweep = await hasOpenRuns(deps.pool);
   if (sweep) await deps.queue.send('resume-interrupted', {});
   const waiting = await runsWithoutNotice(deps.pool);

@@ -2,6 +2,7 @@ import type PgBoss from 'pg-boss';
 import { runJob } from './dispatch';
 import { createInFlight, type Heartbeat, STALE_BEATS, startHeartbeat } from './heartbeat';
 import type { JobDeps } from './job-deps';
+import { doneLine, failedLine } from './job-log';
 import { JOB_NAMES, type JobName } from './job-names';
 import type { ScheduleDefaults } from './schedule';
 import { type TickReport, tick } from './tick';
@@ -38,18 +39,23 @@ function handlersFor(name: JobName, concurrency: number): number {
   return 1;
 }
 
-const brief = (value: unknown) => {
-  const text = JSON.stringify(value) ?? '';
-  return text.length > 300 ? `${text.slice(0, 300)}...` : text;
-};
-
 /**
  * Starts handling every queue on the worker's pg-boss instance, and the tick: the daily schedule and sweeps, once
  * at start and then every `tickSeconds`. Any number of workers may run on one database.
  */
-export async function startWorker(deps: JobDeps, o: WorkerOptions): Promise<RunningWorker> {
-  const boss = deps.queue.boss;
+export async function startWorker(base: JobDeps, o: WorkerOptions): Promise<RunningWorker> {
+  const boss = base.queue.boss;
   const inFlight = createInFlight((o.heartbeatSeconds ?? 0) * STALE_BEATS * 1000);
+  const handlers = new Map<JobName, string[]>();
+  // Handlers that take over more jobs (a customer sync's batch) list them in the heartbeat too; a handler that
+  // queued follow-ups wakes this process's handlers of their queue.
+  const deps: JobDeps = {
+    ...base,
+    inFlight,
+    wake: (name) => {
+      for (const id of handlers.get(name) ?? []) boss.notifyWorker(id);
+    },
+  };
   for (const name of JOB_NAMES) {
     const handle = async ([job]: PgBoss.JobWithMetadata<unknown>[]) => {
       if (!job) return undefined;
@@ -58,28 +64,26 @@ export async function startWorker(deps: JobDeps, o: WorkerOptions): Promise<Runn
       inFlight.start(job.id);
       try {
         const result = await runJob(deps, name, job.data, info);
-        deps.log(`${name} ${job.id} done in ${Date.now() - started} ms: ${brief(result)}`);
+        deps.log(doneLine(name, job.id, Date.now() - started, result));
         return result;
       } catch (error) {
-        const retry =
-          job.retryCount < job.retryLimit
-            ? `; retry ${job.retryCount + 1} of ${job.retryLimit} follows`
-            : '; no retries left';
-        deps.log(
-          `${name} ${job.id} failed: ${error instanceof Error ? error.message : String(error)}${retry}`,
-        );
+        deps.log(failedLine(name, job.id, error, job));
         throw error;
       } finally {
         inFlight.finish(job.id);
       }
     };
+    const ids: string[] = [];
     for (let i = 0; i < handlersFor(name, o.concurrency); i++) {
-      await boss.work(
-        name,
-        { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: o.pollSeconds },
-        handle,
+      ids.push(
+        await boss.work(
+          name,
+          { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: o.pollSeconds },
+          handle,
+        ),
       );
     }
+    handlers.set(name, ids);
   }
   let ticking: Promise<TickReport> | undefined;
   const runTick = () => {

@@ -125,6 +125,8 @@ export function registerAutotaskAdminRoutes(
           return bad(reply, (err as Error).message);
         }
       }
+      // Stored again so the table's indexes see an edited key field (store/indexes.ts).
+      ctx().state.tables[entity].set(row.id, row);
       return { item: publicRow(row) };
     },
   );

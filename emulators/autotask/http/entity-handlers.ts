@@ -2,7 +2,7 @@ import { entityFields, entityInformation } from '../metadata/registry';
 import type { EntityMeta } from '../metadata/types';
 import { type PageLinks, parsePageToken } from '../query/paging';
 import { parseQuery } from '../query/query-model';
-import { rowsFor, runCount, runQuery } from '../query/run-query';
+import { rowById, runCount, runQuery } from '../query/run-query';
 import { executeDelete, executeWrite } from '../rules/writer';
 import type { EmulatorCtx } from '../store/state';
 import { toWire } from '../store/wire';
@@ -37,7 +37,7 @@ function writeBody(body: unknown): Record<string, unknown> {
 }
 
 function getItem(ctx: EmulatorCtx, meta: EntityMeta, id: number, parentId?: number) {
-  const row = rowsFor(ctx, meta).find((r) => r.id === id);
+  const row = rowById(ctx, meta, id);
   const field = meta.child?.parentField;
   if (!row || (parentId !== undefined && field && row[field] !== parentId)) throw notFoundItem();
   return { item: toWire(meta, row) };

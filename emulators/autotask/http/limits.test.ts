@@ -38,6 +38,20 @@ describe('hourly threshold', () => {
     expect((await emu.api('POST', '/Companies/query/count', ALL)).status).toBe(200);
   });
 
+  it('waits the base latency on every counted request, the tiers on top, and it can change at run time', async () => {
+    emu = await startTestEmulator({
+      limits: { hourlyThreshold: 4, baseLatencyMs: 150, latencyAt50Ms: 5, latencyAt75Ms: 10 },
+    });
+    await emu.raw('GET', '/atservicesrest/v1.0/zoneInformation?user=api%40demo.example'); // not counted
+    for (let i = 0; i < 3; i++) await emu.api('POST', '/Companies/query/count', ALL);
+    expect(emu.slept).toEqual([150, 155, 160]);
+    const put = await emu.raw('PUT', '/_emulator/limits', { baseLatencyMs: 0 });
+    expect(put.body.limits.baseLatencyMs).toBe(0);
+    await emu.api('GET', '/ThresholdInformation');
+    expect(emu.slept).toEqual([150, 155, 160, 10]);
+    expect((await emu.raw('PUT', '/_emulator/limits', { baseLatencyMs: -1 })).status).toBe(400);
+  });
+
   it('the over-threshold status is configurable', async () => {
     emu = await startTestEmulator({
       limits: { hourlyThreshold: 1, overThresholdDialect: 'status-500-text' },

@@ -30,20 +30,21 @@ export class LimitsTracker {
   }
 
   /**
-   * Counts one request and returns the latency to add (0, or the 50 % / 75 % tier [DOC summary]). Once the
-   * threshold is used up requests are refused and not counted, so usage falls back. `exempt` requests
-   * (ThresholdInformation) are answered even then, uncounted, so a client can tell a threshold refusal from
-   * its reading whatever the refusal's status and text (the emulator's choice, UNVERIFIED).
+   * Counts one request and returns the latency to add: the base latency plus the 50 % / 75 % tier [DOC
+   * summary]. Once the threshold is used up requests are refused and not counted, so usage falls back.
+   * `exempt` requests (ThresholdInformation) are answered even then, uncounted, so a client can tell a
+   * threshold refusal from its reading whatever the refusal's status and text (the emulator's choice,
+   * UNVERIFIED).
    */
   admit(nowMs: number, exempt = false): number {
-    const { hourlyThreshold, latencyAt50Ms, latencyAt75Ms } = this.limits;
+    const { hourlyThreshold, baseLatencyMs, latencyAt50Ms, latencyAt75Ms } = this.limits;
     if (this.currentCount(nowMs) >= hourlyThreshold) {
-      if (exempt) return 0;
+      if (exempt) return baseLatencyMs;
       throw this.overThreshold();
     }
     this.hits.push(nowMs);
     const usage = this.hits.length / hourlyThreshold;
-    return usage >= 0.75 ? latencyAt75Ms : usage >= 0.5 ? latencyAt50Ms : 0;
+    return baseLatencyMs + (usage >= 0.75 ? latencyAt75Ms : usage >= 0.5 ? latencyAt50Ms : 0);
   }
 
   /** Takes a thread slot for `key` or throws the thread-limit rejection. Call `release` in a finally. */

@@ -29,9 +29,9 @@ function resolveLine(ctx: EmulatorCtx, v: Record<string, unknown>, parentId?: nu
   if (!cs) {
     if (v.serviceID == null) throw ruleError(MESSAGES.badReference('serviceID'));
     if (v.allowRepeatService !== true) {
-      cs = [...ctx.state.tables.ContractServices.values()]
-        .sort((a, b) => a.id - b.id)
-        .find((c) => c.contractID === contract.id && c.serviceID === v.serviceID);
+      cs = ctx.state.tables.ContractServices.where('contractID', contract.id).find(
+        (c) => c.serviceID === v.serviceID,
+      );
     }
   }
   return { contract, cs };

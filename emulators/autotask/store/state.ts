@@ -1,9 +1,9 @@
 import type { Clock } from '../../kit';
 import type { EntityName } from '../metadata/types';
 import type { AutotaskRules } from '../options';
+import { type Row, Table } from './table';
 
-/** A stored record. Keys starting with `_` are emulator-internal and never sent on the wire. */
-export type Row = { id: number; [field: string]: unknown };
+export { type Row, Table };
 
 /** Entities kept in tables; ContractServiceUnits are derived on read. */
 export type StoredEntity = Exclude<EntityName, 'ContractServiceUnits'>;
@@ -53,7 +53,7 @@ export interface StoredPrice {
 }
 
 export interface AutotaskState {
-  tables: Record<StoredEntity, Map<number, Row>>;
+  tables: Record<StoredEntity, Table>;
   /** Stable ids of derived ContractServiceUnits rows, by `contractServiceId|startDate`. */
   unitIds: Map<string, number>;
   /** Approved-and-posted unit rows, by `contractServiceId|startDate`. */
@@ -83,10 +83,7 @@ export const DEFAULT_FIRST_ID = 29_683_000;
 
 export function createEmptyState(): AutotaskState {
   return {
-    tables: Object.fromEntries(STORED_ENTITIES.map((e) => [e, new Map<number, Row>()])) as Record<
-      StoredEntity,
-      Map<number, Row>
-    >,
+    tables: Object.fromEntries(STORED_ENTITIES.map((e) => [e, new Table()])) as Record<StoredEntity, Table>,
     unitIds: new Map(),
     posted: new Map(),
     storedPrices: new Map(),
@@ -100,13 +97,13 @@ export function allocateId(state: AutotaskState): number {
   return state.nextId++;
 }
 
-export function table(state: AutotaskState, entity: StoredEntity): Map<number, Row> {
+export function table(state: AutotaskState, entity: StoredEntity): Table {
   return state.tables[entity];
 }
 
-/** Rows of a stored entity in id order. */
+/** Rows of a stored entity in id order (a fresh array: callers may sort or change it). */
 export function sortedRows(state: AutotaskState, entity: StoredEntity): Row[] {
-  return [...state.tables[entity].values()].sort((a, b) => a.id - b.id);
+  return state.tables[entity].inIdOrder().slice();
 }
 
 export const unitKey = (contractServiceId: number, startDate: string) => `${contractServiceId}|${startDate}`;

@@ -13,6 +13,45 @@ export function unitRowsOf(ctx: EmulatorCtx, cs: Row): Row[] {
   const contract = ctx.state.tables.Contracts.get(cs.contractID as number);
   if (!contract) return [];
   const service = ctx.state.tables.Services.get(cs.serviceID as number);
+  const key = inputsOf(ctx, cs, contract, service);
+  const kept = derived.get(cs);
+  if (kept?.key === key && kept.rules === ctx.rules) return kept.rows.slice();
+  const rows = deriveRows(ctx, cs, contract, service);
+  derived.set(cs, { key, rules: ctx.rules, rows });
+  return rows.slice();
+}
+
+/**
+ * The rows of a contract service, derived last time, with what they were derived from: a read of a few thousand
+ * lines page by page (500 rows a page) would otherwise derive them all again for every page.
+ */
+const derived = new WeakMap<Row, { key: string; rules: EmulatorCtx['rules']; rows: Row[] }>();
+
+/**
+ * Everything a line's rows depend on besides the line object itself (a write to a line replaces or changes it,
+ * see the parts below): its contract's window and periods, its adjustments (a new one changes the count and the
+ * last id), price edits, prices, today (rules.unitsHorizon), postings and the service's vendor.
+ */
+function inputsOf(ctx: EmulatorCtx, cs: Row, contract: Row, service: Row | undefined): string {
+  const adjustments = ctx.state.tables.ContractServiceAdjustments.where('contractServiceID', cs.id);
+  return [
+    contract.startDate,
+    contract.endDate,
+    contract.contractPeriodType,
+    contract.organizationalLevelAssociationID,
+    adjustments.length,
+    adjustments.at(-1)?.id,
+    (cs._priceEdits as unknown[] | undefined)?.length ?? 0,
+    cs.unitPrice,
+    cs.unitCost,
+    cs._startDate,
+    ctx.clock.today(),
+    ctx.state.posted.size,
+    service?.vendorCompanyID,
+  ].join('|');
+}
+
+function deriveRows(ctx: EmulatorCtx, cs: Row, contract: Row, service: Row | undefined): Row[] {
   const stored = ctx.rules.unitRowPrice === 'stored';
   return segmentsOf(ctx, cs, contract).map((seg) => {
     const key = unitKey(cs.id, seg.start);

@@ -18,7 +18,21 @@ export function periodMonths(contract: Row): number {
  * periods by stepping from the CONTRACT START DATE" [OBS]), the last one cut at the contract end date.
  * Each step is computed from the start (not chained) so a 31st start does not drift after February.
  */
-export function contractPeriods(start: string, end: string, months: number): Period[] {
+export function contractPeriods(start: string, end: string, months: number): readonly Period[] {
+  const key = `${start}|${end}|${months}`;
+  let periods = computed.get(key);
+  if (!periods) {
+    // Contracts share a few shapes: thousands of lines re-derive the same periods on every read.
+    if (computed.size > 10_000) computed.clear();
+    periods = steps(start, end, months);
+    computed.set(key, periods);
+  }
+  return periods;
+}
+
+const computed = new Map<string, readonly Period[]>();
+
+function steps(start: string, end: string, months: number): Period[] {
   const periods: Period[] = [];
   for (let i = 0; ; i++) {
     const s = addMonths(start, i * months);
@@ -35,6 +49,6 @@ export function periodOf(periods: readonly Period[], date: string): Period | und
 }
 
 /** The billing periods of a contract (stepped from its start by contractPeriodType, cut at its end). */
-export function derivePeriods(contract: Row): Period[] {
+export function derivePeriods(contract: Row): readonly Period[] {
   return contractPeriods(String(contract.startDate), String(contract.endDate), periodMonths(contract));
 }

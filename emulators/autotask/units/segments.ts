@@ -1,5 +1,5 @@
 import { addDays } from '../../kit';
-import { type EmulatorCtx, type Row, sortedRows } from '../store/state';
+import type { EmulatorCtx, Row } from '../store/state';
 import { contractPeriods, periodMonths, periodOf } from './periods';
 
 /** A price set on a contract service outside adjustments (PATCH adjustedPrice), from `date` on. */
@@ -22,8 +22,8 @@ export interface Segment {
 
 /** The adjustments of one contract service, oldest effective date first (ties: oldest first). */
 export function adjustmentsOf(ctx: EmulatorCtx, contractServiceId: number): Row[] {
-  return sortedRows(ctx.state, 'ContractServiceAdjustments')
-    .filter((a) => a.contractServiceID === contractServiceId)
+  return ctx.state.tables.ContractServiceAdjustments.where('contractServiceID', contractServiceId)
+    .slice()
     .sort((a, b) => String(a.effectiveDate).localeCompare(String(b.effectiveDate)));
 }
 

@@ -53,6 +53,7 @@ export async function handleDailyCheck(
       }
       await markInvoicesChecked(tx, ws, fresh);
     });
+    deps.wake?.('sync-products');
   }
   return { source, newInvoices: fresh.map((i) => i.id), queued };
 }

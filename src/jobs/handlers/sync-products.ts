@@ -1,4 +1,5 @@
 import type { WorkspaceId } from '../../core/ids';
+import { withTransaction } from '../../db/pool';
 import { finishedRunSince } from '../../db/repos/job-runs';
 import { listMappings } from '../../db/repos/sync';
 import { syncProducts } from '../../engine/sync';
@@ -41,17 +42,26 @@ export async function handleSyncProducts(
   let customersQueued = 0;
   if (p.thenCustomers) {
     const mappings = await listMappings(deps.pool, p.workspaceId as WorkspaceId, p.target);
-    for (const m of mappings.filter((x) => x.sync_on && x.contract_id)) {
-      const id = await deps.queue.send('sync-customer', {
-        workspaceId: p.workspaceId,
-        target: p.target,
-        tenantId: m.tenant_id,
-        ...(p.asOf ? { asOf: p.asOf } : {}),
-        trigger: p.trigger,
-        actor: p.actor,
-      });
-      if (id) customersQueued += 1;
-    }
+    // In one transaction: the customer jobs appear together, so the first job to run takes a full batch
+    // (handlers/sync-customer.ts) instead of the few queued so far.
+    await withTransaction(deps.pool, async (tx) => {
+      for (const m of mappings.filter((x) => x.sync_on && x.contract_id)) {
+        const id = await deps.queue.send(
+          'sync-customer',
+          {
+            workspaceId: p.workspaceId,
+            target: p.target,
+            tenantId: m.tenant_id,
+            ...(p.asOf ? { asOf: p.asOf } : {}),
+            trigger: p.trigger,
+            actor: p.actor,
+          },
+          { db: tx },
+        );
+        if (id) customersQueued += 1;
+      }
+    });
+    deps.wake?.('sync-customer');
   }
   return { run, resumed, customersQueued };
 }

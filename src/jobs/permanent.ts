@@ -1,0 +1,12 @@
+import { AppError } from '../services/errors';
+
+/**
+ * Failures a retry cannot fix (customer not mapped, sync switched off, program not set up): the job ends as
+ * completed with `skipped` and the reason, instead of retrying for hours. Everything else (PSA down, rate
+ * limited, database lost, a lock held by a product sync elsewhere) throws, and pg-boss retries with backoff.
+ */
+const PERMANENT = new Set(['bad_request', 'not_found', 'validation_failed', 'forbidden']);
+
+export function isPermanent(error: unknown): error is AppError {
+  return error instanceof AppError && PERMANENT.has(error.code);
+}

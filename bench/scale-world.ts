@@ -1,14 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { type AutotaskEmulator, type AutotaskSeed, createAutotaskEmulator } from '../emulators/autotask';
 import type { WorkspaceId } from '../src/core/ids';
 import { offerKeyText } from '../src/core/model/source';
 import type { PlainDate } from '../src/core/time/plain-date';
-import { ensureEmbeddedPostgres } from '../src/db/embedded-postgres';
 import { migrate } from '../src/db/migrate';
 import { createPool, type Pool } from '../src/db/pool';
 import { listUncheckedInvoices, markInvoicesChecked, saveStoredSchedule } from '../src/db/repos/schedule';
@@ -24,6 +19,7 @@ import { SecretBox } from '../src/runtime/secret-box';
 import { systemClock } from '../src/runtime/system-clock';
 import { createTargetOpener } from '../src/runtime/targets';
 import { saveConnection } from '../src/services/connections';
+import { benchDatabase } from './bench-database';
 import { type CallStats, observeCalls } from './scale-calls';
 import {
   companyIdOf,
@@ -40,39 +36,6 @@ import {
   tenantOf,
   todayUtc,
 } from './scale-data';
-
-/** A database to bench in: TEST_DATABASE_URL / DATABASE_URL when set, else an embedded Postgres in a temp dir. */
-export async function benchDatabase(): Promise<{ url: string; close(): Promise<void> }> {
-  const name = `billsync_bench_${randomBytes(4).toString('hex')}`;
-  let adminUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
-  let release: (() => Promise<void>) | undefined;
-  if (!adminUrl) {
-    const dir = mkdtempSync(join(tmpdir(), 'billsync-bench-'));
-    const embedded = await ensureEmbeddedPostgres(dir, { database: 'bench' });
-    adminUrl = embedded.adminUrl;
-    release = async () => {
-      await embedded.release({ force: true });
-      rmSync(dir, { recursive: true, force: true });
-    };
-  }
-  const admin = adminUrl;
-  const run = async (sql: string) => {
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    await c.query(sql);
-    await c.end();
-  };
-  await run(`create database ${name}`);
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async close() {
-      await run(`drop database if exists ${name} with (force)`);
-      await release?.();
-    },
-  };
-}
 
 export const SCALE_CREDS = {
   userName: 'api@scale.example',

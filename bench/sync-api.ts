@@ -1,15 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import { ensureEmbeddedPostgres } from '../src/db/embedded-postgres';
 import { migrate } from '../src/db/migrate';
 import { createPool } from '../src/db/pool';
 import { storeInvoice } from '../src/db/repos/source-data';
 import { syncCustomers, syncProducts } from '../src/engine/sync';
 import { autotaskWorld, runCtx } from '../test/support/autotask-world';
 import { AZURE, inv, line, offer, priceEntry } from '../test/support/planner-fixtures';
+import { benchDatabase } from './bench-database';
 
 export interface ApiBenchRow {
   phase: string;
@@ -29,39 +24,6 @@ export function psaWrites(requests: { count(method?: string, routeGlob?: string)
     requests.count('POST', '**/ServiceAdjustments') +
     requests.count('POST', '**/Charges')
   );
-}
-
-/** A database to bench in: TEST_DATABASE_URL / DATABASE_URL when set, else an embedded Postgres in a temp dir. */
-async function benchDatabase(): Promise<{ url: string; close(): Promise<void> }> {
-  const admin = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
-  const name = `billsync_bench_${randomBytes(4).toString('hex')}`;
-  let adminUrl = admin;
-  let release: (() => Promise<void>) | undefined;
-  if (!adminUrl) {
-    const dir = mkdtempSync(join(tmpdir(), 'billsync-bench-'));
-    const embedded = await ensureEmbeddedPostgres(dir, { database: 'bench' });
-    adminUrl = embedded.adminUrl;
-    release = async () => {
-      await embedded.release({ force: true });
-      rmSync(dir, { recursive: true, force: true });
-    };
-  }
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  await c.query(`create database ${name}`);
-  await c.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async close() {
-      const d = new pg.Client({ connectionString: adminUrl });
-      await d.connect();
-      await d.query(`drop database if exists ${name} with (force)`);
-      await d.end();
-      await release?.();
-    },
-  };
 }
 
 const BP = offer();

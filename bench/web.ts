@@ -5,9 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import type pg from 'pg';
 import type { WorkspaceId } from '../src/core/ids';
-import { ensureEmbeddedPostgres } from '../src/db/embedded-postgres';
 import { migrate } from '../src/db/migrate';
 import { createPool } from '../src/db/pool';
 import { CUSTOMER_SORTS } from '../src/db/repos/customer-list';
@@ -16,6 +15,7 @@ import { SecretBox } from '../src/runtime/secret-box';
 import { systemClock } from '../src/runtime/system-clock';
 import { buildApp } from '../src/server/app';
 import { createUser } from '../src/services/auth';
+import { benchDatabase } from './bench-database';
 import type { LoadInput, LoadOutput } from './web-load';
 import { seedWebData, type WebSeed } from './web-seed';
 
@@ -28,40 +28,6 @@ const ROUTES: Record<string, string> = {
 };
 const USERS = 10;
 const PASSWORD = 'bench password, long enough';
-
-/** A database to bench in: TEST_DATABASE_URL / DATABASE_URL when set, else an embedded Postgres in a temp dir. */
-async function benchDatabase(): Promise<{ url: string; kind: string; close(): Promise<void> }> {
-  const admin = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
-  const name = `billsync_bench_web_${randomBytes(4).toString('hex')}`;
-  let adminUrl = admin;
-  let release: (() => Promise<void>) | undefined;
-  if (!adminUrl) {
-    const dir = mkdtempSync(join(tmpdir(), 'billsync-bench-web-'));
-    const embedded = await ensureEmbeddedPostgres(dir, { database: 'bench' });
-    adminUrl = embedded.adminUrl;
-    release = async () => {
-      await embedded.release({ force: true });
-      rmSync(dir, { recursive: true, force: true });
-    };
-  }
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  await c.query(`create database ${name}`);
-  await c.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    kind: admin ? 'external' : 'embedded',
-    async close() {
-      const d = new pg.Client({ connectionString: adminUrl });
-      await d.connect();
-      await d.query(`drop database if exists ${name} with (force)`);
-      await d.end();
-      await release?.();
-    },
-  };
-}
 
 /**
  * The request mix of the two pages, as the web app asks: the customers table (its searches, every sort both
@@ -175,7 +141,7 @@ export async function benchWeb(): Promise<WebBenchResult> {
   const customers = Number(process.env.BENCH_WEB_CUSTOMERS ?? 5000);
   const months = Number(process.env.BENCH_WEB_MONTHS ?? 12);
   const seconds = Number(process.env.BENCH_WEB_SECONDS ?? 20);
-  const db = await benchDatabase();
+  const db = await benchDatabase('billsync_bench_web');
   const dataDir = mkdtempSync(join(tmpdir(), 'billsync-bench-web-data-'));
   await migrate(db.url);
   // The server's pool, as `billsync serve` opens it (10 connections).

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AutotaskEmulator, createAutotaskEmulator, parseSeed } from '../../emulators/autotask';
-import { createClock } from '../../emulators/kit';
+import { createClock, realSleep } from '../../emulators/kit';
 import type { WorkspaceId } from '../../src/core/ids';
 import { startJobQueue } from '../../src/jobs/queue';
 import { type RunningWorker, startWorker } from '../../src/jobs/worker';
@@ -49,9 +49,20 @@ describe.skipIf(!browserAvailable)('a customer’s first sync in Chromium', () =
       defaults: { hour: 6, timeZone: 'UTC' },
     });
   };
-  // The next PSA call of the worker waits 3 s: long enough to see the row say Running.
-  const slowNextCall = () =>
-    emulator.faults.inject({ kind: 'slow', path: '/ATServicesRest/**', delayMs: 3000, count: 2 });
+  // The worker's next PSA call is held (the emulator's `slow` fault sleeps through `sleep` below) until the test
+  // has seen the row say Running: a condition, never a duration, so a busy machine cannot miss it.
+  let holding = false;
+  const held: (() => void)[] = [];
+  const holdingSleep = (ms: number) =>
+    holding ? new Promise<void>((resolve) => held.push(resolve)) : realSleep(ms);
+  const holdNextCall = () => {
+    holding = true;
+    emulator.faults.inject({ kind: 'slow', path: '/ATServicesRest/**', delayMs: 1, count: 2 });
+  };
+  const releaseHeldCalls = () => {
+    holding = false;
+    for (const release of held.splice(0)) release();
+  };
   const row = (name: string) => page.getByTestId('customer-row').filter({ hasText: name }).first();
   const search = (text: string) => page.getByRole('searchbox', { name: 'Search customers' }).fill(text);
 
@@ -59,6 +70,7 @@ describe.skipIf(!browserAvailable)('a customer’s first sync in Chromium', () =
     emulator = createAutotaskEmulator({
       seed: parseSeed(seed),
       clock: createClock({ start: '2025-09-10T09:00:00Z' }),
+      sleep: holdingSleep,
     });
     zoneUrl = `${await emulator.listen(0)}/ATServicesRest/`;
     server = await startLiveServer({ clock, openTarget: (ws, target) => opener!(ws, target) });
@@ -74,6 +86,7 @@ describe.skipIf(!browserAvailable)('a customer’s first sync in Chromium', () =
     });
   });
   afterAll(async () => {
+    releaseHeldCalls();
     await browser?.close();
     await worker?.stop({ timeoutMs: 5_000 });
     await server?.close();
@@ -157,9 +170,10 @@ describe.skipIf(!browserAvailable)('a customer’s first sync in Chromium', () =
     // No worker yet: the row says the sync waits; then a worker takes it, and the row shows the result.
     const contoso = row('Contoso Dental');
     await poll(() => contoso.getByTestId('row-progress').textContent()).toBe('Queued');
-    slowNextCall();
+    holdNextCall();
     await startTheWorker();
     await poll(() => contoso.getByTestId('row-progress').textContent()).toBe('Running');
+    releaseHeldCalls();
     await poll(() => contoso.textContent(), { timeout: 20_000 }).toContain('Success');
     await poll(() => contoso.getByTestId('row-progress').count()).toBe(0);
     const runs = await server.pool.query('select kind, status, trigger from runs order by created_at');
@@ -184,9 +198,10 @@ describe.skipIf(!browserAvailable)('a customer’s first sync in Chromium', () =
     await customer2.getByRole('button', { name: 'More for Customer 2' }).click();
     await page.getByRole('menuitem', { name: 'Sync now' }).click();
     await poll(() => customer2.getByTestId('row-progress').textContent()).toBe('Queued');
-    slowNextCall();
+    holdNextCall();
     await startTheWorker();
     await poll(() => customer2.getByTestId('row-progress').textContent()).toBe('Running');
+    releaseHeldCalls();
     await poll(() => customer2.textContent(), { timeout: 20_000 }).toContain('No Change');
     // Customer 2 has no invoice line: the row says why there was nothing to sync.
     expect(await customer2.textContent()).toMatch(/nothing to sync|is imported yet/);

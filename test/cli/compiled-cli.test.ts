@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main';
 import { type CliResult, freePort } from '../support/cli';
 import { createTestDatabase, type TestDatabase } from '../support/db';
+import { waitFor } from '../support/jobs';
 
 // The compiled CLI (decision 0011), built here from the sources of this checkout into a directory of its own, so
 // the test never runs a stale dist/ and never touches the one `npm ci` built. Inside the package (under .tmp/):
@@ -170,11 +171,9 @@ describe('the compiled CLI (dist/)', () => {
       stdio: 'ignore',
     });
     try {
-      let page: Response | undefined;
-      while (!page && server.exitCode === null) {
-        page = await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined);
-        if (!page) await new Promise((r) => setTimeout(r, 200));
-      }
+      const page = await waitFor('the compiled server answering (or exiting)', async () =>
+        server.exitCode !== null ? null : await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined),
+      );
       expect(server.exitCode).toBeNull();
       expect(page?.status).toBe(200);
       expect(await page?.text()).toMatch(/<div id="root">/);

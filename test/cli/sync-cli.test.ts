@@ -12,6 +12,7 @@ import { PSA_JOB_SLOTS, withPsaSlot } from '../../src/engine/psa-slots';
 import { CREDS, e2eSeed, IDS } from '../support/autotask-world';
 import { runCli } from '../support/cli';
 import { createTestDatabase, type TestDatabase } from '../support/db';
+import { waitFor } from '../support/jobs';
 import { inv, line, offer, priceEntry, TENANT } from '../support/planner-fixtures';
 
 let db: TestDatabase;
@@ -266,19 +267,17 @@ describe('billsync sync commands', { timeout: 120_000 }, () => {
       exited = true;
     });
     // Waiting for a slot = a connection that asked for one (pg_try_advisory_lock) and holds none.
-    const waiting = async (): Promise<boolean> => {
-      for (;;) {
-        if (exited) return false;
+    const waiting = (): Promise<boolean> =>
+      waitFor('the CLI waiting for a PSA slot (or exiting)', async () => {
+        if (exited) return 'exited';
         const res = await pool.query<{ n: number }>(
           `select count(*)::int as n from pg_stat_activity a
             where a.datname = current_database() and a.pid <> pg_backend_pid()
               and a.query ilike 'select pg_try_advisory_lock(%'
               and not exists (select 1 from pg_locks l where l.pid = a.pid and l.locktype = 'advisory')`,
         );
-        if ((res.rows[0]?.n ?? 0) > 0) return true;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    };
+        return (res.rows[0]?.n ?? 0) > 0 ? 'waiting' : undefined;
+      }).then((state) => state === 'waiting');
     try {
       expect(await waiting()).toBe(true);
       expect(emulator.requests.count()).toBe(requests);

@@ -3,7 +3,7 @@ import { createPool } from '../src/db/pool';
 import { storeInvoice } from '../src/db/repos/source-data';
 import { syncCustomers, syncProducts } from '../src/engine/sync';
 import { autotaskWorld, runCtx } from '../test/support/autotask-world';
-import { AZURE, inv, line, offer, priceEntry } from '../test/support/planner-fixtures';
+import { month, PRICES } from '../test/support/volume-fixtures';
 import { benchDatabase } from './bench-database';
 
 export interface ApiBenchRow {
@@ -25,56 +25,6 @@ export function psaWrites(requests: { count(method?: string, routeGlob?: string)
     requests.count('POST', '**/Charges')
   );
 }
-
-const BP = offer();
-const BASIC = { ...offer('Monthly', 'P1M', '0001'), productId: 'CFQ7TTC0LH18' };
-const PRICES = [
-  priceEntry(BP, '20.00', '23.10'),
-  priceEntry(BASIC, '6.48', '7.20'),
-  priceEntry(AZURE, '0', '0'),
-];
-
-const month = (
-  id: string,
-  period: string,
-  start: string,
-  last: string,
-  seats: number,
-  change?: { day: string; to: number },
-) =>
-  inv(id, period, [
-    line({ start, last, qty: seats, unitPrice: '20.00', subtotal: '1' }),
-    ...(change
-      ? [
-          line({
-            start: change.day,
-            last,
-            qty: seats,
-            sign: -1,
-            chargeType: 'removequantity',
-            unitPrice: '20.00',
-            subtotal: '-1',
-          }),
-          line({
-            start: change.day,
-            last,
-            qty: change.to,
-            chargeType: 'addquantity',
-            unitPrice: '20.00',
-            subtotal: '1',
-          }),
-        ]
-      : []),
-    line({
-      sub: 'basic',
-      offer: BASIC,
-      start: `${period}-01`,
-      last: `${period}-${period.endsWith('09') ? '30' : '31'}`,
-      qty: 3,
-      unitPrice: '6.48',
-      subtotal: '19.44',
-    }),
-  ]);
 
 /**
  * API calls of the sync for `customers` customers against the Autotask emulator: the first sync, a steady-state

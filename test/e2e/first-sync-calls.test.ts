@@ -8,7 +8,8 @@ import { syncCustomers, syncProducts } from '../../src/engine/sync';
 import { type AutotaskVariant, BILLING_VARIANTS } from '../support/autotask-variants';
 import { type AutotaskWorld, autotaskWorld, runCtx } from '../support/autotask-world';
 import { createTestDatabase, type TestDatabase } from '../support/db';
-import { AZURE, inv, line, offer, priceEntry, TENANT } from '../support/planner-fixtures';
+import { TENANT } from '../support/planner-fixtures';
+import { month, PRICES } from '../support/volume-fixtures';
 
 /**
  * Issue 14, first sync at the API floor: the calls a first sync makes, counted in the emulator's request log (a
@@ -31,57 +32,6 @@ afterAll(async () => {
   await pool.end();
   await db.drop();
 });
-
-const BP = offer();
-const BASIC = { ...offer('Monthly', 'P1M', '0001'), productId: 'CFQ7TTC0LH18' };
-const PRICES = [
-  priceEntry(BP, '20.00', '23.10'),
-  priceEntry(BASIC, '6.48', '7.20'),
-  priceEntry(AZURE, '0', '0'),
-];
-
-/** One month of Business Premium (optionally a seat change) and Basic x 3. */
-const month = (
-  id: string,
-  period: string,
-  start: string,
-  last: string,
-  seats: number,
-  change?: { day: string; to: number },
-) =>
-  inv(id, period, [
-    line({ start, last, qty: seats, unitPrice: '20.00', subtotal: '1' }),
-    ...(change
-      ? [
-          line({
-            start: change.day,
-            last,
-            qty: seats,
-            sign: -1,
-            chargeType: 'removequantity',
-            unitPrice: '20.00',
-            subtotal: '-1',
-          }),
-          line({
-            start: change.day,
-            last,
-            qty: change.to,
-            chargeType: 'addquantity',
-            unitPrice: '20.00',
-            subtotal: '1',
-          }),
-        ]
-      : []),
-    line({
-      sub: 'basic',
-      offer: BASIC,
-      start: `${period}-01`,
-      last: `${period}-${period.endsWith('09') ? '30' : '31'}`,
-      qty: 3,
-      unitPrice: '6.48',
-      subtotal: '19.44',
-    }),
-  ]);
 
 const FIRST_MONTHS = [
   month('G7', '2025-07', '2025-07-15', '2025-08-14', 10, { day: '2025-07-20', to: 12 }),

@@ -105,6 +105,7 @@ export async function planCustomers(
       unitSegments: snapshot.unitSegments.filter((s) => s.contractId === mapping.contract_id),
       charges: (snapshot.charges ?? []).filter((c) => c.contractId === mapping.contract_id),
       products: snapshot.products,
+      productRules: snapshot.productRules,
       knownChangeDays: written,
     });
     plans.push({ tenantId, customerName, mapping, plan });

@@ -33,6 +33,7 @@ export async function planProducts(
     priceList,
     inUse,
     products: snapshot.products,
+    productRules: snapshot.productRules,
     links,
     only: forTenants ? missingProducts(inUse, links) : undefined,
   });

@@ -236,9 +236,9 @@ describe.skipIf(!browserAvailable)('a ConnectWise customer sync in Chromium', ()
     }
     // The live agreement is the only one offered (and taken); the ended one is hidden and counted.
     await poll(() => dialog.getByTestId('contracts-hidden').textContent()).toBe(
-      '1 contract(s) hidden: 1 ended (extend the end date in ConnectWise to map it)',
+      '1 agreement(s) hidden: 1 ended (extend the end date in ConnectWise to map it)',
     );
-    await poll(() => dialog.getByRole('textbox', { name: 'Contract' }).inputValue()).toMatch(
+    await poll(() => dialog.getByRole('textbox', { name: 'Agreement' }).inputValue()).toMatch(
       /^Contoso Microsoft 365 \(/,
     );
     await dialog.getByRole('textbox', { name: 'Sync start date (UTC)' }).fill('2025-08-01');

@@ -118,7 +118,13 @@ describe('ConnectWise end to end (engine + adapter + emulator)', () => {
   it('the product sync creates catalog items (identifier = vendor SKU = SKU code) and links the vendor-SKU item', async () => {
     const w = await world();
     const run = await syncProducts(w.deps, cwRunCtx(w), { preview: false });
-    expect((await listRunItems(pool, run.runId)).flatMap((i) => i.messages)).toEqual([]);
+    // The one message: the Basic offer is linked to the item that already has its SKU code (spec section 4).
+    expect((await listRunItems(pool, run.runId)).flatMap((i) => i.messages)).toEqual([
+      {
+        level: 'info',
+        text: 'M365-BASIC already has the vendor SKU CFQ7TTC0LH18:0001: it is linked to this offer instead of creating a product',
+      },
+    ]);
     expect(run.status).toBe('success');
     const catalog: any[] = (await state(w)).catalog;
     const bp = catalog.find((c) => c.identifier === 'P1Y:M:CFQ7TTC0LCHC:0002');
@@ -135,6 +141,111 @@ describe('ConnectWise end to end (engine + adapter + emulator)', () => {
     });
     const again = await syncProducts(w.deps, cwRunCtx(w), { preview: false });
     expect(again.status).toBe('no_change');
+  });
+
+  const item = (w: ConnectWiseWorld, identifier: string) =>
+    state(w).then((s) => s.catalog.find((c: any) => c.identifier === identifier));
+  const admin = (w: ConnectWiseWorld, method: string, path: string, body?: unknown) =>
+    fetch(`${w.base}/_emulator/entities/${path}`, {
+      method,
+      ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+    });
+
+  it('R-2/R-3 renamed items keep being updated by id; a deleted item is re-created; an inactive one stays inactive', async () => {
+    const w = await world();
+    await syncProducts(w.deps, cwRunCtx(w), { preview: false });
+    const bp = await item(w, 'P1Y:M:CFQ7TTC0LCHC:0002');
+    const azure = await item(w, 'DZH318Z0BPS6:0001');
+    // The MSP renames the Business Premium item (and its vendor SKU), lowers its price, files the Basic item as
+    // inactive and deletes the Azure item.
+    await admin(w, 'PATCH', `catalog/${bp.id}`, {
+      identifier: 'BP-OURS',
+      vendorSku: 'BP',
+      description: 'kept',
+      price: 22,
+    });
+    await admin(w, 'PATCH', `catalog/${CW_IDS.linkedItem}`, { inactiveFlag: true, cost: 5 });
+    expect((await admin(w, 'DELETE', `catalog/${azure.id}`)).status).toBe(200);
+    const preview = await syncProducts(w.deps, cwRunCtx(w), { preview: true });
+    const items = await listRunItems(pool, preview.runId);
+    expect(items.map((i) => [i.label, i.action]).sort()).toEqual([
+      ['CFQ7TTC0LH18:0001', 'update cost'],
+      ['DZH318Z0BPS6:0001', 'recreate'],
+      ['P1Y:M:CFQ7TTC0LCHC:0002', 'update price'],
+    ]);
+    const run = await syncProducts(w.deps, cwRunCtx(w), { preview: false });
+    expect(run.status).toBe('success');
+    const after: any[] = (await state(w)).catalog;
+    expect(after.find((c) => c.id === bp.id)).toMatchObject({
+      identifier: 'BP-OURS',
+      vendorSku: 'BP',
+      description: 'kept',
+      price: 23.1,
+    });
+    expect(after.find((c) => c.id === CW_IDS.linkedItem)).toMatchObject({ inactiveFlag: true, cost: 6.48 });
+    const azureAgain = after.filter((c) => c.identifier === 'DZH318Z0BPS6:0001');
+    expect(azureAgain).toHaveLength(1);
+    expect(azureAgain[0].id).not.toBe(azure.id);
+    expect((await syncProducts(w.deps, cwRunCtx(w), { preview: false })).status).toBe('no_change');
+  });
+
+  it('R-5/R-6 the preview shows the vendor-SKU link and an identifier collision and writes nothing; the run errs only on the collision', async () => {
+    const w = await world({
+      catalog: [
+        {
+          id: 31,
+          identifier: 'P1Y:M:CFQ7TTC0LCHC:0002',
+          vendorSku: 'SOMETHING-ELSE',
+          description: 'Ours, by hand',
+          customerDescription: 'Ours, by hand',
+          subcategory: { id: CW_IDS.subcategory },
+          type: { id: CW_IDS.productType },
+          price: 25,
+          cost: 20,
+        },
+      ],
+    });
+    const preview = await syncProducts(w.deps, cwRunCtx(w), { preview: true });
+    const items = await listRunItems(pool, preview.runId);
+    expect(items.map((i) => [i.label, i.action, i.target_id]).sort()).toEqual([
+      ['CFQ7TTC0LH18:0001', 'link', String(CW_IDS.linkedItem)],
+      ['DZH318Z0BPS6:0001', 'create', null],
+      ['P1Y:M:CFQ7TTC0LCHC:0002', 'collision', '31'],
+    ]);
+    expect(writes(w)).toBe(0);
+    const run = await syncProducts(w.deps, cwRunCtx(w), { preview: false });
+    expect(run.status).toBe('error');
+    expect(run.items.error).toBe(1);
+    const catalog: any[] = (await state(w)).catalog;
+    expect(catalog.filter((c) => c.identifier === 'P1Y:M:CFQ7TTC0LCHC:0002')).toHaveLength(1);
+    expect(catalog.find((c) => c.identifier === 'DZH318Z0BPS6:0001')).toBeDefined();
+    expect(catalog.find((c) => c.id === CW_IDS.linkedItem)).toMatchObject({ price: 7.2, cost: 6.48 });
+  });
+
+  it('several items with the SKU code as vendor SKU: an item error naming them, nothing created for that offer', async () => {
+    const w = await world({
+      catalog: [
+        {
+          id: 32,
+          identifier: 'BASIC-2',
+          vendorSku: LINKED_SKU,
+          description: 'A second Basic',
+          customerDescription: 'A second Basic',
+          subcategory: { id: CW_IDS.subcategory },
+          type: { id: CW_IDS.productType },
+          price: 7,
+          cost: 6,
+        },
+      ],
+    });
+    const run = await syncProducts(w.deps, cwRunCtx(w), { preview: false });
+    const items = await listRunItems(pool, run.runId);
+    const basic = items.find((i) => i.label === 'CFQ7TTC0LH18:0001')!;
+    expect(basic.status).toBe('error');
+    expect(basic.messages[0]!.text).toMatch(
+      /^2 products have the vendor SKU CFQ7TTC0LH18:0001 .*id 30.*id 32/,
+    );
+    expect((await state(w)).catalog.filter((c: any) => c.vendorSku === LINKED_SKU)).toHaveLength(2);
   });
 
   /** Whatever the agreement's proration and every reading of ConnectWise's partial periods (emulator switches). */

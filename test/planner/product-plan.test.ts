@@ -128,6 +128,90 @@ describe('product sync planner', () => {
     expect(plan.operations).toHaveLength(1);
   });
 
+  describe('ConnectWise catalog items (spec section 4: identifier = SKU code, linked by vendor SKU)', () => {
+    const CW = { naming: 'sku', linkByVendorSku: true, needsBillingCode: false } as const;
+    const noCode = { ...SETTINGS, mode: 'all' as const, billingCodeId: undefined };
+
+    it('names items by the SKU code alone and needs no billing code', () => {
+      const plan = planProductSync(input({ productRules: CW, settings: noCode }));
+      expect(plan.operations.map((o) => (o as { name: string }).name)).toEqual([
+        'P1Y:M:CFQ7TTC0LCHC:0002',
+        'CFQ7TTC0LH18:0001',
+      ]);
+      expect(plan.items.map((i) => i.action)).toEqual(['create', 'create']);
+      // The same settings on Autotask: no billing code is an item error.
+      expect(planProductSync(input({ settings: noCode })).items.map((i) => i.status)).toEqual([
+        'error',
+        'error',
+      ]);
+    });
+
+    it('links the one item with the SKU code as vendor SKU (any identifier, inactive included), with its price changes', () => {
+      const products = [
+        product({
+          id: '30',
+          name: 'M365-BASIC',
+          vendorSku: 'cfq7ttc0lh18:0001',
+          active: false,
+          unitPrice: dec('7'),
+          unitCost: dec('6'),
+        }),
+      ];
+      const plan = planProductSync(input({ productRules: CW, settings: noCode, products }));
+      const basic = plan.items.find((i) => i.offerKey === offerKeyText(BASIC))!;
+      expect(basic).toMatchObject({
+        action: 'link',
+        status: 'ok',
+        targetId: '30',
+        changes: [
+          { field: 'unit price', from: '7', to: '7.2' },
+          { field: 'unit cost', from: '6', to: '6.48' },
+        ],
+      });
+      expect(basic.messages[0]!.text).toMatch(/M365-BASIC already has the vendor SKU .*stays inactive/);
+      // The create operation is what links it: the adapter finds the item by vendor SKU.
+      expect(plan.operations.map((o) => o.kind)).toEqual(['create-product', 'create-product']);
+      // Autotask has no vendor SKU rule: the same products change nothing there.
+      expect(planProductSync(input({ products })).items.map((i) => i.action)).toEqual(['create', 'create']);
+    });
+
+    it('several items with the vendor SKU are an item error naming them; the identifier taken by another item is a collision', () => {
+      const products = [
+        product({ id: '30', name: 'A', vendorSku: 'CFQ7TTC0LH18:0001' }),
+        product({ id: '31', name: 'B', vendorSku: 'CFQ7TTC0LH18:0001' }),
+        product({ id: '40', name: 'P1Y:M:CFQ7TTC0LCHC:0002', vendorSku: 'OTHER' }),
+      ];
+      const plan = planProductSync(input({ productRules: CW, settings: noCode, products }));
+      const basic = plan.items.find((i) => i.offerKey === offerKeyText(BASIC))!;
+      expect(basic.status).toBe('error');
+      expect(basic.messages[0]!.text).toMatch(
+        /^2 products have the vendor SKU CFQ7TTC0LH18:0001 \(A, id 30; B, id 31\)/,
+      );
+      expect(plan.items.find((i) => i.offerKey === offerKeyText(BP))).toMatchObject({
+        action: 'collision',
+        targetId: '40',
+      });
+      expect(plan.operations).toEqual([]);
+    });
+
+    it('a linked item keeps being updated by id, whatever its vendor SKU became', () => {
+      const links = new Map([[offerKeyText(BASIC), '30']]);
+      const products = [
+        product({
+          id: '30',
+          name: 'renamed',
+          vendorSku: undefined,
+          unitPrice: dec('7.2'),
+          unitCost: dec('6'),
+        }),
+      ];
+      const plan = planProductSync(
+        input({ productRules: CW, settings: noCode, products, links, priceList: [PRICES[1]!] }),
+      );
+      expect(plan.operations).toMatchObject([{ kind: 'update-product-price', productId: '30' }]);
+    });
+  });
+
   it('errors for an invoiced offer missing from the price list; Azure plan gets a zero-priced product', () => {
     const legacy = { ...offer(), productId: 'LEGACY00001', skuId: '0001' };
     const plan = planProductSync(

@@ -163,11 +163,17 @@ export async function connectwiseWorld(
     extraTenants?: string[];
     rules?: Partial<ConnectWiseRules>;
     limits?: Partial<ConnectWiseLimits>;
+    /** More catalog items in the seed (collisions, several items with one vendor SKU). */
+    catalog?: Record<string, unknown>[];
   },
 ): Promise<ConnectWiseWorld> {
   const extra = options.extraTenants ?? [];
+  const seedWith = (catalog: Record<string, unknown>[]) => {
+    const seed = cwSeed({ prorate: options.prorate ?? false, extraCustomers: extra.length });
+    return { ...seed, catalog: [...seed.catalog, ...catalog] };
+  };
   const emulator = createConnectWiseEmulator({
-    seed: parseSeed(cwSeed({ prorate: options.prorate ?? false, extraCustomers: extra.length })),
+    seed: parseSeed(seedWith(options.catalog ?? [])),
     clock: createClock({ start: options.now ?? '2025-09-10T09:00:00Z' }),
     sleep: async () => {},
     ...(options.rules ? { rules: options.rules } : {}),
@@ -191,8 +197,7 @@ export async function connectwiseWorld(
   await saveProgram(pool, ws, 'connectwise', {
     ...DEFAULT_PROGRAM,
     syncEnabled: true,
-    // The product planner still asks for a billing code (decision 0012): the subcategory stands in.
-    billingCodeId: String(CW_IDS.subcategory),
+    // No billing code: ConnectWise files new items by subcategory and product type ("Miscellaneous" here).
     vendorId: String(CW_IDS.microsoft),
   });
   const map = async (tenant: string, company: number, agreement: number, name: string) =>

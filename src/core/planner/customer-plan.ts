@@ -8,6 +8,7 @@ import type {
   TargetContract,
   TargetContractLine,
   TargetProduct,
+  TargetProductRules,
   TargetUnitSegment,
 } from '../ports/target';
 import { type BillingPeriod, firstDayOf, nextPeriod, periodOf } from '../time/billing-period';
@@ -19,6 +20,7 @@ import { offerSeats } from './offer-seats';
 import { planLine } from './plan-line';
 import { priceText } from './price-text';
 import { entryOn, type PriceSpan, periodsFrom, priceListSpans, pricePerPeriod } from './pricing';
+import { productName } from './product-name';
 import type { LineCheck, Plan, PlanItem, PricingStrategy, ProgramSettings } from './types';
 
 export const NO_SOURCE_PRODUCT = 'Could not find source product or multiple matches';
@@ -66,6 +68,8 @@ export interface CustomerPlanInput {
   charges: readonly TargetCharge[];
   /** The PSA's products (a line billsync creates starts from its product's price and cost). */
   products: readonly TargetProduct[];
+  /** How the PSA names products (the snapshot's; undefined = Autotask's). */
+  productRules?: TargetProductRules | undefined;
   /**
    * Days billsync's own adjustments occupy (landed, in doubt, or refused as taken), by `contractId|productId`:
    * locked whatever the PSA shows.
@@ -203,7 +207,7 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
     if (!productId) {
       fail(
         item,
-        `The product ${input.settings.namePrefix}${skuCode(work.offer)} is not linked in the PSA yet: run the product sync first (if a product of that name already exists, adopt it on the Products tab)`,
+        `The product ${productName(input.settings, work.offer, input.productRules)} is not linked in the PSA yet: run the product sync first (if a product of that name already exists, adopt it on the Products tab)`,
       );
       continue;
     }

@@ -1,10 +1,19 @@
 import { type OfferKey, offerKeyText, type PriceListEntry, skuCode } from '../model/source';
 import { ZERO } from '../money/decimal';
-import type { PlannedOperation, TargetProduct } from '../ports/target';
+import {
+  DEFAULT_PRODUCT_RULES,
+  type PlannedOperation,
+  type TargetProduct,
+  type TargetProductRules,
+} from '../ports/target';
 import type { PlainDate } from '../time/plain-date';
 import { AZURE_PLAN_PRODUCT_ID, azurePlanOffer, canonicalOffer, isAzureOffer } from './azure-line';
 import { NO_SOURCE_PRODUCT } from './customer-plan';
 import { currentEntry } from './pricing';
+import { productName } from './product-name';
+
+export { productName } from './product-name';
+
 import type { Plan, PlanItem, ProgramSettings } from './types';
 
 export interface ProductPlanInput {
@@ -13,8 +22,10 @@ export interface ProductPlanInput {
   priceList: readonly PriceListEntry[];
   /** Offers on the invoices of customers whose sync is on (the "In Use" scope), with their titles. */
   inUse: readonly { offer: OfferKey; productTitle: string; skuTitle: string }[];
-  /** The PSA's products (Autotask Services). */
+  /** The PSA's products (Autotask Services, ConnectWise catalog items). */
   products: readonly TargetProduct[];
+  /** How the PSA names and finds products (the snapshot's; undefined = `DEFAULT_PRODUCT_RULES`). */
+  productRules?: TargetProductRules | undefined;
   /** offer key text -> PSA product id (Azure plan keys of any market are read as the canonical one). */
   links: ReadonlyMap<string, string>;
   /** Only these offers (canonical key texts): the products a customer sync needs before it can run. */
@@ -52,9 +63,13 @@ export function canonicalLinks(links: ReadonlyMap<string, string>): Map<string, 
   return out;
 }
 
-/** The PSA name of an offer's product: prefix + SKU code (`PC_CFQ7TTC0LCHC:0002`). */
-export function productName(settings: Pick<ProgramSettings, 'namePrefix'>, offer: OfferKey): string {
-  return `${settings.namePrefix}${skuCode(offer)}`;
+/**
+ * The products whose vendor SKU is the offer's SKU code (ConnectWise: linked instead of created; spec section 4),
+ * compared without case as the PSA's query does.
+ */
+function vendorSkuMatches(products: readonly TargetProduct[], sku: string): TargetProduct[] {
+  const want = sku.toLowerCase();
+  return products.filter((p) => p.vendorSku !== undefined && p.vendorSku.toLowerCase() === want);
 }
 
 function motionAllows(settings: ProgramSettings, offer: OfferKey): boolean {
@@ -71,6 +86,7 @@ function motionAllows(settings: ProgramSettings, offer: OfferKey): boolean {
  */
 export function planProductSync(input: ProductPlanInput): Plan {
   const { settings } = input;
+  const rules = input.productRules ?? DEFAULT_PRODUCT_RULES;
   // Azure plan: one canonical offer per currency, whatever market a recon line or price-list row names.
   const scope = new Map<string, { offer: OfferKey; title: string }>();
   const add = (raw: OfferKey, title: string) => {
@@ -88,7 +104,7 @@ export function planProductSync(input: ProductPlanInput): Plan {
   const operations: PlannedOperation[] = [];
 
   for (const [key, { offer, title }] of [...scope].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const name = productName(settings, offer);
+    const name = productName(settings, offer, rules);
     const item: PlanItem = {
       key,
       label: name,
@@ -142,6 +158,48 @@ export function planProductSync(input: ProductPlanInput): Plan {
       });
       continue;
     }
+    const create: PlannedOperation = {
+      kind: 'create-product',
+      key: `product:${key}:create`,
+      offerKey: key,
+      name,
+      description,
+      unitPrice: price,
+      unitCost: cost,
+      period: offer.billingPlan === 'Annual' ? 'yearly' : 'monthly',
+      billingCodeId: settings.billingCodeId,
+      vendorId: settings.vendorId,
+    };
+    if (rules.linkByVendorSku) {
+      // ConnectWise (decision 0012): an item that already carries the SKU code as vendor SKU is the offer's
+      // product. The create operation links it (the adapter finds it by vendor SKU and sets price and cost).
+      const matches = vendorSkuMatches(input.products, skuCode(offer));
+      if (matches.length > 1) {
+        item.action = 'error';
+        item.status = 'error';
+        item.messages.push({
+          level: 'error',
+          text: `${matches.length} products have the vendor SKU ${skuCode(offer)} (${matches.map((m) => `${m.name}, id ${m.id}`).join('; ')}): keep one, or clear the vendor SKU of the others`,
+        });
+        continue;
+      }
+      const match = matches[0];
+      if (match) {
+        item.action = 'link';
+        item.status = 'ok';
+        item.targetId = match.id;
+        item.messages.push({
+          level: 'info',
+          text: `${match.name} already has the vendor SKU ${skuCode(offer)}: it is linked to this offer instead of creating a product${match.active ? '' : ' (it is inactive and stays inactive)'}`,
+        });
+        item.changes = [
+          { field: 'unit price', from: match.unitPrice.toString(), to: price.toString() },
+          { field: 'unit cost', from: match.unitCost.toString(), to: cost.toString() },
+        ];
+        operations.push(create);
+        continue;
+      }
+    }
     const taken = byName.get(name.toLowerCase());
     if (taken && !linkedIds.has(taken.id)) {
       item.action = 'collision';
@@ -153,7 +211,7 @@ export function planProductSync(input: ProductPlanInput): Plan {
       });
       continue;
     }
-    if (!settings.billingCodeId) {
+    if (rules.needsBillingCode && !settings.billingCodeId) {
       item.action = 'error';
       item.status = 'error';
       item.messages.push({
@@ -173,18 +231,7 @@ export function planProductSync(input: ProductPlanInput): Plan {
       { field: 'unit price', from: null, to: price.toString() },
       { field: 'unit cost', from: null, to: cost.toString() },
     ];
-    operations.push({
-      kind: 'create-product',
-      key: `product:${key}:create`,
-      offerKey: key,
-      name,
-      description,
-      unitPrice: price,
-      unitCost: cost,
-      period: offer.billingPlan === 'Annual' ? 'yearly' : 'monthly',
-      billingCodeId: settings.billingCodeId,
-      vendorId: settings.vendorId,
-    });
+    operations.push(create);
   }
   return { operations, items, invoiceIds: [] };
 }

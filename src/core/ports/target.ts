@@ -62,7 +62,28 @@ export interface TargetProduct {
   active: boolean;
   billingCodeId: string | undefined;
   vendorId: string | undefined;
+  /** The vendor's part number the PSA keeps on the product (ConnectWise: vendor SKU); undefined where it has none. */
+  vendorSku?: string | undefined;
 }
+
+/**
+ * How a PSA names the product of an offer and finds one that already exists (spec section 4). Undefined in a
+ * snapshot: the Autotask rules (prefix + SKU code, found by name, billing code required).
+ */
+export interface TargetProductRules {
+  /** `prefix-and-sku`: the program's prefix + SKU code (`PC_CFQ7TTC0LCHC:0002`); `sku`: the SKU code alone. */
+  naming: 'prefix-and-sku' | 'sku';
+  /** An existing product whose vendor SKU is the SKU code is linked instead of created (several: an item error). */
+  linkByVendorSku: boolean;
+  /** New products need the program's billing code; else the adapter files them by its own settings. */
+  needsBillingCode: boolean;
+}
+
+export const DEFAULT_PRODUCT_RULES: TargetProductRules = {
+  naming: 'prefix-and-sku',
+  linkByVendorSku: false,
+  needsBillingCode: true,
+};
 
 export interface TargetContractLine {
   id: string;
@@ -140,6 +161,8 @@ export interface TargetSnapshot {
   unitSegments: TargetUnitSegment[];
   /** One-time charges of the contracts in scope (`contractIds`). */
   charges?: TargetCharge[];
+  /** How this PSA names and finds products; undefined = `DEFAULT_PRODUCT_RULES`. */
+  productRules?: TargetProductRules;
 }
 
 /**
@@ -157,7 +180,8 @@ export type PlannedOperation =
       unitPrice: Decimal;
       unitCost: Decimal;
       period: ProductPeriod;
-      billingCodeId: string;
+      /** The program's billing code; undefined where the PSA files products otherwise (`needsBillingCode` false). */
+      billingCodeId: string | undefined;
       vendorId: string | undefined;
     }
   | {

@@ -6,7 +6,7 @@ import type { TargetKind } from '../../db/repos/sync';
 import { AppError } from '../errors';
 import { type DirectoryReader, LIVE_DIRECTORY } from './directory-cache';
 import { byName } from './program-settings';
-import { type SyncDeps, TARGET_LABEL } from './psa';
+import { CONTRACT_WORDS, type SyncDeps, TARGET_LABEL } from './psa';
 
 export interface CompanyOption {
   id: string;
@@ -53,38 +53,57 @@ export interface CompanyContracts {
 }
 
 /** Why a contract cannot take billsync's lines on `today` (`ended on 2025-06-30`), or undefined when it can. */
-export function whyUnusable(c: TargetContract, today: PlainDate): string | undefined {
-  if (!c.recurring) return 'is not a Recurring Service contract';
+export function whyUnusable(
+  c: TargetContract,
+  today: PlainDate,
+  target: TargetKind = 'autotask',
+): string | undefined {
+  if (!c.recurring) return `is not a ${CONTRACT_WORDS[target].kind}`;
   if (c.endDate !== undefined && c.endDate < today) return `ended on ${c.endDate}`;
   if (!c.active) return 'is inactive';
   return undefined;
 }
 
-function hiddenReason(count: { ended: number; inactive: number }, label: string): string | null {
+function hiddenReason(
+  count: { ended: number; inactive: number; other: number },
+  target: TargetKind,
+): string | null {
+  const label = TARGET_LABEL[target];
   const parts = [];
   if (count.ended) parts.push(`${count.ended} ended (extend the end date in ${label} to map it)`);
   if (count.inactive) parts.push(`${count.inactive} inactive (activate it in ${label} to map it)`);
-  if (parts.length === 0) return null;
-  return `${count.ended + count.inactive} contract(s) hidden: ${parts.join('; ')}`;
+  if (count.other) parts.push(`${count.other} not billed monthly (billsync writes monthly agreements)`);
+  const total = count.ended + count.inactive + count.other;
+  if (total === 0) return null;
+  return `${total} ${CONTRACT_WORDS[target].one}(s) hidden: ${parts.join('; ')}`;
 }
 
-/** A company's Recurring Service contracts in a directory that can be mapped on `today`, and the hidden ones. */
+/**
+ * A company's contracts of the right kind that can be mapped on `today`, and the hidden ones (spec section 5).
+ * Autotask: Recurring Service contracts (other kinds are not offered at all). ConnectWise: every agreement is
+ * listed by the PSA, so agreements not billed monthly are hidden and counted with the ended ones (decision 0012).
+ */
 export function mappableContracts(
   dir: Pick<TargetSnapshot, 'contracts'>,
   companyId: string,
   today: PlainDate,
-  label: string,
+  target: TargetKind,
 ): Pick<CompanyContracts, 'items' | 'hidden'> {
-  const count = { ended: 0, inactive: 0 };
+  const count = { ended: 0, inactive: 0, other: 0 };
   const items: ContractOption[] = [];
-  for (const c of dir.contracts.filter((x) => x.companyId === companyId && x.recurring)) {
-    const why = whyUnusable(c, today);
+  for (const c of dir.contracts.filter((x) => x.companyId === companyId)) {
+    if (!c.recurring) {
+      if (target === 'connectwise') count.other += 1;
+      continue;
+    }
+    const why = whyUnusable(c, today, target);
     if (why?.startsWith('ended')) count.ended += 1;
     else if (why) count.inactive += 1;
     else items.push({ id: c.id, name: c.name, startDate: c.startDate, endDate: c.endDate ?? null });
   }
   items.sort(byName);
-  return { items, hidden: { count: count.ended + count.inactive, reason: hiddenReason(count, label) } };
+  const hidden = count.ended + count.inactive + count.other;
+  return { items, hidden: { count: hidden, reason: hiddenReason(count, target) } };
 }
 
 /** A company's Recurring Service contracts that can be mapped; ended and inactive ones are counted, not listed. */
@@ -100,6 +119,6 @@ export async function listCompanyContracts(
   if (!company) throw new AppError('not_found', `${TARGET_LABEL[target]} has no company ${companyId}`);
   return {
     company: { id: company.id, name: company.name },
-    ...mappableContracts(dir, companyId, deps.clock.today(), TARGET_LABEL[target]),
+    ...mappableContracts(dir, companyId, deps.clock.today(), target),
   };
 }

@@ -10,7 +10,7 @@ import { getMapping, saveMapping, type TargetKind } from '../../db/repos/sync';
 import { AppError } from '../errors';
 import { type CustomerView, getCustomer } from './customers';
 import { whyUnusable } from './directory';
-import { type Maybe, type SyncDeps, TARGET_LABEL, tryReadDirectory } from './psa';
+import { CONTRACT_WORDS, type Maybe, type SyncDeps, TARGET_LABEL, tryReadDirectory } from './psa';
 
 const PlainDateText = z
   .string()
@@ -105,6 +105,7 @@ export async function saveCustomerMapping(
   let contractName: string | null = null;
   const dir = known ?? (await tryReadDirectory(deps, ws, target));
   const label = TARGET_LABEL[target];
+  const words = CONTRACT_WORDS[target];
   if (dir.ok) {
     const company = dir.value.companies.find((c) => c.id === m.companyId);
     if (!company)
@@ -116,14 +117,14 @@ export async function saveCustomerMapping(
     if (!contract || contract.companyId !== company.id) {
       throw new AppError(
         'validation_failed',
-        `${company.name} has no Recurring Service contract ${m.contractId}: choose one of its contracts`,
+        `${company.name} has no ${words.kind} ${m.contractId}: choose one of its ${words.one}s`,
       );
     }
-    const why = whyUnusable(contract, deps.clock.today());
+    const why = whyUnusable(contract, deps.clock.today(), target);
     if (why)
       throw new AppError(
         'validation_failed',
-        `Contract ${contract.name} ${why}: choose another contract, or fix it in ${label}`,
+        `${words.title} ${contract.name} ${why}: choose another ${words.one}, or fix it in ${label}`,
       );
     companyName = company.name;
     contractName = contract.name;

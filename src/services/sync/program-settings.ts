@@ -144,8 +144,8 @@ export async function saveProgramSettings(
       taxable: given.taxable ?? was.taxable,
     };
     next.catalog = catalog;
-    // The planner files products under a billing code; on ConnectWise that is the subcategory (decision 0012).
-    // The form has no billing code field for ConnectWise: the subcategory decides.
+    // ConnectWise files catalog items by subcategory (decision 0012); the planner needs no billing code there
+    // (the snapshot's product rules), but the subcategory is kept as the nearest notion for what shows one.
     if (catalog.subcategoryId) {
       next.billingCodeId = catalog.subcategoryId;
     }

@@ -11,6 +11,12 @@ export type SyncDeps = EngineDeps;
 export const TARGET_KINDS = ['autotask', 'connectwise'] as const satisfies readonly TargetKind[];
 export const TARGET_LABEL: Record<TargetKind, string> = { autotask: 'Autotask', connectwise: 'ConnectWise' };
 
+/** What each PSA calls the contract billsync writes to (spec section 5: Recurring Service contracts, agreements). */
+export const CONTRACT_WORDS: Record<TargetKind, { one: string; title: string; kind: string }> = {
+  autotask: { one: 'contract', title: 'Contract', kind: 'Recurring Service contract' },
+  connectwise: { one: 'agreement', title: 'Agreement', kind: 'monthly agreement' },
+};
+
 /** A vendor failure in a use case becomes an AppError the API and CLI show in words. */
 export function toAppError(error: unknown, target: TargetKind): unknown {
   if (!(error instanceof IntegrationError)) return error;

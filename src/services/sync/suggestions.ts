@@ -7,7 +7,7 @@ import { type CustomerView, toCustomerView } from './customers';
 import { type ContractOption, mappableContracts } from './directory';
 import { type DirectoryReader, LIVE_DIRECTORY } from './directory-cache';
 import { saveCustomerMapping } from './mapping';
-import { type SyncDeps, TARGET_LABEL, tryReadDirectory } from './psa';
+import { CONTRACT_WORDS, type SyncDeps, tryReadDirectory } from './psa';
 
 /** Enough for every unmapped customer of a large MSP; the review is one list. */
 const MAX_CUSTOMERS = 5000;
@@ -29,15 +29,16 @@ function reviewOf(
   suggestion: CompanySuggestion,
   dir: TargetSnapshot,
   deps: SyncDeps,
-  label: string,
+  target: TargetKind,
 ): SuggestionReviewItem {
-  const found = mappableContracts(dir, suggestion.companyId, deps.clock.today(), label);
+  const found = mappableContracts(dir, suggestion.companyId, deps.clock.today(), target);
+  const word = CONTRACT_WORDS[target].one;
   const only = found.items.length === 1 ? found.items[0]! : null;
   const note =
     found.items.length > 1
-      ? `${suggestion.companyName} has ${found.items.length} contracts that can be mapped: choose one in the mapping dialog`
+      ? `${suggestion.companyName} has ${found.items.length} ${word}s that can be mapped: choose one in the mapping dialog`
       : found.items.length === 0
-        ? `${suggestion.companyName} has no contract that can be mapped${found.hidden.reason ? ` (${found.hidden.reason})` : ''}`
+        ? `${suggestion.companyName} has no ${word} that can be mapped${found.hidden.reason ? ` (${found.hidden.reason})` : ''}`
         : null;
   return { ...c, suggestion, contract: only, contracts: found.items.length, note };
 }
@@ -51,11 +52,10 @@ async function suggested(deps: SyncDeps, ws: WorkspaceId, target: TargetKind, di
     offset: 0,
   });
   const match = createCompanyMatcher(dir.companies.filter((c) => c.kind === 'customer' && c.active));
-  const label = TARGET_LABEL[target];
   return rows.flatMap((r) => {
     const c = toCustomerView(r);
     const suggestion = match({ name: c.name, domain: c.domain });
-    return suggestion ? [reviewOf(c, suggestion, dir, deps, label)] : [];
+    return suggestion ? [reviewOf(c, suggestion, dir, deps, target)] : [];
   });
 }
 

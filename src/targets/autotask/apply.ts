@@ -1,3 +1,4 @@
+import { IntegrationError } from '../../core/integration-error';
 import type { Applied, PlannedOperation, TargetContext } from '../../core/ports/target';
 import type { AutotaskClient } from './client';
 import type { Picklists } from './picklists';
@@ -16,6 +17,13 @@ export async function createProduct(
   ctx: TargetContext,
   op: Op<'create-product'>,
 ): Promise<Applied> {
+  // The planner asks for a billing code before it plans a create (Autotask: a Service needs one).
+  if (op.billingCodeId === undefined)
+    throw new IntegrationError({
+      kind: 'validation',
+      vendor: 'autotask',
+      message: 'No billing code is set in the program settings: choose one, then sync again',
+    });
   const periods = await picklists.periodTypes(ctx);
   const body = {
     name: op.name,

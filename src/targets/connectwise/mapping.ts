@@ -112,6 +112,7 @@ export function toProduct(row: Row): TargetProduct {
     active: row.inactiveFlag !== true,
     billingCodeId: refId(row.subcategory),
     vendorId: refId(row.vendor),
+    vendorSku: typeof row.vendorSku === 'string' && row.vendorSku !== '' ? row.vendorSku : undefined,
   };
 }
 

@@ -71,6 +71,9 @@ export async function readState(
     contractLines: byId(lines),
     unitSegments: segments,
     ...(ids.length ? { charges: byId(toCharges(additions, (id) => contracts.get(id)?.postedThrough)) } : {}),
+    // Spec section 4, decision 0012: a catalog item is named by the SKU code alone, an item with the SKU code
+    // as vendor SKU is linked, and new items are filed by subcategory / product type, not a billing code.
+    productRules: { naming: 'sku', linkByVendorSku: true, needsBillingCode: false },
     additions,
     agreementRows: scopedAgreements,
   };

@@ -32,8 +32,9 @@ const ATTENTION: Record<ActionGroup, number> = {
   collision: 0,
   error: 1,
   create: 2,
-  update: 3,
-  'no-change': 4,
+  link: 3,
+  update: 4,
+  'no-change': 5,
 };
 
 /** Collisions and errors first, then what will be written, then the rest (stable within a group). */
@@ -60,7 +61,14 @@ export function ProductsPage() {
 
   const lines = preview.data?.lines ?? [];
   const counts = useMemo(() => {
-    const c: Record<ActionGroup, number> = { create: 0, update: 0, collision: 0, error: 0, 'no-change': 0 };
+    const c: Record<ActionGroup, number> = {
+      create: 0,
+      link: 0,
+      update: 0,
+      collision: 0,
+      error: 0,
+      'no-change': 0,
+    };
     for (const l of lines) c[actionGroup(l)] += 1;
     return c;
   }, [lines]);

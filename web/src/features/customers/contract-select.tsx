@@ -3,7 +3,7 @@ import { useEffect } from 'react';
 import type { TargetKind } from '../../api/types';
 import { ErrorAlert } from '../../components/error-alert';
 import { formatPlainDate } from '../../lib/format';
-import { TARGET_LABEL } from '../programs/program-paths';
+import { CONTRACT_WORD, TARGET_LABEL } from '../programs/program-paths';
 import { useContracts } from './customer-queries';
 
 interface ContractSelectProps {
@@ -33,26 +33,23 @@ export function ContractSelect({ target, companyId, value, onChange, error }: Co
     label: `${c.name} (${formatPlainDate(c.startDate)} – ${c.endDate ? formatPlainDate(c.endDate) : 'no end date'})`,
   }));
   const label = TARGET_LABEL[target];
+  const word = CONTRACT_WORD[target];
   const hidden = contracts.data?.hidden;
   const none = contracts.isSuccess && items.length === 0;
 
   return (
     <>
       <Select
-        label="Contract"
-        description={
-          target === 'autotask'
-            ? 'Recurring Service contracts that have not ended.'
-            : 'Agreements that have not ended.'
-        }
+        label={word.title}
+        description={`${word.kind[0]!.toUpperCase()}${word.kind.slice(1)}s that have not ended.`}
         placeholder={
           !companyId
             ? 'Choose the company first'
             : contracts.isPending
-              ? 'Loading contracts…'
+              ? `Loading ${word.one}s…`
               : none
-                ? 'No contract can be mapped'
-                : 'Choose a contract'
+                ? `No ${word.one} can be mapped`
+                : `Choose ${word.one === 'agreement' ? 'an' : 'a'} ${word.one}`
         }
         data={data}
         value={value && data.some((d) => d.value === value) ? value : null}
@@ -65,19 +62,18 @@ export function ContractSelect({ target, companyId, value, onChange, error }: Co
       />
       {hidden && hidden.count > 0 && (
         <Text size="xs" c="orange.9" data-testid="contracts-hidden">
-          {hidden.reason ?? `${hidden.count} contract(s) hidden`}
+          {hidden.reason ?? `${hidden.count} ${word.one}(s) hidden`}
         </Text>
       )}
       {none && (
         <Text size="xs" c="dimmed">
-          Create a Recurring Service contract for this company in {label} (or extend an ended one), then
-          reopen this dialog.
+          Create a {word.kind} for this company in {label} (or extend an ended one), then reopen this dialog.
         </Text>
       )}
       {contracts.isError && (
         <ErrorAlert
           error={contracts.error}
-          title={`Could not read the contracts from ${label}`}
+          title={`Could not read the ${word.one}s from ${label}`}
           onRetry={() => contracts.refetch()}
         />
       )}

@@ -6,7 +6,7 @@ import { useCallback, useState } from 'react';
 import type { Customer, MappingInput, Option, PricingStrategy, TargetKind } from '../../api/types';
 import { ErrorAlert } from '../../components/error-alert';
 import { firstOfMonthUtc, isPlainDate } from '../../lib/format';
-import { TARGET_LABEL } from '../programs/program-paths';
+import { CONTRACT_WORD, TARGET_LABEL } from '../programs/program-paths';
 import { useSyncNow } from '../sync/use-sync-now';
 import { ClearMappingConfirm } from './clear-mapping-confirm';
 import { CompanySelect } from './company-select';
@@ -60,7 +60,7 @@ export function MappingDialog({ target, customer, onClose, readOnly }: MappingDi
     initialValues: initialValues(customer),
     validate: {
       company: (v) => (v ? null : `Choose the ${label} company`),
-      contractId: (v) => (v ? null : 'Choose the contract'),
+      contractId: (v) => (v ? null : `Choose the ${CONTRACT_WORD[target].one}`),
       syncStart: (v) => (isPlainDate(v.trim()) ? null : 'Enter the date as YYYY-MM-DD, e.g. 2025-10-01'),
     },
   });
@@ -131,12 +131,14 @@ export function MappingDialog({ target, customer, onClose, readOnly }: MappingDi
             </Text>
             {suggestion && form.values.company?.id === suggestion.companyId && (
               <Alert variant="light" color="indigo" icon={<IconBulb aria-hidden />} p="xs">
-                Suggested: {suggestion.companyName} ({suggestion.reason}). Check it and choose the contract.
+                Suggested: {suggestion.companyName} ({suggestion.reason}). Check it and choose the{' '}
+                {CONTRACT_WORD[target].one}.
               </Alert>
             )}
             {customer.pausedReason && (
               <Alert variant="light" color="red" p="xs" title="Sync paused" data-testid="mapping-paused">
-                {customer.pausedReason}. Check the contract in {label}, then switch Sync on to resume.
+                {customer.pausedReason}. Check the {CONTRACT_WORD[target].one} in {label}, then switch Sync on
+                to resume.
               </Alert>
             )}
             <CompanySelect
@@ -176,7 +178,7 @@ export function MappingDialog({ target, customer, onClose, readOnly }: MappingDi
             />
             <Switch
               label="Sync"
-              description={`Keep this customer's ${label} contract in step with its Microsoft invoices.`}
+              description={`Keep this customer's ${label} ${CONTRACT_WORD[target].one} in step with its Microsoft invoices.`}
               {...form.getInputProps('syncOn', { type: 'checkbox' })}
             />
             {(save.isError || clear.isError || syncNow.isError) && (

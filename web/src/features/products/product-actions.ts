@@ -1,12 +1,16 @@
 import type { MantineColor } from '@mantine/core';
 import type { RunLine } from '../../api/types';
 
-export type ActionGroup = 'create' | 'update' | 'collision' | 'error' | 'no-change';
+export type ActionGroup = 'create' | 'link' | 'update' | 'collision' | 'error' | 'no-change';
 
-/** The planner's action words grouped for the filter: create / update price or cost / collision / error / no change. */
+/**
+ * The planner's action words grouped for the filter: create / link (ConnectWise: an existing item with the SKU
+ * code as vendor SKU) / update price or cost / collision / error / no change.
+ */
 export function actionGroup(line: Pick<RunLine, 'action' | 'status'>): ActionGroup {
   if (line.action === 'collision') return 'collision';
   if (line.action === 'create' || line.action === 'recreate') return 'create';
+  if (line.action === 'link') return 'link';
   if (line.action.startsWith('update')) return 'update';
   if (line.action === 'no change' || line.status === 'no_change') return 'no-change';
   return 'error';
@@ -14,6 +18,7 @@ export function actionGroup(line: Pick<RunLine, 'action' | 'status'>): ActionGro
 
 export const ACTION_GROUPS: { value: ActionGroup; label: string; color: MantineColor }[] = [
   { value: 'create', label: 'Create', color: 'green' },
+  { value: 'link', label: 'Link', color: 'teal' },
   { value: 'update', label: 'Update', color: 'blue' },
   { value: 'collision', label: 'Collision', color: 'red' },
   { value: 'error', label: 'Error', color: 'red' },

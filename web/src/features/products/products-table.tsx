@@ -15,7 +15,7 @@ interface ProductsTableProps {
   onAdopt?: ((line: RunLine) => void) | undefined;
 }
 
-/** The product sync preview: per offer the PSA service, the action and the old -> new price and cost. */
+/** The product sync preview: per offer the PSA product, the action and the old -> new price and cost. */
 export function ProductsTable({ lines, namePrefix, currency, onAdopt }: ProductsTableProps) {
   const [page, setPage] = useState(1);
   const pages = Math.max(1, Math.ceil(lines.length / PAGE));
@@ -28,7 +28,7 @@ export function ProductsTable({ lines, namePrefix, currency, onAdopt }: Products
           <Table.Thead>
             <Table.Tr>
               <Table.Th>SKU code / offer</Table.Th>
-              <Table.Th>PSA service</Table.Th>
+              <Table.Th>PSA product</Table.Th>
               <Table.Th>Action</Table.Th>
               <Table.Th ta="right">Price</Table.Th>
               <Table.Th ta="right">Cost</Table.Th>
@@ -57,8 +57,12 @@ export function ProductsTable({ lines, namePrefix, currency, onAdopt }: Products
                       <Text size="sm">{line.label}</Text>
                       {line.targetId && (
                         <Text size="xs" c="dimmed">
-                          {line.action === 'collision' ? 'existing, not linked' : 'linked'} · id{' '}
-                          {line.targetId}
+                          {line.action === 'collision'
+                            ? 'existing, not linked'
+                            : line.action === 'link'
+                              ? 'existing, to be linked'
+                              : 'linked'}{' '}
+                          · id {line.targetId}
                         </Text>
                       )}
                     </Table.Td>

@@ -6,6 +6,12 @@ export const PROGRAM_NAME = 'Microsoft CSP';
 
 export const TARGET_LABEL: Record<TargetKind, string> = { autotask: 'Autotask', connectwise: 'ConnectWise' };
 
+/** What each PSA calls the contract billsync writes to (spec section 5). */
+export const CONTRACT_WORD: Record<TargetKind, { one: string; title: string; kind: string }> = {
+  autotask: { one: 'contract', title: 'Contract', kind: 'Recurring Service contract' },
+  connectwise: { one: 'agreement', title: 'Agreement', kind: 'monthly agreement' },
+};
+
 export type ProgramTab = 'settings' | 'customers' | 'products' | 'history';
 
 export function programBase(target: TargetKind): string {

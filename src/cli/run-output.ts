@@ -82,6 +82,7 @@ export function runsTable(runs: readonly RunView[]): string {
     [
       'run',
       'created',
+      'psa',
       'kind',
       'customer',
       'as of',
@@ -95,6 +96,7 @@ export function runsTable(runs: readonly RunView[]): string {
     runs.map((r) => [
       r.id,
       r.createdAt.slice(0, 16).replace('T', ' '),
+      r.target,
       r.kind,
       r.customerName ?? r.tenantId ?? '',
       r.asOf,

@@ -312,6 +312,13 @@ describe('billsync sync commands', { timeout: 120_000 }, () => {
       'success',
     );
     expect(json(runs.stdout).map((r: { id: string }) => r.id)).toContain(run.runId);
+    // --target filters by PSA: this workspace's runs are all Autotask's.
+    const autotask = json((await cli('--json', 'runs', '--target', 'autotask')).stdout);
+    expect(autotask.map((r: { id: string }) => r.id)).toContain(run.runId);
+    expect(json((await cli('--json', 'runs', '--target', 'connectwise')).stdout)).toEqual([]);
+    expect((await cli('runs', '--target', 'halo')).stderr).toMatch(
+      /--target must be one of autotask, connectwise/,
+    );
     const show = await cli('run', 'show', run.runId);
     expect(show.code).toBe(0);
     expect(show.stdout).toMatch(/Status: Success/);

@@ -8,6 +8,7 @@ import {
   type RunAction,
   resolveCustomerRef,
 } from '../../services/sync';
+import { TARGET_KINDS } from '../../services/sync/psa';
 import { parseChoice, parseCount } from '../exit';
 import { output } from '../output';
 import { finishRuns, runDetailText, runsTable } from '../run-output';
@@ -19,6 +20,7 @@ export interface RunsOptions {
   customer?: string;
   status?: string;
   kind?: string;
+  target?: string;
   limit: string;
   offset: string;
   workspace?: string;
@@ -30,6 +32,7 @@ export async function listRuns(opts: RunsOptions, cmd: Command): Promise<void> {
   const query = {
     ...(opts.status ? { status: parseChoice('--status', opts.status.replace(/[ -]/g, '_'), STATUSES) } : {}),
     ...(opts.kind ? { kind: parseChoice('--kind', opts.kind, ['product', 'customer'] as const) } : {}),
+    ...(opts.target ? { target: parseChoice('--target', opts.target, TARGET_KINDS) } : {}),
     limit: Math.max(1, parseCount('--limit', opts.limit)),
     offset: parseCount('--offset', opts.offset),
   };

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { RUN_STATUSES } from '../../db/repos/runs';
 import type { RunAction } from '../../services/sync';
+import { TARGET_KINDS } from '../../services/sync/psa';
 import type { RunsOptions } from '../actions/runs';
 import { WORKSPACE_OPTION } from '../options';
 
@@ -20,6 +21,7 @@ export function registerRuns(program: Command): void {
     .option('--customer <customer>', 'only runs of this customer (tenant id, name or domain)')
     .option('--status <status>', `only runs with this status: ${STATUSES.join(', ')}`)
     .option('--kind <product|customer>', 'only product or customer runs')
+    .option('--target <psa>', `only runs of this PSA: ${TARGET_KINDS.join(' or ')} (default: every PSA)`)
     .option('--limit <n>', 'at most this many', '50')
     .option('--offset <n>', 'skip this many', '0')
     .option(...WORKSPACE_OPTION)

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectWiseRules } from '../../emulators/connectwise';
 import type { InvoiceLine } from '../../src/core/model/source';
 import { migrate } from '../../src/db/migrate';
 import { createPool, type Pool } from '../../src/db/pool';
 import { listRunItems } from '../../src/db/repos/runs';
 import { storeInvoice } from '../../src/db/repos/source-data';
 import { resumeRun, syncCustomers, syncProducts } from '../../src/engine/sync';
+import { CW_BILLING_VARIANTS } from '../support/connectwise-variants';
 import {
   billedByMonth,
   type ConnectWiseWorld,
@@ -249,26 +249,7 @@ describe('ConnectWise end to end (engine + adapter + emulator)', () => {
   });
 
   /** Whatever the agreement's proration and every reading of ConnectWise's partial periods (emulator switches). */
-  const VARIANTS: { name: string; prorate: boolean; rules?: Partial<ConnectWiseRules> }[] = [
-    { name: 'prorateFlag false', prorate: false },
-    { name: 'prorateFlag true', prorate: true },
-    {
-      name: 'prorateFlag false, partial periods billed in full',
-      prorate: false,
-      rules: { unproratedPartialPeriod: 'bill-full' },
-    },
-    {
-      name: 'prorateFlag true, exclusive-start days',
-      prorate: true,
-      rules: { prorateDays: 'exclusive-start' },
-    },
-    {
-      name: 'additions prorate themselves',
-      prorate: false,
-      rules: { prorateCurrentPeriodFlag: 'addition-prorates' },
-    },
-  ];
-  it.each(VARIANTS)(
+  it.each(CW_BILLING_VARIANTS)(
     'customer sync bills what Microsoft billed to the cent ($name); a re-run writes nothing',
     async (v) => {
       const w = await world({ prorate: v.prorate, ...(v.rules ? { rules: v.rules } : {}) });

@@ -91,9 +91,13 @@ export function planLine(
   const until = contract.endDate ? addDays(contract.endDate, 1) : undefined;
   const decided = movedToContractStart(w, item);
   const from = firstDay(decided) ?? contract.startDate;
+  // billsync's own change days lock a day only on PSAs that take one change per line and day (Autotask). A
+  // month-start PSA (ConnectWise, decision 0012) takes a second change of a 1st: the marked addition is edited.
   const locks = lineLocks(
     contract.postedThrough,
-    [...(line?.changeDays ?? []), ...w.knownChangeDays],
+    contract.changesOn === 'month-start'
+      ? (line?.changeDays ?? [])
+      : [...(line?.changeDays ?? []), ...w.knownChangeDays],
     contract.changesOn,
   );
   const diff = diffLine(w.desired, actual, {

@@ -12,6 +12,7 @@ import { registerImport } from './commands/import';
 import { registerJobs } from './commands/jobs';
 import { registerNotifications } from './commands/notifications';
 import { registerProgram } from './commands/program';
+import { registerRules } from './commands/rules';
 import { registerRuns } from './commands/runs';
 import { registerSandbox } from './commands/sandbox';
 import { registerSchedule } from './commands/schedule';
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerDemoData(program);
   registerConnect(program);
   registerProgram(program);
+  registerRules(program);
   registerCustomers(program);
   registerSync(program);
   registerRuns(program);

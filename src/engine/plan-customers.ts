@@ -4,6 +4,7 @@ import { type CustomerInvoice, planCustomerSync } from '../core/planner/customer
 import type { Plan } from '../core/planner/types';
 import type { TargetAdapter, TargetSnapshot } from '../core/ports/target';
 import type { PlainDate } from '../core/time/plain-date';
+import { listPriceRules } from '../db/repos/price-rules';
 import { adjustmentDaysOf } from '../db/repos/runs';
 import { listInvoices, listPriceEntries, listSourceCustomers } from '../db/repos/source-data';
 import {
@@ -39,18 +40,29 @@ export async function planCustomers(
 ): Promise<{ plans: CustomerPlan[]; snapshot: TargetSnapshot }> {
   const tenantIds = mappings.map((m) => m.tenant_id);
   const contractIds = [...new Set(mappings.map((m) => m.contract_id).filter((c): c is string => !!c))];
-  const [priceList, invoices, customers, lines, azure, productLinks, lineLinks, snapshot, written] =
-    await Promise.all([
-      listPriceEntries(deps.pool, ws),
-      listInvoices(deps.pool, ws),
-      listSourceCustomers(deps.pool, ws),
-      linesOfCustomers(deps.pool, ws, tenantIds, asOf),
-      azureCostsOfCustomers(deps.pool, ws, tenantIds),
-      listLinks(deps.pool, ws, target, 'product'),
-      listLinks(deps.pool, ws, target, 'contract-line'),
-      adapter.readState({}, { contractIds, products: true }),
-      adjustmentDaysOf(deps.pool, ws, target, tenantIds),
-    ]);
+  const [
+    priceList,
+    invoices,
+    customers,
+    lines,
+    azure,
+    productLinks,
+    lineLinks,
+    snapshot,
+    written,
+    priceRules,
+  ] = await Promise.all([
+    listPriceEntries(deps.pool, ws),
+    listInvoices(deps.pool, ws),
+    listSourceCustomers(deps.pool, ws),
+    linesOfCustomers(deps.pool, ws, tenantIds, asOf),
+    azureCostsOfCustomers(deps.pool, ws, tenantIds),
+    listLinks(deps.pool, ws, target, 'product'),
+    listLinks(deps.pool, ws, target, 'contract-line'),
+    adapter.readState({}, { contractIds, products: true }),
+    adjustmentDaysOf(deps.pool, ws, target, tenantIds),
+    listPriceRules(deps.pool, ws),
+  ]);
   const names = new Map(customers.map((c) => [c.tenantId, c.name]));
   const plans: CustomerPlan[] = [];
   for (const mapping of mappings) {
@@ -106,6 +118,7 @@ export async function planCustomers(
       charges: (snapshot.charges ?? []).filter((c) => c.contractId === mapping.contract_id),
       products: snapshot.products,
       productRules: snapshot.productRules,
+      priceRules,
       knownChangeDays: written,
     });
     plans.push({ tenantId, customerName, mapping, plan });

@@ -4,6 +4,7 @@ import { canonicalLinks, planProductSync } from '../core/planner/product-plan';
 import type { Plan } from '../core/planner/types';
 import type { TargetAdapter, TargetSnapshot } from '../core/ports/target';
 import type { PlainDate } from '../core/time/plain-date';
+import { listPriceRules } from '../db/repos/price-rules';
 import { listPriceEntries } from '../db/repos/source-data';
 import { listLinks, type StoredProgram, type TargetKind } from '../db/repos/sync';
 import { inUseOffers } from '../db/repos/sync-source';
@@ -21,11 +22,12 @@ export async function planProducts(
   /** Only the products these customers need (offer keys they use that have no product yet). */
   forTenants?: readonly string[],
 ): Promise<{ plan: Plan; snapshot: TargetSnapshot }> {
-  const [priceList, inUse, links, snapshot] = await Promise.all([
+  const [priceList, inUse, links, snapshot, priceRules] = await Promise.all([
     listPriceEntries(deps.pool, ws),
     inUseOffers(deps.pool, ws, target, asOf, forTenants),
     listLinks(deps.pool, ws, target, 'product'),
     adapter.readState({}, { products: true }),
+    listPriceRules(deps.pool, ws),
   ]);
   const plan = planProductSync({
     asOf,
@@ -34,6 +36,7 @@ export async function planProducts(
     inUse,
     products: snapshot.products,
     productRules: snapshot.productRules,
+    priceRules,
     links,
     only: forTenants ? missingProducts(inUse, links) : undefined,
   });

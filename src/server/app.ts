@@ -21,6 +21,7 @@ import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
 import { notificationRoutes } from './routes/notifications';
 import { partnerCenterRoutes } from './routes/partner-center';
+import { priceRuleRoutes } from './routes/price-rules';
 import { programRoutes } from './routes/programs';
 import { psaDirectoryRoutes } from './routes/psa-directory';
 import { reportRoutes } from './routes/reports';
@@ -92,6 +93,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     userRoutes,
     workspaceRoutes,
     programRoutes,
+    priceRuleRoutes,
     customerRoutes,
     psaDirectoryRoutes,
     syncRoutes,

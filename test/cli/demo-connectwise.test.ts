@@ -77,7 +77,7 @@ describe('billsync demo --psa connectwise: the seeding', { timeout: 180_000 }, (
     for (const e of errors.rows) {
       expect(e.item_key).toContain('CFQ7TTC0LH18|0001');
       expect(e.messages.map((m) => m.text).join(' ')).toMatch(
-        /Product ID already in use|PC_CFQ7TTC0LH18:0001/,
+        /A product named CFQ7TTC0LH18:0001 already exists in the PSA and is not linked|The product CFQ7TTC0LH18:0001 is not linked/,
       );
     }
     // What the syncs wrote is in ConnectWise: billsync's additions on the mapped agreements.

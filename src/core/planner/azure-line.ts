@@ -2,6 +2,7 @@ import type { InvoiceHeader, OfferKey } from '../model/source';
 import { type Decimal, ONE, ZERO } from '../money/decimal';
 import type { Money } from '../money/money';
 import { firstDayOf, nextPeriod } from '../time/billing-period';
+import type { PlainDate } from '../time/plain-date';
 import { normalizeSegments, type StateSegment } from './line-state';
 
 /** The Azure plan product (Microsoft's `DZH318Z0BPS6`; `:0002` is Azure plan for DevTest). */
@@ -44,13 +45,17 @@ export function canonicalOffer(offer: OfferKey): OfferKey {
  */
 export function azureDesired(
   invoices: readonly { header: Pick<InvoiceHeader, 'billingPeriod'>; azureCost?: Money | undefined }[],
-  markupPercent: Decimal,
+  /** The program's Azure markup, or the retail of a month's cost billed from `day` (price rules, issue 16). */
+  pricing: Decimal | ((cost: Decimal, day: PlainDate) => Decimal),
 ): StateSegment[] {
   const months = invoices
     .filter((i) => i.azureCost !== undefined)
     .map((i) => ({ period: i.header.billingPeriod, cost: i.azureCost!.amount }))
     .sort((a, b) => (a.period < b.period ? -1 : 1));
-  const factor = ONE.plus(markupPercent.div(100));
+  const priceOf =
+    typeof pricing === 'function'
+      ? pricing
+      : (cost: Decimal) => cost.times(ONE.plus(pricing.div(100))).round(2, 1);
   const segments: StateSegment[] = [];
   for (const m of months) {
     const start = firstDayOf(nextPeriod(m.period));
@@ -61,7 +66,7 @@ export function azureDesired(
       last.state = {
         ...last.state,
         cost: last.state.cost!.plus(m.cost),
-        price: last.state.cost!.plus(m.cost).times(factor).round(2, 1),
+        price: priceOf(last.state.cost!.plus(m.cost), start),
       };
       continue;
     }
@@ -74,7 +79,7 @@ export function azureDesired(
     segments.push({
       start,
       end,
-      state: { units: ONE, cost: m.cost, price: m.cost.times(factor).round(2, 1) },
+      state: { units: ONE, cost: m.cost, price: priceOf(m.cost, start) },
     });
   }
   const tail = segments.at(-1);

@@ -1,6 +1,6 @@
 import type { InvoiceHeader, InvoiceLine, OfferKey, PriceListEntry } from '../model/source';
 import { offerKeyText, skuCode } from '../model/source';
-import type { Decimal } from '../money/decimal';
+import { type Decimal, ONE } from '../money/decimal';
 import type { Money } from '../money/money';
 import type {
   PlannedOperation,
@@ -11,9 +11,17 @@ import type {
   TargetProductRules,
   TargetUnitSegment,
 } from '../ports/target';
+import {
+  applyRule,
+  type PriceRule,
+  type RuleOffer,
+  ruleCovers,
+  ruledRetailSpans,
+  winningRule,
+} from '../price-rules/rules';
 import { type BillingPeriod, firstDayOf, nextPeriod, periodOf } from '../time/billing-period';
 import { addDays, formatDayMonthYear, minDate, type PlainDate } from '../time/plain-date';
-import { azureDesired, azurePlanOffer, isAzureOffer } from './azure-line';
+import { AZURE_PLAN_PRODUCT_ID, azureDesired, azurePlanOffer, isAzureOffer } from './azure-line';
 import { clipDays, daySet, firstDay, hasDay } from './day-set';
 import { desiredSegments } from './desired-line';
 import { offerSeats } from './offer-seats';
@@ -70,6 +78,8 @@ export interface CustomerPlanInput {
   products: readonly TargetProduct[];
   /** How the PSA names products (the snapshot's; undefined = Autotask's). */
   productRules?: TargetProductRules | undefined;
+  /** The workspace's price rules (issue 16): they set the retail the contract lines carry. */
+  priceRules?: readonly PriceRule[] | undefined;
   /**
    * Days billsync's own adjustments occupy (landed, in doubt, or refused as taken), by `contractId|productId`:
    * locked whatever the PSA shows.
@@ -97,6 +107,12 @@ function costSpans(lines: readonly InvoiceLine[]): PriceSpan[] {
 }
 
 const SEAT_CREDITS = ['cancel', 'cancelimmediate', 'removequantity', 'addquantity'];
+
+/** Azure plan as a price rule sees it (the product id; its title for family rules). */
+const azureRuleOffer: RuleOffer = {
+  offer: { productId: AZURE_PLAN_PRODUCT_ID, skuId: '0001', segment: 'Commercial' },
+  productTitle: 'Microsoft Azure plan',
+};
 
 /** Lines that never become contract lines (credit notes, one-off charges): listed, not synced. */
 function isSkipped(line: InvoiceLine): boolean {
@@ -220,7 +236,15 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
     const first = firstDay(seats.decided);
     if (first === undefined) continue;
     starts.push(first);
-    const retail = priceListSpans(entries).retail;
+    const list = priceListSpans(entries);
+    // Price rules set the retail from the price list's cost or list retail (decision 0013); none: the list retail.
+    const retail = ruledRetailSpans(
+      input.priceRules ?? [],
+      customer.tenantId,
+      { offer: work.offer, productTitle: entries[0]?.productTitle ?? work.title },
+      list.cost,
+      list.retail,
+    );
     const cost = costSpans(work.lines);
     const retailOf = memo((p: BillingPeriod) => pricePerPeriod(retail, p));
     const costOf = memo((p: BillingPeriod) => pricePerPeriod(cost, p));
@@ -270,7 +294,19 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
     else if (!productId)
       fail(item, 'The Azure plan product is not in the PSA yet: run the product sync first');
     else {
-      const desired = azureDesired(azureInvoices, input.settings.azureMarkupPercent);
+      // A price rule covering Azure plan prices each month's usage (basis: its cost); else the program's markup.
+      const rules = (input.priceRules ?? []).filter((r) => ruleCovers(r, customer.tenantId, azureRuleOffer));
+      const desired = azureDesired(
+        azureInvoices,
+        rules.length === 0
+          ? input.settings.azureMarkupPercent
+          : (cost, day) => {
+              const rule = winningRule(rules, customer.tenantId, azureRuleOffer, day);
+              return rule
+                ? applyRule(rule, cost, cost)
+                : cost.times(ONE.plus(input.settings.azureMarkupPercent.div(100))).round(2, 1);
+            },
+      );
       // Each first-of-month is decided by one invoice: M's invoice decides M+1 (spec section 6, R-9).
       const decided = daySet(
         considered.map((i) => {

@@ -6,6 +6,7 @@ import {
   type TargetProduct,
   type TargetProductRules,
 } from '../ports/target';
+import { applyRule, type PriceRule, winningRule } from '../price-rules/rules';
 import type { PlainDate } from '../time/plain-date';
 import { AZURE_PLAN_PRODUCT_ID, azurePlanOffer, canonicalOffer, isAzureOffer } from './azure-line';
 import { NO_SOURCE_PRODUCT } from './customer-plan';
@@ -28,6 +29,8 @@ export interface ProductPlanInput {
   productRules?: TargetProductRules | undefined;
   /** offer key text -> PSA product id (Azure plan keys of any market are read as the canonical one). */
   links: ReadonlyMap<string, string>;
+  /** The workspace's price rules: those for every customer set the product's retail (decision 0013). */
+  priceRules?: readonly PriceRule[] | undefined;
   /** Only these offers (canonical key texts): the products a customer sync needs before it can run. */
   only?: ReadonlySet<string> | undefined;
 }
@@ -123,7 +126,22 @@ export function planProductSync(input: ProductPlanInput): Plan {
       continue;
     }
     // Azure plan has no seat price: its contract lines carry each month's usage totals instead (spec section 6).
-    const price = entry === 'azure' ? ZERO : entry.retail.amount;
+    // A price rule for every customer sets the product's retail on `asOf` (customer rules set contract lines).
+    const rule =
+      entry === 'azure'
+        ? undefined
+        : winningRule(
+            input.priceRules ?? [],
+            undefined,
+            { offer, productTitle: entry.productTitle || title },
+            input.asOf,
+          );
+    const price =
+      entry === 'azure'
+        ? ZERO
+        : rule
+          ? applyRule(rule, entry.cost.amount, entry.retail.amount)
+          : entry.retail.amount;
     const cost = entry === 'azure' ? ZERO : entry.cost.amount;
     const description =
       entry === 'azure' ? `Microsoft Azure plan (${AZURE_PLAN_PRODUCT_ID})` : entry.productTitle || title;

@@ -106,6 +106,7 @@ export async function planCustomers(
         syncStart: mapping.sync_start,
         firstSyncedDay: mapping.first_synced_day ?? undefined,
         shadow: mapping.shadow,
+        billing: mapping.billing,
       },
       invoices: customerInvoices,
       syncedInvoiceIds: await syncedInvoiceIds(deps.pool, ws, target, tenantId),

@@ -44,6 +44,7 @@ const ROUTE_OBJECTS: Record<string, string | Probe> = {
   'POST /api/runs/{id}/resume': { object: 'run', ownStatus: 409 },
   'GET /api/notifications/{id}': 'notification',
   'POST /api/notifications/{id}/read': 'notification',
+  'DELETE /api/price-rules/{id}': 'priceRule',
 };
 
 const probeOf = (v: string | Probe): Probe => (typeof v === 'string' ? { object: v } : v);
@@ -106,6 +107,12 @@ beforeAll(async () => {
     [b.id, objectsOfB.run],
   );
   objectsOfB.notification = note.rows[0].id;
+  const rule = await t.pool.query(
+    `insert into price_rules (workspace_id, offers_kind, basis, method, value, valid_from, created_by)
+     values ($1, 'all', 'cost', 'markup', 10, '2099-01-01', 'test') returning id`,
+    [b.id],
+  );
+  objectsOfB.priceRule = rule.rows[0].id;
 });
 afterAll(() => t.close());
 

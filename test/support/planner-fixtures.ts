@@ -3,7 +3,7 @@ import { offerKeyText } from '../../src/core/model/source';
 import { dec } from '../../src/core/money/decimal';
 import { Money } from '../../src/core/money/money';
 import { azurePlanOffer } from '../../src/core/planner/azure-line';
-import type { CustomerInvoice, CustomerPlanInput } from '../../src/core/planner/customer-plan';
+import type { BillingMode, CustomerInvoice, CustomerPlanInput } from '../../src/core/planner/customer-plan';
 import { planCustomerSync } from '../../src/core/planner/customer-plan';
 import type { Plan, PricingStrategy, ProgramSettings } from '../../src/core/planner/types';
 import { firstDayOf, nextPeriod, parseBillingPeriod } from '../../src/core/time/billing-period';
@@ -78,6 +78,8 @@ export interface Scenario {
   strategy?: PricingStrategy;
   syncStart?: string;
   settings?: ProgramSettings;
+  /** Billing in arrears (default) or in advance (issue 16). */
+  billing?: BillingMode;
 }
 
 /** Plans against the fake target's current state, as the engine would. */
@@ -97,6 +99,7 @@ export async function planFor(
       strategy: s.strategy ?? 'cost-and-retail',
       syncStart: d(s.syncStart ?? '2025-08-01'),
       firstSyncedDay,
+      ...(s.billing ? { billing: s.billing } : {}),
     },
     invoices: s.invoices,
     syncedInvoiceIds: synced,

@@ -16,6 +16,7 @@ import { DashboardPage } from './pages/dashboard-page';
 import { HistoryPage } from './pages/history-page';
 import { LoginPage } from './pages/login-page';
 import { NotFoundPage } from './pages/not-found-page';
+import { PriceRulesPage } from './pages/price-rules-page';
 import { ProductsPage } from './pages/products-page';
 import { ProgramSettingsPage } from './pages/program-settings-page';
 import { RunPage } from './pages/run-page';
@@ -47,6 +48,7 @@ const router = createBrowserRouter([
               { path: 'connections', element: <ConnectionsPage /> },
               { path: 'settings', element: <SettingsPage /> },
               { path: 'sources', element: <SourcesPage /> },
+              { path: 'pricing/rules', element: <PriceRulesPage /> },
               {
                 path: 'programs/:target/csp',
                 element: <ProgramRoute />,

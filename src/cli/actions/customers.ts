@@ -68,6 +68,7 @@ export interface MapOptions {
   start?: string;
   sync: string;
   shadow?: string;
+  billing?: string;
   workspace?: string;
 }
 
@@ -106,6 +107,9 @@ export async function mapCustomer(customer: string, opts: MapOptions, cmd: Comma
     ...(opts.strategy ? { strategy: parseChoice('--strategy', opts.strategy, PRICING_STRATEGIES) } : {}),
     ...(syncStart ? { syncStart } : {}),
     ...(opts.shadow !== undefined ? { shadow: parseOnOff('--shadow', opts.shadow) } : {}),
+    ...(opts.billing !== undefined
+      ? { billing: parseChoice('--billing', opts.billing, ['arrears', 'advance'] as const) }
+      : {}),
   };
   const saved = await withSync({ workspace: opts.workspace }, out, async ({ deps, ws, pool }) => {
     const { tenantId } = await resolveCustomerRef(pool, ws, customer);
@@ -115,7 +119,7 @@ export async function mapCustomer(customer: string, opts: MapOptions, cmd: Comma
   const c = saved.customer;
   out.result(
     c,
-    `Mapped ${c.name} to ${c.companyName ?? c.companyId} / ${c.contractName ?? c.contractId} (${c.strategy}, from ${c.syncStart}); sync ${c.syncOn ? 'on' : 'off'}${c.shadow ? '; shadow first sync' : ''}`,
+    `Mapped ${c.name} to ${c.companyName ?? c.companyId} / ${c.contractName ?? c.contractId} (${c.strategy}, from ${c.syncStart}); sync ${c.syncOn ? 'on' : 'off'}${c.shadow ? '; shadow first sync' : ''}${c.billing === 'advance' ? '; billed in advance' : ''}`,
   );
 }
 

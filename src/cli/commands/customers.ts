@@ -35,6 +35,10 @@ export function registerCustomers(program: Command): void {
       '--shadow <on|off>',
       'shadow first sync: the first sync is compared with what the PSA bills and written only once applied (`billsync run approve`)',
     )
+    .option(
+      '--billing <arrears|advance>',
+      'bill the seats after the invoice (arrears, default) or the coming month from the current seats, trued up by the next invoice (advance)',
+    )
     .option(...TARGET_OPTION)
     .option(...WORKSPACE_OPTION)
     .action(async (customer: string, opts: MapOptions, cmd: Command) =>

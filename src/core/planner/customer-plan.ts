@@ -56,6 +56,11 @@ export interface CustomerPlanInput {
     firstSyncedDay: PlainDate | undefined;
     /** Shadow first sync asked for (issue 11): applies while no invoice of this customer is synced yet. */
     shadow?: boolean;
+    /**
+     * Issue 16, decision 0014: `arrears` (default) writes the days the synced invoices decide; `advance` also
+     * writes the next month from the seats carried forward, and the next invoice's true-up corrects it.
+     */
+    billing?: BillingMode;
   };
   /**
    * Every known invoice (headers of invoices without this customer's lines too: they decide Azure months and
@@ -87,6 +92,22 @@ export interface CustomerPlanInput {
   knownChangeDays?: ReadonlyMap<string, readonly PlainDate[]>;
 }
 
+/** When the PSA bills a customer's seats: after Microsoft's invoice (arrears) or for the coming month (advance). */
+export type BillingMode = 'arrears' | 'advance';
+
+/**
+ * Billing in advance (decision 0014): the days up to the end of the month after the latest synced invoice's
+ * period are written from the seats carried forward; undefined in arrears or before any invoice.
+ */
+function advanceHorizon(
+  mode: BillingMode | undefined,
+  invoices: readonly CustomerInvoice[],
+): PlainDate | undefined {
+  if (mode !== 'advance' || invoices.length === 0) return undefined;
+  const latest = invoices.map((i) => i.header.billingPeriod).reduce((a, b) => (a > b ? a : b));
+  return firstDayOf(nextPeriod(nextPeriod(latest)));
+}
+
 interface OfferWork {
   offer: OfferKey;
   key: string;
@@ -105,6 +126,8 @@ function costSpans(lines: readonly InvoiceLine[]): PriceSpan[] {
     value: l.unitPrice.amount,
   }));
 }
+
+const maxDay = (a: PlainDate, b: PlainDate): PlainDate => (a > b ? a : b);
 
 const SEAT_CREDITS = ['cancel', 'cancelimmediate', 'removequantity', 'addquantity'];
 
@@ -177,6 +200,7 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
     ? fresh.flatMap((i) => i.lines.map((l) => l.chargePeriod.start)).reduce((a, b) => minDate(a, b), asOf)
     : undefined;
   const starts: PlainDate[] = [];
+  const advanceEnd = advanceHorizon(mapping.billing, considered);
   const lineBase = (productId: string) => {
     const p = input.products.find((x) => x.id === productId);
     return { price: cents(p?.unitPrice), cost: cents(p?.unitCost) };
@@ -236,6 +260,15 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
     const first = firstDay(seats.decided);
     if (first === undefined) continue;
     starts.push(first);
+    // In advance, the coming month is decided by the seats carried forward (the next invoice trues it up).
+    const decided =
+      advanceEnd !== undefined && first < advanceEnd
+        ? daySet([...seats.decided, { start: first, end: advanceEnd }])
+        : seats.decided;
+    const through =
+      advanceEnd !== undefined && first < advanceEnd
+        ? maxDay(seats.through ?? first, addDays(advanceEnd, -1))
+        : (seats.through ?? first);
     const list = priceListSpans(entries);
     // Price rules set the retail from the price list's cost or list retail (decision 0013); none: the list retail.
     const retail = ruledRetailSpans(
@@ -248,7 +281,7 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
     const cost = costSpans(work.lines);
     const retailOf = memo((p: BillingPeriod) => pricePerPeriod(retail, p));
     const costOf = memo((p: BillingPeriod) => pricePerPeriod(cost, p));
-    const lastPeriod = periodOf(seats.through ?? first);
+    const lastPeriod = periodOf(through);
     // PSAs bill in cents: prices and costs go to the contract rounded half-up to 2 decimals (decision 0006).
     const desired = desiredSegments(seats.segments, first, lastPeriod, (p) => ({
       price: cents(retailOf(p)?.value),
@@ -262,7 +295,7 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
           ['retail', retail],
         ] as const) {
           for (const c of pricePerPeriod(spans, p)?.changes ?? []) {
-            if (c.day < freshStart || !hasDay(seats.decided, c.day)) continue;
+            if (c.day < freshStart || !hasDay(decided, c.day)) continue;
             item.messages.push({
               level: 'warning',
               text: `Subscription ${what} unit price changed from ${priceText(c.from)} to ${priceText(c.to)} on ${formatDayMonthYear(c.day)}`,
@@ -275,8 +308,8 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
       {
         ...common(work.key, work.title, productId),
         desired,
-        decided: seats.decided,
-        through: seats.through ?? first,
+        decided,
+        through,
       },
       item,
       operations,

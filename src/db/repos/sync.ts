@@ -1,4 +1,5 @@
 import type { WorkspaceId } from '../../core/ids';
+import type { BillingMode } from '../../core/planner/customer-plan';
 import { canonicalLinks } from '../../core/planner/product-plan';
 import type { PricingStrategy } from '../../core/planner/types';
 import type { PlainDate } from '../../core/time/plain-date';
@@ -70,6 +71,8 @@ export interface MappingRow {
   first_synced_day: PlainDate | null;
   /** Shadow first sync: the first sync is planned and compared, written only once applied (issue 11). */
   shadow: boolean;
+  /** Billing in arrears (default) or in advance (issue 16, decision 0014). */
+  billing: BillingMode;
   /** Set when billsync paused the customer's sync (the PSA did not bill what it wrote); cleared on resume. */
   paused_reason: string | null;
   paused_at: Date | null;
@@ -105,21 +108,27 @@ export async function saveMapping(
   db: Queryable,
   ws: WorkspaceId,
   target: TargetKind,
-  m: Omit<MappingRow, 'updated_at' | 'first_synced_day' | 'shadow' | 'paused_reason' | 'paused_at'> & {
+  m: Omit<
+    MappingRow,
+    'updated_at' | 'first_synced_day' | 'shadow' | 'paused_reason' | 'paused_at' | 'billing'
+  > & {
     shadow?: boolean;
+    /** Left out: unchanged (arrears for a new mapping). */
+    billing?: BillingMode;
   },
 ): Promise<void> {
   // Moving the mapping to another contract starts the mirror afresh (first_synced_day is per contract). Switching
   // sync on is how a user resumes a paused customer: the pause is cleared.
   await db.query(
     `insert into customer_mappings (workspace_id, target, tenant_id, company_id, company_name, contract_id, contract_name,
-       strategy, sync_start, sync_on, shadow)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, coalesce($11, false))
+       strategy, sync_start, sync_on, shadow, billing)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, coalesce($11, false), coalesce($12, 'arrears'))
      on conflict (workspace_id, target, tenant_id) do update set
        company_id = excluded.company_id, company_name = excluded.company_name,
        contract_id = excluded.contract_id, contract_name = excluded.contract_name,
        strategy = excluded.strategy, sync_start = excluded.sync_start, sync_on = excluded.sync_on,
        shadow = coalesce($11, customer_mappings.shadow),
+       billing = coalesce($12, customer_mappings.billing),
        first_synced_day = case when customer_mappings.contract_id is distinct from excluded.contract_id
                                then null else customer_mappings.first_synced_day end,
        paused_reason = case when excluded.sync_on then null else customer_mappings.paused_reason end,
@@ -137,6 +146,7 @@ export async function saveMapping(
       m.sync_start,
       m.sync_on,
       m.shadow ?? null,
+      m.billing ?? null,
     ],
   );
 }

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import {
   PricePreviewOut,
   PricePreviewQuery,
+  PriceRuleAddedOut,
   PriceRuleIdParam,
   PriceRuleInput,
   PriceRuleListOut,
-  PriceRuleOut,
+  PriceRuleRemovedOut,
   RuleEffectInput,
   RuleEffectOut,
 } from '../../services/pricing/price-rule-schemas';
@@ -45,7 +45,7 @@ export const priceRuleRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ct
           '(customer, then SKU > product > family > segment > all, then position). Prices change from the start of ' +
           'a contract period, never prorated.',
         body: PriceRuleInput,
-        response: { 200: z.object({ rule: PriceRuleOut, warnings: z.array(z.string()) }), 400: ErrorBody },
+        response: { 200: PriceRuleAddedOut, 400: ErrorBody },
       },
     },
     async (request) => {
@@ -66,7 +66,7 @@ export const priceRuleRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ct
           'current month (outcome ended), so the prices it set stay on record; one that ended before: 409.',
         params: PriceRuleIdParam,
         response: {
-          200: z.object({ removed: PriceRuleOut, outcome: z.enum(['deleted', 'ended']) }),
+          200: PriceRuleRemovedOut,
           404: ErrorBody,
           409: ErrorBody,
         },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { BillingMode } from '../../core/planner/customer-plan';
 import type { ItemStatus, PricingStrategy } from '../../core/planner/types';
 import { tryParsePlainDate } from '../../core/time/plain-date';
 import type { ConnectionKind, ConnectionStatus } from '../../db/repos/connections';
@@ -15,9 +16,12 @@ import type {
   ConnectionStatusSchema,
 } from '../../services/connection-schemas';
 import type { CONNECTION_SCHEMAS } from '../../services/connections';
-import type { CustomerSortSchema, MappingInput, StrategySchema } from '../../services/sync/customer-schemas';
+import type {
+  BillingModeSchema,
+  CustomerSortSchema,
+  StrategySchema,
+} from '../../services/sync/customer-schemas';
 import type { JobNameSchema, JobStateSchema } from '../../services/sync/job-schemas';
-import type { MappingInput as ServiceMappingInput } from '../../services/sync/mapping';
 import type { ItemStatusSchema, RunKindSchema, RunStatusSchema } from '../../services/sync/run-schemas';
 import type { AppContext } from '../context';
 
@@ -50,8 +54,8 @@ export { RUN_STATUSES };
 type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 
 /**
- * The pure contract's lists are the database's, the queue's and the planner's, and the route's mapping body is the one the
- * service validates: a difference fails the typecheck.
+ * The pure contract's lists are the database's, the queue's and the planner's (the route's mapping body is the
+ * service's own schema): a difference fails the typecheck.
  */
 export type ContractMatchesStore = [
   Same<z.infer<typeof RunStatusSchema>, RunStatus>,
@@ -59,8 +63,7 @@ export type ContractMatchesStore = [
   Same<z.infer<typeof ItemStatusSchema>, ItemStatus>,
   Same<z.infer<typeof StrategySchema>, PricingStrategy>,
   Same<z.infer<typeof CustomerSortSchema>, CustomerSort>,
-  Same<z.input<typeof MappingInput>, z.input<typeof ServiceMappingInput>>,
-  Same<z.infer<typeof MappingInput>, ServiceMappingInput>,
+  Same<z.infer<typeof BillingModeSchema>, BillingMode>,
   Same<z.infer<typeof JobStateSchema>, JobState>,
   Same<z.infer<typeof JobNameSchema>, JobName>,
   Same<z.infer<typeof ConnectionKindSchema>, ConnectionKind>,

@@ -80,6 +80,12 @@ export type PriceRuleOut = z.infer<typeof PriceRuleOut>;
 
 export const PriceRuleListOut = z.object({ items: z.array(PriceRuleOut) });
 
+/** `POST /api/price-rules`: the stored rule and what the user should know (e.g. a back-dated start). */
+export const PriceRuleAddedOut = z.object({ rule: PriceRuleOut, warnings: z.array(z.string()) });
+
+/** `DELETE /api/price-rules/{id}`: deleted (not started yet) or ended with the current month. */
+export const PriceRuleRemovedOut = z.object({ removed: PriceRuleOut, outcome: z.enum(['deleted', 'ended']) });
+
 export const PriceRuleIdParam = z.object({ id: z.string().uuid() });
 
 /** The live preview: one customer (or every customer) and one SKU on a day. */

@@ -14,6 +14,9 @@ import { RunStatusSchema } from './run-schemas';
 /** The four pricing strategies of a mapping (spec section 5). */
 export const StrategySchema = z.enum(['cost-and-retail', 'cost-only', 'none', 'none-on-update']);
 
+/** When the PSA bills a customer's seats (issue 16): after Microsoft's invoice, or for the coming month. */
+export const BillingModeSchema = z.enum(['arrears', 'advance']);
+
 /** The sortable columns of the customers table. */
 export const CustomerSortSchema = z.enum([
   'customer',
@@ -49,6 +52,9 @@ export const CustomerOut = z.object({
   syncStart: z.string().nullable(),
   syncOn: z.boolean(),
   shadow: z.boolean().describe('shadow first sync: the first sync is compared and waits to be applied'),
+  billing: BillingModeSchema.describe(
+    'arrears: after the invoice; advance: the coming month, trued up later',
+  ),
   pausedReason: z
     .string()
     .nullable()
@@ -94,6 +100,11 @@ export const MappingInput = z
     syncStart: PlainDateText.optional(),
     syncOn: z.boolean(),
     shadow: z.boolean().optional(),
+    /**
+     * Issue 16, decision 0014: bill the seats after Microsoft's invoice (arrears, the default) or the coming month
+     * from the seats carried forward, trued up by the next invoice (advance). Left out: unchanged.
+     */
+    billing: BillingModeSchema.optional(),
   })
   .strict();
 

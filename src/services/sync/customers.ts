@@ -1,5 +1,6 @@
 import type { WorkspaceId } from '../../core/ids';
 import { type CompanySuggestion, createCompanyMatcher } from '../../core/match/company-match';
+import type { BillingMode } from '../../core/planner/customer-plan';
 import type { PricingStrategy } from '../../core/planner/types';
 import type { PlainDate } from '../../core/time/plain-date';
 import { listCustomerInvoiceRows } from '../../db/repos/customer-invoices';
@@ -26,6 +27,8 @@ export interface CustomerView {
   syncOn: boolean;
   /** Shadow first sync asked for: the first sync is compared and waits to be applied (issue 11). */
   shadow: boolean;
+  /** Billing in arrears or in advance (issue 16). */
+  billing: BillingMode;
   /** Why billsync paused the sync (the PSA did not bill what it wrote); null when not paused. */
   pausedReason: string | null;
   pausedAt: string | null;
@@ -50,6 +53,7 @@ export function toCustomerView(r: Omit<CustomerListRow, 'total'>): CustomerView 
     syncStart: r.company_id !== null ? r.sync_start : null,
     syncOn: r.sync_on === true,
     shadow: r.shadow === true,
+    billing: r.billing === 'advance' ? 'advance' : 'arrears',
     pausedReason: r.paused_reason ?? null,
     pausedAt: r.paused_at?.toISOString() ?? null,
     lastRun:

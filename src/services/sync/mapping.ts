@@ -1,6 +1,5 @@
-import { z } from 'zod';
+import type { ZodError } from 'zod';
 import type { WorkspaceId } from '../../core/ids';
-import { PRICING_STRATEGIES, type PricingStrategy } from '../../core/planner/types';
 import type { TargetSnapshot } from '../../core/ports/target';
 import { startOfMonth, tryParsePlainDate } from '../../core/time/plain-date';
 import type { Pool } from '../../db/pool';
@@ -8,31 +7,12 @@ import { recordAudit } from '../../db/repos/audit';
 import { listSourceCustomers } from '../../db/repos/source-data';
 import { getMapping, saveMapping, type TargetKind } from '../../db/repos/sync';
 import { AppError } from '../errors';
+import { MappingInput } from './customer-schemas';
 import { type CustomerView, getCustomer } from './customers';
 import { whyUnusable } from './directory';
 import { CONTRACT_WORDS, type Maybe, type SyncDeps, TARGET_LABEL, tryReadDirectory } from './psa';
 
-const PlainDateText = z
-  .string()
-  .refine((s) => tryParsePlainDate(s) !== undefined, 'a date is written YYYY-MM-DD (a UTC calendar date)');
-
-/** The mapping dialog (spec section 5): PSA company and contract, pricing strategy, sync start, Sync switch. */
-export const MappingInput = z
-  .object({
-    companyId: z.string().trim().min(1, 'choose the PSA company'),
-    contractId: z.string().trim().min(1, 'choose the contract'),
-    strategy: z.enum(PRICING_STRATEGIES as unknown as [PricingStrategy, ...PricingStrategy[]]).optional(),
-    syncStart: PlainDateText.optional(),
-    syncOn: z.boolean(),
-    /**
-     * Shadow first sync (issue 11): the first sync is planned and compared with what the PSA bills, and written
-     * only once applied. Off unless chosen; the dialog pre-selects it when the contract already bills one of
-     * the customer's offers.
-     */
-    shadow: z.boolean().optional(),
-  })
-  .strict();
-export type MappingInput = z.infer<typeof MappingInput>;
+export { MappingInput };
 
 /**
  * A customer named the way people do: its tenant id, or a name or domain that matches exactly one customer
@@ -70,7 +50,7 @@ export async function resolveCustomerRef(
   );
 }
 
-function invalid(error: z.ZodError): AppError {
+function invalid(error: ZodError): AppError {
   const first = error.issues[0];
   const where = first?.path.length ? ` (${first.path.join('.')})` : '';
   return new AppError(
@@ -145,6 +125,7 @@ export async function saveCustomerMapping(
     sync_start: tryParsePlainDate(syncStart) ?? startOfMonth(deps.clock.today()),
     sync_on: m.syncOn,
     ...(m.shadow !== undefined ? { shadow: m.shadow } : {}),
+    ...(m.billing !== undefined ? { billing: m.billing } : {}),
   });
   await recordAudit(deps.pool, {
     workspaceId: ws,
@@ -160,6 +141,7 @@ export async function saveCustomerMapping(
       syncStart,
       syncOn: m.syncOn,
       ...(m.shadow !== undefined ? { shadow: m.shadow } : {}),
+      ...(m.billing !== undefined ? { billing: m.billing } : {}),
       ...(m.syncOn && existing?.paused_reason ? { resumed: existing.paused_reason } : {}),
     },
   });

@@ -4,6 +4,7 @@
  * `npm run typecheck`. Nothing here is written by hand.
  */
 
+import type { z } from 'zod';
 import type {
   AuditListWire,
   LoginBodyWire,
@@ -33,6 +34,20 @@ import type {
   NotificationWire,
   OutboxListWire,
 } from '../../../src/services/notification-schemas';
+import type {
+  PricePreviewOut,
+  PriceRuleAddedOut,
+  PriceRuleInput as PriceRuleInputSchema,
+  PriceRuleListOut,
+  PriceRuleOut,
+  PriceRuleRemovedOut,
+  RuleBasisSchema,
+  RuleEffectInput,
+  RuleEffectOut,
+  RuleMethodSchema,
+  RuleOffersSchema,
+  RuleRoundingSchema,
+} from '../../../src/services/pricing/price-rule-schemas';
 import type {
   CompanySuggestionWire,
   ContractCheckWire,
@@ -200,3 +215,24 @@ export type OutboxList = OutboxListWire;
 export type MonthFigures = MonthFiguresWire;
 export type MonthlyReport = MonthlyReportWire;
 export type Overview = OverviewWire;
+
+// Price rules (issue 16)
+
+/** `GET /api/price-rules` item: the rule, and in words (`description`). */
+export type PriceRule = z.infer<typeof PriceRuleOut>;
+export type PriceRuleList = z.infer<typeof PriceRuleListOut>;
+/** `POST /api/price-rules`: the stored rule and the server's warnings (e.g. a back-dated start). */
+export type PriceRuleAdded = z.infer<typeof PriceRuleAddedOut>;
+/** `DELETE /api/price-rules/{id}`: deleted (not started) or ended with the current month (then listed with its end). */
+export type PriceRuleRemoved = z.infer<typeof PriceRuleRemovedOut>;
+/** What the Add rule form sends (`POST /api/price-rules`, and `add` of the money effect). */
+export type PriceRuleInput = z.input<typeof PriceRuleInputSchema>;
+export type RuleOffers = z.infer<typeof RuleOffersSchema>;
+export type RuleBasis = z.infer<typeof RuleBasisSchema>;
+export type RuleMethod = z.infer<typeof RuleMethodSchema>;
+export type RuleRounding = z.infer<typeof RuleRoundingSchema>;
+/** `GET /api/price-rules/preview`: per offer of the SKU, cost, list retail, the rule that applies, the price. */
+export type PricePreview = z.infer<typeof PricePreviewOut>;
+export type RuleEffectRequest = z.input<typeof RuleEffectInput>;
+/** `POST /api/price-rules/effect`: the next contract period's money effect, per customer and in total. */
+export type RuleEffect = z.infer<typeof RuleEffectOut>;

@@ -1,5 +1,11 @@
 import { NavLink, ScrollArea, Stack, Text } from '@mantine/core';
-import { IconFileUpload, IconLayoutDashboard, IconPlugConnected, IconSettings } from '@tabler/icons-react';
+import {
+  IconFileUpload,
+  IconLayoutDashboard,
+  IconPlugConnected,
+  IconReceipt,
+  IconSettings,
+} from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { Link, useLocation } from 'react-router';
 import { useProgramNavItems } from '../features/programs/use-program-nav-items';
@@ -15,6 +21,7 @@ const mainItems: readonly NavItem[] = [
   { to: '/', label: 'Dashboard', icon: IconLayoutDashboard },
   { to: '/connections', label: 'Connections', icon: IconPlugConnected },
   { to: '/sources', label: 'Sources', icon: IconFileUpload },
+  { to: '/pricing/rules', label: 'Price rules', icon: IconReceipt },
   { to: '/settings', label: 'Settings', icon: IconSettings },
 ];
 

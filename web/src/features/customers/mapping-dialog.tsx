@@ -31,6 +31,8 @@ interface Values {
   syncOn: boolean;
   /** Shadow first sync: off unless chosen (pre-selected when the chosen contract already bills an offer). */
   shadow: boolean;
+  /** Bill the seats in arrears (after the invoice) or the coming month in advance (issue 16). */
+  billing: 'arrears' | 'advance';
 }
 
 function initialValues(c: Customer): Values {
@@ -43,6 +45,7 @@ function initialValues(c: Customer): Values {
     syncStart: c.syncStart ?? firstOfMonthUtc(),
     syncOn: c.mapped ? c.syncOn : true,
     shadow: c.mapped ? c.shadow : false,
+    billing: c.mapped ? c.billing : 'arrears',
   };
 }
 
@@ -85,6 +88,7 @@ export function MappingDialog({ target, customer, onClose, readOnly }: MappingDi
         syncStart: values.syncStart.trim(),
         syncOn: values.syncOn,
         shadow: values.shadow,
+        billing: values.billing,
       };
       save.mutate(
         { tenantId: customer.tenantId, mapping },
@@ -168,6 +172,21 @@ export function MappingDialog({ target, customer, onClose, readOnly }: MappingDi
               allowDeselect={false}
               comboboxProps={{ withinPortal: true }}
               {...form.getInputProps('strategy')}
+            />
+            <Select
+              label="Billing"
+              description={
+                form.values.billing === 'advance'
+                  ? "The coming month is billed from the customer's current seats; the next invoice's changes are corrected on the month they happened."
+                  : 'Seats are billed as Microsoft invoices them, after the invoice.'
+              }
+              data={[
+                { value: 'arrears', label: 'In arrears (as Microsoft invoices)' },
+                { value: 'advance', label: 'In advance (the coming month)' },
+              ]}
+              allowDeselect={false}
+              comboboxProps={{ withinPortal: true }}
+              {...form.getInputProps('billing')}
             />
             <SyncStartField
               target={target}

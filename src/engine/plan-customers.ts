@@ -39,7 +39,12 @@ export async function planCustomers(
   asOf: PlainDate,
 ): Promise<{ plans: CustomerPlan[]; snapshot: TargetSnapshot }> {
   const tenantIds = mappings.map((m) => m.tenant_id);
-  const contractIds = [...new Set(mappings.map((m) => m.contract_id).filter((c): c is string => !!c))];
+  // The recurring contracts and the annual ones (decision 0015): both are read, charges included.
+  const contractIds = [
+    ...new Set(
+      mappings.flatMap((m) => [m.contract_id, m.annual_contract_id]).filter((c): c is string => !!c),
+    ),
+  ];
   const [
     priceList,
     invoices,
@@ -117,6 +122,10 @@ export async function planCustomers(
       contractLines: snapshot.contractLines.filter((l) => l.contractId === mapping.contract_id),
       unitSegments: snapshot.unitSegments.filter((s) => s.contractId === mapping.contract_id),
       charges: (snapshot.charges ?? []).filter((c) => c.contractId === mapping.contract_id),
+      annualContract: mapping.annual_contract_id
+        ? snapshot.contracts.find((c) => c.id === mapping.annual_contract_id)
+        : undefined,
+      annualCharges: (snapshot.charges ?? []).filter((c) => c.contractId === mapping.annual_contract_id),
       products: snapshot.products,
       productRules: snapshot.productRules,
       priceRules,

@@ -13,6 +13,7 @@ import { saveProgramSettings } from '../../src/services/sync/program-settings';
 import { CREDS, e2eSeed, IDS } from '../support/autotask-world';
 import { browserAvailable, launchBrowser, poll } from '../support/browser';
 import { TEST_TIMING, testJobDeps } from '../support/jobs';
+import { TENANT } from '../support/planner-fixtures';
 import { type LiveServer, startLiveServer } from '../support/server';
 import { clock, EXTRA, seedSource } from './flow-fixtures';
 
@@ -205,5 +206,31 @@ describe.skipIf(!browserAvailable)('a customer’s first sync in Chromium', () =
     await poll(() => customer2.textContent(), { timeout: 20_000 }).toContain('No Change');
     // Customer 2 has no invoice line: the row says why there was nothing to sync.
     expect(await customer2.textContent()).toMatch(/nothing to sync|is imported yet/);
+  }, 60_000);
+
+  it('bills a customer in advance from the mapping dialog (issue 16)', async () => {
+    await search('contoso');
+    await row('Contoso Dental').getByRole('button', { name: 'Edit mapping of Contoso Dental' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Map Contoso Dental' });
+    const billing = dialog.getByRole('textbox', { name: 'Billing' });
+    expect(await billing.inputValue()).toBe('In arrears (as Microsoft invoices)');
+    await billing.click();
+    await page.getByRole('option', { name: 'In advance (the coming month)' }).click();
+    await poll(() => dialog.textContent()).toContain(
+      "The coming month is billed from the customer's current seats",
+    );
+    await dialog.getByRole('button', { name: 'SAVE', exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const saved = await server.pool.query('select billing from customer_mappings where tenant_id = $1', [
+      TENANT,
+    ]);
+    expect(saved.rows).toEqual([{ billing: 'advance' }]);
+    await row('Contoso Dental').getByRole('button', { name: 'Edit mapping of Contoso Dental' }).click();
+    await poll(() =>
+      page
+        .getByRole('dialog', { name: 'Map Contoso Dental' })
+        .getByRole('textbox', { name: 'Billing' })
+        .inputValue(),
+    ).toBe('In advance (the coming month)');
   }, 60_000);
 });

@@ -69,6 +69,7 @@ export interface MapOptions {
   sync: string;
   shadow?: string;
   billing?: string;
+  annualContract?: string;
   workspace?: string;
 }
 
@@ -107,6 +108,9 @@ export async function mapCustomer(customer: string, opts: MapOptions, cmd: Comma
     ...(opts.strategy ? { strategy: parseChoice('--strategy', opts.strategy, PRICING_STRATEGIES) } : {}),
     ...(syncStart ? { syncStart } : {}),
     ...(opts.shadow !== undefined ? { shadow: parseOnOff('--shadow', opts.shadow) } : {}),
+    ...(opts.annualContract !== undefined
+      ? { annualContractId: opts.annualContract.trim() === 'none' ? null : opts.annualContract.trim() }
+      : {}),
     ...(opts.billing !== undefined
       ? { billing: parseChoice('--billing', opts.billing, ['arrears', 'advance'] as const) }
       : {}),
@@ -119,7 +123,7 @@ export async function mapCustomer(customer: string, opts: MapOptions, cmd: Comma
   const c = saved.customer;
   out.result(
     c,
-    `Mapped ${c.name} to ${c.companyName ?? c.companyId} / ${c.contractName ?? c.contractId} (${c.strategy}, from ${c.syncStart}); sync ${c.syncOn ? 'on' : 'off'}${c.shadow ? '; shadow first sync' : ''}${c.billing === 'advance' ? '; billed in advance' : ''}`,
+    `Mapped ${c.name} to ${c.companyName ?? c.companyId} / ${c.contractName ?? c.contractId} (${c.strategy}, from ${c.syncStart}); sync ${c.syncOn ? 'on' : 'off'}${c.shadow ? '; shadow first sync' : ''}${c.billing === 'advance' ? '; billed in advance' : ''}${c.annualContractId ? `; annual subscriptions on ${c.annualContractName ?? c.annualContractId}` : ''}`,
   );
 }
 

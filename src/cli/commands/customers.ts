@@ -36,6 +36,10 @@ export function registerCustomers(program: Command): void {
       'shadow first sync: the first sync is compared with what the PSA bills and written only once applied (`billsync run approve`)',
     )
     .option(
+      '--annual-contract <id|none>',
+      'the contract annual-billed subscriptions are booked on (Autotask: a Fixed Price contract); none clears it',
+    )
+    .option(
       '--billing <arrears|advance>',
       'bill the seats after the invoice (arrears, default) or the coming month from the current seats, trued up by the next invoice (advance)',
     )

@@ -21,6 +21,7 @@ import {
 } from '../price-rules/rules';
 import { type BillingPeriod, firstDayOf, nextPeriod, periodOf } from '../time/billing-period';
 import { addDays, formatDayMonthYear, minDate, type PlainDate } from '../time/plain-date';
+import { planAnnualCharges } from './annual-charges';
 import { AZURE_PLAN_PRODUCT_ID, azureDesired, azurePlanOffer, isAzureOffer } from './azure-line';
 import { clipDays, daySet, firstDay, hasDay } from './day-set';
 import { desiredSegments } from './desired-line';
@@ -83,6 +84,12 @@ export interface CustomerPlanInput {
   products: readonly TargetProduct[];
   /** How the PSA names products (the snapshot's; undefined = Autotask's). */
   productRules?: TargetProductRules | undefined;
+  /**
+   * The customer's annual contract (issue 16, decision 0015: Autotask Fixed Price / ConnectWise one-time or yearly
+   * agreement) and the charges on it: annual-billed lines are booked there as one-time charges.
+   */
+  annualContract?: TargetContract | undefined;
+  annualCharges?: readonly TargetCharge[] | undefined;
   /** The workspace's price rules (issue 16): they set the retail the contract lines carry. */
   priceRules?: readonly PriceRule[] | undefined;
   /**
@@ -251,6 +258,10 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
       );
       continue;
     }
+    if (work.offer.billingPlan === 'Annual') {
+      planAnnual(input, work, productId, item, operations, consideredIds, entries);
+      continue;
+    }
     const seats = offerSeats({
       invoices: inScope,
       syncedInvoiceIds: consideredIds,
@@ -387,6 +398,61 @@ function nothingToSync(
     return `The latest imported invoice (${latest.header.id}) was issued on ${formatDayMonthYear(latest.header.issueDate)}, before this customer's sync start (${start}): nothing to sync. Move the sync start back to include it, or wait for the next invoice`;
   }
   return `The invoices issued since this customer's sync start (${start}) bill nothing for it: nothing to sync`;
+}
+
+/** Annual-billed lines go to the annual contract as one-time charges (decision 0015). */
+function planAnnual(
+  input: CustomerPlanInput,
+  work: OfferWork,
+  productId: string,
+  item: PlanItem,
+  operations: PlannedOperation[],
+  consideredIds: ReadonlySet<string>,
+  entries: readonly PriceListEntry[],
+): void {
+  const annual = input.annualContract;
+  if (!annual) {
+    fail(
+      item,
+      'Annual billing is on but the customer has no annual contract: choose one in the mapping dialog (Autotask: a Fixed Price contract; ConnectWise: an agreement billed one time or yearly), then sync again',
+    );
+    return;
+  }
+  const { tenantId } = input.customer;
+  const list = priceListSpans(entries);
+  const retail = ruledRetailSpans(
+    input.priceRules ?? [],
+    tenantId,
+    { offer: work.offer, productTitle: entries[0]?.productTitle ?? work.title },
+    list.cost,
+    list.retail,
+  );
+  const product = input.products.find((p) => p.id === productId);
+  const setsRetail = input.mapping.strategy === 'cost-and-retail';
+  planAnnualCharges(
+    {
+      tenantId,
+      offerKey: work.key,
+      title: work.title,
+      productId,
+      contract: annual,
+      chargeCodeId: input.settings.chargeCodeId,
+      lines: work.lines.filter(
+        (l) =>
+          consideredIds.has(l.invoiceId) && (l.kind === 'license' || l.kind === 'credit') && !isSkipped(l),
+      ),
+      // Strategies that leave prices alone bill the PSA product's price (spec section 5).
+      retailOn: (day) =>
+        setsRetail
+          ? retail.findLast((r) => r.start <= day && (r.end === undefined || day < r.end))?.value
+          : product?.unitPrice,
+      existing: (input.annualCharges ?? []).filter(
+        (c) => c.billsync && c.contractId === annual.id && c.productId === productId,
+      ),
+    },
+    item,
+    operations,
+  );
 }
 
 function newItem(key: string, label: string, offerKey: string, tenantId: string): PlanItem {

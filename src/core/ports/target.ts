@@ -20,8 +20,13 @@ export interface TargetContract {
   id: string;
   companyId: string;
   name: string;
-  /** Recurring Service (Autotask) / agreement (ConnectWise): the only kind billsync writes to. */
+  /** Recurring Service (Autotask) / monthly agreement (ConnectWise): the kind billsync writes lines to. */
   recurring: boolean;
+  /**
+   * Bills one-time charges as they come, the kind annual-billed subscriptions are booked on (issue 16, decision
+   * 0015): Autotask Fixed Price; ConnectWise an agreement billed one time or yearly.
+   */
+  fixed?: boolean | undefined;
   active: boolean;
   startDate: PlainDate;
   /** Last day of the contract, inclusive as PSAs show it; undefined = open-ended. */

@@ -59,6 +59,8 @@ export interface CustomerListRow {
   sync_on: boolean | null;
   shadow: boolean | null;
   billing: string | null;
+  annual_contract_id: string | null;
+  annual_contract_name: string | null;
   paused_reason: string | null;
   paused_at: Date | null;
   last_run_id: string | null;
@@ -124,7 +126,8 @@ export async function listCustomerRows(
        ${where.join('\n')}
      )
      select c.tenant_id, c.name, c.default_domain, m.company_id, m.company_name, m.contract_id, m.contract_name,
-            m.strategy, m.sync_start, m.sync_on, m.shadow, m.billing, m.paused_reason, m.paused_at,
+            m.strategy, m.sync_start, m.sync_on, m.shadow, m.billing, m.annual_contract_id, m.annual_contract_name,
+            m.paused_reason, m.paused_at,
             r.last_run_id, r.last_run_status, r.last_run_at, r.last_run_message, r.last_synced_at,
             (select count(*) from matched) as total
      from (select * from matched order by k ${direction} nulls last, n, tenant_id ${page}) p

@@ -73,6 +73,9 @@ export interface MappingRow {
   shadow: boolean;
   /** Billing in arrears (default) or in advance (issue 16, decision 0014). */
   billing: BillingMode;
+  /** The contract annual-billed lines are booked on (issue 16, decision 0015); null = none. */
+  annual_contract_id: string | null;
+  annual_contract_name: string | null;
   /** Set when billsync paused the customer's sync (the PSA did not bill what it wrote); cleared on resume. */
   paused_reason: string | null;
   paused_at: Date | null;
@@ -110,25 +113,36 @@ export async function saveMapping(
   target: TargetKind,
   m: Omit<
     MappingRow,
-    'updated_at' | 'first_synced_day' | 'shadow' | 'paused_reason' | 'paused_at' | 'billing'
+    | 'updated_at'
+    | 'first_synced_day'
+    | 'shadow'
+    | 'paused_reason'
+    | 'paused_at'
+    | 'billing'
+    | 'annual_contract_id'
+    | 'annual_contract_name'
   > & {
     shadow?: boolean;
     /** Left out: unchanged (arrears for a new mapping). */
     billing?: BillingMode;
+    /** Left out: unchanged; `{ id: null }` clears it. */
+    annual?: { id: string | null; name: string | null };
   },
 ): Promise<void> {
   // Moving the mapping to another contract starts the mirror afresh (first_synced_day is per contract). Switching
   // sync on is how a user resumes a paused customer: the pause is cleared.
   await db.query(
     `insert into customer_mappings (workspace_id, target, tenant_id, company_id, company_name, contract_id, contract_name,
-       strategy, sync_start, sync_on, shadow, billing)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, coalesce($11, false), coalesce($12, 'arrears'))
+       strategy, sync_start, sync_on, shadow, billing, annual_contract_id, annual_contract_name)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, coalesce($11, false), coalesce($12, 'arrears'), $14, $15)
      on conflict (workspace_id, target, tenant_id) do update set
        company_id = excluded.company_id, company_name = excluded.company_name,
        contract_id = excluded.contract_id, contract_name = excluded.contract_name,
        strategy = excluded.strategy, sync_start = excluded.sync_start, sync_on = excluded.sync_on,
        shadow = coalesce($11, customer_mappings.shadow),
        billing = coalesce($12, customer_mappings.billing),
+       annual_contract_id = case when $13 then excluded.annual_contract_id else customer_mappings.annual_contract_id end,
+       annual_contract_name = case when $13 then excluded.annual_contract_name else customer_mappings.annual_contract_name end,
        first_synced_day = case when customer_mappings.contract_id is distinct from excluded.contract_id
                                then null else customer_mappings.first_synced_day end,
        paused_reason = case when excluded.sync_on then null else customer_mappings.paused_reason end,
@@ -147,6 +161,9 @@ export async function saveMapping(
       m.sync_on,
       m.shadow ?? null,
       m.billing ?? null,
+      m.annual !== undefined,
+      m.annual?.id ?? null,
+      m.annual?.name ?? null,
     ],
   );
 }

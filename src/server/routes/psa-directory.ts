@@ -49,9 +49,13 @@ export const psaDirectoryRoutes: FastifyPluginAsyncZod<AppContext> = async (app,
     {
       schema: {
         tags: ['psa'],
-        summary: "A company's Recurring Service contracts that can be mapped",
-        description: 'Ended and inactive contracts are not listed; `hidden` says how many and why.',
+        summary: "A company's contracts that can be mapped (recurring, or annual with kind=annual)",
+        description:
+          'Ended and inactive contracts are not listed; `hidden` says how many and why. kind=annual lists the ' +
+          'contracts annual subscriptions are booked on (Autotask Fixed Price; ConnectWise agreements billed one ' +
+          'time or yearly; decision 0015).',
         params: TargetParam.extend({ id: z.string() }),
+        querystring: z.object({ kind: z.enum(['recurring', 'annual']).default('recurring') }),
         response: {
           200: CompanyContractsOut,
           404: ErrorBody,
@@ -66,6 +70,7 @@ export const psaDirectoryRoutes: FastifyPluginAsyncZod<AppContext> = async (app,
         request.params.target,
         request.params.id,
         directory,
+        request.query.kind,
       ),
   );
 

@@ -105,6 +105,11 @@ export const MappingInput = z
      * from the seats carried forward, trued up by the next invoice (advance). Left out: unchanged.
      */
     billing: BillingModeSchema.optional(),
+    /**
+     * Issue 16, decision 0015: the contract annual-billed subscriptions are booked on as one-time charges (Autotask
+     * Fixed Price; ConnectWise an agreement billed one time or yearly); null clears it, left out: unchanged.
+     */
+    annualContractId: z.string().trim().min(1).nullable().optional(),
   })
   .strict();
 

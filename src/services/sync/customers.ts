@@ -29,6 +29,9 @@ export interface CustomerView {
   shadow: boolean;
   /** Billing in arrears or in advance (issue 16). */
   billing: BillingMode;
+  /** The contract annual subscriptions are booked on (issue 16, decision 0015). */
+  annualContractId: string | null;
+  annualContractName: string | null;
   /** Why billsync paused the sync (the PSA did not bill what it wrote); null when not paused. */
   pausedReason: string | null;
   pausedAt: string | null;
@@ -54,6 +57,8 @@ export function toCustomerView(r: Omit<CustomerListRow, 'total'>): CustomerView 
     syncOn: r.sync_on === true,
     shadow: r.shadow === true,
     billing: r.billing === 'advance' ? 'advance' : 'arrears',
+    annualContractId: r.company_id !== null ? (r.annual_contract_id ?? null) : null,
+    annualContractName: r.company_id !== null ? (r.annual_contract_name ?? null) : null,
     pausedReason: r.paused_reason ?? null,
     pausedAt: r.paused_at?.toISOString() ?? null,
     lastRun:

@@ -52,6 +52,9 @@ export interface CompanyContracts {
   hidden: { count: number; reason: string | null };
 }
 
+/** Which contracts a list is for: the recurring one of the lines, or the annual one of annual subscriptions. */
+export type ContractKind = 'recurring' | 'annual';
+
 /** Why a contract cannot take billsync's lines on `today` (`ended on 2025-06-30`), or undefined when it can. */
 export function whyUnusable(
   c: TargetContract,
@@ -88,10 +91,20 @@ export function mappableContracts(
   companyId: string,
   today: PlainDate,
   target: TargetKind,
+  kind: ContractKind = 'recurring',
 ): Pick<CompanyContracts, 'items' | 'hidden'> {
   const count = { ended: 0, inactive: 0, other: 0 };
   const items: ContractOption[] = [];
   for (const c of dir.contracts.filter((x) => x.companyId === companyId)) {
+    if (kind === 'annual') {
+      // Annual subscriptions' contracts (decision 0015): only those kinds are offered, others are not counted.
+      if (!c.fixed) continue;
+      const why = whyUnusable({ ...c, recurring: true }, today, target);
+      if (why?.startsWith('ended')) count.ended += 1;
+      else if (why) count.inactive += 1;
+      else items.push({ id: c.id, name: c.name, startDate: c.startDate, endDate: c.endDate ?? null });
+      continue;
+    }
     if (!c.recurring) {
       if (target === 'connectwise') count.other += 1;
       continue;
@@ -113,12 +126,13 @@ export async function listCompanyContracts(
   target: TargetKind,
   companyId: string,
   directory: DirectoryReader = LIVE_DIRECTORY,
+  kind: ContractKind = 'recurring',
 ): Promise<CompanyContracts> {
   const dir = await directory.read(deps, ws, target);
   const company = dir.companies.find((c) => c.id === companyId);
   if (!company) throw new AppError('not_found', `${TARGET_LABEL[target]} has no company ${companyId}`);
   return {
     company: { id: company.id, name: company.name },
-    ...mappableContracts(dir, companyId, deps.clock.today(), target),
+    ...mappableContracts(dir, companyId, deps.clock.today(), target, kind),
   };
 }

@@ -14,6 +14,12 @@ import { CONTRACT_WORDS, type Maybe, type SyncDeps, TARGET_LABEL, tryReadDirecto
 
 export { MappingInput };
 
+/** What each PSA calls the contract annual subscriptions are booked on (decision 0015). */
+const ANNUAL_KIND: Record<TargetKind, string> = {
+  autotask: 'Fixed Price contract',
+  connectwise: 'agreement billed one time or yearly',
+};
+
 /**
  * A customer named the way people do: its tenant id, or a name or domain that matches exactly one customer
  * (exact matches first, then parts).
@@ -83,6 +89,7 @@ export async function saveCustomerMapping(
   const warnings: string[] = [];
   let companyName: string | null = null;
   let contractName: string | null = null;
+  let annualName: string | null = null;
   const dir = known ?? (await tryReadDirectory(deps, ws, target));
   const label = TARGET_LABEL[target];
   const words = CONTRACT_WORDS[target];
@@ -108,6 +115,21 @@ export async function saveCustomerMapping(
       );
     companyName = company.name;
     contractName = contract.name;
+    if (m.annualContractId) {
+      const annual = dir.value.contracts.find((c) => c.id === m.annualContractId);
+      if (!annual || annual.companyId !== company.id || !annual.fixed)
+        throw new AppError(
+          'validation_failed',
+          `${company.name} has no ${ANNUAL_KIND[target]} ${m.annualContractId}: choose one for the annual subscriptions`,
+        );
+      const late = whyUnusable({ ...annual, recurring: true }, deps.clock.today(), target);
+      if (late)
+        throw new AppError(
+          'validation_failed',
+          `${words.title} ${annual.name} ${late}: choose another one for the annual subscriptions, or fix it in ${label}`,
+        );
+      annualName = annual.name;
+    }
   } else {
     warnings.push(
       `The company and contract could not be checked (${dir.message}); they are saved as entered`,
@@ -126,6 +148,9 @@ export async function saveCustomerMapping(
     sync_on: m.syncOn,
     ...(m.shadow !== undefined ? { shadow: m.shadow } : {}),
     ...(m.billing !== undefined ? { billing: m.billing } : {}),
+    ...(m.annualContractId !== undefined
+      ? { annual: { id: m.annualContractId, name: m.annualContractId ? annualName : null } }
+      : {}),
   });
   await recordAudit(deps.pool, {
     workspaceId: ws,
@@ -142,6 +167,7 @@ export async function saveCustomerMapping(
       syncOn: m.syncOn,
       ...(m.shadow !== undefined ? { shadow: m.shadow } : {}),
       ...(m.billing !== undefined ? { billing: m.billing } : {}),
+      ...(m.annualContractId !== undefined ? { annualContractId: m.annualContractId } : {}),
       ...(m.syncOn && existing?.paused_reason ? { resumed: existing.paused_reason } : {}),
     },
   });
@@ -170,6 +196,7 @@ export async function clearCustomerMapping(
       contract_name: null,
       strategy: existing.strategy,
       sync_start: existing.sync_start,
+      annual: { id: null, name: null },
       sync_on: false,
     });
     await recordAudit(deps.pool, {

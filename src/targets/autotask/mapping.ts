@@ -12,6 +12,7 @@ import type { Wire } from './client';
 import type { CompanyTypes, PeriodTypes } from './picklists';
 import {
   ACTIVE_CONTRACT_STATUS,
+  FIXED_PRICE_CONTRACT_TYPE,
   fromAutotaskDate,
   fromOptionalDate,
   idText,
@@ -98,6 +99,7 @@ export const toContract = (c: Wire): TargetContract => ({
   companyId: idText(c.companyID),
   name: text(c.contractName),
   recurring: c.contractType === RECURRING_SERVICE_CONTRACT_TYPE,
+  fixed: c.contractType === FIXED_PRICE_CONTRACT_TYPE,
   active: c.status === ACTIVE_CONTRACT_STATUS,
   startDate: fromAutotaskDate(c.startDate),
   endDate: fromOptionalDate(c.endDate),

@@ -110,6 +110,11 @@ export const COMPANY_TYPE_LABELS = { customer: 'Customer', vendor: 'Vendor' } as
 
 /** Contracts.contractType 7 = Recurring Service (sourced: ContractServices docs, §4.2). */
 export const RECURRING_SERVICE_CONTRACT_TYPE = 7;
+/**
+ * Contracts.contractType 3 = Fixed Price (the same system picklist as 7; annual subscriptions are booked on one as
+ * one-time charges, decision 0015).
+ */
+export const FIXED_PRICE_CONTRACT_TYPE = 3;
 /** Contracts.status 1 = Active (§4.2). */
 export const ACTIVE_CONTRACT_STATUS = 1;
 /** BillingCodes.useType 5 = Recurring Contract Service Code (§4.7). */

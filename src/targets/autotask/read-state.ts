@@ -17,7 +17,7 @@ import {
 import type { Picklists } from './picklists';
 import { withPostedItems } from './posted-items';
 import { eq, everything, exist, gte, inList } from './query';
-import { RECURRING_SERVICE_CONTRACT_TYPE, toAutotaskDate, wireId } from './quirks';
+import { FIXED_PRICE_CONTRACT_TYPE, RECURRING_SERVICE_CONTRACT_TYPE, toAutotaskDate, wireId } from './quirks';
 import { billingSegments } from './unit-segments';
 
 /**
@@ -57,7 +57,8 @@ export async function readState(
     scope.directory ? readCompanies(client, picklists, ctx) : [],
     scope.directory
       ? client.query(ctx, 'Contracts', {
-          filter: [eq('contractType', RECURRING_SERVICE_CONTRACT_TYPE)],
+          // Recurring Service contracts take the lines; Fixed Price ones the annual subscriptions (decision 0015).
+          filter: [inList('contractType', [RECURRING_SERVICE_CONTRACT_TYPE, FIXED_PRICE_CONTRACT_TYPE])],
           includeFields: FIELDS.Contracts,
         })
       : [],

@@ -76,6 +76,13 @@ export function isMonthly(row: Row): boolean {
   return name === 'monthly' || name === '';
 }
 
+/** Agreements billed one time or yearly take annual subscriptions' charges (decision 0015). */
+export function isOneTimeOrYearly(row: Row): boolean {
+  const cycle = row.billingCycle as Row | undefined;
+  const name = String(cycle?.name ?? '').toLowerCase();
+  return name === 'one time' || name === 'yearly' || name === 'annual' || name === 'annually';
+}
+
 /**
  * An agreement as a contract (decision 0012): posted through the day before `nextInvoiceDate` (the first
  * period not invoiced), lines change only on the 1st, ended by its end date or its cancellation.
@@ -93,6 +100,7 @@ export function toContract(row: Row): TargetContract {
     companyId: refId(row.company) ?? '',
     name: String(row.name ?? ''),
     recurring: isMonthly(row),
+    fixed: isOneTimeOrYearly(row),
     active: status === 'Active' || status === 'Inactive',
     startDate: start,
     endDate,

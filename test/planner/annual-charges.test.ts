@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { dec } from '../../src/core/money/decimal';
+import { annualLineRetail, planAnnualCharges } from '../../src/core/planner/annual-charges';
+import type { PlanItem } from '../../src/core/planner/types';
+import type { PlannedOperation, TargetCharge, TargetContract } from '../../src/core/ports/target';
+import { d, line, offer } from '../support/planner-fixtures';
+
+const ANNUAL = offer('Annual');
+const CONTRACT: TargetContract = {
+  id: 'F1',
+  companyId: 'C1',
+  name: 'Contoso annual',
+  recurring: false,
+  fixed: true,
+  active: true,
+  startDate: d('2025-01-01'),
+  endDate: d('2027-12-31'),
+};
+const purchase = line({
+  offer: ANNUAL,
+  chargeType: 'new',
+  start: '2025-12-05',
+  last: '2026-12-04',
+  qty: 5,
+  unitPrice: '237.60',
+  subtotal: '1188.00',
+});
+const addition = line({
+  offer: ANNUAL,
+  chargeType: 'addquantity',
+  start: '2026-01-20',
+  last: '2026-12-04',
+  qty: 2,
+  unitPrice: '237.60',
+  subtotal: '415.31',
+});
+
+function plan(over: Partial<Parameters<typeof planAnnualCharges>[0]> = {}) {
+  const item: PlanItem = { key: 'k', label: 'l', action: 'adjust', status: 'no_change', messages: [] };
+  const operations: PlannedOperation[] = [];
+  planAnnualCharges(
+    {
+      tenantId: 't',
+      offerKey: 'o',
+      title: 'Business Premium (annual)',
+      productId: 'S1',
+      contract: CONTRACT,
+      chargeCodeId: undefined,
+      lines: [purchase, addition],
+      retailOn: () => dec('264.00'),
+      existing: [],
+      ...over,
+    },
+    item,
+    operations,
+  );
+  return { item, operations: operations as Extract<PlannedOperation, { kind: 'book-charge' }>[] };
+}
+
+const booked = (date: string, amount: string, cost: string, sequence = 1): TargetCharge => ({
+  id: `c${date}${sequence}`,
+  contractId: 'F1',
+  productId: 'S1',
+  contractLineId: undefined,
+  date: d(date),
+  name: 'x',
+  amount: dec(amount),
+  cost: dec(cost),
+  billsync: true,
+  sequence,
+  billed: false,
+});
+
+describe('annual subscriptions as one-time charges (decision 0015)', () => {
+  it("scales Microsoft's subtotal to the retail: the full term, a prorated addition, a credit", () => {
+    expect(annualLineRetail(purchase, dec('264.00')).toFixed(2)).toBe('1320.00');
+    expect(annualLineRetail(addition, dec('264.00')).toFixed(2)).toBe('461.46');
+    expect(annualLineRetail(addition, undefined).toFixed(2)).toBe('415.31');
+  });
+
+  it('one charge per month of charge start, dated to it, with retail and cost; nothing more once booked', () => {
+    const { item, operations } = plan();
+    expect(operations.map((o) => [o.date, o.amount.toFixed(2), o.cost.toFixed(2), o.sequence])).toEqual([
+      ['2025-12-05', '1320.00', '1188.00', 1],
+      ['2026-01-20', '461.46', '415.31', 1],
+    ]);
+    expect(item).toMatchObject({ status: 'ok', action: 'annual charge' });
+    const again = plan({
+      existing: [booked('2025-12-05', '1320.00', '1188.00'), booked('2026-01-20', '461.46', '415.31')],
+    });
+    expect(again.operations).toEqual([]);
+    expect(again.item.status).toBe('no_change');
+  });
+
+  it('books only the difference to what was booked, as the next sequence; a charge and a credit are never mixed', () => {
+    const { operations } = plan({
+      existing: [booked('2025-12-05', '1320.00', '1188.00'), booked('2026-01-20', '460.00', '416.00')],
+    });
+    // 461.46 - 460.00 = 1.46 more to bill, 415.31 - 416.00 = 0.69 less cost: two bookings.
+    expect(operations.map((o) => [o.date, o.amount.toFixed(2), o.cost.toFixed(2), o.sequence])).toEqual([
+      ['2026-01-20', '1.46', '0.00', 2],
+      ['2026-01-20', '0.00', '-0.69', 3],
+    ]);
+  });
+
+  it('the PSA product price under strategies that leave prices alone (the caller passes it), cost when none', () => {
+    const { operations } = plan({ retailOn: () => undefined, lines: [purchase] });
+    expect(operations.map((o) => o.amount.toFixed(2))).toEqual(['1188.00']);
+  });
+
+  it('an annual contract that ended before a charge is an item error, and nothing is booked', () => {
+    const { item, operations } = plan({ contract: { ...CONTRACT, endDate: d('2025-12-31') } });
+    expect(operations).toEqual([]);
+    expect(item.status).toBe('error');
+    expect(item.messages[0]!.text).toMatch(
+      /^The annual contract Contoso annual ended on 31 Dec 2025, before the charge of 20 Jan 2026/,
+    );
+  });
+});

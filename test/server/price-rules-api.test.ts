@@ -194,6 +194,19 @@ describe('price rules API', () => {
     expect((await viewer.request('GET', '/api/price-rules')).json.items).toHaveLength(2);
   });
 
+  it('finds price-list SKUs by code or title for the pickers', async () => {
+    const byTitle = await viewer.request('GET', '/api/price-rules/skus?search=business%20premium');
+    expect(byTitle.json.items.map((i: { sku: string }) => i.sku)).toEqual([
+      'CFQ7TTC0LCHC:0002',
+      'CFQ7TTC0LH18:0001',
+    ]);
+    expect(byTitle.json.items[0].title).toBe('Microsoft 365 Business Premium');
+    const byCode = await viewer.request('GET', '/api/price-rules/skus?search=cfq7ttc0lchc');
+    expect(byCode.json.items.map((i: { sku: string }) => i.sku)).toEqual(['CFQ7TTC0LCHC:0002']);
+    expect((await viewer.request('GET', '/api/price-rules/skus?search=100%25')).json.items).toEqual([]);
+    expect((await viewer.request('GET', '/api/price-rules/skus')).json.items).toHaveLength(2);
+  });
+
   it('is in the OpenAPI document', async () => {
     const doc = (await t.app.inject({ url: '/docs/json' })).json();
     for (const path of [

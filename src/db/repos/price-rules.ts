@@ -177,3 +177,25 @@ export async function endPriceRule(
     lastDay,
   ]);
 }
+
+/** SKU codes of the price list matching a search (code or title), for the rules page's pickers: at most `limit`. */
+export async function searchPriceListSkus(
+  db: Queryable,
+  ws: WorkspaceId,
+  search: string,
+  limit: number,
+): Promise<{ sku: string; title: string }[]> {
+  const needle = `%${search
+    .trim()
+    .toLowerCase()
+    .replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const res = await db.query<{ sku: string; title: string }>(
+    `select product_id || ':' || sku_id as sku, min(coalesce(nullif(sku_title, ''), product_title)) as title
+     from price_list_entries
+     where workspace_id = $1
+       and (lower(product_id || ':' || sku_id) like $2 or lower(product_title) like $2 or lower(sku_title) like $2)
+     group by 1 order by 2, 1 limit $3`,
+    [ws, needle, limit],
+  );
+  return res.rows;
+}

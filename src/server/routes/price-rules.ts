@@ -9,8 +9,17 @@ import {
   PriceRuleRemovedOut,
   RuleEffectInput,
   RuleEffectOut,
+  SkuListOut,
+  SkuSearchQuery,
 } from '../../services/pricing/price-rule-schemas';
-import { addRule, listRules, previewPrice, removeRule, ruleEffect } from '../../services/pricing/price-rules';
+import {
+  addRule,
+  listRules,
+  previewPrice,
+  removeRule,
+  ruleEffect,
+  searchSkus,
+} from '../../services/pricing/price-rules';
 import { sessionOf } from '../auth';
 import type { AppContext } from '../context';
 import { ErrorBody } from './schemas';
@@ -90,6 +99,19 @@ export const priceRuleRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ct
       },
     },
     async (request) => previewPrice(deps, sessionOf(request).workspace_id, request.query),
+  );
+
+  app.get(
+    '/api/price-rules/skus',
+    {
+      schema: {
+        tags: ['pricing'],
+        summary: 'Price-list SKU codes matching a search (code or title), for the preview and the rule form',
+        querystring: SkuSearchQuery,
+        response: { 200: SkuListOut },
+      },
+    },
+    async (request) => searchSkus(deps, sessionOf(request).workspace_id, request.query),
   );
 
   app.post(

@@ -113,6 +113,13 @@ export const PricePreviewOut = z.object({
 
 export type PricePreviewOut = z.infer<typeof PricePreviewOut>;
 
+/** `GET /api/price-rules/skus?search=`: price-list SKU codes for the pickers. */
+export const SkuSearchQuery = z.object({
+  search: z.string().trim().max(100).default(''),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});
+export const SkuListOut = z.object({ items: z.array(z.object({ sku: z.string(), title: z.string() })) });
+
 /** The money effect of adding and / or removing a rule, before saving. */
 export const RuleEffectInput = z.object({
   add: PriceRuleInput.optional(),

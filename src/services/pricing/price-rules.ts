@@ -22,6 +22,7 @@ import {
   insertPriceRule,
   listPriceRules,
   type StoredPriceRule,
+  searchPriceListSkus,
 } from '../../db/repos/price-rules';
 import { listSourceCustomers } from '../../db/repos/source-data';
 import { listPriceEntries } from '../../db/repos/source-data/price-list';
@@ -34,6 +35,7 @@ import {
   type PriceRuleOut,
   RuleEffectInput,
   type RuleEffectOut,
+  SkuSearchQuery,
 } from './price-rule-schemas';
 
 /** What the price-rule use cases need. */
@@ -260,6 +262,13 @@ export async function previewPrice(
       };
     }),
   };
+}
+
+/** Price-list SKUs matching a search (code or title), for the rules page. */
+export async function searchSkus(deps: PricingDeps, ws: WorkspaceId, query: unknown) {
+  const parsed = SkuSearchQuery.safeParse(query);
+  if (!parsed.success) throw invalid(parsed.error.issues[0]!.message);
+  return { items: await searchPriceListSkus(deps.pool, ws, parsed.data.search, parsed.data.limit) };
 }
 
 /** Seats per customer and offer key on the last day of each customer's latest invoice period (license lines). */

@@ -48,6 +48,8 @@ export const CustomerOut = z.object({
   companyName: z.string().nullable(),
   contractId: z.string().nullable(),
   contractName: z.string().nullable(),
+  annualContractId: z.string().nullable().describe('the contract annual subscriptions are booked on'),
+  annualContractName: z.string().nullable(),
   strategy: StrategySchema.nullable(),
   syncStart: z.string().nullable(),
   syncOn: z.boolean(),

@@ -47,6 +47,7 @@ import type {
   RuleMethodSchema,
   RuleOffersSchema,
   RuleRoundingSchema,
+  SkuListOut,
 } from '../../../src/services/pricing/price-rule-schemas';
 import type {
   CompanySuggestionWire,
@@ -234,5 +235,7 @@ export type RuleRounding = z.infer<typeof RuleRoundingSchema>;
 /** `GET /api/price-rules/preview`: per offer of the SKU, cost, list retail, the rule that applies, the price. */
 export type PricePreview = z.infer<typeof PricePreviewOut>;
 export type RuleEffectRequest = z.input<typeof RuleEffectInput>;
+/** `GET /api/price-rules/skus`: price-list SKU codes matching a search, for the pickers. */
+export type SkuList = z.infer<typeof SkuListOut>;
 /** `POST /api/price-rules/effect`: the next contract period's money effect, per customer and in total. */
 export type RuleEffect = z.infer<typeof RuleEffectOut>;

@@ -124,12 +124,21 @@ export function useCompanies(target: TargetKind, search: string, enabled: boolea
   });
 }
 
-/** A company's mappable contracts, and how many are hidden and why. */
-export function useContracts(target: TargetKind, companyId: string | null) {
+/** The contracts of the lines (recurring), or those annual subscriptions are booked on (annual, decision 0015). */
+export type ContractKind = 'recurring' | 'annual';
+
+/** A company's mappable contracts of a kind, and how many are hidden and why. */
+export function useContracts(target: TargetKind, companyId: string | null, kind: ContractKind = 'recurring') {
   return useQuery({
-    queryKey: ['psa-contracts', target, companyId],
+    // The recurring key is the one the suggestions' one-click confirm fills too.
+    queryKey:
+      kind === 'recurring'
+        ? ['psa-contracts', target, companyId]
+        : ['psa-contracts', target, companyId, kind],
     queryFn: () =>
-      api<CompanyContracts>(`/api/psa/${target}/companies/${encodeURIComponent(companyId ?? '')}/contracts`),
+      api<CompanyContracts>(
+        `/api/psa/${target}/companies/${encodeURIComponent(companyId ?? '')}/contracts${kind === 'recurring' ? '' : `?kind=${kind}`}`,
+      ),
     enabled: !!companyId,
     staleTime: 60_000,
   });

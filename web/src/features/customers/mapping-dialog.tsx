@@ -7,6 +7,7 @@ import type { Customer, MappingInput, Option, PricingStrategy, TargetKind } from
 import { ErrorAlert } from '../../components/error-alert';
 import { firstOfMonthUtc, isPlainDate } from '../../lib/format';
 import { CONTRACT_WORD, TARGET_LABEL } from '../programs/program-paths';
+import { useProgram } from '../programs/program-queries';
 import { useSyncNow } from '../sync/use-sync-now';
 import { ClearMappingConfirm } from './clear-mapping-confirm';
 import { CompanySelect } from './company-select';
@@ -33,8 +34,14 @@ interface Values {
   shadow: boolean;
   /** Bill the seats in arrears (after the invoice) or the coming month in advance (issue 16). */
   billing: 'arrears' | 'advance';
+  /** Where annual-billed subscriptions are booked as one-time charges (decision 0015); null: none. */
+  annualContractId: string | null;
 }
 
+/**
+ * The customer's annual contract. The customer rows carry it once the API's customer schema does (CustomerOut);
+ * until then it reads as none.
+ */
 function initialValues(c: Customer): Values {
   const suggested =
     !c.mapped && c.suggestion ? { id: c.suggestion.companyId, name: c.suggestion.companyName } : null;
@@ -46,11 +53,13 @@ function initialValues(c: Customer): Values {
     syncOn: c.mapped ? c.syncOn : true,
     shadow: c.mapped ? c.shadow : false,
     billing: c.mapped ? c.billing : 'arrears',
+    annualContractId: c.mapped ? c.annualContractId : null,
   };
 }
 
 /**
- * The pencil's dialog (spec section 5): PSA company (searched), contract (ended ones hidden, and said so), shadow
+ * The pencil's dialog (spec section 5): PSA company (searched), contract (ended ones hidden, and said so), the
+ * annual contract (when the program bills the annual motion, or the customer has one: decision 0015), shadow
  * first sync, pricing strategy, sync start date (UTC), Sync switch; SAVE, SAVE AND SYNC NOW, Clear mapping.
  */
 export function MappingDialog({ target, customer, onClose, readOnly }: MappingDialogProps) {
@@ -59,6 +68,8 @@ export function MappingDialog({ target, customer, onClose, readOnly }: MappingDi
   const clear = useClearMapping(target);
   const syncNow = useSyncNow();
   const [confirmClear, setConfirmClear] = useState(false);
+  const program = useProgram(target);
+  const annualShown = !!program.data?.settings.motions.annual || customer.annualContractId !== null;
   const form = useForm<Values>({
     initialValues: initialValues(customer),
     validate: {
@@ -70,11 +81,18 @@ export function MappingDialog({ target, customer, onClose, readOnly }: MappingDi
   const busy = save.isPending || clear.isPending || syncNow.isPending;
 
   const setCompany = (company: Option | null) => {
-    if (company?.id !== form.values.company?.id) form.setFieldValue('contractId', null);
+    if (company?.id !== form.values.company?.id) {
+      form.setFieldValue('contractId', null);
+      form.setFieldValue('annualContractId', null);
+    }
     form.setFieldValue('company', company);
   };
   const setContract = useCallback(
     (id: string | null) => form.setFieldValue('contractId', id),
+    [form.setFieldValue],
+  );
+  const setAnnualContract = useCallback(
+    (id: string | null) => form.setFieldValue('annualContractId', id),
     [form.setFieldValue],
   );
   const setShadow = useCallback((on: boolean) => form.setFieldValue('shadow', on), [form.setFieldValue]);
@@ -89,6 +107,8 @@ export function MappingDialog({ target, customer, onClose, readOnly }: MappingDi
         syncOn: values.syncOn,
         shadow: values.shadow,
         billing: values.billing,
+        // Not shown: left out, so the saved one (none) stays.
+        ...(annualShown ? { annualContractId: values.annualContractId } : {}),
       };
       save.mutate(
         { tenantId: customer.tenantId, mapping },
@@ -158,6 +178,15 @@ export function MappingDialog({ target, customer, onClose, readOnly }: MappingDi
               onChange={setContract}
               error={form.errors.contractId as string | undefined}
             />
+            {annualShown && (
+              <ContractSelect
+                target={target}
+                kind="annual"
+                companyId={form.values.company?.id ?? null}
+                value={form.values.annualContractId}
+                onChange={setAnnualContract}
+              />
+            )}
             <ShadowField
               target={target}
               customer={customer}

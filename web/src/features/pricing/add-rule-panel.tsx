@@ -34,6 +34,7 @@ import {
   SEGMENTS,
   type Segment,
 } from './rule-form';
+import { SkuPicker } from './sku-picker';
 
 interface AddRulePanelProps {
   /** The price preview, shown beside the form. */
@@ -264,11 +265,11 @@ function OffersField({ form }: { form: ReturnType<typeof useForm<RuleFormValues>
       );
     case 'sku':
       return (
-        <TextInput
+        <SkuPicker
           label="SKU code"
-          placeholder="CFQ7TTC0LCHC:0002"
-          autoComplete="off"
-          {...form.getInputProps('sku')}
+          value={form.values.sku}
+          onChange={(sku) => form.setFieldValue('sku', sku)}
+          error={form.errors.sku}
         />
       );
   }

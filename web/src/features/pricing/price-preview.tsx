@@ -1,4 +1,4 @@
-import { Card, Group, Loader, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Card, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import type { PricePreview as Preview } from '../../api/types';
 import { ErrorAlert } from '../../components/error-alert';
@@ -7,6 +7,7 @@ import { describeOffer } from '../products/product-actions';
 import { CustomerChoiceSelect } from './customer-choice-select';
 import { usePricePreview } from './price-rule-queries';
 import type { CustomerChoice } from './rule-form';
+import { SkuPicker } from './sku-picker';
 
 /** Amounts stay on one line: `USD 1,234.50`. */
 const NOWRAP = { whiteSpace: 'nowrap' } as const;
@@ -39,13 +40,7 @@ export function PricePreview({ customer, onCustomerChange, sku, onSkuChange }: P
         </div>
         <Group grow align="flex-start" wrap="wrap">
           <CustomerChoiceSelect label="Customer" value={customer} onChange={onCustomerChange} />
-          <TextInput
-            label="SKU code"
-            placeholder="CFQ7TTC0LCHC:0002"
-            autoComplete="off"
-            value={sku}
-            onChange={(e) => onSkuChange(e.currentTarget.value)}
-          />
+          <SkuPicker label="SKU code" value={sku} onChange={onSkuChange} />
         </Group>
         {preview.isFetching && !preview.data && (
           <Group gap="xs">

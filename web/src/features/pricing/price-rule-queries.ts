@@ -9,6 +9,7 @@ import type {
   PriceRuleRemoved,
   RuleEffect,
   RuleEffectRequest,
+  SkuList,
 } from '../../api/types';
 
 /** Every price-rule query starts with this key: the list, previews and money effects all follow the rules. */
@@ -26,6 +27,17 @@ export function usePriceRules() {
  * The price of a SKU for a customer (null: every customer) under the saved rules, on the first day of the next
  * contract period. Asked once the SKU code is long enough to be one.
  */
+/** Price-list SKU codes matching a search (code or product title), for the SKU pickers. */
+export function useSkuSearch(search: string) {
+  const text = search.trim();
+  return useQuery({
+    queryKey: [...priceRulesKey, 'skus', text],
+    queryFn: ({ signal }) =>
+      api<SkuList>(`/api/price-rules/skus?${new URLSearchParams({ search: text, limit: '20' })}`, { signal }),
+    placeholderData: keepPreviousData,
+  });
+}
+
 export function usePricePreview(tenantId: string | null, sku: string) {
   const code = sku.trim();
   return useQuery({

@@ -275,6 +275,85 @@ describe('ConnectWise end to end (engine + adapter + emulator)', () => {
     },
   );
 
+  it('annual subscriptions (decision 0015): each Microsoft charge is an addition on the one-time agreement, once', async () => {
+    const ANNUAL = offer('Annual');
+    const ONE_TIME = 1050;
+    const purchase = line({
+      sub: 'annual-1',
+      offer: ANNUAL,
+      chargeType: 'new',
+      start: '2025-08-05',
+      last: '2026-08-04',
+      qty: 5,
+      unitPrice: '237.60',
+      subtotal: '1188.00',
+    });
+    const w = await world({
+      invoices: [
+        inv('G1', '2025-07', [...INVOICES[0]!.lines]),
+        inv('G2', '2025-08', [...INVOICES[1]!.lines, purchase]),
+      ],
+      priceList: [...PRICES, priceEntry(ANNUAL, '237.60', '264.00')],
+      editSeed: (seed) => {
+        seed.billingCycles!.push({
+          id: 5,
+          identifier: 'OT',
+          name: 'One Time',
+          billingOptions: 'NotRecurring',
+        });
+        seed.agreementTypes!.push({
+          ...(seed.agreementTypes![0] as object),
+          id: 9,
+          name: 'Annual licences',
+          billingCycle: { id: 5 },
+        });
+        seed.agreements!.push({
+          ...(seed.agreements![0] as object),
+          id: ONE_TIME,
+          name: 'Contoso annual licences',
+          type: { id: 9 },
+          billingCycle: { id: 5 },
+        });
+      },
+    });
+    const program = await pool.query(
+      "select settings from programs where workspace_id = $1 and target = 'connectwise'",
+      [w.ws],
+    );
+    const settings = program.rows[0].settings;
+    await pool.query("update programs set settings = $2 where workspace_id = $1 and target = 'connectwise'", [
+      w.ws,
+      { ...settings, motions: { ...settings.motions, annual: true } },
+    ]);
+    await pool.query(
+      "update customer_mappings set annual_contract_id = $2, annual_contract_name = 'Contoso annual licences' where workspace_id = $1",
+      [w.ws, String(ONE_TIME)],
+    );
+    expect((await syncProducts(w.deps, cwRunCtx(w), { preview: false })).status).toBe('success');
+    const [run] = await syncCustomers(w.deps, cwRunCtx(w), { preview: false });
+    expect((await listRunItems(pool, run!.runId)).filter((i) => i.status === 'error')).toEqual([]);
+    const s = await state(w);
+    const annualItem = s.catalog.find((c: any) => c.identifier === 'P1Y:A:CFQ7TTC0LCHC:0002');
+    const onAgreement = s.additions
+      .filter((a: any) => a.agreementId === ONE_TIME)
+      .map((a: any) => [a.product.id, a.quantity, a.unitPrice, a.unitCost, a.effectiveDate, a.serialNumber]);
+    // 1188.00 x 264 / 237.60 = 1320.00, on the purchase day, once.
+    expect(onAgreement).toEqual([
+      [annualItem.id, 1, 1320, 1188, '2025-08-05T00:00:00Z', 'billsync-charge:2025-08-05:1'],
+    ]);
+    // Nothing of it on the monthly agreement, whose money is unchanged.
+    expect(
+      s.additions.filter((a: any) => a.agreementId === CW_IDS.agreement && a.product.id === annualItem.id),
+    ).toEqual([]);
+    expect(await billedByMonth(w, CW_IDS.agreement, '2025-07', '2025-09')).toEqual(EXPECTED);
+    const billed = await billedByMonth(w, ONE_TIME, '2025-01', '2025-12');
+    expect(Object.values(billed).filter((v) => v !== '0.00')).toEqual(['1320.00']);
+    const before = writes(w);
+    const [again] = await syncCustomers(w.deps, cwRunCtx(w), { preview: false });
+    expect(again).toMatchObject({ status: 'no_change', writes: 0 });
+    expect(writes(w)).toBe(before);
+  });
+
   it('an ended agreement gives a clear error in the run', async () => {
     const w = await world({ agreementId: CW_IDS.endedAgreement });
     await syncProducts(w.deps, cwRunCtx(w), { preview: false });

@@ -165,12 +165,16 @@ export async function connectwiseWorld(
     limits?: Partial<ConnectWiseLimits>;
     /** More catalog items in the seed (collisions, several items with one vendor SKU). */
     catalog?: Record<string, unknown>[];
+    /** Changes the seed before it loads (more agreements, billing cycles). */
+    editSeed?: (seed: Record<string, unknown[]>) => void;
   },
 ): Promise<ConnectWiseWorld> {
   const extra = options.extraTenants ?? [];
   const seedWith = (catalog: Record<string, unknown>[]) => {
     const seed = cwSeed({ prorate: options.prorate ?? false, extraCustomers: extra.length });
-    return { ...seed, catalog: [...seed.catalog, ...catalog] };
+    const out = { ...seed, catalog: [...seed.catalog, ...catalog] };
+    options.editSeed?.(out as unknown as Record<string, unknown[]>);
+    return out;
   };
   const emulator = createConnectWiseEmulator({
     seed: parseSeed(seedWith(options.catalog ?? [])),

@@ -8,7 +8,7 @@ import type { PlanItem } from './types';
 /**
  * Annual seat-based billing (issue 16, spec section 6 "Annual seat-based"; decision 0015). Annual-billed lines
  * (`P1Y:A:`) do not go to the recurring contract: each Microsoft charge becomes money on the customer's annual
- * contract (Autotask Fixed Price; ConnectWise agreement with a one-time or yearly cycle) as a one-time charge dated
+ * contract (Autotask Fixed Price; ConnectWise agreement with a one-time cycle) as a one-time charge dated
  * to its charge start: the full term at the cycle start, a mid-term seat addition prorated as Microsoft billed
  * it, a cancellation inside the window as a credit. Per product and month, billsync books what the synced lines
  * bill minus what its earlier charges of that month already book, so a re-plan books nothing and a corrected

@@ -85,7 +85,7 @@ export interface CustomerPlanInput {
   /** How the PSA names products (the snapshot's; undefined = Autotask's). */
   productRules?: TargetProductRules | undefined;
   /**
-   * The customer's annual contract (issue 16, decision 0015: Autotask Fixed Price / ConnectWise one-time or yearly
+   * The customer's annual contract (issue 16, decision 0015: Autotask Fixed Price / ConnectWise one-time
    * agreement) and the charges on it: annual-billed lines are booked there as one-time charges.
    */
   annualContract?: TargetContract | undefined;
@@ -414,7 +414,7 @@ function planAnnual(
   if (!annual) {
     fail(
       item,
-      'Annual billing is on but the customer has no annual contract: choose one in the mapping dialog (Autotask: a Fixed Price contract; ConnectWise: an agreement billed one time or yearly), then sync again',
+      'Annual billing is on but the customer has no annual contract: choose one in the mapping dialog (Autotask: a Fixed Price contract; ConnectWise: an agreement billed one time), then sync again',
     );
     return;
   }

@@ -24,7 +24,7 @@ export interface TargetContract {
   recurring: boolean;
   /**
    * Bills one-time charges as they come, the kind annual-billed subscriptions are booked on (issue 16, decision
-   * 0015): Autotask Fixed Price; ConnectWise an agreement billed one time or yearly.
+   * 0015): Autotask Fixed Price; ConnectWise an agreement billed one time.
    */
   fixed?: boolean | undefined;
   active: boolean;

@@ -109,7 +109,7 @@ export const MappingInput = z
     billing: BillingModeSchema.optional(),
     /**
      * Issue 16, decision 0015: the contract annual-billed subscriptions are booked on as one-time charges (Autotask
-     * Fixed Price; ConnectWise an agreement billed one time or yearly); null clears it, left out: unchanged.
+     * Fixed Price; ConnectWise an agreement billed one time); null clears it, left out: unchanged.
      */
     annualContractId: z.string().trim().min(1).nullable().optional(),
   })

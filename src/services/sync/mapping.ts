@@ -17,7 +17,7 @@ export { MappingInput };
 /** What each PSA calls the contract annual subscriptions are booked on (decision 0015). */
 const ANNUAL_KIND: Record<TargetKind, string> = {
   autotask: 'Fixed Price contract',
-  connectwise: 'agreement billed one time or yearly',
+  connectwise: 'agreement billed one time',
 };
 
 /**

@@ -10,7 +10,7 @@ import {
   startOfNextMonth,
 } from '../../core/time/plain-date';
 import type { ConnectWiseClient, PatchOp, Row } from './client';
-import { type Addition, isMonthly, lineAdditions, lineId } from './mapping';
+import { type Addition, isMonthly, isOneTime, lineAdditions, lineId } from './mapping';
 import { chargeMarker, dayBefore, fromCwDate, lineMarker, toCwDate, toJsonNumber, wireId } from './quirks';
 import { readAdditions } from './read-state';
 
@@ -220,13 +220,34 @@ export async function bookCharge(
   op: Op<'book-charge'>,
 ): Promise<Applied> {
   const agreement = await agreements.get(ctx, op.contractId);
-  if (!isMonthly(agreement)) {
+  const oneTime = isOneTime(agreement);
+  if (!isMonthly(agreement) && !oneTime) {
     throw refused(
-      `Agreement ${String(agreement.name ?? op.contractId)} is not billed monthly: billsync writes only to monthly agreements`,
+      `Agreement ${String(agreement.name ?? op.contractId)} is not billed monthly or one time: billsync writes only to monthly agreements (and annual subscriptions to one-time agreements)`,
     );
   }
   const existing = findCharge(await itemAdditions(client, ctx, op.contractId, op.productId), op);
   if (existing) return { targetId: String(existing.id) };
+  if (oneTime) {
+    // Annual subscriptions (decision 0015): a one-time agreement bills each addition's whole amount once, so
+    // the charge is an addition on its own day.
+    const created = await client.post(
+      ctx,
+      `finance/agreements/${wireId(op.contractId, 'agreement id')}/additions`,
+      {
+        product: { id: wireId(op.productId, 'catalog item id') },
+        quantity: 1,
+        unitPrice: toJsonNumber(op.amount),
+        unitCost: toJsonNumber(op.cost),
+        billCustomer: 'Billable',
+        effectiveDate: toCwDate(op.date),
+        cancelledDate: toCwDate(op.date),
+        serialNumber: chargeMarker(op.date, op.sequence),
+        invoiceDescription: `${op.name}. ${op.description}`.replace(/[\r\n]+/g, ' ').slice(0, 6000),
+      },
+    );
+    return { targetId: typeof created.id === 'number' ? String(created.id) : undefined };
+  }
   if (agreement.nextInvoiceDate === null) {
     throw refused(
       `Agreement ${String(agreement.name ?? op.contractId)} is invoiced to its end: nothing can be charged on it`,

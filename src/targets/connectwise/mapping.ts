@@ -76,11 +76,16 @@ export function isMonthly(row: Row): boolean {
   return name === 'monthly' || name === '';
 }
 
-/** Agreements billed one time or yearly take annual subscriptions' charges (decision 0015). */
-export function isOneTimeOrYearly(row: Row): boolean {
+/**
+ * Agreements billed one time take annual subscriptions' charges (decision 0015): ConnectWise bills each of their
+ * additions once, in full (spec section 6: "ConnectWise agreement with a one-time billing cycle").
+ */
+export function isOneTime(row: Row): boolean {
   const cycle = row.billingCycle as Row | undefined;
-  const name = String(cycle?.name ?? '').toLowerCase();
-  return name === 'one time' || name === 'yearly' || name === 'annual' || name === 'annually';
+  const name = String(cycle?.name ?? '')
+    .toLowerCase()
+    .replace(/[\s-]/g, '');
+  return name === 'onetime';
 }
 
 /**
@@ -100,7 +105,7 @@ export function toContract(row: Row): TargetContract {
     companyId: refId(row.company) ?? '',
     name: String(row.name ?? ''),
     recurring: isMonthly(row),
-    fixed: isOneTimeOrYearly(row),
+    fixed: isOneTime(row),
     active: status === 'Active' || status === 'Inactive',
     startDate: start,
     endDate,

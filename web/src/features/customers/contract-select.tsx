@@ -32,9 +32,9 @@ const ANNUAL_WORDS: Record<TargetKind, { one: string; many: string; list: string
     list: 'Fixed Price contracts for annual subscriptions',
   },
   connectwise: {
-    one: 'an agreement billed one time or yearly',
-    many: 'agreements billed one time or yearly',
-    list: 'Agreements billed one time or yearly',
+    one: 'an agreement billed one time',
+    many: 'agreements billed one time',
+    list: 'Agreements billed one time',
   },
 };
 

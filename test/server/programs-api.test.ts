@@ -181,6 +181,49 @@ describe('program settings', () => {
     expect(audit.json.items.map((e: { action: string }) => e.action)).toContain('program.save');
   });
 
+  it('the Azure markup is a price rule: the first applies to every month, a change from the next month', async () => {
+    // Set to 12.5 above (today is 10 Sep 2025): one rule for every customer on Azure plan, since ever.
+    const before = (await viewer.request('GET', '/api/price-rules')).json.items;
+    expect(before).toEqual([
+      expect.objectContaining({
+        customer: null,
+        offers: { kind: 'product', productId: 'DZH318Z0BPS6' },
+        method: 'markup',
+        value: '12.5',
+        validFrom: '2000-01-01',
+        validTo: null,
+        note: 'Azure markup (program settings)',
+      }),
+    ]);
+    const changed = await admin.request('PUT', '/api/programs/autotask', { azureMarkupPercent: '15' });
+    expect(changed.json.settings.azureMarkupPercent).toBe('15');
+    const rules = (await viewer.request('GET', '/api/price-rules')).json.items;
+    expect(
+      rules.map((r: { value: string; validFrom: string; validTo: string | null }) => [
+        r.value,
+        r.validFrom,
+        r.validTo,
+      ]),
+    ).toEqual([
+      ['12.5', '2000-01-01', '2025-09-30'],
+      ['15', '2025-10-01', null],
+    ]);
+    // The same markup shows in the other PSA's settings: one per workspace.
+    expect((await viewer.request('GET', '/api/programs/connectwise')).json.settings.azureMarkupPercent).toBe(
+      '15',
+    );
+    // Saving it unchanged writes nothing; 0 ends it (Azure at cost from next month).
+    await admin.request('PUT', '/api/programs/autotask', { azureMarkupPercent: '15' });
+    expect((await viewer.request('GET', '/api/price-rules')).json.items).toHaveLength(2);
+    await admin.request('PUT', '/api/programs/autotask', { azureMarkupPercent: '0' });
+    expect(
+      (await viewer.request('GET', '/api/price-rules')).json.items.map((r: { value: string }) => r.value),
+    ).toEqual(['12.5']);
+    expect((await viewer.request('GET', '/api/programs/autotask')).json.settings.azureMarkupPercent).toBe(
+      '0',
+    );
+  });
+
   it('saves with a warning when the PSA cannot check the billing code', async () => {
     psa.fail();
     const res = await admin.request('PUT', '/api/programs/autotask', { billingCodeId: 'BC1' });

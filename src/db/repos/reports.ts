@@ -36,9 +36,17 @@ export async function monthlyReportRows(
        from generate_series(date_trunc('month', $3::date) - make_interval(months => $4::int),
                             date_trunc('month', $3::date) - interval '1 month', interval '1 month') d
      ),
+     -- The Azure markup: the price rule for every customer on the Azure plan product in force today (decision
+     -- 0013), else the program's stored setting (from before the rules).
      markup as (
-       select coalesce((select (settings->>'azureMarkupPercent')::numeric from programs
-                        where workspace_id = $1 and target = $2), 0) as pct
+       select coalesce(
+         (select r.value from price_rules r
+          where r.workspace_id = $1 and r.customer_tenant_id is null and r.offers_kind = 'product'
+            and upper(r.offers_value) = 'DZH318Z0BPS6' and r.method = 'markup' and r.basis = 'cost'
+            and r.valid_from <= $3::date and (r.valid_to is null or r.valid_to >= $3::date)
+          order by r.position, r.valid_from desc limit 1),
+         (select (settings->>'azureMarkupPercent')::numeric from programs where workspace_id = $1 and target = $2),
+         0) as pct
      ),
      grouped as (
        select i.billing_period as period, l.billing_currency as currency, l.customer_tenant_id as tenant,

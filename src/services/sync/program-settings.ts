@@ -1,8 +1,10 @@
 import type { WorkspaceId } from '../../core/ids';
+import { startOfNextMonth } from '../../core/time/plain-date';
 import { recordAudit } from '../../db/repos/audit';
 import { getProgram, type StoredProgram, saveProgram, type TargetKind } from '../../db/repos/sync';
 import { DEFAULT_PROGRAM } from '../../engine/program';
 import { AppError } from '../errors';
+import { azureMarkupOn, setAzureMarkup } from '../pricing/azure-markup';
 import { refreshSetupStatus } from './connect';
 import { type ProgramOptionsWire, ProgramPatch } from './program-schemas';
 import { readDirectory, type SyncDeps, TARGET_LABEL, tryReadDirectory, withPsa } from './psa';
@@ -22,7 +24,21 @@ export async function getProgramSettings(
   target: TargetKind,
 ): Promise<ProgramView> {
   const stored = await getProgram(deps.pool, ws, target);
-  return { target, configured: stored !== undefined, settings: { ...DEFAULT_PROGRAM, ...stored } };
+  const settings = { ...DEFAULT_PROGRAM, ...stored };
+  return { target, configured: stored !== undefined, settings: await withAzureMarkup(deps, ws, settings) };
+}
+
+/**
+ * The Azure markup shown with the settings is the price rule's (decision 0013) from the next contract period on, the
+ * stored value only where no markup rule exists (settings saved before the rule).
+ */
+async function withAzureMarkup(
+  deps: SyncDeps,
+  ws: WorkspaceId,
+  settings: StoredProgram,
+): Promise<StoredProgram> {
+  const markup = await azureMarkupOn(deps.pool, ws, startOfNextMonth(deps.clock.today()));
+  return markup === undefined ? settings : { ...settings, azureMarkupPercent: markup };
 }
 
 /** What the PSA calls a code for one-time contract charges. */
@@ -124,7 +140,8 @@ export async function saveProgramSettings(
     vendorId: patch.vendorId !== undefined ? patch.vendorId : current.vendorId,
     chargeCodeId: patch.chargeCodeId !== undefined ? patch.chargeCodeId : current.chargeCodeId,
     namePrefix: patch.namePrefix ?? current.namePrefix,
-    azureMarkupPercent: patch.azureMarkupPercent ?? current.azureMarkupPercent,
+    // The Azure markup is a price rule (set below); the stored value stays as it was.
+    azureMarkupPercent: current.azureMarkupPercent,
     emails: patch.emails ? [...new Set(patch.emails.map((e) => e.toLowerCase()))] : current.emails,
     approvalThresholdPercent:
       patch.approvalThresholdPercent !== undefined
@@ -160,6 +177,8 @@ export async function saveProgramSettings(
   }
   const warnings = await checkWithPsa(deps, ws, target, patch);
   await saveProgram(deps.pool, ws, target, next);
+  if (patch.azureMarkupPercent !== undefined)
+    await setAzureMarkup(deps.pool, ws, patch.azureMarkupPercent, deps.clock.today(), actor);
   await recordAudit(deps.pool, {
     workspaceId: ws,
     actor,
@@ -169,7 +188,7 @@ export async function saveProgramSettings(
     details: { changed: Object.keys(patch) },
   });
   await refreshSetupStatus(deps.pool, ws, target);
-  return { target, configured: true, settings: next, warnings };
+  return { target, configured: true, settings: await withAzureMarkup(deps, ws, next), warnings };
 }
 
 /** The choices of the settings dropdowns (billing codes, charge codes, vendors). */

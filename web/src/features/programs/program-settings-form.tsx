@@ -408,7 +408,7 @@ export function ProgramSettingsForm({ target, program, readOnly }: ProgramSettin
                       />
                       <TextInput
                         label="Azure markup (%)"
-                        description="Retail of Azure usage = cost plus this percentage."
+                        description="Retail of Azure usage = cost plus this percentage, for every customer (a price rule; a change applies from next month; per-customer markups on the Price rules page)."
                         inputMode="decimal"
                         {...form.getInputProps('azureMarkupPercent')}
                       />

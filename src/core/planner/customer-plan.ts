@@ -232,7 +232,9 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
   });
 
   for (const work of [...offers.values()].sort((a, b) => (a.key < b.key ? -1 : 1))) {
-    const item = newItem(itemKey(work.key), label(work.title), work.key, customer.tenantId);
+    // Annual-billed offers are told apart from the same product billed monthly (their charges go elsewhere).
+    const title = work.offer.billingPlan === 'Annual' ? `${work.title} (annual billing)` : work.title;
+    const item = newItem(itemKey(work.key), label(title), work.key, customer.tenantId);
     items.push(item);
     if (contractProblem) {
       fail(item, contractProblem);

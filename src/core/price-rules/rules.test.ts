@@ -108,6 +108,20 @@ describe('price rules: which rule applies', () => {
     expect(covers({ kind: 'all' }, CONTOSO)).toBe(true);
   });
 
+  it('a prefixed SKU code (spec section 1) covers only its term and billing plan, and wins over the bare SKU code', () => {
+    const annual: RuleOffer = { ...BP, offer: { ...BP.offer, term: 'P1Y', billingPlan: 'Annual' } };
+    const monthly: RuleOffer = { ...BP, offer: { ...BP.offer, term: 'P1Y', billingPlan: 'Monthly' } };
+    const prefixed = rule({ id: 'annual', offers: { kind: 'sku', sku: 'P1Y:A:CFQ7TTC0LCHC:0002' } });
+    const bare = rule({ id: 'bare', offers: { kind: 'sku', sku: 'CFQ7TTC0LCHC:0002' } });
+    expect(ruleCovers(prefixed, CONTOSO, annual)).toBe(true);
+    expect(ruleCovers(prefixed, CONTOSO, monthly)).toBe(false);
+    expect(ruleCovers(prefixed, CONTOSO, BP)).toBe(false);
+    expect(ruleCovers(bare, CONTOSO, monthly)).toBe(true);
+    const day = d('2026-03-01');
+    expect(winningRule([bare, prefixed], CONTOSO, annual, day)?.id).toBe('annual');
+    expect(winningRule([bare, prefixed], CONTOSO, monthly, day)?.id).toBe('bare');
+  });
+
   it('dates are inclusive at both ends', () => {
     const r = rule({ id: 'r', validFrom: d('2026-02-01'), validTo: d('2026-02-28') });
     expect(ruleValidOn(r, d('2026-01-31'))).toBe(false);

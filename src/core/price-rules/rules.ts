@@ -1,4 +1,4 @@
-import type { OfferKey, Segment } from '../model/source';
+import { type OfferKey, type Segment, skuCode } from '../model/source';
 import { type Decimal, dec, ONE, ZERO } from '../money/decimal';
 import { addDays, type PlainDate } from '../time/plain-date';
 
@@ -22,7 +22,7 @@ export type RuleMethod =
 
 /**
  * Which offers a rule covers, from the most specific: one SKU (`CFQ7TTC0LCHC:0002`, every term and billing plan
- * of it), one product (`CFQ7TTC0LCHC`), a product family (offers whose product title starts with the text, e.g.
+ * of it; `P1Y:A:CFQ7TTC0LCHC:0002` only the annual-term, annual-billed one), one product (`CFQ7TTC0LCHC`), a product family (offers whose product title starts with the text, e.g.
  * `Microsoft 365`), a segment (Commercial, Education, Charity, Government), or all offers.
  */
 export type RuleOffers =
@@ -53,11 +53,21 @@ export interface PriceRule {
 
 /** What a rule sees of an offer. */
 export interface RuleOffer {
-  offer: Pick<OfferKey, 'productId' | 'skuId' | 'segment'>;
+  offer: Pick<OfferKey, 'productId' | 'skuId' | 'segment'> & Partial<Pick<OfferKey, 'term' | 'billingPlan'>>;
   productTitle: string;
 }
 
+/** A SKU code with its term prefix (`P1Y:A:CFQ7TTC0LCHC:0002`): it names one term and billing plan only. */
+const PREFIXED = /^[A-Z0-9]+:[A-Z]:/i;
+
 const OFFER_RANK: Record<RuleOffers['kind'], number> = { sku: 4, product: 3, family: 2, segment: 1, all: 0 };
+
+/** How narrow a rule's offers are: a prefixed SKU code (one term and plan) above a SKU code (every term). */
+function offerRank(r: PriceRule): number {
+  return r.offers.kind === 'sku' && PREFIXED.test(r.offers.sku)
+    ? OFFER_RANK.sku + 1
+    : OFFER_RANK[r.offers.kind];
+}
 
 /** Does the rule cover this customer and offer (dates aside)? */
 export function ruleCovers(rule: PriceRule, tenantId: string | undefined, o: RuleOffer): boolean {
@@ -65,6 +75,15 @@ export function ruleCovers(rule: PriceRule, tenantId: string | undefined, o: Rul
   const s = rule.offers;
   switch (s.kind) {
     case 'sku':
+      // `CFQ7TTC0LCHC:0002` covers every term and billing plan of the SKU; the spec's prefixed SKU code
+      // (`P1Y:A:CFQ7TTC0LCHC:0002`, section 1) only its own (monthly-term codes have no prefix).
+      if (PREFIXED.test(s.sku))
+        return (
+          o.offer.term !== undefined &&
+          o.offer.billingPlan !== undefined &&
+          s.sku.toUpperCase() ===
+            skuCode({ ...o.offer, term: o.offer.term, billingPlan: o.offer.billingPlan }).toUpperCase()
+        );
       return s.sku.toUpperCase() === `${o.offer.productId}:${o.offer.skuId}`.toUpperCase();
     case 'product':
       return s.productId.toUpperCase() === o.offer.productId.toUpperCase();
@@ -84,12 +103,12 @@ export function ruleValidOn(rule: PriceRule, day: PlainDate): boolean {
 
 /**
  * Orders rules from the one that wins: a customer's own rule before a rule for every customer; then the narrower
- * offers (SKU, product, family, segment, all); then the stated order (position); then the later start; then id.
+ * offers (prefixed SKU code, SKU, product, family, segment, all); then the stated order (position); then the later start; then id.
  */
 export function compareSpecificity(a: PriceRule, b: PriceRule): number {
   const customer = Number(b.customerTenantId !== undefined) - Number(a.customerTenantId !== undefined);
   if (customer !== 0) return customer;
-  const offers = OFFER_RANK[b.offers.kind] - OFFER_RANK[a.offers.kind];
+  const offers = offerRank(b) - offerRank(a);
   if (offers !== 0) return offers;
   if (a.position !== b.position) return a.position - b.position;
   if (a.validFrom !== b.validFrom) return a.validFrom > b.validFrom ? -1 : 1;

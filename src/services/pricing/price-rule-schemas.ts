@@ -34,7 +34,10 @@ export const RuleOffersSchema = z.discriminatedUnion('kind', [
     sku: z
       .string()
       .trim()
-      .regex(/^[A-Za-z0-9]{4,20}:[A-Za-z0-9]{1,10}$/, 'a SKU code such as CFQ7TTC0LCHC:0002'),
+      .regex(
+        /^([A-Za-z0-9]{2,4}:[A-Za-z]:)?[A-Za-z0-9]{4,20}:[A-Za-z0-9]{1,10}$/,
+        'a SKU code such as CFQ7TTC0LCHC:0002 (every term), or P1Y:A:CFQ7TTC0LCHC:0002 (one term and billing plan)',
+      ),
   }),
 ]);
 

@@ -1,5 +1,5 @@
 import type { WorkspaceId } from '../../core/ids';
-import { offerKeyText, type PriceListEntry } from '../../core/model/source';
+import { offerKeyText, type PriceListEntry, skuCode } from '../../core/model/source';
 import { type Decimal, dec, ZERO } from '../../core/money/decimal';
 import { priceListSpans, pricePerPeriod } from '../../core/planner/pricing';
 import {
@@ -233,7 +233,8 @@ export async function previewPrice(
   const sku = q.sku.toUpperCase();
   const mine = entries.filter(
     (e) =>
-      `${e.offer.productId}:${e.offer.skuId}`.toUpperCase() === sku &&
+      (`${e.offer.productId}:${e.offer.skuId}`.toUpperCase() === sku ||
+        skuCode(e.offer).toUpperCase() === sku) &&
       e.effective.start <= date &&
       (e.effective.end === undefined || date < e.effective.end),
   );

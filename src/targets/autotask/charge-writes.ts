@@ -13,7 +13,7 @@ import { chargeMarker, chargeUnits, MATERIAL_COST_USE_TYPE, parseChargeMarker } 
 type BookCharge = Extract<PlannedOperation, { kind: 'book-charge' }>;
 
 export const NO_MATERIAL_CODE =
-  "Autotask has no active Material Cost Code for billsync's corrections: create one under Admin > Billing " +
+  "Autotask has no active Material Cost Code for billsync's one-time charges (corrections of days it can no longer change, annual subscriptions): create one under Admin > Billing " +
   'Codes, or choose the charge code in the program settings';
 
 /** The tenant's default code for charges: its lowest-id active Material Cost Code, looked up once per adapter. */

@@ -181,6 +181,24 @@ describe('program settings', () => {
     expect(audit.json.items.map((e: { action: string }) => e.action)).toContain('program.save');
   });
 
+  it('switching the annual motion on warns when the PSA has no code for one-time charges', async () => {
+    const codes = [...psa.billingCodes];
+    psa.billingCodes.splice(0, psa.billingCodes.length, ...codes.filter((c) => !c.chargeCode));
+    try {
+      await admin.request('POST', '/api/psa/autotask/directory/refresh');
+      const res = await admin.request('PUT', '/api/programs/autotask', { motions: { annual: true } });
+      expect(res.status).toBe(200);
+      expect(res.json.warnings).toEqual([
+        'Annual subscriptions are booked as one-time charges, and Autotask has no active Material Cost Code for them: create one before the next sync',
+      ]);
+    } finally {
+      psa.billingCodes.splice(0, psa.billingCodes.length, ...codes);
+      await admin.request('POST', '/api/psa/autotask/directory/refresh');
+    }
+    const again = await admin.request('PUT', '/api/programs/autotask', { motions: { annual: true } });
+    expect(again.json.warnings).toEqual([]);
+  });
+
   it('the Azure markup is a price rule: the first applies to every month, a change from the next month', async () => {
     // Set to 12.5 above (today is 10 Sep 2025): one rule for every customer on Azure plan, since ever.
     const before = (await viewer.request('GET', '/api/price-rules')).json.items;

@@ -65,8 +65,17 @@ async function checkWithPsa(
     patch.vendorId ? 'vendor' : undefined,
     patch.chargeCodeId ? 'charge code' : undefined,
   ].filter((w) => w !== undefined);
-  if (given.length === 0) return [];
+  const annualOn = patch.motions?.annual === true;
+  if (given.length === 0 && !annualOn) return [];
   const dir = await tryReadDirectory(deps, ws, target);
+  // Annual subscriptions are one-time charges (decision 0015): say so now if the PSA has no code for them.
+  const annual =
+    annualOn && dir.ok && !patch.chargeCodeId && !dir.value.billingCodes.some((b) => b.chargeCode && b.active)
+      ? [
+          `Annual subscriptions are booked as one-time charges, and ${TARGET_LABEL[target]} has no active ${CHARGE_CODE_WORD[target]} for them: create one before the next sync`,
+        ]
+      : [];
+  if (given.length === 0) return annual;
   if (!dir.ok) {
     const what = listed(given);
     const word = given.length > 1 ? 'they are' : 'it is';
@@ -105,7 +114,7 @@ async function checkWithPsa(
       );
     }
   }
-  return [];
+  return annual;
 }
 
 /** Saves program settings; returns the settings now in force and any warning for the user. */

@@ -65,3 +65,8 @@ export function decimalFixed(value: Decimal, places: number, mode: RoundingMode 
 
 export const ZERO: Decimal = new D('0');
 export const ONE: Decimal = new D('1');
+
+/** The sum of some decimals (0 for none). */
+export function sumDecimals(values: readonly Decimal[]): Decimal {
+  return values.reduce((a, b) => a.plus(b), ZERO);
+}

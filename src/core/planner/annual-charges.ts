@@ -1,5 +1,5 @@
 import type { InvoiceLine } from '../model/source';
-import { type Decimal, ZERO } from '../money/decimal';
+import { type Decimal, sumDecimals, ZERO } from '../money/decimal';
 import type { PlannedOperation, TargetCharge, TargetContract } from '../ports/target';
 import { type BillingPeriod, periodOf } from '../time/billing-period';
 import { formatDayMonthYear, type PlainDate } from '../time/plain-date';
@@ -67,15 +67,13 @@ function byMonth(w: AnnualWork): MonthMoney[] {
   return [...months.values()].sort((a, b) => (a.month < b.month ? -1 : 1));
 }
 
-const sum = (values: readonly Decimal[]) => values.reduce((a, b) => a.plus(b), ZERO);
-
 /** The charges to book on the annual contract for one annual offer, written into `item`. */
 export function planAnnualCharges(w: AnnualWork, item: PlanItem, operations: PlannedOperation[]): void {
   const { contract } = w;
   const pending = byMonth(w).flatMap((m) => {
     const booked = w.existing.filter((c) => periodOf(c.date) === m.month);
-    const amount = m.amount.minus(sum(booked.map((c) => c.amount)));
-    const cost = m.cost.minus(sum(booked.map((c) => c.cost)));
+    const amount = m.amount.minus(sumDecimals(booked.map((c) => c.amount)));
+    const cost = m.cost.minus(sumDecimals(booked.map((c) => c.cost)));
     return amount.eq(ZERO) && cost.eq(ZERO) ? [] : [{ m, booked, amount, cost }];
   });
   if (pending.length === 0) return;

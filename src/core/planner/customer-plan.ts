@@ -28,7 +28,7 @@ import { desiredSegments } from './desired-line';
 import { offerSeats } from './offer-seats';
 import { planLine } from './plan-line';
 import { priceText } from './price-text';
-import { entryOn, type PriceSpan, periodsFrom, priceListSpans, pricePerPeriod } from './pricing';
+import { entryOn, type PriceSpan, periodsFrom, priceListSpans, pricePerPeriod, valueOn } from './pricing';
 import { productName } from './product-name';
 import type { LineCheck, Plan, PlanItem, PricingStrategy, ProgramSettings } from './types';
 
@@ -444,10 +444,7 @@ function planAnnual(
           consideredIds.has(l.invoiceId) && (l.kind === 'license' || l.kind === 'credit') && !isSkipped(l),
       ),
       // Strategies that leave prices alone bill the PSA product's price (spec section 5).
-      retailOn: (day) =>
-        setsRetail
-          ? retail.findLast((r) => r.start <= day && (r.end === undefined || day < r.end))?.value
-          : product?.unitPrice,
+      retailOn: (day) => (setsRetail ? valueOn(retail, day) : product?.unitPrice),
       existing: (input.annualCharges ?? []).filter(
         (c) => c.billsync && c.contractId === annual.id && c.productId === productId,
       ),

@@ -1,4 +1,4 @@
-import { type Decimal, ZERO } from '../money/decimal';
+import { sumDecimals, ZERO } from '../money/decimal';
 import type { PlannedOperation, TargetCharge } from '../ports/target';
 import { periodOf } from '../time/billing-period';
 import type { DateRange } from '../time/date-range';
@@ -58,8 +58,8 @@ export function chargeOperations(
   const plan: ChargePlan = { operations: [], messages: [], changes: [] };
   for (const gap of gaps) {
     const booked = existing.filter((c) => periodOf(c.date) === gap.month);
-    const amount = gap.amount.round(2, 1).minus(sum(booked.map((c) => c.amount)));
-    const cost = gap.cost.round(2, 1).minus(sum(booked.map((c) => c.cost)));
+    const amount = gap.amount.round(2, 1).minus(sumDecimals(booked.map((c) => c.amount)));
+    const cost = gap.cost.round(2, 1).minus(sumDecimals(booked.map((c) => c.cost)));
     if (amount.eq(ZERO) && cost.eq(ZERO)) continue;
     let sequence = booked.reduce((n, c) => Math.max(n, c.sequence), 0);
     const date = gap.stretches[0]?.start ?? booked[0]?.date;
@@ -102,8 +102,4 @@ export function chargeOperations(
     });
   }
   return plan;
-}
-
-function sum(values: readonly Decimal[]): Decimal {
-  return values.reduce((a, b) => a.plus(b), ZERO);
 }

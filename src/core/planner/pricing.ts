@@ -23,7 +23,8 @@ export interface PeriodPrice {
   changes: MidPeriodChange[];
 }
 
-function valueOn(spans: readonly PriceSpan[], day: PlainDate): Decimal | undefined {
+/** The value of the latest span holding `day` (later spans win where they overlap). */
+export function valueOn(spans: readonly PriceSpan[], day: PlainDate): Decimal | undefined {
   let found: Decimal | undefined;
   for (const s of spans) if (s.start <= day && (s.end === undefined || day < s.end)) found = s.value;
   return found;

@@ -1,5 +1,6 @@
 import { type OfferKey, type Segment, skuCode } from '../model/source';
 import { type Decimal, dec, ONE, ZERO } from '../money/decimal';
+import { type PriceSpan, valueOn } from '../planner/pricing';
 import { addDays, type PlainDate } from '../time/plain-date';
 
 /**
@@ -170,13 +171,6 @@ export function applyRule(
   return roundPrice(value, rule.rounding);
 }
 
-/** A price over a half-open stretch of days (`end` undefined = open-ended), as the planner's spans. */
-export interface RetailSpan {
-  start: PlainDate;
-  end: PlainDate | undefined;
-  value: Decimal;
-}
-
 /**
  * The retail spans of one offer for one customer under the rules: the price list's spans cut at every rule's
  * start and end, each piece priced by its winning rule (or the list retail where none applies). `cost` and
@@ -187,9 +181,9 @@ export function ruledRetailSpans(
   rules: readonly PriceRule[],
   tenantId: string | undefined,
   o: RuleOffer,
-  cost: readonly RetailSpan[],
-  retail: readonly RetailSpan[],
-): RetailSpan[] {
+  cost: readonly PriceSpan[],
+  retail: readonly PriceSpan[],
+): PriceSpan[] {
   const mine = rules.filter((r) => ruleCovers(r, tenantId, o));
   if (mine.length === 0) return [...retail];
   const cuts = new Set<PlainDate>();
@@ -202,11 +196,11 @@ export function ruledRetailSpans(
     if (r.validTo !== undefined) cuts.add(addDays(r.validTo, 1));
   }
   const days = [...cuts].sort();
-  const out: RetailSpan[] = [];
+  const out: PriceSpan[] = [];
   for (const [i, start] of days.entries()) {
     const end = days[i + 1];
-    const c = spanValue(cost, start);
-    const r = spanValue(retail, start);
+    const c = valueOn(cost, start);
+    const r = valueOn(retail, start);
     if (c === undefined || r === undefined) continue;
     const rule = winningRule(mine, tenantId, o, start);
     const value = rule ? applyRule(rule, c, r) : r;
@@ -215,11 +209,4 @@ export function ruledRetailSpans(
     else out.push({ start, end, value });
   }
   return out;
-}
-
-/** The value of the latest span holding `day` (later spans win, as in the planner). */
-function spanValue(spans: readonly RetailSpan[], day: PlainDate): Decimal | undefined {
-  let found: Decimal | undefined;
-  for (const s of spans) if (s.start <= day && (s.end === undefined || day < s.end)) found = s.value;
-  return found;
 }

@@ -17,71 +17,13 @@ import { saveProgramSettings } from '../../src/services/sync/program-settings';
 import { forgetCodebases } from '../../src/targets/connectwise';
 import { browserAvailable, launchBrowser, poll } from '../support/browser';
 import { CW_CREDS, CW_IDS, cwSeed } from '../support/connectwise-world';
+import { PRICES, SUMMER_INVOICES } from '../support/contoso-summer';
 import { TEST_TIMING, testJobDeps } from '../support/jobs';
-import {
-  AZURE,
-  inv,
-  julySeatChangeLines,
-  line,
-  offer,
-  priceEntry,
-  TENANT,
-} from '../support/planner-fixtures';
+import { TENANT } from '../support/planner-fixtures';
 import { type LiveServer, startLiveServer } from '../support/server';
 import { clock } from './flow-fixtures';
 
-const BP = offer();
-const BASIC = { ...offer('Monthly', 'P1M', '0001'), productId: 'CFQ7TTC0LH18' };
-const PRICES = [
-  priceEntry(BP, '20.00', '23.10'),
-  priceEntry(BASIC, '6.48', '7.20'),
-  priceEntry(AZURE, '0', '0'),
-];
-const basic = (start: string, last: string) =>
-  line({ sub: 'basic-1', offer: BASIC, start, last, qty: 3, unitPrice: '6.48', subtotal: '19.44' });
-const azure = (start: string, last: string, subtotal: string) =>
-  line({ sub: 'azure-1', offer: AZURE, kind: 'azure_usage', start, last, qty: 1, subtotal });
-
-/** Contoso Dental: Business Premium 10 -> 12 seats on 20 Jul, 12 -> 9 on 25 Aug; Basic 3 seats; Azure usage. */
-const INVOICES: CustomerInvoice[] = [
-  inv(
-    'G1',
-    '2025-07',
-    [
-      ...julySeatChangeLines(),
-      basic('2025-07-01', '2025-07-31'),
-      azure('2025-07-01', '2025-07-31', '100.50'),
-    ],
-    '100.50',
-  ),
-  inv(
-    'G2',
-    '2025-08',
-    [
-      line({ start: '2025-08-15', last: '2025-09-14', qty: 12, unitPrice: '20.00', subtotal: '240.00' }),
-      line({
-        start: '2025-08-25',
-        last: '2025-09-14',
-        qty: 12,
-        sign: -1,
-        chargeType: 'removequantity',
-        unitPrice: '20.00',
-        subtotal: '-160.00',
-      }),
-      line({
-        start: '2025-08-25',
-        last: '2025-09-14',
-        qty: 9,
-        chargeType: 'removequantity',
-        unitPrice: '20.00',
-        subtotal: '120.00',
-      }),
-      basic('2025-08-01', '2025-08-31'),
-      azure('2025-08-01', '2025-08-31', '120.00'),
-    ],
-    '120.00',
-  ),
-];
+const INVOICES = SUMMER_INVOICES;
 const MONTHS = ['2025-07', '2025-08', '2025-09'];
 
 const DAY_MS = 86_400_000;

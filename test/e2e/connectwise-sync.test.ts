@@ -14,8 +14,9 @@ import {
   cwRunCtx,
   LINKED_SKU,
 } from '../support/connectwise-world';
+import { azureLine, basicLine, PRICES, SUMMER_INVOICES } from '../support/contoso-summer';
 import { createTestDatabase, type TestDatabase } from '../support/db';
-import { AZURE, inv, julySeatChangeLines, line, offer, priceEntry } from '../support/planner-fixtures';
+import { inv, line, offer, priceEntry } from '../support/planner-fixtures';
 
 let db: TestDatabase;
 let pool: Pool;
@@ -32,59 +33,9 @@ afterAll(async () => {
   await db.drop();
 });
 
-const BP = offer();
-const BASIC = { ...offer('Monthly', 'P1M', '0001'), productId: 'CFQ7TTC0LH18' };
-const PRICES = [
-  priceEntry(BP, '20.00', '23.10'),
-  priceEntry(BASIC, '6.48', '7.20'),
-  priceEntry(AZURE, '0', '0'),
-];
-
-const basic = (start: string, last: string) =>
-  line({ sub: 'basic-1', offer: BASIC, start, last, qty: 3, unitPrice: '6.48', subtotal: '19.44' });
-const azure = (start: string, last: string, subtotal: string) =>
-  line({ sub: 'azure-1', offer: AZURE, kind: 'azure_usage', start, last, qty: 1, subtotal });
-
-/** Seats 10 -> 12 on Jul 20 (csp-billing.md 7.2), 12 -> 9 on Aug 25, Basic 3 seats, Azure usage in July and August. */
-const INVOICES = [
-  inv(
-    'G1',
-    '2025-07',
-    [
-      ...julySeatChangeLines(),
-      basic('2025-07-01', '2025-07-31'),
-      azure('2025-07-01', '2025-07-31', '100.50'),
-    ],
-    '100.50',
-  ),
-  inv(
-    'G2',
-    '2025-08',
-    [
-      line({ start: '2025-08-15', last: '2025-09-14', qty: 12, unitPrice: '20.00', subtotal: '240.00' }),
-      line({
-        start: '2025-08-25',
-        last: '2025-09-14',
-        qty: 12,
-        sign: -1,
-        chargeType: 'removequantity',
-        unitPrice: '20.00',
-        subtotal: '-160.00',
-      }),
-      line({
-        start: '2025-08-25',
-        last: '2025-09-14',
-        qty: 9,
-        chargeType: 'removequantity',
-        unitPrice: '20.00',
-        subtotal: '120.00',
-      }),
-      basic('2025-08-01', '2025-08-31'),
-      azure('2025-08-01', '2025-08-31', '120.00'),
-    ],
-    '120.00',
-  ),
-];
+const INVOICES = SUMMER_INVOICES;
+const basic = basicLine;
+const azure = azureLine;
 
 /**
  * What the invoices bill per calendar month (spec section 6: the seat timeline at retail, prorated by days of the

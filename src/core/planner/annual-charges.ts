@@ -1,8 +1,9 @@
 import type { InvoiceLine } from '../model/source';
-import { type Decimal, sumDecimals, ZERO } from '../money/decimal';
+import { type Decimal, ZERO } from '../money/decimal';
 import type { PlannedOperation, TargetCharge, TargetContract } from '../ports/target';
 import { type BillingPeriod, periodOf } from '../time/billing-period';
 import { formatDayMonthYear, type PlainDate } from '../time/plain-date';
+import { bookingsLeft } from './locked-charges';
 import type { PlanItem } from './types';
 
 /**
@@ -72,9 +73,8 @@ export function planAnnualCharges(w: AnnualWork, item: PlanItem, operations: Pla
   const { contract } = w;
   const pending = byMonth(w).flatMap((m) => {
     const booked = w.existing.filter((c) => periodOf(c.date) === m.month);
-    const amount = m.amount.minus(sumDecimals(booked.map((c) => c.amount)));
-    const cost = m.cost.minus(sumDecimals(booked.map((c) => c.cost)));
-    return amount.eq(ZERO) && cost.eq(ZERO) ? [] : [{ m, booked, amount, cost }];
+    const { bookings } = bookingsLeft(m.amount, m.cost, booked);
+    return bookings.length === 0 ? [] : [{ m, booked, bookings }];
   });
   if (pending.length === 0) return;
   const late = pending.find((p) => contract.endDate !== undefined && p.m.first > contract.endDate);
@@ -88,16 +88,10 @@ export function planAnnualCharges(w: AnnualWork, item: PlanItem, operations: Pla
     return;
   }
   const changes: NonNullable<PlanItem['changes']> = [];
-  for (const { m, booked, amount, cost } of pending) {
-    let sequence = booked.reduce((n, c) => Math.max(n, c.sequence), 0);
-    // A charge and a credit are never mixed in one booking (the PSA bills price and cost with one sign).
-    const split = !amount.eq(ZERO) && !cost.eq(ZERO) && amount.gt(ZERO) !== cost.gt(ZERO);
-    const parts = split ? [[amount, ZERO] as const, [ZERO, cost] as const] : [[amount, cost] as const];
+  for (const { m, booked, bookings } of pending) {
     const correction = booked.length > 0;
     const label = formatDayMonthYear(m.first);
-    for (const [a, c] of parts) {
-      sequence += 1;
-      const credit = a.lt(ZERO) || c.lt(ZERO);
+    for (const { amount: a, cost: c, sequence, credit } of bookings) {
       const what = correction ? 'correction' : credit ? 'credit' : 'charge';
       operations.push({
         kind: 'book-charge',

@@ -1,4 +1,4 @@
-import { sumDecimals, ZERO } from '../money/decimal';
+import { type Decimal, sumDecimals, ZERO } from '../money/decimal';
 import type { PlannedOperation, TargetCharge } from '../ports/target';
 import { periodOf } from '../time/billing-period';
 import type { DateRange } from '../time/date-range';
@@ -25,6 +25,38 @@ export function daysLabel(stretches: readonly DateRange[]): string {
   });
   const { year, month } = dateParts(stretches[0]!.start);
   return `${parts.join(', ')} ${MONTHS[month - 1]} ${year}`;
+}
+
+/** One booking still to make in a month: a charge or a credit, never both, with its sequence in the month. */
+export interface Booking {
+  amount: Decimal;
+  cost: Decimal;
+  sequence: number;
+  credit: boolean;
+}
+
+/**
+ * What a month still needs booked after billsync's earlier charges of it (`booked`): the difference to the wanted
+ * amount and cost, as one booking, or two when their signs differ (a PSA bills price and cost of one charge with
+ * one sign), numbered after the month's highest sequence. None when the month is right: a re-plan books nothing.
+ * Shared by the locked-days corrections (spec section 6) and the annual subscriptions (decision 0015).
+ */
+export function bookingsLeft(
+  wantAmount: Decimal,
+  wantCost: Decimal,
+  booked: readonly TargetCharge[],
+): { amount: Decimal; cost: Decimal; bookings: Booking[] } {
+  const amount = wantAmount.minus(sumDecimals(booked.map((c) => c.amount)));
+  const cost = wantCost.minus(sumDecimals(booked.map((c) => c.cost)));
+  if (amount.eq(ZERO) && cost.eq(ZERO)) return { amount, cost, bookings: [] };
+  let sequence = booked.reduce((n, c) => Math.max(n, c.sequence), 0);
+  const split = !amount.eq(ZERO) && !cost.eq(ZERO) && amount.gt(ZERO) !== cost.gt(ZERO);
+  const parts = split ? [[amount, ZERO] as const, [ZERO, cost] as const] : [[amount, cost] as const];
+  const bookings = parts.map(([a, c]) => {
+    sequence += 1;
+    return { amount: a, cost: c, sequence, credit: a.lt(ZERO) || c.lt(ZERO) };
+  });
+  return { amount, cost, bookings };
 }
 
 interface ChargeWork {
@@ -58,19 +90,14 @@ export function chargeOperations(
   const plan: ChargePlan = { operations: [], messages: [], changes: [] };
   for (const gap of gaps) {
     const booked = existing.filter((c) => periodOf(c.date) === gap.month);
-    const amount = gap.amount.round(2, 1).minus(sumDecimals(booked.map((c) => c.amount)));
-    const cost = gap.cost.round(2, 1).minus(sumDecimals(booked.map((c) => c.cost)));
-    if (amount.eq(ZERO) && cost.eq(ZERO)) continue;
-    let sequence = booked.reduce((n, c) => Math.max(n, c.sequence), 0);
+    const left = bookingsLeft(gap.amount.round(2, 1), gap.cost.round(2, 1), booked);
+    if (left.bookings.length === 0) continue;
+    const { amount, cost } = left;
     const date = gap.stretches[0]?.start ?? booked[0]?.date;
     if (!date) continue;
     const days = gap.stretches.length ? daysLabel(gap.stretches) : formatDayMonthYear(date);
     const reasons = [...gap.reasons].map((r) => REASON[r]).join('; ');
-    const split = !amount.eq(ZERO) && !cost.eq(ZERO) && amount.gt(ZERO) !== cost.gt(ZERO);
-    const parts = split ? [[amount, ZERO] as const, [ZERO, cost] as const] : [[amount, cost] as const];
-    for (const [a, c] of parts) {
-      sequence += 1;
-      const credit = a.lt(ZERO) || c.lt(ZERO);
+    for (const { amount: a, cost: c, sequence, credit } of left.bookings) {
       plan.operations.push({
         kind: 'book-charge',
         key: `charge:${w.tenantId}:${w.offerKey}:${gap.month}:${sequence}`,

@@ -32,10 +32,7 @@ export function registerProgram(program: Command): void {
       'hold customer syncs for approval above this monthly change',
     )
     .option('--category <id|none>', 'ConnectWise: catalog category of new catalog items')
-    .option(
-      '--subcategory <id|none>',
-      'ConnectWise: subcategory of new catalog items (it stands for the billing code); none = Miscellaneous',
-    )
+    .option('--subcategory <id|none>', 'ConnectWise: subcategory of new catalog items; none = Miscellaneous')
     .option(
       '--product-type <id|none>',
       'ConnectWise: product type of new catalog items; none = Miscellaneous',

@@ -3,6 +3,7 @@ import type { InvoiceLine } from '../core/model/source';
 import { type CustomerInvoice, planCustomerSync } from '../core/planner/customer-plan';
 import type { Plan } from '../core/planner/types';
 import type { TargetAdapter, TargetSnapshot } from '../core/ports/target';
+import type { LineObservation } from '../core/reconcile/line-figures';
 import type { PlainDate } from '../core/time/plain-date';
 import { listPriceRules } from '../db/repos/price-rules';
 import { adjustmentDaysOf } from '../db/repos/runs';
@@ -37,6 +38,8 @@ export async function planCustomers(
   adapter: TargetAdapter,
   mappings: readonly MappingRow[],
   asOf: PlainDate,
+  /** Reconciliation (issue 17): told what the planner saw of each offer of each customer. */
+  observe?: (tenantId: string, line: LineObservation) => void,
 ): Promise<{ plans: CustomerPlan[]; snapshot: TargetSnapshot }> {
   const tenantIds = mappings.map((m) => m.tenant_id);
   // The recurring contracts and the annual ones (decision 0015): both are read, charges included.
@@ -130,6 +133,7 @@ export async function planCustomers(
       productRules: snapshot.productRules,
       priceRules,
       knownChangeDays: written,
+      ...(observe ? { observe: (line: LineObservation) => observe(tenantId, line) } : {}),
     });
     plans.push({ tenantId, customerName, mapping, plan });
   }

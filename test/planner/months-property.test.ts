@@ -1,80 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { InvoiceLine } from '../../src/core/model/source';
-import { type Decimal, dec, ZERO } from '../../src/core/money/decimal';
-import { addDays, addMonths, daysInMonth, type PlainDate } from '../../src/core/time/plain-date';
+import { dec } from '../../src/core/money/decimal';
+import { addDays } from '../../src/core/time/plain-date';
 import { FakeTarget } from '../support/fake-target';
-import { d, inv, line, offer, planFor, priceEntry, type Scenario } from '../support/planner-fixtures';
-
-/** One month of one subscription: seats on the 1st and up to two seat changes (reversal + new quantity). */
-const monthArb = fc.record({
-  seats: fc.integer({ min: 0, max: 30 }),
-  changes: fc.array(
-    fc.record({ day: fc.integer({ min: 1, max: 27 }), seats: fc.integer({ min: 0, max: 30 }) }),
-    { maxLength: 2 },
-  ),
-  /** Microsoft's unit price (our cost) and the price list's retail of the month. */
-  cost: fc.constantFrom('20.00', '21.40'),
-  retail: fc.constantFrom('23.10', '24.65'),
-  /** The MSP approves and posts this month in the PSA before its invoice is synced. */
-  postedEarly: fc.boolean(),
-  /** Someone (or an old billsync) wrote a change ahead, on a day of this month, before its invoice came. */
-  junk: fc.option(
-    fc.record({ day: fc.integer({ min: 0, max: 27 }), units: fc.integer({ min: -3, max: 3 }) }),
-  ),
-});
-type Month = typeof monthArb extends fc.Arbitrary<infer T> ? T : never;
-
-const monthStart = (i: number) => addMonths(d('2026-01-01'), i);
-
-function monthLines(i: number, m: Month): InvoiceLine[] {
-  const start = monthStart(i);
-  const last = addDays(monthStart(i + 1), -1);
-  const priced = { unitPrice: m.cost };
-  const out: InvoiceLine[] = [];
-  let current = m.seats;
-  if (current > 0) out.push(line({ start, last, qty: current, ...priced, subtotal: '1' }));
-  for (const c of [...m.changes].sort((a, b) => a.day - b.day)) {
-    const day = addDays(start, c.day);
-    if (current > 0)
-      out.push(
-        line({
-          start: day,
-          last,
-          qty: current,
-          sign: -1,
-          chargeType: 'removequantity',
-          ...priced,
-          subtotal: '-1',
-        }),
-      );
-    if (c.seats > 0)
-      out.push(line({ start: day, last, qty: c.seats, chargeType: 'addquantity', ...priced, subtotal: '1' }));
-    current = c.seats;
-  }
-  return out;
-}
-
-/** Seats Microsoft billed on a day: the signed quantities of the lines covering it. */
-function seatsOn(lines: readonly InvoiceLine[], day: PlainDate): Decimal {
-  return lines
-    .filter((l) => l.chargePeriod.start <= day && day < l.chargePeriod.end)
-    .reduce((n, l) => n.plus(l.quantity), ZERO);
-}
-
-/** What the month should bill at a per-day price: seats(day) x price / days in the month. */
-function wanted(lines: readonly InvoiceLine[], first: PlainDate, price: string): Decimal {
-  const dim = daysInMonth(Number(first.slice(0, 4)), Number(first.slice(5, 7)));
-  let total = ZERO;
-  for (let day = first; day < addMonths(first, 1); day = addDays(day, 1))
-    total = total.plus(seatsOn(lines, day).times(price).div(dim));
-  return total;
-}
-
-/** Seats on the month's last day: what billing in advance carries into the next month. */
-function seatsAtEnd(lines: readonly InvoiceLine[], i: number): Decimal {
-  return seatsOn(lines, addDays(monthStart(i + 1), -1));
-}
+import { monthArb, monthLines, monthStart, seatsAtEnd, wanted } from '../support/months-arb';
+import { d, inv, offer, planFor, priceEntry, type Scenario } from '../support/planner-fixtures';
 
 describe.each(['arrears', 'advance'] as const)(
   'planner property: month by month (billing in %s)',

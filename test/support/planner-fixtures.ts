@@ -88,6 +88,7 @@ export async function planFor(
   asOf: string,
   synced: ReadonlySet<string> = new Set(),
   firstSyncedDay?: PlainDate,
+  observe?: CustomerPlanInput['observe'],
 ): Promise<Plan> {
   const snap = await s.target.readState();
   const input: CustomerPlanInput = {
@@ -116,6 +117,7 @@ export async function planFor(
     unitSegments: snap.unitSegments,
     charges: snap.charges ?? [],
     products: snap.products,
+    ...(observe ? { observe } : {}),
   };
   return planCustomerSync(input);
 }

@@ -44,7 +44,7 @@ export function annualLineRetail(line: InvoiceLine, retail: Decimal | undefined)
   return subtotal.times(retail).div(unit).round(2, 1);
 }
 
-interface MonthMoney {
+export interface AnnualMonth {
   month: BillingPeriod;
   first: PlainDate;
   amount: Decimal;
@@ -52,14 +52,17 @@ interface MonthMoney {
   seats: Decimal;
 }
 
-/** What the lines bill per month of their charge start. */
-function byMonth(w: AnnualWork): MonthMoney[] {
-  const months = new Map<BillingPeriod, MonthMoney>();
-  for (const l of w.lines) {
+/** What the lines bill per month of their charge start (retail at `retailOn`, and Microsoft's cost). */
+export function annualMonths(
+  lines: readonly InvoiceLine[],
+  retailOn: (day: PlainDate) => Decimal | undefined,
+): AnnualMonth[] {
+  const months = new Map<BillingPeriod, AnnualMonth>();
+  for (const l of lines) {
     const day = l.chargePeriod.start;
     const month = periodOf(day);
     const m = months.get(month) ?? { month, first: day, amount: ZERO, cost: ZERO, seats: ZERO };
-    m.amount = m.amount.plus(annualLineRetail(l, w.retailOn(day)));
+    m.amount = m.amount.plus(annualLineRetail(l, retailOn(day)));
     m.cost = m.cost.plus(l.subtotal.amount.round(2, 1));
     m.seats = m.seats.plus(l.quantity);
     if (day < m.first) m.first = day;
@@ -71,7 +74,7 @@ function byMonth(w: AnnualWork): MonthMoney[] {
 /** The charges to book on the annual contract for one annual offer, written into `item`. */
 export function planAnnualCharges(w: AnnualWork, item: PlanItem, operations: PlannedOperation[]): void {
   const { contract } = w;
-  const pending = byMonth(w).flatMap((m) => {
+  const pending = annualMonths(w.lines, w.retailOn).flatMap((m) => {
     const booked = w.existing.filter((c) => periodOf(c.date) === m.month);
     const { bookings } = bookingsLeft(m.amount, m.cost, booked);
     return bookings.length === 0 ? [] : [{ m, booked, bookings }];

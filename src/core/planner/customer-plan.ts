@@ -19,9 +19,10 @@ import {
   ruledRetailSpans,
   winningRule,
 } from '../price-rules/rules';
+import type { LineObservation, PriceChange } from '../reconcile/line-figures';
 import { type BillingPeriod, firstDayOf, nextPeriod, periodOf } from '../time/billing-period';
 import { addDays, formatDayMonthYear, minDate, type PlainDate } from '../time/plain-date';
-import { planAnnualCharges } from './annual-charges';
+import { annualMonths, planAnnualCharges } from './annual-charges';
 import { AZURE_PLAN_PRODUCT_ID, azureDesired, azurePlanOffer, isAzureOffer } from './azure-line';
 import { clipDays, daySet, firstDay, hasDay } from './day-set';
 import { desiredSegments } from './desired-line';
@@ -97,6 +98,11 @@ export interface CustomerPlanInput {
    * locked whatever the PSA shows.
    */
   knownChangeDays?: ReadonlyMap<string, readonly PlainDate[]>;
+  /**
+   * Reconciliation (issue 17): told, per offer, what the plan saw (the wanted state, the PSA's, the invoice lines
+   * behind it), so the figures come from the same reading as the writes. Planning is the same without it.
+   */
+  observe?: (line: LineObservation) => void;
 }
 
 /** When the PSA bills a customer's seats: after Microsoft's invoice (arrears) or for the coming month (advance). */
@@ -167,6 +173,29 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
   const consideredIds = new Set(considered.map((i) => i.header.id));
   const fresh = considered.filter((i) => !input.syncedInvoiceIds.has(i.header.id));
   const label = (title: string) => `${customer.name} / ${title}`;
+  const unsyncedInvoiceIds = new Set(fresh.map((i) => i.header.id));
+  const reportThrough = periodOf(asOf);
+  const observe = input.observe;
+  const observeProblem = (work: OfferWork, item: PlanItem, productId: string | undefined) =>
+    observe?.({
+      itemKey: item.key,
+      offerKey: work.key,
+      title: work.title,
+      kind: 'problem',
+      productId,
+      contractId: contract?.id,
+      contractLineId: undefined,
+      desired: [],
+      actual: [],
+      decided: [],
+      postedThrough: undefined,
+      changeDays: [],
+      charges: [],
+      lines: work.lines.filter((l) => consideredIds.has(l.invoiceId) && !isSkipped(l)),
+      unsyncedInvoiceIds,
+      problem: item.messages.find((m) => m.level === 'error' || m.level === 'info')?.text,
+      lastPeriod: reportThrough,
+    });
   const itemKey = (offerKey: string) => `${customer.tenantId}:${offerKey}`;
 
   // Lines that never become contract lines are listed, once, when their invoice is synced.
@@ -238,18 +267,21 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
     items.push(item);
     if (contractProblem) {
       fail(item, contractProblem);
+      observeProblem(work, item, input.productLinks.get(work.key));
       continue;
     }
     if (work.offer.billingPlan === 'Annual' && !input.settings.motions.annual) {
       item.status = 'skipped';
       item.action = 'skip';
       item.messages.push({ level: 'info', text: 'skipped: the seat-based annual billing motion is off' });
+      observeProblem(work, item, input.productLinks.get(work.key));
       continue;
     }
     const entries = input.priceList.filter((e) => offerKeyText(e.offer) === work.key);
     const ambiguous = entries.some((e) => entryOn(entries, e.effective.start) === 'ambiguous');
     if (entries.length === 0 || ambiguous) {
       fail(item, `${NO_SOURCE_PRODUCT} (${skuCode(work.offer)})`);
+      observeProblem(work, item, input.productLinks.get(work.key));
       continue;
     }
     const productId = input.productLinks.get(work.key);
@@ -258,10 +290,15 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
         item,
         `The product ${productName(input.settings, work.offer, input.productRules)} is not linked in the PSA yet: run the product sync first (if a product of that name already exists, adopt it on the Products tab)`,
       );
+      observeProblem(work, item, undefined);
       continue;
     }
     if (work.offer.billingPlan === 'Annual') {
-      planAnnual(input, work, productId, item, operations, consideredIds, entries);
+      planAnnual(input, work, productId, item, operations, consideredIds, entries, {
+        unsyncedInvoiceIds,
+        lastPeriod: reportThrough,
+        problem: () => observeProblem(work, item, productId),
+      });
       continue;
     }
     const seats = offerSeats({
@@ -301,19 +338,20 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
       cost: cents(costOf(p)?.value),
     }));
     // Mid-period price changes: reported once, when the invoice that shows them is synced (spec section 6, R-8).
-    if (freshStart) {
-      for (const p of periodsFrom(first, lastPeriod)) {
-        for (const [what, spans] of [
-          ['cost', cost],
-          ['retail', retail],
-        ] as const) {
-          for (const c of pricePerPeriod(spans, p)?.changes ?? []) {
-            if (c.day < freshStart || !hasDay(decided, c.day)) continue;
-            item.messages.push({
-              level: 'warning',
-              text: `Subscription ${what} unit price changed from ${priceText(c.from)} to ${priceText(c.to)} on ${formatDayMonthYear(c.day)}`,
-            });
-          }
+    const priceChanges: PriceChange[] = [];
+    for (const p of periodsFrom(first, lastPeriod)) {
+      for (const [what, spans] of [
+        ['cost', cost],
+        ['retail', retail],
+      ] as const) {
+        for (const c of pricePerPeriod(spans, p)?.changes ?? []) {
+          if (!hasDay(decided, c.day)) continue;
+          priceChanges.push({ day: c.day, what, from: c.from, to: c.to });
+          if (freshStart === undefined || c.day < freshStart) continue;
+          item.messages.push({
+            level: 'warning',
+            text: `Subscription ${what} unit price changed from ${priceText(c.from)} to ${priceText(c.to)} on ${formatDayMonthYear(c.day)}`,
+          });
         }
       }
     }
@@ -323,6 +361,23 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
         desired,
         decided,
         through,
+        observe:
+          observe &&
+          ((view) =>
+            observe({
+              ...view,
+              itemKey: item.key,
+              offerKey: work.key,
+              title: work.title,
+              kind: 'seats',
+              productId,
+              contractId: contract?.id,
+              desired,
+              lines: work.lines.filter((l) => consideredIds.has(l.invoiceId)),
+              unsyncedInvoiceIds,
+              priceChanges,
+              lastPeriod: reportThrough,
+            })),
       },
       item,
       operations,
@@ -336,9 +391,38 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
     const item = newItem(itemKey(key), label('Azure plan'), key, customer.tenantId);
     items.push(item);
     const productId = input.productLinks.get(key);
+    const azureMonths = azureInvoices.map((i) => ({
+      period: i.header.billingPeriod,
+      invoiceId: i.header.id,
+      cost: i.azureCost!.amount,
+    }));
+    const azureView = {
+      itemKey: item.key,
+      offerKey: key,
+      title: 'Azure plan',
+      productId,
+      contractId: contract?.id,
+      lines: [],
+      unsyncedInvoiceIds,
+      azure: azureMonths,
+      lastPeriod: reportThrough,
+    };
     if (contractProblem) fail(item, contractProblem);
     else if (!productId)
       fail(item, 'The Azure plan product is not in the PSA yet: run the product sync first');
+    if (contractProblem || !productId)
+      observe?.({
+        ...azureView,
+        kind: 'problem',
+        contractLineId: undefined,
+        desired: [],
+        actual: [],
+        decided: [],
+        postedThrough: undefined,
+        changeDays: [],
+        charges: [],
+        problem: item.messages.find((m) => m.level === 'error')?.text,
+      });
     else {
       // A price rule covering Azure plan prices each month's usage (basis: its cost); else the program's markup.
       const rules = (input.priceRules ?? []).filter((r) => ruleCovers(r, customer.tenantId, azureRuleOffer));
@@ -365,7 +449,13 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
       if (first) starts.push(first);
       const through = addDays(decided.at(-1)?.end ?? asOf, -1);
       planLine(
-        { ...common(key, 'Azure plan', productId), desired, decided: azureDecided, through },
+        {
+          ...common(key, 'Azure plan', productId),
+          desired,
+          decided: azureDecided,
+          through,
+          observe: observe && ((view) => observe({ ...view, ...azureView, kind: 'azure', desired })),
+        },
         item,
         operations,
         checks,
@@ -411,6 +501,7 @@ function planAnnual(
   operations: PlannedOperation[],
   consideredIds: ReadonlySet<string>,
   entries: readonly PriceListEntry[],
+  view: { unsyncedInvoiceIds: ReadonlySet<string>; lastPeriod: BillingPeriod; problem: () => void },
 ): void {
   const annual = input.annualContract;
   if (!annual) {
@@ -418,6 +509,7 @@ function planAnnual(
       item,
       'Annual billing is on but the customer has no annual contract: choose one in the mapping dialog (Autotask: a Fixed Price contract; ConnectWise: an agreement billed one time), then sync again',
     );
+    view.problem();
     return;
   }
   const { tenantId } = input.customer;
@@ -431,6 +523,32 @@ function planAnnual(
   );
   const product = input.products.find((p) => p.id === productId);
   const setsRetail = input.mapping.strategy === 'cost-and-retail';
+  const lines = work.lines.filter(
+    (l) => consideredIds.has(l.invoiceId) && (l.kind === 'license' || l.kind === 'credit') && !isSkipped(l),
+  );
+  const existing = (input.annualCharges ?? []).filter(
+    (c) => c.contractId === annual.id && c.productId === productId,
+  );
+  input.observe?.({
+    itemKey: item.key,
+    offerKey: work.key,
+    title: work.title,
+    kind: 'annual',
+    productId,
+    contractId: annual.id,
+    contractLineId: undefined,
+    desired: [],
+    actual: [],
+    decided: [],
+    postedThrough: annual.postedThrough,
+    changeDays: [],
+    charges: existing,
+    lines,
+    unsyncedInvoiceIds: view.unsyncedInvoiceIds,
+    // Expected: the price list and price rules retail, whatever the strategy lets billsync write.
+    annual: annualMonths(lines, (day) => valueOn(retail, day)),
+    lastPeriod: view.lastPeriod,
+  });
   planAnnualCharges(
     {
       tenantId,
@@ -439,15 +557,10 @@ function planAnnual(
       productId,
       contract: annual,
       chargeCodeId: input.settings.chargeCodeId,
-      lines: work.lines.filter(
-        (l) =>
-          consideredIds.has(l.invoiceId) && (l.kind === 'license' || l.kind === 'credit') && !isSkipped(l),
-      ),
+      lines,
       // Strategies that leave prices alone bill the PSA product's price (spec section 5).
       retailOn: (day) => (setsRetail ? valueOn(retail, day) : product?.unitPrice),
-      existing: (input.annualCharges ?? []).filter(
-        (c) => c.billsync && c.contractId === annual.id && c.productId === productId,
-      ),
+      existing: existing.filter((c) => c.billsync),
     },
     item,
     operations,

@@ -50,6 +50,19 @@ export interface LineWork {
   through: PlainDate;
   /** Shadow first sync: fill the item's per-month comparison. */
   compare: boolean;
+  /** Reconciliation (issue 17): told what the line bills and what it should, as the plan sees it. */
+  observe?: ((view: LineView) => void) | undefined;
+}
+
+/** One contract line as planned: what the PSA carries, the days the invoices decide, what locks them. */
+export interface LineView {
+  contractLineId: string | undefined;
+  actual: readonly StateSegment[];
+  decided: DaySet;
+  postedThrough: PlainDate | undefined;
+  changeDays: readonly PlainDate[];
+  /** Every one-time charge of the line's product on the contract (billsync's and others). */
+  charges: readonly TargetCharge[];
 }
 
 function priceSync(strategy: PricingStrategy): PriceSync {
@@ -145,6 +158,14 @@ export function planLine(
     );
   }
   if (w.compare) item.comparison = comparison(w, decided, actual, projected, mine, after);
+  w.observe?.({
+    contractLineId: line?.id,
+    actual,
+    decided,
+    postedThrough: contract.postedThrough,
+    changeDays: [...locks.changeDays].sort(),
+    charges: w.charges.filter((c) => c.contractId === contract.id && c.productId === w.productId),
+  });
   item.messages.push(...charges.messages);
   if (line) item.targetId = line.id;
   item.changes = [

@@ -37,8 +37,18 @@ export function monthMoney(
           const days = dec(daysBetween(start, end));
           const dim = daysInMonth(year, month);
           const m = at(periodOf(start));
-          m.amount = m.amount.plus(s.state.units.times(s.state.price ?? ZERO).times(days).div(dim));
-          m.cost = m.cost.plus(s.state.units.times(s.state.cost ?? ZERO).times(days).div(dim));
+          m.amount = m.amount.plus(
+            s.state.units
+              .times(s.state.price ?? ZERO)
+              .times(days)
+              .div(dim),
+          );
+          m.cost = m.cost.plus(
+            s.state.units
+              .times(s.state.cost ?? ZERO)
+              .times(days)
+              .div(dim),
+          );
         }
       }
     }

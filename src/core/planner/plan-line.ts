@@ -161,7 +161,8 @@ export function planLine(
   w.observe?.({
     contractLineId: line?.id,
     actual,
-    decided,
+    // The invoices' days, also those before the contract start (their money is not billed: reconciliation shows it).
+    decided: w.decided,
     postedThrough: contract.postedThrough,
     changeDays: [...locks.changeDays].sort(),
     charges: w.charges.filter((c) => c.contractId === contract.id && c.productId === w.productId),

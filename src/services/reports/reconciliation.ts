@@ -580,16 +580,36 @@ export async function reconLeakage(
 
 // ---------------------------------------------------------------------------------------------- timeline
 
+/** The segments inside [from, until), neighbours with the same state merged (a PSA keeps a row per period). */
 function segmentsWire(segments: readonly StateSegment[], from: PlainDate, until: PlainDate) {
-  return segments
-    .filter((s) => s.start < until && (s.end === undefined || s.end > from))
-    .map((s) => ({
+  const out: {
+    start: PlainDate;
+    end: PlainDate;
+    units: string;
+    price: string | null;
+    cost: string | null;
+  }[] = [];
+  for (const s of segments) {
+    if (s.start >= until || (s.end !== undefined && s.end <= from)) continue;
+    const piece = {
       start: s.start < from ? from : s.start,
       end: s.end === undefined || s.end > until ? until : s.end,
       units: s.state.units.toString(),
       price: s.state.price?.toFixed(2) ?? null,
       cost: s.state.cost?.toFixed(2) ?? null,
-    }));
+    };
+    const last = out.at(-1);
+    if (
+      last &&
+      last.end === piece.start &&
+      last.units === piece.units &&
+      last.price === piece.price &&
+      last.cost === piece.cost
+    )
+      last.end = piece.end;
+    else out.push(piece);
+  }
+  return out;
 }
 
 export async function reconTimeline(

@@ -12,6 +12,7 @@ import { registerImport } from './commands/import';
 import { registerJobs } from './commands/jobs';
 import { registerNotifications } from './commands/notifications';
 import { registerProgram } from './commands/program';
+import { registerRecon } from './commands/recon';
 import { registerRules } from './commands/rules';
 import { registerRuns } from './commands/runs';
 import { registerSandbox } from './commands/sandbox';
@@ -52,6 +53,7 @@ export function buildProgram(): Command {
   registerCustomers(program);
   registerSync(program);
   registerRuns(program);
+  registerRecon(program);
   registerWorker(program);
   registerJobs(program);
   registerSchedule(program);

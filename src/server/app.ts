@@ -24,6 +24,7 @@ import { partnerCenterRoutes } from './routes/partner-center';
 import { priceRuleRoutes } from './routes/price-rules';
 import { programRoutes } from './routes/programs';
 import { psaDirectoryRoutes } from './routes/psa-directory';
+import { reconciliationRoutes } from './routes/reconciliation';
 import { reportRoutes } from './routes/reports';
 import { runRoutes } from './routes/runs';
 import { setupRoutes } from './routes/setup';
@@ -101,6 +102,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     jobRoutes,
     notificationRoutes,
     reportRoutes,
+    reconciliationRoutes,
     sourceRoutes,
   ]) {
     await app.register(routes, ctx);

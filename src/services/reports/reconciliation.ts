@@ -79,6 +79,7 @@ const MAX_AGE_MS = 15 * 60 * 1000;
 /** Forget every cached reading (tests; a restored database). */
 export function clearReconCache(): void {
   cache.clear();
+  pending.clear();
 }
 
 /** A PSA adapter that only reads, counting its requests: reconciliation never writes. */
@@ -105,6 +106,9 @@ function readOnly(adapter: TargetAdapter, count: () => void): TargetAdapter {
   };
 }
 
+/** Readings under way, per workspace and PSA: pages asked at once (the dashboard's chart and card) share one. */
+const pending = new Map<string, Promise<Ledger>>();
+
 async function ledgerOf(
   deps: SyncDeps,
   ws: WorkspaceId,
@@ -119,9 +123,20 @@ async function ledgerOf(
     cached.stamp === stamp &&
     Date.parse(deps.clock.now()) - Date.parse(cached.computedAt) < MAX_AGE_MS;
   if (cached && fresh && !refresh) return { ...cached, psaCalls: 0 };
-  const ledger = await computeLedger(deps, ws, target, stamp);
-  cache.set(key, ledger);
-  return ledger;
+  const running = pending.get(key);
+  if (running) {
+    const ledger = await running;
+    if (ledger.stamp === stamp) return { ...ledger, psaCalls: 0 };
+  }
+  const reading = computeLedger(deps, ws, target, stamp);
+  pending.set(key, reading);
+  try {
+    const ledger = await reading;
+    cache.set(key, ledger);
+    return ledger;
+  } finally {
+    if (pending.get(key) === reading) pending.delete(key);
+  }
 }
 
 async function computeLedger(

@@ -20,6 +20,7 @@ export interface ProgramSetOptions {
   prefix?: string;
   azureMarkup?: string;
   approvalThreshold?: string;
+  reconEmail?: string;
   workspace?: string;
 }
 
@@ -55,6 +56,7 @@ export function programPatchOf(o: ProgramSetOptions): ProgramPatch {
       ? null
       : parseCount('--approval-threshold', o.approvalThreshold);
   }
+  if (o.reconEmail !== undefined) patch.reconEmail = parseOnOff('--recon-email', o.reconEmail);
   if (Object.keys(patch).length === 0)
     throw usage('Nothing to set: give at least one option (see `billsync program set --help`)');
   return patch;
@@ -82,5 +84,6 @@ export function programText(v: ProgramView): string {
     `  Azure markup:        ${s.azureMarkupPercent} %`,
     `  Approval:            ${s.approvalThresholdPercent === null ? 'changes apply at once' : `when a contract's monthly value changes by more than ${s.approvalThresholdPercent} %`}`,
     `  Notify:              ${s.emails.length ? s.emails.join(', ') : '(nobody)'}`,
+    `  Monthly reconciliation e-mail: ${onOff(s.reconEmail)}`,
   ].join('\n');
 }

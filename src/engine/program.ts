@@ -16,6 +16,7 @@ export const DEFAULT_PROGRAM: StoredProgram = {
   namePrefix: 'PC_',
   azureMarkupPercent: '0',
   emails: [],
+  reconEmail: false,
   approvalThresholdPercent: null,
 };
 

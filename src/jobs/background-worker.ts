@@ -8,6 +8,7 @@ import { createEngineDeps } from '../runtime/engine';
 import type { SecretBox } from '../runtime/secret-box';
 import { systemClock } from '../runtime/system-clock';
 import { createTargetOpener } from '../runtime/targets';
+import { reconEmailHook } from '../services/reports/recon-email-hook';
 import type { JobDeps } from './job-deps';
 import { startJobQueue } from './queue';
 import { createSourceRefresher } from './source-refresh';
@@ -78,6 +79,7 @@ export async function startBackgroundWorker(parts: BackgroundWorkerParts): Promi
     clock,
     notify: (ws, runId) => notifyRun({ pool, mailer, publicUrl: config.publicUrl }, ws, runId),
     refreshSource: createSourceRefresher({ pool, box: parts.box, clock }),
+    reconEmails: reconEmailHook({ engine, mailer, publicUrl: config.publicUrl, log }),
     log,
   };
   const worker = await startWorker(deps, {

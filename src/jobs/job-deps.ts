@@ -24,6 +24,14 @@ export interface JobDeps {
   notify(ws: WorkspaceId, runId: string): Promise<unknown>;
   /** Reads new invoices and the price list from the source when it is the Partner Center API (daily check). */
   refreshSource?: (ws: WorkspaceId) => Promise<SourceRefresh>;
+  /**
+   * Sends the monthly reconciliation e-mails a workspace is due after its daily check (issue 17;
+   * src/services/reports/recon-email-job.ts); undefined = none.
+   */
+  reconEmails?: (
+    ws: WorkspaceId,
+    queued: readonly { target: TargetKind; thenCustomers: boolean }[],
+  ) => Promise<unknown>;
   log(message: string): void;
   /** Test hook: how the PSA slot waits. */
   slots?: SlotOptions;

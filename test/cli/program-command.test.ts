@@ -16,6 +16,17 @@ describe('billsync program set / show', () => {
     expect(ProgramPatch.safeParse({ chargeCodeId: 29683500 }).success).toBe(false);
   });
 
+  it('--recon-email switches the monthly reconciliation e-mail, and show says so', () => {
+    expect(programPatchOf({ target: 'autotask', reconEmail: 'on' })).toEqual({ reconEmail: true });
+    expect(programPatchOf({ target: 'autotask', reconEmail: 'off' })).toEqual({ reconEmail: false });
+    expect(() => programPatchOf({ target: 'autotask', reconEmail: 'maybe' })).toThrow(/--recon-email/);
+    expect(ProgramPatch.safeParse({ reconEmail: true }).success).toBe(true);
+    const view = { target: 'autotask' as const, configured: true, settings: DEFAULT_PROGRAM };
+    expect(programText(view)).toMatch(/Monthly reconciliation e-mail: off/);
+    const on = { ...view, settings: { ...DEFAULT_PROGRAM, reconEmail: true } };
+    expect(programText(on)).toMatch(/Monthly reconciliation e-mail: on/);
+  });
+
   it('show names the charge code, or the PSA default it falls back to', () => {
     const view = { target: 'autotask' as const, configured: true, settings: DEFAULT_PROGRAM };
     expect(programText(view)).toMatch(

@@ -31,6 +31,7 @@ export function registerProgram(program: Command): void {
       '--approval-threshold <percent|off>',
       'hold customer syncs for approval above this monthly change',
     )
+    .option('--recon-email <on|off>', "e-mail each month's reconciliation to the --emails addresses")
     .option('--category <id|none>', 'ConnectWise: catalog category of new catalog items')
     .option('--subcategory <id|none>', 'ConnectWise: subcategory of new catalog items; none = Miscellaneous')
     .option(

@@ -23,6 +23,8 @@ export interface StoredProgram {
   namePrefix: string;
   azureMarkupPercent: string;
   emails: string[];
+  /** Issue 17: e-mail each month's reconciliation to `emails` (after the daily check that follows its syncs). */
+  reconEmail: boolean;
   /** Customer syncs wait for approval when a contract's monthly value changes by more than this percent. */
   approvalThresholdPercent: number | null;
   /** ConnectWise: where new catalog items go (decision 0012); absent: the tenant's "Miscellaneous" rows. */

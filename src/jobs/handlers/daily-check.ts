@@ -55,5 +55,7 @@ export async function handleDailyCheck(
     });
     deps.wake?.('sync-products');
   }
+  // The month's reconciliation e-mail, where the program asks for it (issue 17): never fails the check.
+  await deps.reconEmails?.(ws, queued);
   return { source, newInvoices: fresh.map((i) => i.id), queued };
 }

@@ -34,6 +34,7 @@ export const ProgramPatch = z
     vendorId: PsaId.nullable(),
     chargeCodeId: PsaId.nullable(),
     emails: z.array(z.email('not an email address')).max(20, 'at most 20 notification addresses'),
+    reconEmail: z.boolean().describe("e-mail each month's reconciliation to the notification addresses"),
     namePrefix: z
       .string()
       .max(20, 'the product name prefix is at most 20 characters')
@@ -60,6 +61,7 @@ export const ProgramSettingsOut = z.object({
   namePrefix: z.string(),
   azureMarkupPercent: z.string(),
   emails: z.array(z.string()),
+  reconEmail: z.boolean(),
   approvalThresholdPercent: z.number().nullable(),
   /** ConnectWise only: where new catalog items go (absent until set: the tenant's "Miscellaneous" rows). */
   catalog: CatalogSettings.optional(),

@@ -152,6 +152,7 @@ export async function saveProgramSettings(
     // The Azure markup is a price rule (set below); the stored value stays as it was.
     azureMarkupPercent: current.azureMarkupPercent,
     emails: patch.emails ? [...new Set(patch.emails.map((e) => e.toLowerCase()))] : current.emails,
+    reconEmail: patch.reconEmail ?? current.reconEmail,
     approvalThresholdPercent:
       patch.approvalThresholdPercent !== undefined
         ? patch.approvalThresholdPercent

@@ -49,6 +49,7 @@ interface Values {
   vendorId: string | null;
   chargeCodeId: string | null;
   emails: string[];
+  reconEmail: boolean;
   namePrefix: string;
   azureMarkupPercent: string;
   requireApproval: boolean;
@@ -71,6 +72,7 @@ function toValues(s: ProgramSettings): Values {
     vendorId: s.vendorId,
     chargeCodeId: s.chargeCodeId,
     emails: s.emails,
+    reconEmail: s.reconEmail,
     namePrefix: s.namePrefix,
     azureMarkupPercent: s.azureMarkupPercent,
     requireApproval: s.approvalThresholdPercent !== null,
@@ -104,6 +106,7 @@ function toPatch(target: TargetKind, v: Values): ProgramPatch {
     vendorId: v.vendorId,
     chargeCodeId: v.chargeCodeId,
     emails: v.emails,
+    reconEmail: v.reconEmail,
     namePrefix: v.namePrefix.trim(),
     azureMarkupPercent: v.azureMarkupPercent.trim() || '0',
     approvalThresholdPercent: v.requireApproval ? Number(v.approvalThresholdPercent) : null,
@@ -385,6 +388,12 @@ export function ProgramSettingsForm({ target, program, readOnly }: ProgramSettin
                   onChange={onEmails}
                   error={form.errors.emails}
                   maxTags={20}
+                />
+                <Switch
+                  mt="md"
+                  label="Monthly reconciliation e-mail"
+                  description="After each month's invoice is synced, e-mail the totals, the margin, the flagged customers and what nobody is billed for to these addresses."
+                  {...form.getInputProps('reconEmail', { type: 'checkbox' })}
                 />
               </Section>
 

@@ -1,5 +1,6 @@
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
+import '@mantine/charts/styles.css';
 import './styles.css';
 import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
@@ -10,6 +11,9 @@ import { AppLayout } from './components/app-layout';
 import { RequireSession } from './features/auth/require-session';
 import { SetupGate } from './features/auth/setup-gate';
 import { ProgramIndexRedirect, ProgramRoute } from './features/programs/program-route';
+import { ReconCustomerPage } from './features/reconciliation/recon-customer-page';
+import { ReconciliationPage } from './features/reconciliation/reconciliation-page';
+import { TimelinePage } from './features/reconciliation/timeline-page';
 import { ConnectionsPage } from './pages/connections-page';
 import { CustomersPage } from './pages/customers-page';
 import { DashboardPage } from './pages/dashboard-page';
@@ -30,7 +34,8 @@ import { theme } from './theme';
 /**
  * Routes. SetupGate first learns whether the database still needs its workspace; RequireSession guards the
  * signed-in pages. A program's pages live under `/programs/:target/csp/` (settings, customers, products,
- * history, history/:runId); `/history/:runId` is the link of notification e-mails.
+ * history, history/:runId, reconciliation with its customers and their lines' timelines); `/history/:runId` is
+ * the link of notification e-mails.
  */
 const router = createBrowserRouter([
   {
@@ -59,6 +64,9 @@ const router = createBrowserRouter([
                   { path: 'products', element: <ProductsPage /> },
                   { path: 'history', element: <HistoryPage /> },
                   { path: 'history/:runId', element: <RunPage /> },
+                  { path: 'reconciliation', element: <ReconciliationPage /> },
+                  { path: 'reconciliation/customers/:tenantId', element: <ReconCustomerPage /> },
+                  { path: 'reconciliation/customers/:tenantId/timeline', element: <TimelinePage /> },
                 ],
               },
               { path: 'history', element: <HistoryRedirectPage /> },

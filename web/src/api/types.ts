@@ -50,6 +50,19 @@ import type {
   SkuListOut,
 } from '../../../src/services/pricing/price-rule-schemas';
 import type {
+  LeakageRowWire,
+  LeakageWire,
+  ReconChartWire,
+  ReconCustomerRowWire,
+  ReconCustomerWire,
+  ReconFiguresWire,
+  ReconFlagWire,
+  ReconInvoiceLineWire,
+  ReconMonthWire,
+  ReconOfferRowWire,
+  TimelineWire,
+} from '../../../src/services/reports/reconciliation-schemas';
+import type {
   CompanySuggestionWire,
   ContractCheckWire,
   CustomerInvoicesWire,
@@ -239,3 +252,26 @@ export type RuleEffectRequest = z.input<typeof RuleEffectInput>;
 export type SkuList = z.infer<typeof SkuListOut>;
 /** `POST /api/price-rules/effect`: the next contract period's money effect, per customer and in total. */
 export type RuleEffect = z.infer<typeof RuleEffectOut>;
+
+// Reconciliation, leakage and the contract timeline (issue 17)
+
+/** What can be wrong with a figure: `kind` picks the badge, `text` says it in words. */
+export type ReconFlag = ReconFlagWire;
+/** Microsoft's cost, the expected retail, what the PSA bills, the margin and the difference of one period. */
+export type ReconFigures = ReconFiguresWire;
+export type ReconCustomerRow = ReconCustomerRowWire;
+/** `GET /api/reconciliation`: a month's totals and customers. */
+export type ReconMonth = ReconMonthWire;
+/** An invoice line behind an offer's figures (the evidence). */
+export type ReconInvoiceLine = ReconInvoiceLineWire;
+export type ReconOfferRow = ReconOfferRowWire;
+/** `GET /api/reconciliation/customer`: one customer's offers with their invoice lines. */
+export type ReconCustomer = ReconCustomerWire;
+/** `GET /api/reconciliation/chart`: 12 months, for the workspace or one customer. */
+export type ReconChart = ReconChartWire;
+export type ReconChartMonth = ReconChart['months'][number];
+/** `GET /api/reconciliation/timeline`: one contract line, day by day. */
+export type Timeline = TimelineWire;
+export type LeakageRow = LeakageRowWire;
+/** `GET /api/reconciliation/leakage`: Microsoft charges nobody is billed for. */
+export type Leakage = LeakageWire;

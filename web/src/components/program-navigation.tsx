@@ -17,6 +17,7 @@ const tabs = [
   { segment: 'customers', label: 'Customers' },
   { segment: 'products', label: 'Products' },
   { segment: 'history', label: 'History' },
+  { segment: 'reconciliation', label: 'Reconciliation' },
 ] as const;
 
 interface ProgramNavigationProps {
@@ -31,7 +32,7 @@ export function ProgramNavigation({ programs, pathname, onNavigate }: ProgramNav
     return (
       <Text size="xs" c="dimmed" px="sm" data-testid="programs-empty">
         No program is configured yet. Once a PSA is connected and its Microsoft CSP program is set up, it
-        appears here with Settings, Customers, Products and History.
+        appears here with Settings, Customers, Products, History and Reconciliation.
       </Text>
     );
   }

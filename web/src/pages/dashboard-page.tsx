@@ -6,12 +6,14 @@ import { ErrorAlert } from '../components/error-alert';
 import { PageHeader } from '../components/page-header';
 import { PageLoader } from '../components/page-loader';
 import { useConnections } from '../features/connections/connection-queries';
-import { CustomersCard, ProductsCard } from '../features/dashboard/dashboard-cards';
-import { MonthlyChart } from '../features/dashboard/monthly-chart';
+import { CustomersCard, LeakageCard, ProductsCard } from '../features/dashboard/dashboard-cards';
+import { hasFigures, MonthlyChart } from '../features/dashboard/monthly-chart';
 import { NextSteps } from '../features/dashboard/next-steps';
 import { nextSteps } from '../features/dashboard/next-steps-model';
-import { useMonthlyReport, useOverview } from '../features/dashboard/report-queries';
+import { useOverview } from '../features/dashboard/report-queries';
 import { useProgram } from '../features/programs/program-queries';
+import { reconPath } from '../features/reconciliation/recon-paths';
+import { useReconChart } from '../features/reconciliation/recon-queries';
 
 export function DashboardPage() {
   const program = useProgram('autotask');
@@ -35,9 +37,10 @@ export function DashboardPage() {
           {!program.isPending && !connections.isPending && (
             <NextSteps steps={nextSteps(autotask, program.data, overview.data)} />
           )}
-          <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
+          <SimpleGrid cols={{ base: 1, md: 2, xl: configured ? 3 : 2 }} spacing="lg">
             <CustomersCard overview={overview.data} />
             <ProductsCard overview={overview.data} />
+            {configured && <LeakageCard />}
           </SimpleGrid>
           {configured && <ChartCard />}
         </Stack>
@@ -47,27 +50,30 @@ export function DashboardPage() {
 }
 
 function ChartCard() {
-  const report = useMonthlyReport('autotask');
+  const chart = useReconChart('autotask');
   return (
     <Card withBorder radius="md" padding="lg" component="section" aria-labelledby="dashboard-chart">
       <Title order={2} fz="h4" id="dashboard-chart">
         Last 12 months
       </Title>
       <Text size="sm" c="dimmed" mb="md">
-        What Microsoft billed (cost) and what your customers pay (retail) for the invoices synced to Autotask,
-        per usage month.
+        What Microsoft charged (cost), what your customers should pay at your prices (expected retail) and
+        what Autotask bills them, per month.{' '}
+        <Anchor component={Link} to={reconPath('autotask')}>
+          Reconciliation
+        </Anchor>
       </Text>
-      {report.isPending && <PageLoader label="Loading the figures" />}
-      {report.isError && (
-        <ErrorAlert
-          error={report.error}
-          title="Could not load the figures"
-          onRetry={() => report.refetch()}
-        />
+      {chart.isPending && <PageLoader label="Loading the figures" />}
+      {chart.isError && (
+        <ErrorAlert error={chart.error} title="Could not load the figures" onRetry={() => chart.refetch()} />
       )}
-      {report.data &&
-        (report.data.months.some((m) => Number(m.invoicedCost) > 0) ? (
-          <MonthlyChart months={report.data.months} currency={report.data.currency} />
+      {chart.data &&
+        (hasFigures(chart.data.months) ? (
+          <MonthlyChart
+            months={chart.data.months}
+            currency={chart.data.currency}
+            billedLabel="Billed in Autotask"
+          />
         ) : (
           <EmptyState
             icon={<IconChartBar size={22} />}

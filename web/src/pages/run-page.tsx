@@ -6,8 +6,9 @@ import type { RunDetail } from '../api/types';
 import { ErrorAlert } from '../components/error-alert';
 import { PageLoader } from '../components/page-loader';
 import { ProgramPageHeader } from '../features/programs/program-page-header';
-import { programPath, TARGET_LABEL } from '../features/programs/program-paths';
+import { asTarget, programPath, TARGET_LABEL } from '../features/programs/program-paths';
 import { useProgramTarget } from '../features/programs/program-route';
+import { RunTimelineLinks } from '../features/reconciliation/run-timeline-links';
 import { RunActions } from '../features/runs/run-actions';
 import { isShadowRun, RunComparison } from '../features/runs/run-comparison';
 import { RunLinesTable } from '../features/runs/run-lines-table';
@@ -166,6 +167,7 @@ function RunBody({ run }: { run: RunDetail }) {
         ) : (
           <RunLinesTable lines={run.lines} kind={run.kind} currency={currency} />
         )}
+        {run.kind === 'customer' && <RunTimelineLinks run={run} target={asTarget(run.target)} />}
       </Card>
     </Stack>
   );

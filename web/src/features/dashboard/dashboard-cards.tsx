@@ -1,16 +1,22 @@
-import { Anchor, Card, Group, Stack, Text, Title } from '@mantine/core';
-import { IconPackage, IconUsers } from '@tabler/icons-react';
+import { Anchor, Card, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { IconCoin, IconPackage, IconUsers } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { Overview, RunStatus } from '../../api/types';
 import { EmptyState } from '../../components/empty-state';
+import { ErrorAlert } from '../../components/error-alert';
 import { StatusChip } from '../../components/status-chip';
-import { formatDateTime, formatRelative, plural } from '../../lib/format';
+import { formatDateTime, formatMoney, formatPeriod, formatRelative, plural } from '../../lib/format';
 import { programPath } from '../programs/program-paths';
+import { reconPath } from '../reconciliation/recon-paths';
+import { useReconMonth } from '../reconciliation/recon-queries';
 import { RUN_STATUS_LOOK, RunStatusBadge } from '../runs/run-status';
 import { itemSummary } from '../runs/runs-table';
 
-/** The dashboard's Customers and Products cards (spec section 7): the last successful sync, the latest runs. */
+/**
+ * The dashboard's Customers and Products cards (spec section 7): the last successful sync, the latest runs; the
+ * Leakage card (section 9): what Microsoft charged in the latest month that nobody is billed for.
+ */
 
 const CARD_STATUSES: RunStatus[] = [
   'success',
@@ -159,6 +165,54 @@ export function ProductsCard({ overview }: { overview: Overview }) {
             )}
           </div>
         </>
+      )}
+    </DashCard>
+  );
+}
+
+export function LeakageCard() {
+  const month = useReconMonth('autotask', null);
+  const data = month.data;
+  const leakage = data?.leakage;
+  const link = data?.period ? `${reconPath('autotask', data.period)}&tab=leakage` : reconPath('autotask');
+  return (
+    <DashCard
+      id="dashboard-leakage"
+      title="Leakage"
+      link={
+        <Anchor component={Link} to={link}>
+          {leakage && leakage.rows > 0 ? 'See what is not billed' : 'Reconciliation'}
+        </Anchor>
+      }
+    >
+      {month.isPending && <Loader size="sm" aria-label="Loading the leakage" />}
+      {month.isError && (
+        <ErrorAlert error={month.error} title="Could not load the figures" onRetry={() => month.refetch()} />
+      )}
+      {data && !data.period && (
+        <EmptyState icon={<IconCoin size={22} />} title="No invoice imported yet">
+          Once the Microsoft CSP invoices are in, this shows what Microsoft charged that nobody is billed for.
+        </EmptyState>
+      )}
+      {data?.period && leakage && (
+        <div>
+          <Text size="xs" c="dimmed" tt="uppercase" fw={700}>
+            Not billed in {formatPeriod(data.period)}
+          </Text>
+          <Text
+            fz="xl"
+            fw={700}
+            c={Number(leakage.total) > 0 ? 'red.8' : 'teal.8'}
+            data-testid="dashboard-leakage-total"
+          >
+            {formatMoney(leakage.total, data.currency)}
+          </Text>
+          <Text size="sm" c="dimmed">
+            {leakage.rows > 0
+              ? `What Microsoft charged that no customer is billed for (${plural(leakage.rows, 'item')}).`
+              : 'Everything Microsoft charged is billed.'}
+          </Text>
+        </div>
       )}
     </DashCard>
   );

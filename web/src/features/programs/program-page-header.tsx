@@ -10,6 +10,7 @@ const TABS: { value: ProgramTab; label: string }[] = [
   { value: 'customers', label: 'Customers' },
   { value: 'products', label: 'Products' },
   { value: 'history', label: 'History' },
+  { value: 'reconciliation', label: 'Reconciliation' },
 ];
 
 interface ProgramPageHeaderProps {
@@ -21,7 +22,7 @@ interface ProgramPageHeaderProps {
   actions?: ReactNode;
 }
 
-/** A program page's header: "Autotask → Microsoft CSP", the page's h1, and the tabs Settings … History. */
+/** A program page's header: "Autotask → Microsoft CSP", the page's h1, and the tabs Settings … Reconciliation. */
 export function ProgramPageHeader({ target, tab, title, description, actions }: ProgramPageHeaderProps) {
   const navigate = useNavigate();
   const program = `${TARGET_LABEL[target]} → ${PROGRAM_NAME}`;

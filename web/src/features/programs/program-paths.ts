@@ -12,7 +12,7 @@ export const CONTRACT_WORD: Record<TargetKind, { one: string; title: string; kin
   connectwise: { one: 'agreement', title: 'Agreement', kind: 'monthly agreement' },
 };
 
-export type ProgramTab = 'settings' | 'customers' | 'products' | 'history';
+export type ProgramTab = 'settings' | 'customers' | 'products' | 'history' | 'reconciliation';
 
 export function programBase(target: TargetKind): string {
   return `/programs/${target}/${PROGRAM_SEGMENT}`;

@@ -60,7 +60,7 @@ export function useRunAction() {
 
 /** After anything that writes runs: every list and figure that shows them. */
 export function invalidateSyncData(queryClient: ReturnType<typeof useQueryClient>) {
-  for (const key of ['runs', 'run', 'customers', 'customer-invoices', 'overview', 'report-monthly']) {
+  for (const key of ['runs', 'run', 'customers', 'customer-invoices', 'overview', 'reconciliation']) {
     void queryClient.invalidateQueries({ queryKey: [key] });
   }
 }

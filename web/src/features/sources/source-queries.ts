@@ -25,7 +25,7 @@ export function useUploadLimits() {
 
 /** After an import, what the source holds has changed: the history, the dashboard, customers and products. */
 export function refreshAfterImport(queryClient: QueryClient): void {
-  for (const key of [importsKey[0], 'overview', 'report-monthly', 'customers', 'product-preview']) {
+  for (const key of [importsKey[0], 'overview', 'reconciliation', 'customers', 'product-preview']) {
     void queryClient.invalidateQueries({ queryKey: [key] });
   }
 }

@@ -187,6 +187,27 @@ async function capture(page: Page, base: string): Promise<void> {
   await pick.getByRole('link', { name: /^View/ }).click();
   await page.getByTestId('run-item').first().waitFor();
   await shoot(page, 'run-detail');
+
+  // Reconciliation (issue 17): the month, a customer with the invoice lines behind an offer, a contract timeline.
+  await page.goto(`${program}/reconciliation`);
+  await page.getByTestId('recon-customer-row').first().waitFor();
+  await shoot(page, 'reconciliation');
+  // A customer billed as invoiced (the flagged ones come first), for the usual picture.
+  const clean = page.getByTestId('recon-customer-row').filter({ hasNot: page.getByTestId('recon-flag') });
+  await ((await clean.count()) > 0 ? clean : page.getByTestId('recon-customer-row'))
+    .first()
+    .getByTestId('recon-customer-name')
+    .click();
+  await page.getByTestId('recon-offer-row').first().waitFor();
+  await page.getByTestId('recon-offer-row').first().locator('button[aria-expanded]').click();
+  await page.getByTestId('recon-invoice-line').first().waitFor();
+  await shoot(page, 'reconciliation-customer');
+  await page
+    .getByRole('link', { name: /^Timeline of / })
+    .first()
+    .click();
+  await page.getByTestId('timeline-chart').waitFor();
+  await shoot(page, 'timeline');
 }
 
 main().then(

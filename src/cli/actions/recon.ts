@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { tryParseBillingPeriod } from '../../core/time/billing-period';
 import { addDays, type PlainDate, tryParsePlainDate } from '../../core/time/plain-date';
+import { LEAKAGE_REASON } from '../../services/reports/leakage-words';
 import {
   reconCustomer,
   reconLeakage,
@@ -228,16 +229,6 @@ function customerText(c: ReconCustomerWire): string {
   ].join('\n');
 }
 
-const REASON: Record<LeakageWire['rows'][number]['reason'], string> = {
-  unmapped: 'not mapped',
-  'sync-off': 'sync off',
-  'no-product': 'no PSA product',
-  error: 'sync error',
-  'skipped-line': 'line skipped',
-  'azure-off': 'Azure not billed',
-  'not-synced': 'not synced yet',
-};
-
 function leakageText(l: LeakageWire): string {
   const label = TARGET_LABEL[l.target];
   if (!l.period) return 'No invoice is imported yet: there is nothing to reconcile.';
@@ -246,7 +237,7 @@ function leakageText(l: LeakageWire): string {
     `Not billed in ${l.period} (${label})${amountsIn(l.currency)}: ${l.total}`,
     table(
       ['customer', 'not billed', 'reason', 'Microsoft cost', 'fix'],
-      l.rows.map((r) => [r.customerName, r.title, REASON[r.reason], r.cost, r.fix]),
+      l.rows.map((r) => [r.customerName, r.title, LEAKAGE_REASON[r.reason], r.cost, r.fix]),
     ),
   ].join('\n');
 }

@@ -57,6 +57,8 @@ export interface LineWork {
 /** One contract line as planned: what the PSA carries, the days the invoices decide, what locks them. */
 export interface LineView {
   contractLineId: string | undefined;
+  /** The contract's first day: days before it are not billed (spec section 6 moves their changes to it). */
+  contractStart: PlainDate;
   actual: readonly StateSegment[];
   decided: DaySet;
   postedThrough: PlainDate | undefined;
@@ -160,6 +162,7 @@ export function planLine(
   if (w.compare) item.comparison = comparison(w, decided, actual, projected, mine, after);
   w.observe?.({
     contractLineId: line?.id,
+    contractStart: contract.startDate,
     actual,
     // The invoices' days, also those before the contract start (their money is not billed: reconciliation shows it).
     decided: w.decided,

@@ -35,6 +35,8 @@ export interface LineObservation {
   productId: string | undefined;
   contractId: string | undefined;
   contractLineId: string | undefined;
+  /** The contract's first day, when known: the invoice's days before it are billed by nobody. */
+  contractStart?: PlainDate | undefined;
   /** What the invoices want per day: seats, the ruled retail and Microsoft's unit price per period. */
   desired: readonly StateSegment[];
   /** What the PSA carries per day. */
@@ -79,9 +81,13 @@ export interface PeriodFigures {
   units: Decimal | undefined;
   /** Some of the period's money is on invoices not synced yet. */
   unsynced: boolean;
+  /** Microsoft's cost of the period's days before the contract start (nobody bills them). */
+  beforeStart: Decimal;
   /** Price changes inside the period the PSA does not carry yet from the next period. */
   pendingChanges: PriceChange[];
 }
+
+const EARLIEST = '0001-01-01' as PlainDate;
 
 const periodDays = (p: BillingPeriod): DaySet => [{ start: firstDayOf(p), end: firstDayOf(nextPeriod(p)) }];
 
@@ -145,6 +151,7 @@ function periodFigures(o: LineObservation, period: BillingPeriod): PeriodFigures
     seats: undefined as Decimal | undefined,
     units: undefined as Decimal | undefined,
     unsynced: false,
+    beforeStart: ZERO,
     pendingChanges: [] as PriceChange[],
   };
   if (o.kind === 'annual') {
@@ -193,9 +200,18 @@ function periodFigures(o: LineObservation, period: BillingPeriod): PeriodFigures
     o.kind === 'azure'
       ? azure.some((a) => o.unsyncedInvoiceIds.has(a.invoiceId))
       : shares.some((s) => o.unsyncedInvoiceIds.has(s.line.invoiceId));
+  const early =
+    o.contractStart === undefined ? [] : intersect(days, [{ start: EARLIEST, end: o.contractStart }]);
+  const beforeStart =
+    o.kind === 'azure'
+      ? early.length > 0
+        ? cost
+        : ZERO
+      : sumDecimals(shares.map((s) => lineShare(s.line, early)));
   return {
     ...base,
     cost,
+    beforeStart,
     expected: want?.amount ?? ZERO,
     billed: have?.amount ?? ZERO,
     billedCost: have?.cost ?? ZERO,

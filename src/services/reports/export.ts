@@ -2,8 +2,8 @@ import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import type { TargetKind } from '../../db/repos/sync';
 import { CONTRACT_WORDS, TARGET_LABEL } from '../sync/psa';
+import { LEAKAGE_REASON } from './leakage-words';
 import type {
-  LeakageRowWire,
   LeakageWire,
   ReconCustomerWire,
   ReconFiguresWire,
@@ -272,17 +272,6 @@ export function offersTable(c: ReconCustomerWire): ExportTable {
     ],
   };
 }
-
-/** Why a Microsoft charge is not billed, as the leakage page says it. */
-export const LEAKAGE_REASON: Record<LeakageRowWire['reason'], string> = {
-  unmapped: 'Customer not mapped',
-  'sync-off': 'Sync off',
-  'no-product': 'No PSA product',
-  error: 'Sync error',
-  'skipped-line': 'Line skipped',
-  'azure-off': 'Azure not billed',
-  'not-synced': 'Not synced yet',
-};
 
 /** Microsoft charges nobody is billed for, then the total. */
 export function leakageTable(l: LeakageWire): ExportTable {

@@ -166,6 +166,7 @@ export const LeakageReason = z.enum([
   'skipped-line',
   'azure-off',
   'not-synced',
+  'before-contract',
 ]);
 
 export const LeakageRow = z.object({

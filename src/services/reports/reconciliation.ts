@@ -470,6 +470,10 @@ const FIXES: Record<LeakageRowWire['reason'], { fix: string; action: LeakageRowW
     action: 'settings',
   },
   'not-synced': { fix: 'Run Sync for the customer: the PSA does not bill this invoice yet', action: 'sync' },
+  'before-contract': {
+    fix: 'The contract starts after these days: map a contract that covers them, or bill them by hand',
+    action: 'map',
+  },
 };
 
 function leakRow(
@@ -554,6 +558,14 @@ async function leakageRows(
         );
         continue;
       }
+      // Days before the contract start: billsync moves their changes to the start (spec section 6), nobody bills them.
+      if (!f.beforeStart.eq(0) && obs.contractStart !== undefined)
+        rows.push(
+          leakRow('before-contract', c, obs.title, f.beforeStart, {
+            offerKey: obs.offerKey,
+            fix: `The ${CONTRACT_WORDS[target].one} starts on ${formatDayMonthYear(obs.contractStart)}, after these days: map a ${CONTRACT_WORDS[target].one} that covers them, or bill them by hand`,
+          }),
+        );
       // An invoice the PSA does not bill yet: the cost not covered by what the PSA carries.
       const unbilled = f.cost.minus(f.billedCost);
       if (f.unsynced && unbilled.gt(tolerance(f)))

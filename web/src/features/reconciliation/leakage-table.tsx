@@ -18,6 +18,7 @@ export const REASON_LOOK: Record<Reason, { label: string; color: MantineColor }>
   'skipped-line': { label: 'Line skipped', color: 'orange' },
   'azure-off': { label: 'Azure not billed', color: 'yellow' },
   'not-synced': { label: 'Not synced yet', color: 'blue' },
+  'before-contract': { label: 'Before the contract start', color: 'orange' },
 };
 
 /** Where the fix button of a row leads, and what it says; null: the fix is done by hand in the PSA. */

@@ -2,13 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dec } from '../../src/core/money/decimal';
 import { IDS } from '../support/autotask-world';
 import { type CliScenario, createCliScenario } from '../support/cli-scenario';
-import {
-  BUSINESS_PREMIUM,
-  CONTOSO,
-  priceListFile,
-  type ReconLineSpec,
-  reconFile,
-} from '../support/csp-files';
+import { seatChange, seatLine } from '../support/contoso-seats';
+import { CONTOSO, priceListFile, reconFile } from '../support/csp-files';
 
 /**
  * Issue 10: a seat change lands in a period the MSP already approved and posted (Autotask bills recurring
@@ -18,26 +13,6 @@ import {
  * period or accept it (both plausible) makes no difference: billsync never sends one.
  */
 
-const line = (
-  start: string,
-  end: string,
-  quantity: number,
-  extra: Partial<ReconLineSpec> = {},
-): ReconLineSpec => ({
-  offer: BUSINESS_PREMIUM,
-  subscriptionId: 'ddddd000-0000-4000-8000-00000000000d',
-  subscriptionStart: '2025-12-01',
-  chargeStart: start,
-  chargeEnd: end,
-  quantity,
-  unitPrice: '20.00',
-  ...extra,
-});
-const change = (start: string, end: string, before: number, after: number): ReconLineSpec[] => [
-  line(start, end, before, { reversal: true, chargeType: 'addQuantity' }),
-  line(start, end, after, { chargeType: 'addQuantity' }),
-];
-
 describe.each(['reject', 'bill-prorated'] as const)(
   'a locked day inside an approved-and-posted period (Autotask adjustments there: %s)',
   (rule) => {
@@ -46,7 +21,7 @@ describe.each(['reject', 'bill-prorated'] as const)(
       s = await createCliScenario({ now: '2026-01-08T09:00:00Z', rules: { postedPeriodAdjustments: rule } });
       await s.setup();
       await s.importPriceList(priceListFile(s.dir, [{ cost: '20.00', erp: '23.10' }]));
-      await s.importInvoice(reconFile(s.dir, 'G000001212', [line('2025-12-01', '2025-12-31', 10)]));
+      await s.importInvoice(reconFile(s.dir, 'G000001212', [seatLine('2025-12-01', '2025-12-31', 10)]));
       await s.map(CONTOSO.tenantId, { syncStart: '2026-01-01' });
       expect((await s.syncProducts({ asOf: '2026-01-08' })).code).toBe(0);
       expect((await s.syncCustomers({ asOf: '2026-01-08' })).code).toBe(0);
@@ -61,8 +36,8 @@ describe.each(['reject', 'bill-prorated'] as const)(
       await s.approveAndPost('2026-01-31', IDS.contract);
       await s.importInvoice(
         reconFile(s.dir, 'G000002601', [
-          line('2026-01-01', '2026-01-31', 10),
-          ...change('2026-01-15', '2026-01-31', 10, 12),
+          seatLine('2026-01-01', '2026-01-31', 10),
+          ...seatChange('2026-01-15', '2026-01-31', 10, 12),
         ]),
       );
       const adjustmentsBefore = s.emulator.requests.count('POST', '**/ServiceAdjustments');
@@ -98,8 +73,8 @@ describe.each(['reject', 'bill-prorated'] as const)(
       await s.approveAndPost('2026-02-28', IDS.contract);
       await s.importInvoice(
         reconFile(s.dir, 'G000002602', [
-          line('2026-02-01', '2026-02-28', 12),
-          ...change('2026-02-10', '2026-02-28', 12, 11),
+          seatLine('2026-02-01', '2026-02-28', 12),
+          ...seatChange('2026-02-10', '2026-02-28', 12, 11),
         ]),
       );
       const run = await s.syncCustomers({ asOf: '2026-03-08' });

@@ -8,13 +8,8 @@ import type {
 import { IDS } from '../support/autotask-world';
 import { type CliScenario, createCliScenario } from '../support/cli-scenario';
 import { CW_IDS } from '../support/connectwise-world';
-import {
-  BUSINESS_PREMIUM,
-  CONTOSO,
-  priceListFile,
-  type ReconLineSpec,
-  reconFile,
-} from '../support/csp-files';
+import { seatChange, seatLine } from '../support/contoso-seats';
+import { CONTOSO, priceListFile, reconFile } from '../support/csp-files';
 
 /**
  * Issue 17: the reconciliation of three months through the CLI against the Autotask emulator, every figure
@@ -24,25 +19,18 @@ import {
  * x seats.
  */
 
-const line = (
-  start: string,
-  end: string,
-  quantity: number,
-  extra: Partial<ReconLineSpec> = {},
-): ReconLineSpec => ({
-  offer: BUSINESS_PREMIUM,
-  subscriptionId: 'ddddd000-0000-4000-8000-00000000000d',
-  subscriptionStart: '2025-12-01',
-  chargeStart: start,
-  chargeEnd: end,
-  quantity,
-  unitPrice: '20.00',
-  ...extra,
-});
-const change = (start: string, end: string, before: number, after: number): ReconLineSpec[] => [
-  line(start, end, before, { reversal: true, chargeType: 'addQuantity' }),
-  line(start, end, after, { chargeType: 'addQuantity' }),
-];
+/** The PSA set up, December's 10 seats imported and synced (Contoso from 1 January 2026). */
+async function decemberSynced<T extends CliScenario<'autotask'> | CliScenario<'connectwise'>>(
+  s: T,
+): Promise<T> {
+  await s.setup();
+  await s.importPriceList(priceListFile(s.dir, [{ cost: '20.00', erp: '23.10' }]));
+  await s.importInvoice(reconFile(s.dir, 'G000001212', [seatLine('2025-12-01', '2025-12-31', 10)]));
+  await s.map(CONTOSO.tenantId, { syncStart: '2026-01-01' });
+  expect((await s.syncProducts({ asOf: '2026-01-08' })).code).toBe(0);
+  expect((await s.syncCustomers({ asOf: '2026-01-08' })).code).toBe(0);
+  return s;
+}
 
 const figures = (f: {
   cost: string;
@@ -65,13 +53,7 @@ describe('reconciliation over months, by hand (CLI, Autotask)', () => {
   const recon = <T>(...args: string[]) => s.json<T>('recon', ...args);
 
   beforeAll(async () => {
-    s = await createCliScenario({ now: '2026-01-08T09:00:00Z' });
-    await s.setup();
-    await s.importPriceList(priceListFile(s.dir, [{ cost: '20.00', erp: '23.10' }]));
-    await s.importInvoice(reconFile(s.dir, 'G000001212', [line('2025-12-01', '2025-12-31', 10)]));
-    await s.map(CONTOSO.tenantId, { syncStart: '2026-01-01' });
-    expect((await s.syncProducts({ asOf: '2026-01-08' })).code).toBe(0);
-    expect((await s.syncCustomers({ asOf: '2026-01-08' })).code).toBe(0);
+    s = await decemberSynced(await createCliScenario({ now: '2026-01-08T09:00:00Z' }));
   }, 120_000);
   afterAll(async () => {
     await s?.close();
@@ -99,8 +81,8 @@ describe('reconciliation over months, by hand (CLI, Autotask)', () => {
     await s.approveAndPost('2026-01-31', IDS.contract);
     await s.importInvoice(
       reconFile(s.dir, 'G000002601', [
-        line('2026-01-01', '2026-01-31', 10),
-        ...change('2026-01-15', '2026-01-31', 10, 12),
+        seatLine('2026-01-01', '2026-01-31', 10),
+        ...seatChange('2026-01-15', '2026-01-31', 10, 12),
       ]),
     );
     s.setClock('2026-02-08T09:00:00Z');
@@ -169,8 +151,8 @@ describe('reconciliation over months, by hand (CLI, Autotask)', () => {
     await s.approveAndPost('2026-02-28', IDS.contract);
     await s.importInvoice(
       reconFile(s.dir, 'G000002602', [
-        line('2026-02-01', '2026-02-28', 12),
-        ...change('2026-02-10', '2026-02-28', 12, 11),
+        seatLine('2026-02-01', '2026-02-28', 12),
+        ...seatChange('2026-02-10', '2026-02-28', 12, 11),
       ]),
     );
     const run = await s.syncCustomers({ asOf: '2026-03-08' });
@@ -242,13 +224,7 @@ describe('reconciliation on ConnectWise (lines change on the 1st, partial months
   let s: CliScenario<'connectwise'>;
 
   beforeAll(async () => {
-    s = await createCliScenario({ target: 'connectwise', now: '2026-01-08T09:00:00Z' });
-    await s.setup();
-    await s.importPriceList(priceListFile(s.dir, [{ cost: '20.00', erp: '23.10' }]));
-    await s.importInvoice(reconFile(s.dir, 'G000001212', [line('2025-12-01', '2025-12-31', 10)]));
-    await s.map(CONTOSO.tenantId, { syncStart: '2026-01-01' });
-    expect((await s.syncProducts({ asOf: '2026-01-08' })).code).toBe(0);
-    expect((await s.syncCustomers({ asOf: '2026-01-08' })).code).toBe(0);
+    s = await decemberSynced(await createCliScenario({ target: 'connectwise', now: '2026-01-08T09:00:00Z' }));
   }, 120_000);
   afterAll(async () => {
     await s?.close();
@@ -258,8 +234,8 @@ describe('reconciliation on ConnectWise (lines change on the 1st, partial months
     s.setClock('2026-02-07T09:00:00Z');
     await s.importInvoice(
       reconFile(s.dir, 'G000002601', [
-        line('2026-01-01', '2026-01-31', 10),
-        ...change('2026-01-15', '2026-01-31', 10, 12),
+        seatLine('2026-01-01', '2026-01-31', 10),
+        ...seatChange('2026-01-15', '2026-01-31', 10, 12),
       ]),
     );
     const run = await s.syncCustomers({ asOf: '2026-02-08' });

@@ -4,8 +4,8 @@ import type { InvoiceLine } from '../../src/core/model/source';
 import { dec } from '../../src/core/money/decimal';
 import { addDays } from '../../src/core/time/plain-date';
 import { FakeTarget } from '../support/fake-target';
-import { monthArb, monthLines, monthStart, seatsAtEnd, wanted } from '../support/months-arb';
-import { d, inv, offer, planFor, priceEntry, type Scenario } from '../support/planner-fixtures';
+import { monthArb, monthHappens, monthStart, seatsAtEnd, wanted } from '../support/months-arb';
+import { d, offer, planFor, priceEntry, type Scenario } from '../support/planner-fixtures';
 
 describe.each(['arrears', 'advance'] as const)(
   'planner property: month by month (billing in %s)',
@@ -33,21 +33,7 @@ describe.each(['arrears', 'advance'] as const)(
             const synced = new Set<string>();
             const all: InvoiceLine[] = [];
             for (const [i, m] of months.entries()) {
-              if (m.junk && target.lines.length > 0) {
-                const day = addDays(monthStart(i), m.junk.day);
-                const line = target.lines[0]!;
-                if (!line.adjustments.some((a) => a.date === day) && !(target.posted.get('K1')! >= day))
-                  line.adjustments.push({
-                    date: day,
-                    unitChange: dec(m.junk.units),
-                    price: undefined,
-                    cost: undefined,
-                  });
-              }
-              const lines = monthLines(i, m);
-              all.push(...lines);
-              s.invoices = [...s.invoices, inv(`G${i + 1}`, monthStart(i).slice(0, 7), lines)];
-              if (m.postedEarly) target.posted.set('K1', addDays(monthStart(i + 1), -1));
+              all.push(...monthHappens(s, i, m));
               const asOf = addDays(monthStart(i + 1), 9);
               const plan = await planFor(s, asOf, synced);
               for (const op of plan.operations) target.applyNow(op);

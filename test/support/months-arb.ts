@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import type { InvoiceLine } from '../../src/core/model/source';
 import { type Decimal, dec, ZERO } from '../../src/core/money/decimal';
 import { addDays, addMonths, daysBetween, daysInMonth, type PlainDate } from '../../src/core/time/plain-date';
-import { d, line } from './planner-fixtures';
+import type { FakeTarget } from './fake-target';
+import { d, inv, line, type Scenario } from './planner-fixtures';
 
 /**
  * Random month-by-month histories of one subscription for the planner's property tests (money over months,
@@ -102,4 +103,23 @@ export function wanted(lines: readonly InvoiceLine[], first: PlainDate, price: s
 /** Seats on the month's last day: what billing in advance carries into the next month. */
 export function seatsAtEnd(lines: readonly InvoiceLine[], i: number): Decimal {
   return seatsOn(lines, addDays(monthStart(i + 1), -1));
+}
+
+/**
+ * What happens in month `i` before billsync syncs its invoice: someone writes a change ahead on the contract line
+ * (when the month says so and the day is free), the invoice is imported, the MSP posts the month early (when it
+ * says so). Returns the month's invoice lines.
+ */
+export function monthHappens(s: Scenario & { target: FakeTarget }, i: number, m: Month): InvoiceLine[] {
+  const { target } = s;
+  if (m.junk && target.lines.length > 0) {
+    const day = addDays(monthStart(i), m.junk.day);
+    const l = target.lines[0]!;
+    if (!l.adjustments.some((a) => a.date === day) && !(target.posted.get(s.contractId)! >= day))
+      l.adjustments.push({ date: day, unitChange: dec(m.junk.units), price: undefined, cost: undefined });
+  }
+  const lines = monthLines(i, m);
+  s.invoices = [...s.invoices, inv(`G${i + 1}`, monthStart(i).slice(0, 7), lines)];
+  if (m.postedEarly) target.posted.set(s.contractId, addDays(monthStart(i + 1), -1));
+  return lines;
 }

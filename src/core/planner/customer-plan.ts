@@ -176,13 +176,15 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
   const unsyncedInvoiceIds = new Set(fresh.map((i) => i.header.id));
   const reportThrough = periodOf(asOf);
   const observe = input.observe;
-  const observeProblem = (work: OfferWork, item: PlanItem, productId: string | undefined) =>
+  // An offer the sync cannot bill: its Microsoft money, nothing planned, and why (reconciliation's "problem").
+  const observeProblem = (
+    item: PlanItem,
+    view: Pick<LineObservation, 'offerKey' | 'title' | 'productId' | 'lines' | 'azure'>,
+  ) =>
     observe?.({
+      ...view,
       itemKey: item.key,
-      offerKey: work.key,
-      title: work.title,
       kind: 'problem',
-      productId,
       contractId: contract?.id,
       contractLineId: undefined,
       desired: [],
@@ -191,10 +193,16 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
       postedThrough: undefined,
       changeDays: [],
       charges: [],
-      lines: work.lines.filter((l) => consideredIds.has(l.invoiceId) && !isSkipped(l)),
       unsyncedInvoiceIds,
       problem: item.messages.find((m) => m.level === 'error' || m.level === 'info')?.text,
       lastPeriod: reportThrough,
+    });
+  const observeOfferProblem = (work: OfferWork, item: PlanItem, productId: string | undefined) =>
+    observeProblem(item, {
+      offerKey: work.key,
+      title: work.title,
+      productId,
+      lines: work.lines.filter((l) => consideredIds.has(l.invoiceId) && !isSkipped(l)),
     });
   const itemKey = (offerKey: string) => `${customer.tenantId}:${offerKey}`;
 
@@ -267,21 +275,21 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
     items.push(item);
     if (contractProblem) {
       fail(item, contractProblem);
-      observeProblem(work, item, input.productLinks.get(work.key));
+      observeOfferProblem(work, item, input.productLinks.get(work.key));
       continue;
     }
     if (work.offer.billingPlan === 'Annual' && !input.settings.motions.annual) {
       item.status = 'skipped';
       item.action = 'skip';
       item.messages.push({ level: 'info', text: 'skipped: the seat-based annual billing motion is off' });
-      observeProblem(work, item, input.productLinks.get(work.key));
+      observeOfferProblem(work, item, input.productLinks.get(work.key));
       continue;
     }
     const entries = input.priceList.filter((e) => offerKeyText(e.offer) === work.key);
     const ambiguous = entries.some((e) => entryOn(entries, e.effective.start) === 'ambiguous');
     if (entries.length === 0 || ambiguous) {
       fail(item, `${NO_SOURCE_PRODUCT} (${skuCode(work.offer)})`);
-      observeProblem(work, item, input.productLinks.get(work.key));
+      observeOfferProblem(work, item, input.productLinks.get(work.key));
       continue;
     }
     const productId = input.productLinks.get(work.key);
@@ -290,14 +298,14 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
         item,
         `The product ${productName(input.settings, work.offer, input.productRules)} is not linked in the PSA yet: run the product sync first (if a product of that name already exists, adopt it on the Products tab)`,
       );
-      observeProblem(work, item, undefined);
+      observeOfferProblem(work, item, undefined);
       continue;
     }
     if (work.offer.billingPlan === 'Annual') {
       planAnnual(input, work, productId, item, operations, consideredIds, entries, {
         unsyncedInvoiceIds,
         lastPeriod: reportThrough,
-        problem: () => observeProblem(work, item, productId),
+        problem: () => observeOfferProblem(work, item, productId),
       });
       continue;
     }
@@ -410,19 +418,7 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
     if (contractProblem) fail(item, contractProblem);
     else if (!productId)
       fail(item, 'The Azure plan product is not in the PSA yet: run the product sync first');
-    if (contractProblem || !productId)
-      observe?.({
-        ...azureView,
-        kind: 'problem',
-        contractLineId: undefined,
-        desired: [],
-        actual: [],
-        decided: [],
-        postedThrough: undefined,
-        changeDays: [],
-        charges: [],
-        problem: item.messages.find((m) => m.level === 'error')?.text,
-      });
+    if (contractProblem || !productId) observeProblem(item, azureView);
     else {
       // A price rule covering Azure plan prices each month's usage (basis: its cost); else the program's markup.
       const rules = (input.priceRules ?? []).filter((r) => ruleCovers(r, customer.tenantId, azureRuleOffer));

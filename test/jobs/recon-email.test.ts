@@ -317,9 +317,14 @@ describe('the monthly reconciliation e-mail', () => {
     expect(inbox).toHaveLength(1);
     expect(deps.service.calls).toHaveLength(2);
 
-    // A new period: one more e-mail, however many checks ask at once.
+    // September's invoice, imported ahead of its issue date (7 October): not due yet.
     await addInvoice(ws, 'G3', '2025-09');
-    const together = (await Promise.all([sendReconEmails(deps, ws), sendReconEmails(deps, ws)])).flat();
+    expect(await sendReconEmails(deps, ws)).toEqual([
+      { target: 'autotask', period: '2025-08', email: 'already-sent' },
+    ]);
+    // Once it is issued: one more e-mail, however many checks ask at once.
+    const october = { ...deps, sync: { ...deps.sync, clock: fixedClock('2025-10-10T09:00:00Z') } };
+    const together = (await Promise.all([sendReconEmails(october, ws), sendReconEmails(october, ws)])).flat();
     expect(together.filter((o) => 'email' in o && o.email === 'sent')).toHaveLength(1);
     expect(inbox).toHaveLength(2);
     expect(subjectOf(inbox[1]!.raw)).toBe('billsync: reconciliation for September 2025');

@@ -76,11 +76,14 @@ async function programsWithReconEmail(db: Queryable, ws: WorkspaceId): Promise<R
   return res.rows;
 }
 
-/** The billing period of the workspace's newest invoice: the period an e-mail is due for. */
-async function newestPeriod(db: Queryable, ws: WorkspaceId): Promise<string | null> {
+/**
+ * The billing period of the workspace's newest invoice issued by `today`: the period an e-mail is due for (the
+ * month the reconciliation page shows first; a later month is not decided yet).
+ */
+async function newestPeriod(db: Queryable, ws: WorkspaceId, today: string): Promise<string | null> {
   const res = await db.query<{ period: string | null }>(
-    'select max(billing_period) as period from invoices where workspace_id = $1',
-    [ws],
+    'select max(billing_period) as period from invoices where workspace_id = $1 and issue_date <= $2::date',
+    [ws, today],
   );
   return res.rows[0]?.period ?? null;
 }
@@ -245,7 +248,7 @@ export async function sendReconEmails(
 ): Promise<ReconEmailOutcome[]> {
   const programs = await programsWithReconEmail(deps.sync.pool, ws);
   if (programs.length === 0) return [];
-  const period = await newestPeriod(deps.sync.pool, ws);
+  const period = await newestPeriod(deps.sync.pool, ws, deps.sync.clock.today());
   const out: ReconEmailOutcome[] = [];
   for (const program of programs) {
     if (!period) {

@@ -173,7 +173,7 @@ describe('billsync recon', { timeout: 120_000 }, () => {
       .split('\n')
       .find((x) => x.startsWith(FABRIKAM.name))
       ?.split(/\s{2,}/);
-    expect(row).toEqual([FABRIKAM.name, l.rows[0]!.title, 'not mapped', cost, l.rows[0]!.fix]);
+    expect(row).toEqual([FABRIKAM.name, l.rows[0]!.title, 'Customer not mapped', cost, l.rows[0]!.fix]);
   });
 
   it('exports the month as CSV and XLSX with the figures of --json', async () => {

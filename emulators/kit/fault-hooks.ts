@@ -5,7 +5,7 @@ import { realSleep, type Sleep } from './sleep';
 
 export interface FaultHookOptions {
   /** Vendor-shaped body for an injected status fault without its own `body`. */
-  errorBody?: (kind: Extract<FaultKind, '429' | '500' | '503'>) => unknown;
+  errorBody?: (kind: Extract<FaultKind, '429' | '500' | '503'>, request: FastifyRequest) => unknown;
   /** Requests that faults never touch (e.g. the admin API). Default: paths under `/_emulator`. */
   skip?: (request: FastifyRequest) => boolean;
   sleep?: Sleep;
@@ -47,10 +47,10 @@ export function registerFaultHooks(
     switch (rule.kind) {
       case '429':
         reply.header('Retry-After', String(rule.retryAfter ?? 1));
-        return reply.code(429).send(rule.body ?? errorBody('429'));
+        return reply.code(429).send(rule.body ?? errorBody('429', request));
       case '500':
       case '503':
-        return reply.code(Number(rule.kind)).send(rule.body ?? errorBody(rule.kind));
+        return reply.code(Number(rule.kind)).send(rule.body ?? errorBody(rule.kind, request));
       case 'slow':
         await sleep(rule.delayMs ?? 1000);
         return;

@@ -31,3 +31,4 @@ export {
 } from './request-log';
 export { expandRelativeDates, readJsonFile, resolveSeedArg } from './seed';
 export { realSleep, type Sleep } from './sleep';
+export { type Accepts, type Checked, mergeSwitches, orThrow } from './switches';

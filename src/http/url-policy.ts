@@ -10,7 +10,7 @@ import { IntegrationError } from '../core/integration-error';
  */
 
 /** The vendors billsync talks to, as the HTTP client names them. */
-export type PolicyVendor = 'autotask' | 'partner-center' | 'connectwise';
+export type PolicyVendor = 'autotask' | 'partner-center' | 'connectwise' | 'pax8';
 
 interface VendorHosts {
   label: string;
@@ -35,6 +35,13 @@ export const VENDOR_HOSTS: Record<PolicyVendor, VendorHosts> = {
     exact: [],
     suffixes: ['myconnectwise.net'],
     described: '*.myconnectwise.net',
+  },
+  // Pax8's partner API and its token hosts (docs/vendors/pax8.md; ../shared/reference/pax8-api.md 1.1-1.2).
+  pax8: {
+    label: 'Pax8',
+    exact: ['api.pax8.com', 'login.pax8.com', 'token-manager.pax8.com'],
+    suffixes: [],
+    described: 'api.pax8.com, login.pax8.com or token-manager.pax8.com',
   },
 };
 

@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClock } from '../../emulators/kit';
+import {
+  createPax8Emulator,
+  DEFAULT_RULES,
+  type Pax8Rules,
+  pax8Scenario,
+  releaseInstant,
+  SWITCH_VALUES,
+} from '../../emulators/pax8';
+import type { InvoiceLine } from '../../src/core/model/source';
+import { dec, sumDecimals } from '../../src/core/money/decimal';
+import type { CustomerInvoice } from '../../src/core/planner/customer-plan';
+import { type PlainDate, parsePlainDate } from '../../src/core/time/plain-date';
+import { migrate } from '../../src/db/migrate';
+import { createPool, type Pool } from '../../src/db/pool';
+import { syncCustomers, syncProducts } from '../../src/engine/sync';
+import { createPax8Client, pullPax8, resolvePax8Connection } from '../../src/sources/pax8';
+import { AutotaskReadback } from '../support/autotask-readback';
+import { autotaskWorld, IDS, runCtx } from '../support/autotask-world';
+import { createTestDatabase, type TestDatabase } from '../support/db';
+import { TENANT } from '../support/planner-fixtures';
+
+/**
+ * Issue 18: Pax8 data read by the source adapter from the Pax8 emulator, under every reading of what Pax8 does not
+ * document (how a mid-month change appears, the sign of decreases, whether endPeriod is inclusive, Azure per
+ * subscription or per meter), synced to the Autotask emulator. The emulator and the adapter were written apart from
+ * the same notes; this is where their readings meet. Contoso has Business Standard month to month (Pax8: 12.75 a
+ * seat, suggested retail 15.00): 10 seats from 1 January, 12 from 15 January, 11 from 10 February, and Azure in
+ * January and February. Whatever the reading, Autotask bills to the cent:
+ *   January  10 x 15.00 + 2 x 15.00 x 17/31 = 166.45 (and no Azure: December had none)
+ *   February 12 x 15.00 - 1 x 15.00 x 19/28 = 169.82, plus January's Azure
+ *   March    11 x 15.00 = 165.00, plus February's Azure
+ * and the seats the invoices bill agree with the subscription's history (no cross-check warning).
+ */
+
+const AZURE = { '2026-01': 40, '2026-02': 55.5 };
+
+function seed() {
+  const s = pax8Scenario();
+  const contoso = s.company('Contoso Dental');
+  const sub = s.subscribe(contoso, 'business-standard', { on: '2026-01-01', quantity: 10 });
+  s.changeSeats(sub, '2026-01-15', 12);
+  s.changeSeats(sub, '2026-02-10', 11);
+  const azure = s.azure(contoso, '2026-01-01');
+  for (const [month, total] of Object.entries(AZURE))
+    s.usage(azure, month, [
+      {
+        resourceGroup: 'prod',
+        meter: 'D2s v5',
+        quantity: 100,
+        unitPrice: total / 100,
+        unitCost: total / 100,
+      },
+    ]);
+  return s.build();
+}
+
+/** Every combination of the switches that change how billing data looks. */
+function readings(): Partial<Pax8Rules>[] {
+  const out: Partial<Pax8Rules>[] = [{}];
+  for (const key of ['midPeriodChange', 'creditSign', 'endPeriod', 'azureLines'] as const) {
+    const values = SWITCH_VALUES[key] as readonly string[];
+    const next: Partial<Pax8Rules>[] = [];
+    for (const r of out) for (const v of values) next.push({ ...r, [key]: v });
+    out.splice(0, out.length, ...next);
+  }
+  return out;
+}
+
+/** Seats the invoice lines of a subscription bill on a day (signed quantities of the lines covering it). */
+function seatsOn(lines: readonly InvoiceLine[], day: string): string {
+  return lines
+    .filter((l) => l.kind !== 'azure_usage' && l.chargePeriod.start <= day && day < l.chargePeriod.end)
+    .reduce((n, l) => n.plus(l.quantity), dec(0))
+    .toString();
+}
+
+describe('Pax8 through the adapter into Autotask, under every reading of the undocumented', () => {
+  let db: TestDatabase;
+  let pool: Pool;
+  beforeAll(async () => {
+    db = await createTestDatabase('pax8_months');
+    await migrate(db.url);
+    pool = createPool(db.url, 4);
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await db?.drop();
+  });
+
+  it.each(readings().map((r) => [JSON.stringify(r), r] as const))('%s', async (_name, reading) => {
+    const rules = { ...DEFAULT_RULES, ...reading };
+    const emulator = createPax8Emulator({
+      seed: seed(),
+      rules,
+      clock: createClock({ start: releaseInstant('2026-04', rules) }),
+      sleep: async () => {},
+    });
+    const base = await emulator.listen(0);
+    try {
+      const connection = resolvePax8Connection(
+        { clientId: 'scenario-client', clientSecret: 'scenario-secret', apiUrl: `${base}/v1` },
+        { allowLocal: true },
+      );
+      if (!connection.ok) throw new Error(connection.problems.join('; '));
+      const client = createPax8Client({ connection: connection.value, http: { sleep: async () => {} } });
+      const pulled = await pullPax8(client, { priceListFrom: parsePlainDate('2025-12-01') });
+      expect(pulled.errors).toEqual([]);
+      expect(pulled.disagreements.map((x) => x.text)).toEqual([]);
+      expect(pulled.customers.map((c) => c.name)).toEqual(['Contoso Dental']);
+      const live = pulled.invoices.filter((i) => i.live);
+      const lines = live.flatMap((i) => i.lines);
+      // The seat timeline, whatever shape the lines came in.
+      expect(
+        ['2026-01-05', '2026-01-20', '2026-02-05', '2026-02-20', '2026-03-15'].map((d) => seatsOn(lines, d)),
+      ).toEqual(['10', '12', '12', '11', '11']);
+      // Azure per usage month, whatever the granularity.
+      const azure = Object.fromEntries(pulled.azure.map((a) => [a.billingPeriod, a.cost.toFixed(2)]));
+      expect(azure).toMatchObject({ '2026-01': '40.00', '2026-02': '55.50' });
+
+      // Into the store and on to Autotask, as the Partner Center data goes (the customer key remapped to the world's).
+      const invoices: CustomerInvoice[] = live.map((i) => ({
+        header: i.header,
+        lines: i.lines.map((l) => ({ ...l, customerTenantId: TENANT })),
+      }));
+      const w = await autotaskWorld(pool, {
+        invoices,
+        priceList: pulled.priceList,
+        now: '2026-04-10T09:00:00Z',
+      });
+      try {
+        await pool.query(
+          `update programs set settings = settings || '{"mode":"all"}' where workspace_id = $1`,
+          [w.ws],
+        );
+        const asOf = '2026-04-10' as PlainDate;
+        const products = await syncProducts(w.deps, runCtx(w, asOf), { preview: false });
+        expect(['success', 'warning']).toContain(products.status);
+        const [run] = await syncCustomers(w.deps, runCtx(w, asOf), { preview: false });
+        expect(['success', 'warning']).toContain(run!.status);
+        const readback = new AutotaskReadback(w.base);
+        const billed = async (month: string) =>
+          sumDecimals((await readback.billedPerMonth(IDS.contract, month)).services.map((s) => s.amount))
+            .round(2, 1)
+            .toFixed(2);
+        expect([await billed('2026-01'), await billed('2026-02'), await billed('2026-03')]).toEqual([
+          '166.45',
+          dec('169.82').plus(AZURE['2026-01']).toFixed(2),
+          dec('165.00').plus(AZURE['2026-02']).toFixed(2),
+        ]);
+        // A second run writes nothing.
+        const [again] = await syncCustomers(w.deps, runCtx(w, asOf), { preview: false });
+        expect(again!.status).toBe('no_change');
+      } finally {
+        await w.close();
+      }
+    } finally {
+      await emulator.close();
+    }
+  });
+});

@@ -11,7 +11,13 @@ import { benchWeb } from './web';
 const BENCHES: Record<string, () => Promise<unknown>> = {
   cli: () => benchCli(),
   import: () => benchImport(),
-  scale: () => benchScale(),
+  // Autotask, then ConnectWise (issue 14: "the same figures for ConnectWise"); scale-at / scale-cw: one of them.
+  scale: async () => {
+    await benchScale('autotask');
+    await benchScale('connectwise');
+  },
+  'scale-at': () => benchScale('autotask'),
+  'scale-cw': () => benchScale('connectwise'),
   sync: () => benchSync(),
   web: () => benchWeb(),
 };

@@ -18,16 +18,34 @@ export interface CallStats {
 }
 
 const RATE_LIMIT_TEXT = /thread threshold exceeded|request threshold exceeded|api request limit reached/i;
+/** The API endpoint a request URL calls, or undefined for what is not an API call (discovery, admin). */
+export type EndpointOf = (url: string) => string | undefined;
+
 /** The entity endpoint of an API URL, as Autotask's thread limit counts it: `Contracts/1/Charges` is Charges. */
-function endpointOf(url: string): string | undefined {
+export const autotaskEndpoint: EndpointOf = (url) => {
   const path = /\/atservicesrest\/v1\.0\/([^?]+)/i.exec(url)?.[1];
   if (!path) return undefined;
   const parts = path.split('/').filter((p) => p && !/^(query|next|count|\d+)$/i.test(p));
-  return parts.at(-1)?.toLowerCase();
-}
+  const endpoint = parts.at(-1)?.toLowerCase();
+  return endpoint === 'zoneinformation' ? undefined : endpoint;
+};
+
+/**
+ * The resource of a ConnectWise API URL (`/{codebase}apis/3.0/finance/agreements/1/additions` is
+ * finance/agreements/additions); `/login/companyinfo` is discovery, outside the API and its limits.
+ */
+export const connectWiseEndpoint: EndpointOf = (url) => {
+  const path = /\/apis\/3\.0\/+([^?]+)/i.exec(url)?.[1];
+  if (!path) return undefined;
+  return path
+    .split('/')
+    .filter((p) => p && !/^(count|\d+)$/i.test(p))
+    .join('/')
+    .toLowerCase();
+};
 
 /** Hooks on the emulator's Fastify app (before it listens) that count statuses, refusals and concurrency. */
-export function observeCalls(app: FastifyInstance): CallStats {
+export function observeCalls(app: FastifyInstance, endpointOf: EndpointOf = autotaskEndpoint): CallStats {
   let statuses = new Map<number, number>();
   let limited = 0;
   let maxTotal = 0;
@@ -41,7 +59,7 @@ export function observeCalls(app: FastifyInstance): CallStats {
   const open = new WeakSet<object>();
   app.addHook('onRequest', async (request) => {
     const endpoint = endpointOf(request.url);
-    if (!endpoint || endpoint === 'zoneinformation') return;
+    if (!endpoint) return;
     open.add(request);
     const now = performance.now();
     if (Number.isNaN(first)) first = now;

@@ -1,9 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { type AutotaskEmulator, type AutotaskSeed, createAutotaskEmulator } from '../emulators/autotask';
 import type { WorkspaceId } from '../src/core/ids';
-import { offerKeyText } from '../src/core/model/source';
-import type { PlainDate } from '../src/core/time/plain-date';
 import { migrate } from '../src/db/migrate';
 import { createPool, type Pool } from '../src/db/pool';
 import { listUncheckedInvoices, markInvoicesChecked, saveStoredSchedule } from '../src/db/repos/schedule';
@@ -20,74 +17,29 @@ import { systemClock } from '../src/runtime/system-clock';
 import { createTargetOpener } from '../src/runtime/targets';
 import { saveConnection } from '../src/services/connections';
 import { benchDatabase } from './bench-database';
-import { type CallStats, observeCalls } from './scale-calls';
+import { autotaskEndpoint, type CallStats, connectWiseEndpoint, observeCalls } from './scale-calls';
 import {
   companyIdOf,
   contractIdOf,
-  costOf,
   customerName,
   invoiceOf,
   LINES_PER_CUSTOMER,
   priceList,
-  retailOf,
   type ScaleDates,
   scaleDates,
-  subscription,
   tenantOf,
   todayUtc,
 } from './scale-data';
+import type { ScalePsa } from './scale-psa';
 
-export const SCALE_CREDS = {
-  userName: 'api@scale.example',
-  secret: 'scale-secret',
-  integrationCode: 'SCALECODE',
-};
-/** The key the workers open the stored Autotask credentials with (BILLSYNC_SECRET_KEY). */
+/** The key the workers open the stored PSA credentials with (BILLSYNC_SECRET_KEY). */
 export const SCALE_KEY = randomBytes(32).toString('hex');
-const IDS = { apiUser: 1, owner: 2, vendor: 100, cloudCode: 200, materialCode: 201 };
 
-/** The Autotask tenant before any line: Microsoft, two billing codes, one company and contract per customer. */
-function baseSeed(customers: number, dates: ScaleDates): AutotaskSeed {
-  const n = Array.from({ length: customers }, (_, i) => i);
-  return {
-    apiUsers: [{ ...SCALE_CREDS, resourceId: IDS.apiUser }],
-    Resources: [
-      { id: IDS.apiUser, firstName: 'API', lastName: 'User', userName: SCALE_CREDS.userName, isActive: true },
-      { id: IDS.owner, firstName: 'Dana', lastName: 'Owner', userName: 'dana', isActive: true },
-    ],
-    BillingCodes: [
-      { id: IDS.cloudCode, name: 'Cloud and SaaS', useType: 5, isActive: true, unitCost: 0, unitPrice: 0 },
-      { id: IDS.materialCode, name: 'Hardware', useType: 4, isActive: true, unitCost: 0, unitPrice: 0 },
-    ],
-    Companies: [
-      { id: IDS.vendor, companyName: 'Microsoft', companyType: 6, ownerResourceID: IDS.owner, phone: '1' },
-      ...n.map((i) => ({
-        id: companyIdOf(i),
-        companyName: customerName(i),
-        companyType: 1,
-        ownerResourceID: IDS.owner,
-        phone: '2',
-      })),
-    ],
-    Contracts: n.map((i) => ({
-      id: contractIdOf(i),
-      companyID: companyIdOf(i),
-      contractName: `${customerName(i)} Microsoft 365`,
-      contractType: 7,
-      status: 1,
-      contractPeriodType: 2,
-      timeReportingRequiresStartAndStopTimes: 0,
-      startDate: dates.contractStart,
-      endDate: dates.contractEnd,
-    })),
-  };
-}
-
-export interface ScaleWorld {
+export interface ScaleWorld<P extends ScalePsa = ScalePsa> {
   pool: Pool;
   databaseUrl: string;
   ws: WorkspaceId;
-  emulator: AutotaskEmulator;
+  psa: P;
   calls: CallStats;
   customers: number;
   dates: ScaleDates;
@@ -96,22 +48,20 @@ export interface ScaleWorld {
   close(): Promise<void>;
 }
 
-/** Requests that changed the PSA (creates, updates, adjustments; queries excluded) since the log's reset. */
-export function psaWrites(emulator: AutotaskEmulator): number {
-  return Object.entries(emulator.requests.counts())
-    .filter(([key]) => /^(POST|PATCH|PUT|DELETE) /.test(key) && !/\/query(\/|$)/i.test(key))
-    .reduce((n, [, c]) => n + c, 0);
-}
-
 /**
- * The steady state after month M, built in bulk: the emulator seeded with every customer's company, contract and
- * the contract lines M's invoice asks for (through the emulator's own adjustment rules, no HTTP); billsync's
+ * The steady state after month M, built in bulk: the PSA emulator (`makePsa`: Autotask or ConnectWise) seeded
+ * with every customer's company and contract, and on Autotask the contract lines M's invoice asks for (through
+ * the emulator's own adjustment rules, no HTTP); billsync's
  * customers, mappings, price list and invoice M stored with the repositories' bulk paths. Then one real first
  * sync of month M at zero latency brings billsync's own records (links, synced invoices, journal) in step and
  * writes whatever the seed did not foresee; invoice M counts as checked. Month M+1 is stored last: what the
  * daily check finds.
  */
-export async function scaleWorld(customers: number, log: (m: string) => void): Promise<ScaleWorld> {
+export async function scaleWorld<P extends ScalePsa>(
+  customers: number,
+  makePsa: (customers: number, dates: ScaleDates) => P,
+  log: (m: string) => void,
+): Promise<ScaleWorld<P>> {
   const t0 = performance.now();
   const round = (ms: number) => Math.round(ms / 100) / 10;
   const db = await benchDatabase();
@@ -119,19 +69,16 @@ export async function scaleWorld(customers: number, log: (m: string) => void): P
   const pool = createPool(db.url, 12);
   const today = todayUtc();
   const dates = scaleDates(today);
-  const base = baseSeed(customers, dates);
-  const emulator = createAutotaskEmulator({
-    seed: base,
-    limits: { hourlyThreshold: 10_000, maxConcurrent: 3, baseLatencyMs: 0 },
-  });
+  const psa = makePsa(customers, dates);
+  const target = psa.target;
   const closeAll = async () => {
-    await emulator.close();
+    await psa.close();
     await pool.end();
     await db.close();
   };
-  const calls = observeCalls(emulator.app);
+  const calls = observeCalls(psa.app, target === 'connectwise' ? connectWiseEndpoint : autotaskEndpoint);
   try {
-    const url = await emulator.listen(0);
+    const url = await psa.listen();
     const ws = (await insertWorkspace(pool, 'scale bench')).id;
     const tenants = Array.from({ length: customers }, (_, i) => i);
     await upsertSourceCustomers(
@@ -140,17 +87,16 @@ export async function scaleWorld(customers: number, log: (m: string) => void): P
       tenants.map((i) => ({ tenantId: tenantOf(i), name: customerName(i), defaultDomain: '' })),
     );
     await storePriceList(pool, ws, priceList());
-    await saveProgram(pool, ws, 'autotask', {
+    await saveProgram(pool, ws, target, {
       ...DEFAULT_PROGRAM,
       syncEnabled: true,
-      billingCodeId: String(IDS.cloudCode),
-      vendorId: String(IDS.vendor),
+      ...psa.program,
       azureMarkupPercent: '10',
     });
     await pool.query(
       `insert into customer_mappings (workspace_id, target, tenant_id, company_id, company_name, contract_id,
          contract_name, strategy, sync_start, sync_on)
-       select $1, 'autotask', t.tenant, t.company, t.name, t.contract, t.name || ' Microsoft 365', 'cost-and-retail', $2, true
+       select $1, $7, t.tenant, t.company, t.name, t.contract, t.name || ' Microsoft 365', 'cost-and-retail', $2, true
        from unnest($3::text[], $4::text[], $5::text[], $6::text[]) as t(tenant, company, name, contract)`,
       [
         ws,
@@ -159,6 +105,7 @@ export async function scaleWorld(customers: number, log: (m: string) => void): P
         tenants.map((i) => String(companyIdOf(i))),
         tenants.map(customerName),
         tenants.map((i) => String(contractIdOf(i))),
+        target,
       ],
     );
     // The daily check is queued by the bench, not by the workers' schedule (their clock is the real one).
@@ -166,9 +113,8 @@ export async function scaleWorld(customers: number, log: (m: string) => void): P
     const box = new SecretBox(Buffer.from(SCALE_KEY, 'hex'));
     await saveConnection(pool, box, {
       workspaceId: ws,
-      kind: 'autotask',
-      settings: { username: SCALE_CREDS.userName, zoneUrl: `${url}/ATServicesRest/` },
-      secrets: { secret: SCALE_CREDS.secret, integrationCode: SCALE_CREDS.integrationCode },
+      kind: target,
+      ...psa.connection(url),
       actor: 'bench',
     });
     log(`billsync data stored (${round(performance.now() - t0)} s)`);
@@ -180,17 +126,19 @@ export async function scaleWorld(customers: number, log: (m: string) => void): P
       clock: systemClock,
       openTarget: createTargetOpener({ pool, box }),
     });
-    const ctx: RunContext = { ws, target: 'autotask', asOf: today, trigger: 'bench', actor: 'bench' };
+    const ctx: RunContext = { ws, target, asOf: today, trigger: 'bench', actor: 'bench' };
     log(`invoice M stored (${round(performance.now() - t0)} s)`);
     await syncProducts(deps, ctx, { preview: false });
-    seedLines(emulator, base, await listLinks(pool, ws, 'autotask', 'product'), customers, dates);
-    emulator.requests.reset();
-    log(
-      `seeded: ${customers} customers x ${LINES_PER_CUSTOMER} contract lines (${round(performance.now() - t0)} s); first sync of month M...`,
-    );
+    psa.seedLines(await listLinks(pool, ws, target, 'product'), dates);
+    psa.startWindow('off');
+    const seeded =
+      target === 'connectwise'
+        ? `seeded: ${customers} companies and agreements, no lines (month M's are written over HTTP)`
+        : `seeded: ${customers} customers x ${LINES_PER_CUSTOMER} contract lines`;
+    log(`${seeded} (${round(performance.now() - t0)} s); first sync of month M...`);
     await firstSync(deps, ctx, customers);
     log(`first sync done (${round(performance.now() - t0)} s)`);
-    const seedCorrections = psaWrites(emulator);
+    const seedCorrections = psa.writes();
     await markInvoicesChecked(pool, ws, await listUncheckedInvoices(pool, ws));
     const invoiceM1 = invoiceOf('SCALE-M1', dates.m1, customers, true);
     await storeInvoice(pool, ws, invoiceM1.header, invoiceM1.lines);
@@ -201,7 +149,7 @@ export async function scaleWorld(customers: number, log: (m: string) => void): P
       pool,
       databaseUrl: db.url,
       ws,
-      emulator,
+      psa,
       calls,
       customers,
       dates,
@@ -212,40 +160,6 @@ export async function scaleWorld(customers: number, log: (m: string) => void): P
     await closeAll();
     throw error;
   }
-}
-
-/** Month M in the PSA: each subscription's line from its charge start, at its seats, retail price and cost. */
-function seedLines(
-  emulator: AutotaskEmulator,
-  base: AutotaskSeed,
-  productLinks: ReadonlyMap<string, string>,
-  customers: number,
-  dates: ScaleDates,
-): void {
-  const services = [...emulator.state.tables.Services.values()];
-  const adjustments: Record<string, unknown>[] = [];
-  for (let i = 0; i < customers; i++) {
-    for (let j = 0; j < LINES_PER_CUSTOMER; j++) {
-      const sub = subscription(i, j);
-      const serviceId = Number(productLinks.get(offerKeyText(sub.offer)));
-      if (!serviceId) throw new Error(`the product sync did not link ${offerKeyText(sub.offer)}`);
-      const start = `${dates.m}-${String(sub.anniversary).padStart(2, '0')}` as PlainDate;
-      adjustments.push({
-        contractID: contractIdOf(i),
-        serviceID: serviceId,
-        effectiveDate: start,
-        unitChange: sub.seats,
-        adjustedUnitPrice: retailOf(sub.k),
-        adjustedUnitCost: costOf(sub.k),
-      });
-    }
-  }
-  emulator.loadSeed({
-    ...base,
-    firstId: emulator.state.nextId,
-    Services: services,
-    ContractServiceAdjustments: adjustments,
-  });
 }
 
 /**

@@ -6,12 +6,17 @@ import { listInvoices } from '../db/repos/source-data';
 import type { SecretBox } from '../runtime/secret-box';
 import { pullStoredSource } from '../services/partner-center/pull-source';
 import { loadSource } from '../services/partner-center/store';
+import { pullPax8Source } from '../services/pax8/pull-source';
 import type { ConsentHttpOptions } from '../sources/partner-center/api';
+import type { Pax8ClientOptions } from '../sources/pax8';
 
 /** What the daily check's source step did. */
 export interface SourceRefresh {
-  /** `api`: read from Partner Center; `files`: new invoices come from imports; `none`: no source connection. */
-  mode: 'api' | 'files' | 'none';
+  /**
+   * `api`: read from Partner Center; `files`: new invoices come from imports; `pax8`: read from Pax8; `none`: no
+   * source connection.
+   */
+  mode: 'api' | 'files' | 'pax8' | 'none';
   invoicesPulled: number;
   /** The price list had new or changed entries. */
   pricesChanged: boolean;
@@ -52,9 +57,38 @@ export function createSourceRefresher(deps: {
   box: SecretBox;
   clock: Clock;
   http?: ConsentHttpOptions;
+  pax8Http?: Pax8ClientOptions['http'];
   log?: (message: string) => void;
 }) {
   return async (ws: WorkspaceId): Promise<SourceRefresh> => {
+    // A workspace whose source is Pax8 (issue 18): Pax8 issues the month's invoice around the 5th. Each day's
+    // check reads every invoice (stored ones that did not change write nothing), so a new invoice and a
+    // correction (a credited invoice and its re-issue) are both found. Reported, not thrown, like Partner Center.
+    const pax8 = await deps.pool.query(
+      `select 1 from connections where workspace_id = $1 and kind = 'pax8'`,
+      [ws],
+    );
+    if ((pax8.rowCount ?? 0) > 0) {
+      const pulled = await pullPax8Source(
+        {
+          pool: deps.pool,
+          box: deps.box,
+          clock: deps.clock,
+          ...(deps.pax8Http ? { http: deps.pax8Http } : {}),
+          ...(deps.log ? { log: deps.log } : {}),
+        },
+        ws,
+      ).catch((error: unknown) => error as Error);
+      if (pulled instanceof Error)
+        return { mode: 'pax8', invoicesPulled: 0, pricesChanged: false, errors: [`Pax8: ${pulled.message}`] };
+      return {
+        mode: 'pax8',
+        invoicesPulled:
+          pulled.invoices.filter((i) => i.status !== 'unchanged').length + pulled.withdrawn.length,
+        pricesChanged: pulled.priceList.created + pulled.priceList.updated > 0,
+        errors: [...pulled.errors, ...pulled.disagreements],
+      };
+    }
     const loaded = await loadSource(deps.pool, deps.box, ws);
     if (!loaded) return { mode: 'none', invoicesPulled: 0, pricesChanged: false, errors: [] };
     if (loaded.row.settings.mode !== 'api')

@@ -21,6 +21,7 @@ import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
 import { notificationRoutes } from './routes/notifications';
 import { partnerCenterRoutes } from './routes/partner-center';
+import { pax8Routes } from './routes/pax8';
 import { priceRuleRoutes } from './routes/price-rules';
 import { programRoutes } from './routes/programs';
 import { psaDirectoryRoutes } from './routes/psa-directory';
@@ -91,6 +92,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     authRoutes,
     connectionRoutes,
     partnerCenterRoutes,
+    pax8Routes,
     userRoutes,
     workspaceRoutes,
     programRoutes,

@@ -22,6 +22,10 @@ const URL_SETTINGS: Record<ConnectionKind, Record<string, UrlSetting>> = {
     authority: { vendor: 'partner-center', label: 'The authority URL' },
     apiUrl: { vendor: 'partner-center', label: 'The API URL' },
   },
+  pax8: {
+    apiUrl: { vendor: 'pax8', label: 'The API URL' },
+    tokenUrl: { vendor: 'pax8', label: 'The token URL' },
+  },
 };
 
 /** The settings bound to the secrets, and how the form names them and the secrets. */
@@ -40,6 +44,11 @@ const SECRET_BOUND: Record<ConnectionKind, { settings: readonly string[]; names:
     'partner-center': {
       settings: ['tenantId', 'clientId', 'authority', 'apiUrl'],
       names: 'the tenant, the client id, the authority URL or the API URL',
+      secrets: 'the client secret',
+    },
+    pax8: {
+      settings: ['clientId', 'apiUrl', 'tokenUrl', 'audience'],
+      names: 'the client id, the API URL, the token URL or the audience',
       secrets: 'the client secret',
     },
   };

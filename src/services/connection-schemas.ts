@@ -7,7 +7,7 @@ import { z } from 'zod';
  * import it. The lists are checked against the database's at compile time (src/server/routes/sync-schemas.ts).
  */
 
-export const ConnectionKindSchema = z.enum(['autotask', 'connectwise', 'partner-center']);
+export const ConnectionKindSchema = z.enum(['autotask', 'connectwise', 'partner-center', 'pax8']);
 export const TargetKindSchema = z.enum(['autotask', 'connectwise']);
 export const ConnectionStatusSchema = z.enum(['unknown', 'connected', 'error', 'needs_setup']);
 
@@ -59,6 +59,17 @@ export const ConnectWiseConnectionInput = z.object({
   secrets: z.object({ privateKey: z.string().min(1, 'the private key is required') }).optional(),
 });
 
+/** What the Pax8 card sends: the API client id (a setting) and its secret (issue 18; services/connections.ts). */
+export const Pax8ConnectionInput = z.object({
+  settings: z.object({
+    clientId: z.string().trim().min(1, 'the client id is required'),
+    apiUrl: z.string().url().optional(),
+    tokenUrl: z.string().url().optional(),
+    audience: z.string().trim().min(1).optional(),
+  }),
+  secrets: z.object({ clientSecret: z.string().min(1, 'the client secret is required') }).optional(),
+});
+
 /** `POST /api/connections/{kind}/test`: the connection after the test, recorded on its card. */
 export const ConnectionTestOut = z.object({
   connection: ConnectionView,
@@ -83,6 +94,7 @@ export type ConnectionListWire = z.infer<typeof ConnectionListOut>;
 export type ConnectionInputWire = z.input<typeof ConnectionInput>;
 export type AutotaskConnectionInputWire = z.input<typeof AutotaskConnectionInput>;
 export type ConnectWiseConnectionInputWire = z.input<typeof ConnectWiseConnectionInput>;
+export type Pax8ConnectionInputWire = z.input<typeof Pax8ConnectionInput>;
 /** What a PSA connect dialog sends (either target). */
 export type TargetConnectionInputWire = AutotaskConnectionInputWire | ConnectWiseConnectionInputWire;
 export type ConnectionTestWire = z.infer<typeof ConnectionTestOut>;

@@ -14,6 +14,7 @@ import type { SecretBox } from '../runtime/secret-box';
 import { connectionUrlProblems, rebindProblem } from './connection-policy';
 import { AppError } from './errors';
 import { carryOverSource } from './partner-center/carry-over';
+import { assertMicrosoftAllowed, assertPax8Allowed } from './pax8/one-source';
 
 /**
  * What each kind of connection stores: `settings` are shown back to the user, `secrets` are sealed and never
@@ -48,6 +49,16 @@ export const CONNECTION_SCHEMAS = {
       apiUrl: z.string().url().optional(),
     }),
     secrets: z.object({ clientSecret: z.string().min(1) }).partial(),
+  },
+  // Issue 18: Pax8's partner API (client credentials); the URLs only for its emulator or another Pax8 host.
+  pax8: {
+    settings: z.object({
+      clientId: z.string().trim().min(1, 'the client id is required'),
+      apiUrl: z.string().url().optional(),
+      tokenUrl: z.string().url().optional(),
+      audience: z.string().trim().min(1).optional(),
+    }),
+    secrets: z.object({ clientSecret: z.string().min(1, 'the client secret is required') }),
   },
 } as const;
 
@@ -115,6 +126,9 @@ export async function saveConnection(
     secrets = parsed.data;
   }
   return withTransaction(pool, async (tx) => {
+    // One source per program (issue 18): Pax8 and Microsoft's name customers differently.
+    if (input.kind === 'pax8') await assertPax8Allowed(tx, input.workspaceId);
+    if (input.kind === 'partner-center') await assertMicrosoftAllowed(tx, input.workspaceId);
     const stored = await getConnectionByKind(tx, input.workspaceId, input.kind);
     const rebind =
       !secrets && stored?.credentials ? rebindProblem(input.kind, stored.settings, settings.data) : undefined;
@@ -127,7 +141,16 @@ export async function saveConnection(
             settings.data,
             secrets,
           )
-        : { settings: settings.data as Record<string, unknown>, secrets };
+        : {
+            settings: {
+              ...(settings.data as Record<string, unknown>),
+              // The last Pax8 pull is billsync's, not the form's: it stays across saves.
+              ...(input.kind === 'pax8' && stored?.settings.pull !== undefined
+                ? { pull: stored.settings.pull }
+                : {}),
+            },
+            secrets,
+          };
     const sealed = kept.secrets
       ? box.seal(JSON.stringify(kept.secrets), sealContext(input.workspaceId, input.kind))
       : null;

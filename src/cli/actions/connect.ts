@@ -1,9 +1,14 @@
 import type { Command } from 'commander';
 import { allowLocalPsa, checkVendorUrl } from '../../http';
+import { systemClock } from '../../runtime/system-clock';
+import { connectPax8 as connectPax8Source } from '../../services/pax8/connect';
 import { connectTarget, statusInWords } from '../../services/sync';
+import { checkPax8Url } from '../../sources/pax8';
+import { withContext } from '../context';
 import { CliExit, usage } from '../exit';
 import { output } from '../output';
 import { withSync } from '../sync-context';
+import { resolveCliWorkspace } from '../workspace-option';
 
 export interface ConnectAutotaskOptions {
   username: string;
@@ -18,6 +23,14 @@ export interface ConnectConnectWiseOptions {
   company: string;
   publicKey: string;
   privateKey?: string;
+  workspace?: string;
+}
+
+export interface ConnectPax8Options {
+  clientId: string;
+  clientSecret?: string;
+  apiUrl?: string;
+  tokenUrl?: string;
   workspace?: string;
 }
 
@@ -76,6 +89,48 @@ export async function connectConnectWise(opts: ConnectConnectWiseOptions, cmd: C
   out.result(
     { ok: tested.ok, status: tested.status, message: tested.message, connection: tested.connection },
     `ConnectWise: ${statusInWords(tested)}${tested.status === 'needs_setup' ? '\nNext: `billsync program options --target connectwise`, then `billsync program set --target connectwise`' : ''}`,
+  );
+  if (!tested.ok) {
+    throw new CliExit(1, 'the connection is saved but does not work: fix the credentials and connect again', {
+      afterOutput: true,
+    });
+  }
+}
+
+/**
+ * Saves the Pax8 credentials (the secret encrypted) as the workspace's source, tests them and says how it went.
+ * Refused when the workspace's source is Microsoft's (one source per program, issue 18).
+ */
+export async function connectPax8(opts: ConnectPax8Options, cmd: Command): Promise<void> {
+  const out = output(Boolean(cmd.optsWithGlobals().json));
+  const clientSecret = opts.clientSecret ?? process.env.PAX8_CLIENT_SECRET;
+  if (!clientSecret) throw usage('--client-secret is required (or set PAX8_CLIENT_SECRET)');
+  for (const [flag, value] of [
+    ['--api-url', opts.apiUrl],
+    ['--token-url', opts.tokenUrl],
+  ] as const) {
+    const problem = value === undefined ? undefined : checkPax8Url(value, allowLocalPsa());
+    if (problem) throw usage(`${flag} ${JSON.stringify(value)} is not allowed: ${problem}`);
+  }
+  const tested = await withContext(async ({ db, box }) => {
+    const ws = await resolveCliWorkspace(db.pool, opts.workspace, out.info, { createIfNone: true });
+    return connectPax8Source(
+      { pool: db.pool, box, clock: systemClock },
+      {
+        workspaceId: ws,
+        settings: {
+          clientId: opts.clientId,
+          ...(opts.apiUrl ? { apiUrl: opts.apiUrl } : {}),
+          ...(opts.tokenUrl ? { tokenUrl: opts.tokenUrl } : {}),
+        },
+        secrets: { clientSecret },
+        actor: 'cli',
+      },
+    );
+  });
+  out.result(
+    { ok: tested.ok, status: tested.status, message: tested.message, connection: tested.connection },
+    `Pax8: ${statusInWords(tested)}${tested.ok ? '\nNext: `billsync source pull --source pax8`' : ''}`,
   );
   if (!tested.ok) {
     throw new CliExit(1, 'the connection is saved but does not work: fix the credentials and connect again', {

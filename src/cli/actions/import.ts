@@ -8,6 +8,7 @@ import {
   tryParsePlainDate,
 } from '../../core/time';
 import { AppError } from '../../services/errors';
+import { assertMicrosoftAllowed } from '../../services/pax8/one-source';
 import { FileParseError } from '../../sources/partner-center/files/file-error';
 import {
   type ImportProgress,
@@ -163,6 +164,7 @@ export async function importPriceList(
   const out = output(Boolean(cmd.optsWithGlobals().json));
   const outcome = await withContext(async ({ db }) => {
     const ws = await resolveCliWorkspace(db.pool, opts.workspace, out.info, { createIfNone: true });
+    await assertMicrosoftAllowed(db.pool, ws);
     return runImport(out, file, (onProgress) =>
       importPriceListFile(db.pool, ws, file, onProgress ? { onProgress } : {}),
     );
@@ -195,6 +197,7 @@ export async function importInvoice(file: string, opts: ImportInvoiceOptions, cm
   const issued = parseIssuedOption(opts.issued);
   const outcome = await withContext(async ({ db }) => {
     const ws = await resolveCliWorkspace(db.pool, opts.workspace, out.info, { createIfNone: true });
+    await assertMicrosoftAllowed(db.pool, ws);
     return runImport(out, file, (onProgress) =>
       importInvoiceFile(db.pool, ws, file, {
         ...(period ? { period } : {}),

@@ -7,6 +7,8 @@ import { AppError } from '../../services/errors';
 import { databaseStore, pullStoredSource } from '../../services/partner-center/pull-source';
 import { sourceStatus } from '../../services/partner-center/status';
 import { requireApiSource } from '../../services/partner-center/store';
+import { assertMicrosoftAllowed } from '../../services/pax8/one-source';
+import { type Pax8PullSummary, pullPax8Source } from '../../services/pax8/pull-source';
 import {
   type ConnectionSettings,
   createPartnerCenterClient,
@@ -15,10 +17,12 @@ import {
   resolveConnection,
 } from '../../sources/partner-center/api';
 import { withContext } from '../context';
+import { parseChoice } from '../exit';
 import { output, table } from '../output';
 import { resolveCliWorkspace } from '../workspace-option';
 
 export interface PullOptions {
+  source?: string;
   since?: string;
   workspace?: string;
   authorityUrl?: string;
@@ -99,6 +103,59 @@ async function pullStored(
     });
 }
 
+/** Whether the workspace's connected source is Pax8 (`source pull` without `--source` then pulls it). */
+async function workspaceSourceIsPax8(workspace: string | undefined) {
+  return withContext(async ({ db }) => {
+    const ws = await resolveCliWorkspace(db.pool, workspace, () => {});
+    const res = await db.pool.query(`select 1 from connections where workspace_id = $1 and kind = 'pax8'`, [
+      ws,
+    ]);
+    return (res.rowCount ?? 0) > 0;
+  });
+}
+
+function pax8Text(r: Pax8PullSummary): string {
+  const rows = r.invoices.map((i) => [i.id, i.billingPeriod, i.status, i.lines]);
+  return [
+    `Customers: ${r.customers.read} read (${r.customers.created} new, ${r.customers.updated} changed, ${r.customers.unchanged} unchanged)`,
+    `Price list: ${r.priceList.entries} entries (${r.priceList.created} new, ${r.priceList.updated} changed, ${r.priceList.unchanged} unchanged)`,
+    rows.length > 0 ? table(['Invoice', 'Period', 'Status', 'Lines'], rows) : 'No invoices.',
+    `Withdrawn (credited or void, removed): ${r.withdrawn.length ? r.withdrawn.join(', ') : 'none'}`,
+    ...(r.linesWithoutCompany ? [`Lines without a Pax8 company (not stored): ${r.linesWithoutCompany}`] : []),
+    `Seat disagreements: ${r.disagreements.length || 'none'}`,
+    ...r.disagreements.map((d) => `warning: ${d}`),
+    ...r.errors.map((e) => `error: ${e}`),
+  ].join('\n');
+}
+
+/** `source pull --source pax8`: the workspace's Pax8 connection, read and stored (services/pax8/pull-source.ts). */
+async function pullPax8Cli(
+  workspace: string | undefined,
+  since: BillingPeriod | undefined,
+  out: ReturnType<typeof output>,
+  cmd: Command,
+): Promise<void> {
+  const result = await withContext(async ({ db, box }) => {
+    const ws = await resolveCliWorkspace(db.pool, workspace, out.info);
+    out.info(`Pulling the workspace's Pax8 source${since ? ` (invoices from ${since})` : ''}...`);
+    return pullPax8Source({ pool: db.pool, box, clock: systemClock, log: out.info }, ws, {
+      ...(since ? { since } : {}),
+      onProgress: out.info,
+    });
+  });
+  out.result(result, () => pax8Text(result));
+  if (result.state === 'failed')
+    cmd.error(`billsync: the Pax8 pull failed: ${result.errors[0] ?? 'see errors'}`, {
+      exitCode: 1,
+      code: 'billsync.source.failed',
+    });
+  if (result.errors.length > 0)
+    cmd.error(`billsync: ${result.errors.length} part(s) could not be pulled (see errors)`, {
+      exitCode: 2,
+      code: 'billsync.source.partial',
+    });
+}
+
 /** `billsync source status`: what the Microsoft CSP card shows (consent and its expiry, last and next pull). */
 export async function showSourceStatus(opts: { workspace?: string }, cmd: Command): Promise<void> {
   const out = output(Boolean(cmd.optsWithGlobals().json));
@@ -135,13 +192,20 @@ export async function pullSource(opts: PullOptions, cmd: Command): Promise<void>
     if (!since) throw new AppError('bad_request', `--since: not a billing period (YYYY-MM): "${opts.since}"`);
   }
   const settings = connectionSettings(opts, process.env);
-  if (!settings.tenantId && !settings.clientId && !settings.clientSecret)
-    return pullStored(opts.workspace, since, out, cmd);
+  const flags = Boolean(settings.tenantId || settings.clientId || settings.clientSecret);
+  const chosen =
+    opts.source === undefined
+      ? undefined
+      : parseChoice('--source', opts.source, ['partner-center', 'pax8'] as const);
+  if (chosen === 'pax8' || (chosen === undefined && !flags && (await workspaceSourceIsPax8(opts.workspace))))
+    return pullPax8Cli(opts.workspace, since, out, cmd);
+  if (!flags) return pullStored(opts.workspace, since, out, cmd);
   const conn = resolveConnection(settings);
   if (!conn.ok) throw new AppError('bad_request', `Partner Center connection: ${conn.problems.join('; ')}`);
   const client = createPartnerCenterClient({ connection: conn.value });
   const result = await withContext(async ({ db }) => {
     const ws = await resolveCliWorkspace(db.pool, opts.workspace, out.info);
+    await assertMicrosoftAllowed(db.pool, ws);
     out.info(`Pulling from ${conn.value.apiUrl}${since ? ` (invoices from ${since})` : ''}...`);
     try {
       return await pullFromPartnerCenter(client, databaseStore({ pool: db.pool }, ws), {

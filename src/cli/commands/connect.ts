@@ -1,10 +1,14 @@
 import type { Command } from 'commander';
-import type { ConnectAutotaskOptions, ConnectConnectWiseOptions } from '../actions/connect';
+import type {
+  ConnectAutotaskOptions,
+  ConnectConnectWiseOptions,
+  ConnectPax8Options,
+} from '../actions/connect';
 import { WORKSPACE_OPTION } from '../options';
 
 /**
- * `billsync connect autotask|connectwise`: saves the PSA credentials (encrypted), tests them and says how it
- * went.
+ * `billsync connect autotask|connectwise|pax8`: saves the PSA (or Pax8 source) credentials (encrypted), tests them
+ * and says how it went.
  */
 export function registerConnect(program: Command): void {
   const connect = program.command('connect').description('connect a PSA: save its credentials and test them');
@@ -34,5 +38,24 @@ export function registerConnect(program: Command): void {
     .option(...WORKSPACE_OPTION)
     .action(async (opts: ConnectConnectWiseOptions, cmd: Command) =>
       (await import('../actions/connect')).connectConnectWise(opts, cmd),
+    );
+  connect
+    .command('pax8')
+    .description(
+      "connect Pax8 as the workspace's source instead of Microsoft Partner Center (API client credentials); exit 1 when the test fails (the connection stays saved)",
+    )
+    .requiredOption('--client-id <id>', 'the Pax8 API client id (Pax8 portal: Integrations, API credentials)')
+    .option(
+      '--client-secret <secret>',
+      'the client secret (default: env PAX8_CLIENT_SECRET; prefer the variable)',
+    )
+    .option('--api-url <url>', 'the Pax8 API (default https://api.pax8.com/v1; loopback for the sandbox)')
+    .option(
+      '--token-url <url>',
+      'the token endpoint (default https://api.pax8.com/v1/token, or {api-url}/token)',
+    )
+    .option(...WORKSPACE_OPTION)
+    .action(async (opts: ConnectPax8Options, cmd: Command) =>
+      (await import('../actions/connect')).connectPax8(opts, cmd),
     );
 }

@@ -13,14 +13,18 @@ function registerStatus(source: Command): void {
     );
 }
 
-/** `billsync source ...`: reading Microsoft CSP data from Partner Center (the API or its emulator). */
+/** `billsync source ...`: reading Microsoft CSP data from Partner Center or Pax8 (the APIs or their emulators). */
 export function registerSource(program: Command): void {
-  const source = program.command('source').description('Microsoft CSP source data (Partner Center)');
+  const source = program.command('source').description('Microsoft CSP source data (Partner Center or Pax8)');
   registerStatus(source);
   source
     .command('pull')
     .description(
-      "read customers, invoices and their line items (and, with the workspace's stored source, the price sheet) from the Partner Center API (or its emulator) and store them",
+      "read customers, invoices and their line items (and, with the workspace's stored source, the price sheet) from the Partner Center API or Pax8 (or their emulators) and store them",
+    )
+    .option(
+      '--source <source>',
+      "partner-center or pax8 (default: the workspace's connected source; Partner Center flags mean partner-center)",
     )
     .option('--since <YYYY-MM>', 'only invoices of this billing period and later')
     .option(...WORKSPACE_OPTION)

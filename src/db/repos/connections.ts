@@ -1,8 +1,13 @@
 import type { ConnectionId, WorkspaceId } from '../../core/ids';
 import type { Queryable } from '../pool';
 
-export type ConnectionKind = 'autotask' | 'connectwise' | 'partner-center';
-export const CONNECTION_KINDS: readonly ConnectionKind[] = ['autotask', 'connectwise', 'partner-center'];
+export type ConnectionKind = 'autotask' | 'connectwise' | 'partner-center' | 'pax8';
+export const CONNECTION_KINDS: readonly ConnectionKind[] = [
+  'autotask',
+  'connectwise',
+  'partner-center',
+  'pax8',
+];
 export type ConnectionStatus = 'unknown' | 'connected' | 'error' | 'needs_setup';
 
 export interface ConnectionRow {

@@ -4,6 +4,7 @@ import { withActingPool } from '../../db/acting-pool';
 import { recordAudit } from '../../db/repos/audit';
 import type { SessionWithUser } from '../../db/repos/sessions';
 import { recordImportFailure } from '../../db/repos/source-data/import-history';
+import { assertMicrosoftAllowed } from '../../services/pax8/one-source';
 import type { FileProblemWire, UploadedFileWire } from '../../services/sources/upload-schemas';
 import type { PartnerCenterFileKind } from '../../sources/partner-center/files/detect';
 import { FileParseError } from '../../sources/partner-center/files/file-error';
@@ -54,6 +55,8 @@ export async function importStagedFile(
     if (staged.tooLarge) {
       result = failed(staged, null, tooLargeProblem(staged, settings.maxFileBytes));
     } else {
+      // A workspace whose source is Pax8 takes no Microsoft files (one source per program, issue 18).
+      await assertMicrosoftAllowed(ctx.pool, ws);
       kind = await fileKindOf(staged.path, staged.fileName);
       const fileKind = kind;
       result = await withActingPool(ctx.pool, session.user_id, async (pool) =>

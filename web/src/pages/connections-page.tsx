@@ -5,6 +5,7 @@ import { PageLoader } from '../components/page-loader';
 import { AutotaskCard } from '../features/connections/autotask-card';
 import { useConnections } from '../features/connections/connection-queries';
 import { ConnectWiseCard } from '../features/connections/connectwise-card';
+import { Pax8Card } from '../features/connections/pax8-card';
 import { SourceCard } from '../features/connections/source-card';
 
 export function ConnectionsPage() {
@@ -41,6 +42,7 @@ export function ConnectionsPage() {
             </Title>
             <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
               <SourceCard connection={byKind('partner-center')} />
+              <Pax8Card connection={byKind('pax8')} />
             </SimpleGrid>
           </section>
         </Stack>

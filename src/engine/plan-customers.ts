@@ -8,6 +8,7 @@ import type { PlainDate } from '../core/time/plain-date';
 import { listPriceRules } from '../db/repos/price-rules';
 import { adjustmentDaysOf } from '../db/repos/runs';
 import { listInvoices, listPriceEntries, listSourceCustomers } from '../db/repos/source-data';
+import { sourceHoldsOf } from '../db/repos/source-holds';
 import {
   listLinks,
   type MappingRow,
@@ -59,6 +60,7 @@ export async function planCustomers(
     snapshot,
     written,
     priceRules,
+    holds,
   ] = await Promise.all([
     listPriceEntries(deps.pool, ws),
     listInvoices(deps.pool, ws),
@@ -70,6 +72,7 @@ export async function planCustomers(
     adapter.readState({}, { contractIds, products: true }),
     adjustmentDaysOf(deps.pool, ws, target, tenantIds),
     listPriceRules(deps.pool, ws),
+    sourceHoldsOf(deps.pool, ws, tenantIds),
   ]);
   const names = new Map(customers.map((c) => [c.tenantId, c.name]));
   const plans: CustomerPlan[] = [];
@@ -133,6 +136,11 @@ export async function planCustomers(
       productRules: snapshot.productRules,
       priceRules,
       knownChangeDays: written,
+      holds: (holds.get(tenantId) ?? []).map((h) => ({
+        offerKey: h.offerKey,
+        days: { start: h.start, end: h.end },
+        reason: h.reason,
+      })),
       ...(observe ? { observe: (line: LineObservation) => observe(tenantId, line) } : {}),
     });
     plans.push({ tenantId, customerName, mapping, plan });

@@ -14,6 +14,8 @@ import type { CustomerInvoice } from '../../src/core/planner/customer-plan';
 import { type PlainDate, parsePlainDate } from '../../src/core/time/plain-date';
 import { migrate } from '../../src/db/migrate';
 import { createPool, type Pool } from '../../src/db/pool';
+import { listRunItems } from '../../src/db/repos/runs';
+import { replaceSourceHolds } from '../../src/db/repos/source-holds';
 import { syncCustomers, syncProducts } from '../../src/engine/sync';
 import { createPax8Client, pullPax8, resolvePax8Connection } from '../../src/sources/pax8';
 import { AutotaskReadback } from '../support/autotask-readback';
@@ -152,6 +154,100 @@ describe('Pax8 through the adapter into Autotask, under every reading of the und
         // A second run writes nothing.
         const [again] = await syncCustomers(w.deps, runCtx(w, asOf), { preview: false });
         expect(again!.status).toBe('no_change');
+      } finally {
+        await w.close();
+      }
+    } finally {
+      await emulator.close();
+    }
+  });
+});
+
+describe('Pax8 invoices that contradict the subscription history (the cross-check)', () => {
+  let db: TestDatabase;
+  let pool: Pool;
+  beforeAll(async () => {
+    db = await createTestDatabase('pax8_hold');
+    await migrate(db.url);
+    pool = createPool(db.url, 4);
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await db?.drop();
+  });
+
+  it('the run says so, naming subscription, days and both quantities, and writes no guess on those days', async () => {
+    const s = pax8Scenario();
+    const contoso = s.company('Contoso Dental');
+    const sub = s.subscribe(contoso, 'business-standard', { on: '2026-01-01', quantity: 10 });
+    s.changeSeats(sub, '2026-01-15', 12);
+    s.changeSeats(sub, '2026-02-10', 11);
+    // The history never recorded the change of 15 January; the invoices bill it.
+    s.dropSnapshot(sub, '2026-01-15');
+    const emulator = createPax8Emulator({
+      seed: s.build(),
+      clock: createClock({ start: releaseInstant('2026-04') }),
+      sleep: async () => {},
+    });
+    const base = await emulator.listen(0);
+    try {
+      const connection = resolvePax8Connection(
+        { clientId: 'scenario-client', clientSecret: 'scenario-secret', apiUrl: `${base}/v1` },
+        { allowLocal: true },
+      );
+      if (!connection.ok) throw new Error(connection.problems.join('; '));
+      const client = createPax8Client({ connection: connection.value, http: { sleep: async () => {} } });
+      const pulled = await pullPax8(client, { priceListFrom: parsePlainDate('2025-12-01') });
+      expect(
+        pulled.disagreements.map((x) => [
+          x.days.start,
+          x.days.end,
+          x.invoiced.toString(),
+          x.history.toString(),
+        ]),
+      ).toEqual([['2026-01-15', '2026-02-10', '12', '10']]);
+      const live = pulled.invoices.filter((i) => i.live);
+      const w = await autotaskWorld(pool, {
+        invoices: live.map((i) => ({
+          header: i.header,
+          lines: i.lines.map((l) => ({ ...l, customerTenantId: TENANT })),
+        })),
+        priceList: pulled.priceList,
+        now: '2026-04-10T09:00:00Z',
+      });
+      try {
+        // What the Pax8 pull stores (src/services/pax8/pull-source.ts), for the world's customer.
+        await replaceSourceHolds(
+          pool,
+          w.ws,
+          pulled.disagreements.map((x) => ({
+            tenantId: TENANT,
+            offerKey: x.offerKey,
+            subscriptionId: x.subscriptionId,
+            start: x.days.start,
+            end: x.days.end,
+            reason: x.text,
+          })),
+        );
+        const asOf = '2026-04-10' as PlainDate;
+        await syncProducts(w.deps, runCtx(w, asOf), { preview: false });
+        const [run] = await syncCustomers(w.deps, runCtx(w, asOf), { preview: false });
+        expect(run!.status).toBe('warning');
+        const items = await listRunItems(pool, run!.runId);
+        const texts = items.flatMap((i) => i.messages.map((m) => m.text));
+        expect(texts).toContain(`${pulled.disagreements[0]!.text}: not written until the two agree`);
+        expect(pulled.disagreements[0]!.text).toMatch(
+          /the invoices bill 12 seats from 15 Jan 2026 to 09 Feb 2026, its history says 10/,
+        );
+        // Autotask keeps 10 seats over the contradicted days, and bills the agreed days as invoiced.
+        const readback = new AutotaskReadback(w.base);
+        const [line] = await readback.contractServices(IDS.contract);
+        expect((await readback.unitsOn(line!.id, '2026-01-20')).toFixed()).toBe('10');
+        expect((await readback.unitsOn(line!.id, '2026-02-20')).toFixed()).toBe('11');
+        // A re-run still says so and writes nothing.
+        const [again] = await syncCustomers(w.deps, runCtx(w, asOf), { preview: false });
+        expect(again!.status).toBe('warning');
+        expect(again!.writes).toBe(0);
       } finally {
         await w.close();
       }

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { offerKeyText } from '../../src/core/model/source';
 import { dec } from '../../src/core/money/decimal';
 import type { PlannedOperation } from '../../src/core/ports/target';
 import { FakeTarget } from '../support/fake-target';
@@ -6,6 +7,7 @@ import {
   AZURE,
   d,
   inv,
+  julySeatChangeLines,
   line,
   offer,
   planFor,
@@ -258,3 +260,40 @@ function azureAdjust(day: string, units: number): PlannedOperation {
     unitsAfter: dec(0),
   };
 }
+
+describe('issue 18: days the source contradicts itself on are not written', () => {
+  it('leaves a held seat change out with a warning naming it, and writes it once the hold is gone', async () => {
+    const target = new FakeTarget();
+    target.addContract({ id: 'K1', startDate: d('2025-01-01') });
+    const reason = 'Pax8 subscription 5b1f: the invoices bill 12 seats from 20 Jul 2025, its history says 10';
+    const s: Scenario = {
+      target,
+      contractId: 'K1',
+      productId: 'S1',
+      invoices: [inv('G1', '2025-07', julySeatChangeLines())],
+      priceList: [priceEntry(offer(), '20.00', '23.10')],
+      holds: [
+        { offerKey: offerKeyText(offer()), days: { start: d('2025-07-20'), end: d('2025-08-15') }, reason },
+      ],
+    };
+    const held = await planFor(s, '2025-08-10');
+    // July 15 (+10) is written; the +2 of July 20 is held.
+    expect(
+      held.operations.map((o) =>
+        o.kind === 'adjust-contract-line' ? [o.effectiveDate, o.unitsAfter.toString()] : o.kind,
+      ),
+    ).toEqual([['2025-07-15', '10']]);
+    expect(held.items[0]!.status).toBe('warning');
+    expect(held.items[0]!.messages.map((m) => m.text)).toContain(
+      `${reason}: not written until the two agree`,
+    );
+    for (const op of held.operations) target.applyNow(op);
+    // The next pull finds them agreeing: the hold is gone and the change is written on its day.
+    const freed = await planFor({ ...s, holds: [] }, '2025-08-10');
+    expect(
+      freed.operations.map((o) =>
+        o.kind === 'adjust-contract-line' ? [o.effectiveDate, o.unitsAfter.toString()] : o.kind,
+      ),
+    ).toEqual([['2025-07-20', '12']]);
+  });
+});

@@ -47,6 +47,12 @@ const storedLines = async () =>
     )
   ).rows;
 
+/** The reasons of the workspace's source holds (issue 18: days the customer sync does not write). */
+const holds = async () =>
+  (
+    await t.pool.query<{ reason: string }>('select reason from source_holds where workspace_id = $1', [ws])
+  ).rows.map((r) => r.reason);
+
 beforeAll(async () => {
   emulator = createPax8Emulator({
     seed: seed(),
@@ -132,6 +138,8 @@ describe('Pax8 as the source of a workspace', () => {
     );
     expect(card.settings.pull).toMatchObject({ state: 'warning', errors: [] });
     expect(card.settings.pull.disagreements).toEqual(first.json.disagreements);
+    // The contradicted days are held: the customer sync writes no guess there (its run says why).
+    expect(await holds()).toEqual([expect.stringMatching(/13 seats.*history says 12/)]);
   });
 
   it('the daily check pulls Pax8: a credited invoice is withdrawn, its replacement and the new month stored', async () => {
@@ -151,6 +159,8 @@ describe('Pax8 as the source of a workspace', () => {
     expect(card.settings.pull.summary).toMatch(/1 withdrawn invoice removed/);
     // The replacement bills what the history says: no disagreement left.
     expect(card.settings.pull).toMatchObject({ state: 'done', disagreements: [] });
+    // Nothing held any more: the next customer sync writes those days.
+    expect(await holds()).toEqual([]);
     // And again: nothing to do.
     const quiet = await refresh(ws);
     expect(quiet).toMatchObject({ mode: 'pax8', invoicesPulled: 0, pricesChanged: false, errors: [] });

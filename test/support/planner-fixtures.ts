@@ -80,6 +80,8 @@ export interface Scenario {
   settings?: ProgramSettings;
   /** Billing in arrears (default) or in advance (issue 16). */
   billing?: BillingMode;
+  /** Days the source contradicts itself on (issue 18). */
+  holds?: CustomerPlanInput['holds'];
 }
 
 /** Plans against the fake target's current state, as the engine would. */
@@ -118,6 +120,7 @@ export async function planFor(
     charges: snap.charges ?? [],
     products: snap.products,
     ...(observe ? { observe } : {}),
+    ...(s.holds ? { holds: s.holds } : {}),
   };
   return planCustomerSync(input);
 }

@@ -24,7 +24,7 @@ import { type BillingPeriod, firstDayOf, nextPeriod, periodOf } from '../time/bi
 import { addDays, formatDayMonthYear, minDate, type PlainDate } from '../time/plain-date';
 import { annualMonths, planAnnualCharges } from './annual-charges';
 import { AZURE_PLAN_PRODUCT_ID, azureDesired, azurePlanOffer, isAzureOffer } from './azure-line';
-import { clipDays, daySet, firstDay, hasDay } from './day-set';
+import { clipDays, daySet, firstDay, hasDay, minusDays } from './day-set';
 import { desiredSegments } from './desired-line';
 import { offerSeats } from './offer-seats';
 import { planLine } from './plan-line';
@@ -103,6 +103,11 @@ export interface CustomerPlanInput {
    * behind it), so the figures come from the same reading as the writes. Planning is the same without it.
    */
   observe?: (line: LineObservation) => void;
+  /**
+   * Days of an offer the source contradicts itself on (issue 18: Pax8's invoices against the subscription's
+   * history): not written, the item says why, until a pull finds them agreeing.
+   */
+  holds?: readonly { offerKey: string; days: { start: PlainDate; end: PlainDate }; reason: string }[];
 }
 
 /** When the PSA bills a customer's seats: after Microsoft's invoice (arrears) or for the coming month (advance). */
@@ -319,10 +324,19 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
     if (first === undefined) continue;
     starts.push(first);
     // In advance, the coming month is decided by the seats carried forward (the next invoice trues it up).
-    const decided =
+    const planned =
       advanceEnd !== undefined && first < advanceEnd
         ? daySet([...seats.decided, { start: first, end: advanceEnd }])
         : seats.decided;
+    // Days the source contradicts itself on are not written: the PSA keeps what it has there (issue 18).
+    const held = (input.holds ?? []).filter((h) => h.offerKey === work.key);
+    const decided = minusDays(
+      planned,
+      held.map((h) => h.days),
+    );
+    for (const h of held)
+      if (planned.some((r) => r.start < h.days.end && h.days.start < r.end))
+        item.messages.push({ level: 'warning', text: `${h.reason}: not written until the two agree` });
     const through =
       advanceEnd !== undefined && first < advanceEnd
         ? maxDay(seats.through ?? first, addDays(advanceEnd, -1))

@@ -44,6 +44,21 @@ export function clipDays(set: DaySet, from: PlainDate, until: PlainDate | undefi
   return out;
 }
 
+/** The days of `set` outside every range of `holes`. */
+export function minusDays(set: DaySet, holes: Iterable<DateRange>): DaySet {
+  let out: DateRange[] = [...set];
+  for (const h of holes) {
+    out = out.flatMap((r) => {
+      if (h.end <= r.start || h.start >= r.end) return [r];
+      return [
+        ...(r.start < h.start ? [{ start: r.start, end: h.start }] : []),
+        ...(h.end < r.end ? [{ start: h.end, end: r.end }] : []),
+      ];
+    });
+  }
+  return out;
+}
+
 export function firstDay(set: DaySet): PlainDate | undefined {
   return set[0]?.start;
 }

@@ -9,6 +9,7 @@ import {
   storePriceList,
   upsertSourceCustomers,
 } from '../../db/repos/source-data';
+import { replaceSourceHolds } from '../../db/repos/source-holds';
 import { createPax8Client, NO_COMPANY, type Pax8PullResult, pullPax8 } from '../../sources/pax8';
 import type { Pax8Deps } from './deps';
 import { type Pax8PullRecord, pax8ConnectionOf, requirePax8Source, writePax8Status } from './store';
@@ -193,6 +194,22 @@ export async function pullPax8Source(
       errors.push(`invoice ${inv.header.id}: ${describePax8Failure(error)}`);
     }
   }
+  // The seats the invoices bill against the subscriptions' history: where they disagree, the customer sync writes
+  // no guess (its run says why) until a pull finds them agreeing. A partial pull (`since`) checks nothing: the
+  // holds stay as the last full pull left them.
+  if (!since)
+    await replaceSourceHolds(
+      deps.pool,
+      ws,
+      pulled.disagreements.map((d) => ({
+        tenantId: d.customerTenantId,
+        offerKey: d.offerKey,
+        subscriptionId: d.subscriptionId,
+        start: d.days.start,
+        end: d.days.end,
+        reason: d.text,
+      })),
+    );
   const withdrawn: string[] = [];
   for (const w of pulled.withdrawn) {
     const res = await deps.pool.query('delete from invoices where workspace_id = $1 and id = $2', [ws, w.id]);

@@ -392,4 +392,29 @@ describe('pullPax8', () => {
     expect(r.subscriptions.map((s) => s.id)).toEqual([SUB, OLD_SUB]);
     expect(progress.some((p) => /withdrawn/.test(p))).toBe(true);
   });
+
+  it('reads the detail of a listed subscription whose term the list leaves out when the product has two', async () => {
+    const rows = (commitmentTerm: string | null, cost: number) => ({
+      billingTerm: 'Monthly',
+      commitmentTerm,
+      rates: [{ partnerBuyRate: cost, suggestedRetailPrice: cost + 2 }],
+    });
+    const listed = { id: SUB, companyId: COMPANY, productId: PRODUCT, quantity: 10, billingTerm: 'Monthly' };
+    stub = await startStub({
+      companies: [{ id: COMPANY, name: 'Contoso Dental' }],
+      products: [{ id: PRODUCT, name: 'Business Premium', sku: 'MST-M365-BP', vendorName: 'Microsoft' }],
+      pricing: new Map([[PRODUCT, [rows(null, 20), rows('1-Year', 18)]]]),
+      // As the list example shows it: no commitmentTerm (pax8-api.md 2.4); the detail has it.
+      subscriptions: [listed],
+      detail: new Map([[SUB, { ...listed, commitmentTerm: { term: '1-Year', endDate: '2026-12-31' } }]]),
+      invoices: [invoice('90000000-0000-4000-8000-000000000000', '2026-03-01', 'Paid')],
+      items: new Map([['90000000-0000-4000-8000-000000000000', [item({ quantity: 10, costTotal: 180 })]]]),
+    });
+    const r = await pullPax8(client(stub).c, { priceListFrom: '2026-01-01' as PlainDate, crossCheck: false });
+    expect(r.errors).toEqual([]);
+    expect(r.invoices[0]!.lines.map((l) => [l.offer.term, l.offer.billingPlan])).toEqual([
+      ['P1Y', 'Monthly'],
+    ]);
+    expect(stub.requests.filter((q) => q.url.startsWith(`/v1/subscriptions/${SUB}`)).length).toBe(1);
+  });
 });

@@ -215,6 +215,19 @@ export async function pullPax8(client: Pax8Client, options: Pax8PullOptions): Pr
   }
   progress(`price list: ${priceList.length} entries of ${priced.length} products`);
 
+  // The list leaves `commitmentTerm` out (pax8-api.md 2.4): where the product is sold under more than one term for
+  // the subscription's billing plan (month to month and 1-year billed monthly), only the detail says which.
+  for (const [i, s] of subscriptions.entries()) {
+    if (s.commitmentMonths !== undefined || !s.billingPlan) continue;
+    const offered = terms.get(s.productId)?.filter((t) => t.billingPlan === s.billingPlan) ?? [];
+    if (new Set(offered.map((t) => t.term)).size < 2) continue;
+    try {
+      subscriptions[i] = subscriptionFromWire(await client.getSubscription(s.id));
+    } catch (error) {
+      errors.push(pullError('subscriptions', error, s.id));
+    }
+  }
+
   const listCosts = new Map(priceList.map((e) => [offerKeyText(e.offer), e.cost.amount]));
   const ctx = {
     listCosts,

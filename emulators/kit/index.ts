@@ -11,6 +11,7 @@ export {
   toDate,
   toMidnightIso,
 } from './dates';
+export { DEMO_BUSINESSES } from './demo-businesses';
 export { type FaultHookOptions, pathOf, registerFaultHooks } from './fault-hooks';
 export {
   createFaultInjector,

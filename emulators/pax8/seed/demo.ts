@@ -5,42 +5,24 @@
  * decreases, a mid-month start, a cancellation, an upgrade, add-ons, Azure usage on five companies (including the
  * current month, for usage summaries) and one corrected invoice.
  */
-import { addDays, addMonths, startOfMonth } from '../../kit';
+
+import { addDays, addMonths, DEMO_BUSINESSES, startOfMonth } from '../../kit';
 import type { SeatProductKey, SeatTerm } from './catalog';
 import type { Pax8Seed } from './model';
 import { pax8Scenario } from './scenario';
 
 export const DEMO_CREDENTIALS = { clientId: 'demo-pax8-client', clientSecret: 'demo-pax8-secret' };
 
-/** Pax8 company names: the same businesses as the PSA demos; two are written as their Microsoft tenants are. */
-export const DEMO_COMPANIES: ReadonlyArray<{ name: string; city: string; state: string }> = [
-  { name: 'Contoso Limited', city: 'Seattle', state: 'WA' },
-  { name: 'Fabrikam, Inc.', city: 'Portland', state: 'OR' },
-  { name: 'Northwind Traders Ltd', city: 'Boise', state: 'ID' },
-  { name: 'Harbor Dental Group', city: 'Tacoma', state: 'WA' },
-  { name: 'Greenfield Veterinary Clinic', city: 'Spokane', state: 'WA' },
-  { name: 'Maple Street Bakery', city: 'Eugene', state: 'OR' },
-  { name: 'Riverside Accounting LLP', city: 'Salem', state: 'OR' },
-  { name: 'Summit Legal Partners', city: 'Bend', state: 'OR' },
-  { name: 'Oakwood Family Practice', city: 'Olympia', state: 'WA' },
-  { name: 'Brightline Architects', city: 'Bellevue', state: 'WA' },
-  { name: 'Cedar Creek Construction', city: 'Everett', state: 'WA' },
-  { name: 'Lakeside Property Management', city: "Coeur d'Alene", state: 'ID' },
-  { name: 'Pinnacle Insurance Agency', city: 'Vancouver', state: 'WA' },
-  { name: 'Redwood Logistics', city: 'Medford', state: 'OR' },
-  { name: 'Silverline Marketing', city: 'Kirkland', state: 'WA' },
-  { name: 'Hillcrest Academy', city: 'Yakima', state: 'WA' },
-  { name: 'Bayview Auto Repair', city: 'Bellingham', state: 'WA' },
-  { name: 'Keystone Engineering', city: 'Redmond', state: 'WA' },
-  { name: 'Meadowbrook Farms', city: 'Walla Walla', state: 'WA' },
-  { name: 'Northgate Pharmacy', city: 'Renton', state: 'WA' },
-  { name: 'Evergreen Landscaping', city: 'Corvallis', state: 'OR' },
-  { name: 'Copperfield Realty', city: 'Nampa', state: 'ID' },
-  { name: 'Bluebird Child Care', city: 'Kent', state: 'WA' },
-  { name: 'Ironwood Fitness', city: 'Hillsboro', state: 'OR' },
-  { name: 'Sunset Travel Agency', city: 'Gresham', state: 'OR' },
-];
-
+/**
+ * Pax8 company names: the kit's demo businesses (the PSA demos'); the first two are written as their Microsoft
+ * tenants are.
+ */
+export const DEMO_COMPANIES: ReadonlyArray<{ name: string; city: string; state: string }> =
+  DEMO_BUSINESSES.map((b, i) => ({
+    name: i < 2 ? (b.tenantHint ?? b.name) : b.name,
+    city: b.city,
+    state: b.state,
+  }));
 /** Indexes of DEMO_COMPANIES with a story. */
 export const DEMO_STORIES = {
   /** Upgrades Business Standard to Business Premium mid-month, month 6. */

@@ -176,45 +176,49 @@ describe('c) a 1-year term billed monthly with a seat change', () => {
 describe('d) an annual-billed subscription, the annual motion', () => {
   /**
    * Business Standard billed annually (retail 150.00 a year), 5 seats from 1 January 2026, 7 from 10 February.
-   * The annual motion books one-time charges on the Fixed Price contract at retail, dated to the charge start.
-   * term-line: the whole term up front, 5 x 150.00 = 750.00 on 1 January; the 2 added seats for 10 February to
-   *   31 December (325 of 365 days): 2 x 150.00 x 325/365 = 267.12 on 10 February.
-   * Nothing on the recurring contract.
-   * annualBilling 'monthly' (a twelfth a month) is left out: the adapter maps those lines wrongly (unit price the
-   * annual rate, a term ending with the month, the partial-period credit not a seat line), so the one-time charges
-   * come out wrong; see the issue 18 report. Expected there: 62.50 on 1 January and 1 February, 2 x 12.50 x 19/28
-   * = 16.96 on 10 February, 7 x 12.50 = 87.50 on 1 March and 1 April.
+   * The annual motion books one-time charges on the Fixed Price contract at retail, per month of charge start,
+   * dated to the month's first charge start. Nothing on the recurring contract.
+   * annualBilling 'term-line': the whole term up front, 5 x 150.00 = 750.00 on 1 January; the 2 added seats for
+   *   10 February to 31 December (325 of 365 days): 2 x 150.00 x 325/365 = 267.12 on 10 February.
+   * annualBilling 'monthly' (a twelfth, 12.50, each month, a change prorated over its month's days): 5 x 12.50 =
+   *   62.50 on 1 January; February's part 62.50 and the 2 added seats for 10 to 28 February 2 x 12.50 x 19/28
+   *   (16.96) start in one month: 79.46 on 1 February; 7 x 12.50 = 87.50 on 1 March and on 1 April (the April
+   *   invoice is out). Under 'partial-period' February's change is a credit of 5 seats and a charge of 7, each
+   *   scaled to retail and rounded on its own (the motion's rule per Microsoft line): 7 x 12.50 x 19/28 = 59.38
+   *   less 5 x 12.50 x 19/28 = 42.41 is 16.97, so 79.47.
    */
   const s = pax8Scenario();
   const contoso = s.company('Contoso Dental');
   const sub = s.subscribe(contoso, 'business-standard', { on: '2026-01-01', quantity: 5, term: 'annual' });
   s.changeSeats(sub, '2026-02-10', 7);
   const seed = s.build();
-  const EXPECTED: [string, string][] = [
-    ['2026-01-01', '750.00'],
-    ['2026-02-10', '267.12'],
-  ];
+  const expected = (reading: Pax8Reading): [string, string][] =>
+    reading.annualBilling === 'monthly'
+      ? [
+          ['2026-01-01', '62.50'],
+          ['2026-02-01', reading.midPeriodChange === 'partial-period' ? '79.47' : '79.46'],
+          ['2026-03-01', '87.50'],
+          ['2026-04-01', '87.50'],
+        ]
+      : [
+          ['2026-01-01', '750.00'],
+          ['2026-02-10', '267.12'],
+        ];
 
-  it.each(cases(readingsOf(SHAPES).map((r) => ({ annualBilling: 'term-line' as const, ...r }))))(
-    '%s',
-    async (_n, reading) => {
-      await scenario(
-        seed,
-        reading,
-        async (pulled, w) => {
-          expect(
-            ['2026-01-05', '2026-02-09', '2026-02-10', '2026-03-15'].map((x) => seatsOn(live(pulled), x)),
-          ).toEqual(['5', '5', '7', '7']);
-          expect(await chargesOf(w, FIXED_PRICE)).toEqual(EXPECTED);
-          expect([await billedTotal(w, '2026-01'), await billedTotal(w, '2026-02')]).toEqual([
-            '0.00',
-            '0.00',
-          ]);
-        },
-        { annualContract: true },
-      );
-    },
-  );
+  it.each(cases(readingsOf([...SHAPES, 'annualBilling'])))('%s', async (_n, reading) => {
+    await scenario(
+      seed,
+      reading,
+      async (pulled, w) => {
+        expect(
+          ['2026-01-05', '2026-02-09', '2026-02-10', '2026-03-15'].map((x) => seatsOn(live(pulled), x)),
+        ).toEqual(['5', '5', '7', '7']);
+        expect(await chargesOf(w, FIXED_PRICE)).toEqual(expected(reading));
+        expect([await billedTotal(w, '2026-01'), await billedTotal(w, '2026-02')]).toEqual(['0.00', '0.00']);
+      },
+      { annualContract: true },
+    );
+  });
 });
 
 describe('e) a corrected invoice', () => {

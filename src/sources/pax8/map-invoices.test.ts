@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { seatTimeline, type TimelineInvoice } from '../../core/derive/seat-timeline';
 import { type InvoiceLine, type OfferKey, offerKeyText } from '../../core/model/source';
 import { dec, Money, sumDecimals } from '../../core/money';
+import { annualLineRetail } from '../../core/planner/annual-charges';
 import { offerSeats } from '../../core/planner/offer-seats';
 import type { BillingPeriod, PlainDate } from '../../core/time';
 import {
@@ -394,6 +395,69 @@ describe('kinds of items', () => {
     expect(april.lines[0]!.unitPrice.amount.toFixed(2)).toBe('240.00');
     expect(april.lines[0]!.subtotal.amount.toFixed(2)).toBe('100.00');
   });
+
+  it.each(['prorate-line', 'partial-period', 'partial-period credit-type'] as const)(
+    'reads an annual price billed a twelfth a month with a change the month before (%s)',
+    (shape) => {
+      // The invoice of 1 March: February's change from 5 to 7 seats on 10 February (19 of 28 days), billed at the
+      // monthly part (20.00 of 240.00), and March's part for 7 seats. Each is its own charge: not merged into one.
+      const share = 19 / 28;
+      const change = (n: number, credit = false) =>
+        annual({
+          type:
+            credit && shape.endsWith('credit-type')
+              ? 'service-credit'
+              : shape === 'prorate-line'
+                ? 'prorate'
+                : 'subscription',
+          startPeriod: '2026-02-10',
+          endPeriod: '2026-02-28',
+          quantity: credit && !shape.endsWith('credit-type') ? -n : n,
+          cost: 20,
+          costTotal: Number(cents(n * 20 * share)) * (credit && !shape.endsWith('credit-type') ? -1 : 1),
+          price: 22,
+          subTotal: Number(cents(n * 22 * share)) * (credit && !shape.endsWith('credit-type') ? -1 : 1),
+        });
+      const changes = shape === 'prorate-line' ? [change(2)] : [change(5, true), change(7)];
+      const march = annual({
+        startPeriod: '2026-03-01',
+        endPeriod: '2026-03-31',
+        quantity: 7,
+        cost: 20,
+        costTotal: 140,
+        price: 22,
+        subTotal: 154,
+      });
+      const m = invoiceFromWire(
+        invoice('c0000000-0000-4000-8000-000000000005', '2026-03-01'),
+        [...changes, march],
+        annualCtx(),
+      );
+      expect(m.notes.filter((n) => n.level === 'warning')).toEqual([]);
+      expect(m.lines.map((l) => [l.chargePeriod.start, l.chargePeriod.end, l.quantity.toFixed()])).toEqual([
+        ...(shape === 'prorate-line'
+          ? [['2026-02-10', '2026-03-01', '2']]
+          : [
+              ['2026-02-10', '2026-03-01', '-5'],
+              ['2026-02-10', '2026-03-01', '7'],
+            ]),
+        ['2026-03-01', '2026-04-01', '7'],
+      ]);
+      for (const l of m.lines) {
+        expect(l.offer).toEqual(pax8Offer(BP, { term: 'P1Y', billingPlan: 'Annual' }, 'USD'));
+        // The plan period's cost (a year), never the month's part or the part over the days' share of a year.
+        expect(l.unitPrice.amount.toFixed(2)).toBe('240.00');
+        expect(l.kind).toBe('license');
+        // Billed again each month: no term to carry seats to.
+        expect(l.subscriptionTerm).toBeUndefined();
+      }
+      // What the annual motion books for February's change at a retail of 264.00 a year: Pax8's cost of the days
+      // (2 x 20.00 x 19/28 = 27.14; or 7 x 20.00 x 19/28 = 95.00 less 5 x ... = 67.86) x 264/240, each line rounded.
+      const feb = sumDecimals(m.lines.slice(0, -1).map((l) => annualLineRetail(l, dec(264))));
+      expect(feb.toFixed(2)).toBe('29.85');
+      expect(annualLineRetail(m.lines.at(-1)!, dec(264)).toFixed(2)).toBe('154.00');
+    },
+  );
 
   it('takes the commitment from the subscription (annual term billed monthly is P1Y:M)', () => {
     const sub = subscriptionFromWire({

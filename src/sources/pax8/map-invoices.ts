@@ -369,7 +369,19 @@ interface Reading {
   quantity: Decimal;
   /** The full-period unit rate, when the money tells it. */
   fullRate: Decimal | undefined;
+  /** The money is a share of a calendar month at a monthly part of the plan's rate (annual billed monthly). */
+  monthly: boolean;
   note: string | undefined;
+}
+
+/**
+ * An annual or triennial line inside one calendar month may bill a monthly part (1/12, 1/36) of the plan's
+ * price, prorated over the month's days [UNVERIFIED how Pax8 spreads annual billing]: the month's share and the
+ * parts in the plan's period, for `readQuantity` to try when the term's share does not explain the money.
+ */
+interface MonthlyPart {
+  share: Decimal;
+  parts: number;
 }
 
 /**
@@ -380,34 +392,38 @@ interface Reading {
  * that is k x r x f (or k x r) for a whole k < q means the line states the new total while its money bills the
  * k seats of the change. Without money (free lines) the quantity as written.
  */
-function readQuantity(raw: Raw, share: Decimal): Reading {
+function readQuantity(raw: Raw, share: Decimal, monthly?: MonthlyPart): Reading {
   const q = raw.quantity.abs();
   const { rate, total } = moneyPair(raw);
-  if (rate.eq(0) || total.eq(0) || q.eq(0)) return { quantity: q, fullRate: undefined, note: undefined };
+  const plain = { fullRate: undefined, monthly: false, note: undefined };
+  if (rate.eq(0) || total.eq(0) || q.eq(0)) return { quantity: q, ...plain };
   const tol = q.times('0.006').plus('0.011');
   const near = (a: Decimal, b: Decimal, t: Decimal) => a.minus(b).abs().lte(t);
-  if (near(total, q.times(rate).times(share), tol)) return { quantity: q, fullRate: rate, note: undefined };
-  if (near(total, q.times(rate), tol)) return { quantity: q, fullRate: undefined, note: undefined };
+  if (near(total, q.times(rate).times(share), tol)) return { quantity: q, ...plain, fullRate: rate };
+  // A monthly part of an annual price: the rate is the part, the plan period's rate is parts x it.
+  if (monthly && near(total, q.times(rate).times(monthly.share), tol))
+    return { quantity: q, ...plain, fullRate: rate.times(monthly.parts), monthly: true };
+  if (near(total, q.times(rate), tol)) return { quantity: q, ...plain };
   // Only a partial period can be a change: a whole period's odd money (a promotion) never changes its seats.
-  for (const [unit, full] of share.lt(1)
-    ? ([
-        [rate.times(share), true],
-        [rate, false],
-      ] as const)
-    : []) {
+  const units: [Decimal, Decimal | undefined, boolean][] = [];
+  if (share.lt(1)) units.push([rate.times(share), rate, false]);
+  if (monthly?.share.lt(1)) units.push([rate.times(monthly.share), rate.times(monthly.parts), true]);
+  if (share.lt(1)) units.push([rate, undefined, false]);
+  for (const [unit, fullRate, isMonthly] of units) {
     if (unit.eq(0)) continue;
     const k = total.div(unit).round(0);
     if (k.gt(0) && k.lt(q) && near(total, k.times(unit), k.times('0.006').plus('0.011'))) {
       return {
         quantity: k,
-        fullRate: full ? rate : undefined,
+        fullRate,
+        monthly: isMonthly,
         note: `states quantity ${q.toFixed()} but its money bills ${k.toFixed()}: read as ${k.toFixed()} (a re-rated line stating the new total)`,
       };
     }
   }
   return {
     quantity: q,
-    fullRate: undefined,
+    ...plain,
     note: `its money (${total.toFixed()}) is neither ${q.toFixed()} x ${rate.toFixed()} nor its share of the period: quantity taken as written`,
   };
 }
@@ -415,10 +431,13 @@ function readQuantity(raw: Raw, share: Decimal): Reading {
 /**
  * Annual-billed items of one subscription spread over months on one invoice (one item per month of the term)
  * are one purchase: merged into one line over their contiguous periods with their money summed, so they read
- * like a single line for the term [UNVERIFIED how Pax8 spreads annual lines].
+ * like a single line for the term [UNVERIFIED how Pax8 spreads annual lines]. Only a run that bills months after
+ * the invoice's month is such a purchase: an annual price billed a part each month puts last month's change and
+ * this month's part on one invoice, contiguous but two charges (`monthEnd`: the end of the invoice's month).
  */
-function mergeSpread(raws: readonly (Raw & { cls: Classified; period: DateRange })[]) {
-  const out: (Raw & { cls: Classified; period: DateRange })[] = [];
+function mergeSpread(raws: readonly (Raw & { cls: Classified; period: DateRange })[], monthEnd: PlainDate) {
+  type Piece = Raw & { cls: Classified; period: DateRange };
+  const out: (Piece & { pieces: Piece[] })[] = [];
   for (const r of [...raws].sort((a, b) =>
     a.period.start < b.period.start ? -1 : a.period.start > b.period.start ? 1 : a.lineNumber - b.lineNumber,
   )) {
@@ -436,9 +455,10 @@ function mergeSpread(raws: readonly (Raw & { cls: Classified; period: DateRange 
         p.period.end === r.period.start,
     );
     if (!prev) {
-      out.push({ ...r });
+      out.push({ ...r, pieces: [r] });
       continue;
     }
+    prev.pieces.push(r);
     prev.period = { start: prev.period.start, end: r.period.end };
     prev.cost = prev.cost.abs().plus(r.cost.abs());
     prev.costTotal = prev.costTotal.abs().plus(r.costTotal.abs());
@@ -447,7 +467,9 @@ function mergeSpread(raws: readonly (Raw & { cls: Classified; period: DateRange 
     prev.merged += 1;
     prev.lineNumber = Math.min(prev.lineNumber, r.lineNumber);
   }
-  return out.sort((a, b) => a.lineNumber - b.lineNumber);
+  return out
+    .flatMap(({ pieces, ...run }) => (run.merged > 1 && run.period.end <= monthEnd ? pieces : [run]))
+    .sort((a, b) => a.lineNumber - b.lineNumber);
 }
 
 const CANCEL = /cancel/i;
@@ -497,7 +519,7 @@ export function invoiceFromWire(
     });
     header = { ...header, billingPeriod: usageMonth };
   }
-  const merged = mergeSpread(classified);
+  const merged = mergeSpread(classified, startOfNextMonth(header.issueDate));
   if (merged.length < classified.length)
     notes.push({
       level: 'info',
@@ -513,6 +535,14 @@ export function invoiceFromWire(
     const cycle = cycleOf(r.cls.plan, r.period);
     const days = lengthInDays(cycle);
     return days <= 0 ? ONE : dec(lengthInDays(r.period)).div(days);
+  };
+  const monthlyPartOf = (r: (typeof merged)[number]): MonthlyPart | undefined => {
+    if (r.cls.kind !== 'seat' || r.merged > 1) return undefined;
+    const parts = r.cls.plan === 'Annual' ? 12 : r.cls.plan === 'Triennial' ? 36 : undefined;
+    const monthEnd = startOfNextMonth(r.period.start);
+    if (parts === undefined || r.period.end > monthEnd) return undefined;
+    const month = { start: startOfMonth(r.period.start), end: monthEnd };
+    return { share: dec(lengthInDays(r.period)).div(lengthInDays(month)), parts };
   };
   const order = [...merged].sort((a, b) => Number(shareOf(b).gte(1)) - Number(shareOf(a).gte(1)));
   const byNumber = new Map<number, InvoiceLine>();
@@ -600,13 +630,13 @@ export function invoiceFromWire(
     let chargeType: string;
     let subscriptionTerm: DateRange | undefined;
     const share = shareOf(r);
-    const reading = r.cls.kind === 'seat' ? readQuantity(r, share) : undefined;
+    const reading = r.cls.kind === 'seat' ? readQuantity(r, share, monthlyPartOf(r)) : undefined;
     // A service credit whose money no seat rate explains is a money credit after all.
     const moneyOnly = r.type === 'service-credit' && reading?.note?.startsWith('its money') === true;
     if (r.cls.kind === 'seat' && reading && !moneyOnly) {
       kind = 'license';
       quantity = reading.quantity;
-      const full = share.gte(1);
+      const full = share.gte(1) || (reading.monthly && monthlyPartOf(r)?.share.gte(1) === true);
       const known = r.subscriptionId ? rates.get(r.subscriptionId) : undefined;
       const sub = r.subscriptionId ? ctx.subscriptions?.get(r.subscriptionId) : undefined;
       const months = r.cls.plan === 'Annual' ? 12 : r.cls.plan === 'Triennial' ? 36 : 1;
@@ -637,7 +667,9 @@ export function invoiceFromWire(
           : full
             ? 'cyclecharge'
             : 'addquantity';
-      if (r.cls.plan === 'Annual' || r.cls.plan === 'Triennial')
+      // A monthly part ends with its month, not the term, and each month's invoice bills the next part: its seats
+      // carry as a monthly line's do (until an invoice says otherwise), so no term.
+      if (!reading.monthly && (r.cls.plan === 'Annual' || r.cls.plan === 'Triennial'))
         subscriptionTerm = termOfLine(r.period, months, sub?.termEnd);
     } else if (r.cls.kind === 'credit' || moneyOnly) {
       kind = 'credit';

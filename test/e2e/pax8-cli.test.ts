@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClock } from '../../emulators/kit';
-import { createPax8Emulator, type Pax8Emulator, pax8Scenario, releaseInstant } from '../../emulators/pax8';
+import { createPax8Emulator, type Pax8Emulator, releaseInstant } from '../../emulators/pax8';
 import { dec, sumDecimals } from '../../src/core/money/decimal';
 import { IDS } from '../support/autotask-world';
 import { type CliScenario, createCliScenario } from '../support/cli-scenario';
+import { CONTOSO_AZURE, contosoScenario } from '../support/pax8-world';
 
 /**
  * Issue 18, as an MSP on Pax8 runs it: the real `billsync` CLI connects Pax8 (its emulator, in this process) as
@@ -15,27 +16,7 @@ import { type CliScenario, createCliScenario } from '../support/cli-scenario';
  *   February 12 x 15.00 - 1 x 15.00 x 19/28 = 169.82, plus January's Azure 40.00 = 209.82
  *   March    11 x 15.00 = 165.00, plus February's Azure 55.50 = 220.50
  */
-const AZURE = { '2026-01': 40, '2026-02': 55.5 };
-
-function seed() {
-  const s = pax8Scenario();
-  const contoso = s.company('Contoso Dental');
-  const sub = s.subscribe(contoso, 'business-standard', { on: '2026-01-01', quantity: 10 });
-  s.changeSeats(sub, '2026-01-15', 12);
-  s.changeSeats(sub, '2026-02-10', 11);
-  const azure = s.azure(contoso, '2026-01-01');
-  for (const [month, total] of Object.entries(AZURE))
-    s.usage(azure, month, [
-      {
-        resourceGroup: 'prod',
-        meter: 'D2s v5',
-        quantity: 100,
-        unitPrice: total / 100,
-        unitCost: total / 100,
-      },
-    ]);
-  return s.build();
-}
+const AZURE = CONTOSO_AZURE;
 
 interface PullJson {
   state: string;
@@ -53,7 +34,7 @@ let s: CliScenario;
 
 beforeAll(async () => {
   pax8 = createPax8Emulator({
-    seed: seed(),
+    seed: contosoScenario(),
     clock: createClock({ start: releaseInstant('2026-04') }),
     sleep: async () => {},
   });

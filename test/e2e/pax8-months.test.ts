@@ -1,26 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClock } from '../../emulators/kit';
-import {
-  createPax8Emulator,
-  DEFAULT_RULES,
-  type Pax8Rules,
-  pax8Scenario,
-  releaseInstant,
-  SWITCH_VALUES,
-} from '../../emulators/pax8';
-import type { InvoiceLine } from '../../src/core/model/source';
+import { DEFAULT_RULES, releaseInstant } from '../../emulators/pax8';
 import { dec, sumDecimals } from '../../src/core/money/decimal';
-import type { CustomerInvoice } from '../../src/core/planner/customer-plan';
-import { type PlainDate, parsePlainDate } from '../../src/core/time/plain-date';
+import type { PlainDate } from '../../src/core/time/plain-date';
 import { migrate } from '../../src/db/migrate';
 import { createPool, type Pool } from '../../src/db/pool';
 import { listRunItems } from '../../src/db/repos/runs';
 import { replaceSourceHolds } from '../../src/db/repos/source-holds';
 import { syncCustomers, syncProducts } from '../../src/engine/sync';
-import { createPax8Client, pullPax8, resolvePax8Connection } from '../../src/sources/pax8';
 import { AutotaskReadback } from '../support/autotask-readback';
 import { autotaskWorld, IDS, runCtx } from '../support/autotask-world';
 import { createTestDatabase, type TestDatabase } from '../support/db';
+import {
+  asWorldInvoices,
+  CONTOSO_AZURE,
+  contosoScenario,
+  pullFrom,
+  readingsOf,
+  seatsOn,
+  startPax8,
+} from '../support/pax8-world';
 import { TENANT } from '../support/planner-fixtures';
 
 /**
@@ -36,47 +34,7 @@ import { TENANT } from '../support/planner-fixtures';
  * and the seats the invoices bill agree with the subscription's history (no cross-check warning).
  */
 
-const AZURE = { '2026-01': 40, '2026-02': 55.5 };
-
-function seed() {
-  const s = pax8Scenario();
-  const contoso = s.company('Contoso Dental');
-  const sub = s.subscribe(contoso, 'business-standard', { on: '2026-01-01', quantity: 10 });
-  s.changeSeats(sub, '2026-01-15', 12);
-  s.changeSeats(sub, '2026-02-10', 11);
-  const azure = s.azure(contoso, '2026-01-01');
-  for (const [month, total] of Object.entries(AZURE))
-    s.usage(azure, month, [
-      {
-        resourceGroup: 'prod',
-        meter: 'D2s v5',
-        quantity: 100,
-        unitPrice: total / 100,
-        unitCost: total / 100,
-      },
-    ]);
-  return s.build();
-}
-
-/** Every combination of the switches that change how billing data looks. */
-function readings(): Partial<Pax8Rules>[] {
-  const out: Partial<Pax8Rules>[] = [{}];
-  for (const key of ['midPeriodChange', 'creditSign', 'endPeriod', 'azureLines'] as const) {
-    const values = SWITCH_VALUES[key] as readonly string[];
-    const next: Partial<Pax8Rules>[] = [];
-    for (const r of out) for (const v of values) next.push({ ...r, [key]: v });
-    out.splice(0, out.length, ...next);
-  }
-  return out;
-}
-
-/** Seats the invoice lines of a subscription bill on a day (signed quantities of the lines covering it). */
-function seatsOn(lines: readonly InvoiceLine[], day: string): string {
-  return lines
-    .filter((l) => l.kind !== 'azure_usage' && l.chargePeriod.start <= day && day < l.chargePeriod.end)
-    .reduce((n, l) => n.plus(l.quantity), dec(0))
-    .toString();
-}
+const AZURE = CONTOSO_AZURE;
 
 describe('Pax8 through the adapter into Autotask, under every reading of the undocumented', () => {
   let db: TestDatabase;
@@ -91,23 +49,15 @@ describe('Pax8 through the adapter into Autotask, under every reading of the und
     await db?.drop();
   });
 
-  it.each(readings().map((r) => [JSON.stringify(r), r] as const))('%s', async (_name, reading) => {
-    const rules = { ...DEFAULT_RULES, ...reading };
-    const emulator = createPax8Emulator({
-      seed: seed(),
-      rules,
-      clock: createClock({ start: releaseInstant('2026-04', rules) }),
-      sleep: async () => {},
-    });
-    const base = await emulator.listen(0);
+  it.each(
+    readingsOf(['midPeriodChange', 'creditSign', 'endPeriod', 'azureLines']).map(
+      (r) => [JSON.stringify(r), r] as const,
+    ),
+  )('%s', async (_name, reading) => {
+    const now = releaseInstant('2026-04', { ...DEFAULT_RULES, ...reading });
+    const { emulator, base } = await startPax8(contosoScenario(), reading, now);
     try {
-      const connection = resolvePax8Connection(
-        { clientId: 'scenario-client', clientSecret: 'scenario-secret', apiUrl: `${base}/v1` },
-        { allowLocal: true },
-      );
-      if (!connection.ok) throw new Error(connection.problems.join('; '));
-      const client = createPax8Client({ connection: connection.value, http: { sleep: async () => {} } });
-      const pulled = await pullPax8(client, { priceListFrom: parsePlainDate('2025-12-01') });
+      const pulled = await pullFrom(base);
       expect(pulled.errors).toEqual([]);
       expect(pulled.disagreements.map((x) => x.text)).toEqual([]);
       expect(pulled.customers.map((c) => c.name)).toEqual(['Contoso Dental']);
@@ -122,12 +72,8 @@ describe('Pax8 through the adapter into Autotask, under every reading of the und
       expect(azure).toMatchObject({ '2026-01': '40.00', '2026-02': '55.50' });
 
       // Into the store and on to Autotask, as the Partner Center data goes (the customer key remapped to the world's).
-      const invoices: CustomerInvoice[] = live.map((i) => ({
-        header: i.header,
-        lines: i.lines.map((l) => ({ ...l, customerTenantId: TENANT })),
-      }));
       const w = await autotaskWorld(pool, {
-        invoices,
+        invoices: asWorldInvoices(pulled),
         priceList: pulled.priceList,
         now: '2026-04-10T09:00:00Z',
       });
@@ -177,27 +123,11 @@ describe('Pax8 invoices that contradict the subscription history (the cross-chec
   });
 
   it('the run says so, naming subscription, days and both quantities, and writes no guess on those days', async () => {
-    const s = pax8Scenario();
-    const contoso = s.company('Contoso Dental');
-    const sub = s.subscribe(contoso, 'business-standard', { on: '2026-01-01', quantity: 10 });
-    s.changeSeats(sub, '2026-01-15', 12);
-    s.changeSeats(sub, '2026-02-10', 11);
     // The history never recorded the change of 15 January; the invoices bill it.
-    s.dropSnapshot(sub, '2026-01-15');
-    const emulator = createPax8Emulator({
-      seed: s.build(),
-      clock: createClock({ start: releaseInstant('2026-04') }),
-      sleep: async () => {},
-    });
-    const base = await emulator.listen(0);
+    const seed = contosoScenario((sc, sub) => sc.dropSnapshot(sub, '2026-01-15'));
+    const { emulator, base } = await startPax8(seed, {}, releaseInstant('2026-04'));
     try {
-      const connection = resolvePax8Connection(
-        { clientId: 'scenario-client', clientSecret: 'scenario-secret', apiUrl: `${base}/v1` },
-        { allowLocal: true },
-      );
-      if (!connection.ok) throw new Error(connection.problems.join('; '));
-      const client = createPax8Client({ connection: connection.value, http: { sleep: async () => {} } });
-      const pulled = await pullPax8(client, { priceListFrom: parsePlainDate('2025-12-01') });
+      const pulled = await pullFrom(base);
       expect(
         pulled.disagreements.map((x) => [
           x.days.start,
@@ -206,12 +136,8 @@ describe('Pax8 invoices that contradict the subscription history (the cross-chec
           x.history.toString(),
         ]),
       ).toEqual([['2026-01-15', '2026-02-10', '12', '10']]);
-      const live = pulled.invoices.filter((i) => i.live);
       const w = await autotaskWorld(pool, {
-        invoices: live.map((i) => ({
-          header: i.header,
-          lines: i.lines.map((l) => ({ ...l, customerTenantId: TENANT })),
-        })),
+        invoices: asWorldInvoices(pulled),
         priceList: pulled.priceList,
         now: '2026-04-10T09:00:00Z',
       });

@@ -5,7 +5,9 @@ import {
   DEFAULT_RULES,
   type Pax8Emulator,
   type Pax8Rules,
+  type Pax8Scenario,
   type Pax8Seed,
+  pax8Scenario,
   SWITCH_VALUES,
 } from '../../emulators/pax8';
 import type { InvoiceLine } from '../../src/core/model/source';
@@ -33,6 +35,34 @@ import { d, TENANT } from './planner-fixtures';
  */
 
 export type Pax8Reading = Partial<Pax8Rules>;
+
+/** Azure usage of Contoso's scenario per month (its total cost, markup 0). */
+export const CONTOSO_AZURE = { '2026-01': 40, '2026-02': 55.5 };
+
+/**
+ * Contoso on Pax8: Business Standard month to month (12.75 a seat, suggested retail 15.00), 10 seats from 1 January
+ * 2026, 12 from 15 January, 11 from 10 February; Azure in January and February. `extra` adds to it (a history gap).
+ */
+export function contosoScenario(extra?: (s: Pax8Scenario, sub: string) => void): Pax8Seed {
+  const s = pax8Scenario();
+  const contoso = s.company('Contoso Dental');
+  const sub = s.subscribe(contoso, 'business-standard', { on: '2026-01-01', quantity: 10 });
+  s.changeSeats(sub, '2026-01-15', 12);
+  s.changeSeats(sub, '2026-02-10', 11);
+  const azure = s.azure(contoso, '2026-01-01');
+  for (const [month, total] of Object.entries(CONTOSO_AZURE))
+    s.usage(azure, month, [
+      {
+        resourceGroup: 'prod',
+        meter: 'D2s v5',
+        quantity: 100,
+        unitPrice: total / 100,
+        unitCost: total / 100,
+      },
+    ]);
+  extra?.(s, sub);
+  return s.build();
+}
 type BillingSwitch = 'midPeriodChange' | 'creditSign' | 'endPeriod' | 'azureLines' | 'annualBilling';
 
 /** Every combination of the given switches' values (the others at their defaults). */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_RULES, releaseInstant } from '../../emulators/pax8';
+import { DEFAULT_RULES, type Pax8Rules, releaseInstant, SWITCH_VALUES } from '../../emulators/pax8';
 import { dec, sumDecimals } from '../../src/core/money/decimal';
 import type { PlainDate } from '../../src/core/time/plain-date';
 import { migrate } from '../../src/db/migrate';
@@ -35,6 +35,13 @@ import { TENANT } from '../support/planner-fixtures';
  */
 
 const AZURE = CONTOSO_AZURE;
+const BILLING_SWITCHES = new Set([
+  'midPeriodChange',
+  'creditSign',
+  'endPeriod',
+  'azureLines',
+  'annualBilling',
+]);
 
 describe('Pax8 through the adapter into Autotask, under every reading of the undocumented', () => {
   let db: TestDatabase;
@@ -50,9 +57,13 @@ describe('Pax8 through the adapter into Autotask, under every reading of the und
   });
 
   it.each(
-    readingsOf(['midPeriodChange', 'creditSign', 'endPeriod', 'azureLines']).map(
-      (r) => [JSON.stringify(r), r] as const,
-    ),
+    [
+      ...readingsOf(['midPeriodChange', 'creditSign', 'endPeriod', 'azureLines']),
+      // Every value of every other switch, one at a time (paging, history order, price fields, tokens, ...).
+      ...Object.entries(SWITCH_VALUES)
+        .filter(([key]) => !BILLING_SWITCHES.has(key))
+        .flatMap(([key, values]) => values.map((v) => ({ [key]: v }) as Partial<Pax8Rules>)),
+    ].map((r) => [JSON.stringify(r), r] as const),
   )('%s', async (_name, reading) => {
     const now = releaseInstant('2026-04', { ...DEFAULT_RULES, ...reading });
     const { emulator, base } = await startPax8(contosoScenario(), reading, now);

@@ -13,7 +13,7 @@ import {
   listLinks,
   type MappingRow,
   type StoredProgram,
-  syncedInvoiceIds,
+  syncedInvoiceIdsOf,
   type TargetKind,
 } from '../db/repos/sync';
 import { azureCostsOfCustomers, linesOfCustomers } from '../db/repos/sync-source';
@@ -61,6 +61,7 @@ export async function planCustomers(
     written,
     priceRules,
     holds,
+    synced,
   ] = await Promise.all([
     listPriceEntries(deps.pool, ws),
     listInvoices(deps.pool, ws),
@@ -73,6 +74,7 @@ export async function planCustomers(
     adjustmentDaysOf(deps.pool, ws, target, tenantIds),
     listPriceRules(deps.pool, ws),
     sourceHoldsOf(deps.pool, ws, tenantIds),
+    syncedInvoiceIdsOf(deps.pool, ws, target, tenantIds),
   ]);
   const names = new Map(customers.map((c) => [c.tenantId, c.name]));
   const plans: CustomerPlan[] = [];
@@ -120,7 +122,7 @@ export async function planCustomers(
         billing: mapping.billing,
       },
       invoices: customerInvoices,
-      syncedInvoiceIds: await syncedInvoiceIds(deps.pool, ws, target, tenantId),
+      syncedInvoiceIds: synced.get(tenantId) ?? new Set<string>(),
       priceList,
       productLinks,
       lineLinks: myLineLinks,

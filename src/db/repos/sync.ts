@@ -253,17 +253,25 @@ export async function saveLink(
   );
 }
 
-export async function syncedInvoiceIds(
+/** The invoices synced for each of some customers, in one query (a batch of customers plans with one read). */
+export async function syncedInvoiceIdsOf(
   db: Queryable,
   ws: WorkspaceId,
   target: TargetKind,
-  tenantId: string,
-): Promise<Set<string>> {
-  const res = await db.query<{ invoice_id: string }>(
-    'select invoice_id from synced_invoices where workspace_id = $1 and target = $2 and tenant_id = $3',
-    [ws, target, tenantId],
+  tenantIds: readonly string[],
+): Promise<Map<string, Set<string>>> {
+  const res = await db.query<{ tenant_id: string; invoice_id: string }>(
+    `select tenant_id, invoice_id from synced_invoices
+     where workspace_id = $1 and target = $2 and tenant_id = any($3::text[])`,
+    [ws, target, tenantIds],
   );
-  return new Set(res.rows.map((r) => r.invoice_id));
+  const out = new Map<string, Set<string>>();
+  for (const r of res.rows) {
+    const set = out.get(r.tenant_id) ?? new Set<string>();
+    set.add(r.invoice_id);
+    out.set(r.tenant_id, set);
+  }
+  return out;
 }
 
 export async function markInvoicesSynced(

@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AutotaskEmulator, createAutotaskEmulator, parseSeed } from '../../emulators/autotask';
 import { createClock } from '../../emulators/kit';
 import type { WorkspaceId } from '../../src/core/ids';
@@ -10,7 +9,13 @@ import { createTargetOpener, type TargetOpener } from '../../src/runtime/targets
 import { connectTarget } from '../../src/services/sync/connect';
 import { saveProgramSettings } from '../../src/services/sync/program-settings';
 import { CREDS, e2eSeed, IDS } from '../support/autotask-world';
-import { browserAvailable, launchBrowser, poll } from '../support/browser';
+import {
+  browserAvailable,
+  launchBrowser,
+  poll,
+  screenshotOnFailure,
+  setUpWorkspace,
+} from '../support/browser';
 import { TENANT } from '../support/planner-fixtures';
 import { type LiveServer, startLiveServer } from '../support/server';
 import { clock } from './flow-fixtures';
@@ -80,14 +85,11 @@ describe.skipIf(!browserAvailable)('the annual contract in the mapping dialog in
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(10_000);
 
-    await page.goto(`${server.baseUrl}/`);
-    await page.getByRole('heading', { name: 'Set up billsync' }).waitFor();
-    await page.getByLabel('Workspace name').fill('Fourth Coffee MSP');
-    await page.getByLabel('Email').fill('admin@fourthcoffee.example');
-    await page.getByLabel('Password', { exact: true }).fill('a strong password');
-    await page.getByLabel('Confirm password').fill('a strong password');
-    await page.getByRole('button', { name: 'Create workspace' }).click();
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await setUpWorkspace(page, `${server.baseUrl}/`, {
+      workspace: 'Fourth Coffee MSP',
+      email: 'admin@fourthcoffee.example',
+      password: 'a strong password',
+    });
 
     // Connected, the program set up with the annual motion on, and the customers imported.
     const ws = (await server.pool.query<{ id: WorkspaceId }>('select id from workspaces')).rows[0]!.id;
@@ -117,12 +119,7 @@ describe.skipIf(!browserAvailable)('the annual contract in the mapping dialog in
       { tenantId: '00000000-0000-4000-8000-000000000000', name: 'Customer 0', defaultDomain: 'c0.example' },
     ]);
   }, 60_000);
-  beforeEach((ctx) => {
-    ctx.onTestFailed(async () => {
-      mkdirSync('.tmp', { recursive: true });
-      await page?.screenshot({ path: `.tmp/browser-${ctx.task.name.replace(/\W+/g, '-').slice(0, 60)}.png` });
-    });
-  });
+  screenshotOnFailure(() => page);
   afterAll(async () => {
     await browser?.close();
     await server?.close();

@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ConnectWiseEmulator,
   createConnectWiseEmulator,
@@ -13,7 +12,13 @@ import type { WorkspaceId } from '../../src/core/ids';
 import { dec } from '../../src/core/money/decimal';
 import { createTargetOpener, type TargetOpener } from '../../src/runtime/targets';
 import { type ConnectWiseAdapter, forgetCodebases } from '../../src/targets/connectwise';
-import { browserAvailable, launchBrowser, poll } from '../support/browser';
+import {
+  browserAvailable,
+  launchBrowser,
+  poll,
+  screenshotOnFailure,
+  setUpWorkspace,
+} from '../support/browser';
 import { type LiveServer, startLiveServer } from '../support/server';
 import { clock } from './flow-fixtures';
 
@@ -45,12 +50,7 @@ describe.skipIf(!browserAvailable)('ConnectWise connect flow in Chromium', () =>
     page.setDefaultTimeout(10_000);
   });
 
-  beforeEach((ctx) => {
-    ctx.onTestFailed(async () => {
-      mkdirSync('.tmp', { recursive: true });
-      await page?.screenshot({ path: `.tmp/browser-${ctx.task.name.replace(/\W+/g, '-').slice(0, 60)}.png` });
-    });
-  });
+  screenshotOnFailure(() => page);
 
   afterAll(async () => {
     await browser?.close();
@@ -59,14 +59,11 @@ describe.skipIf(!browserAvailable)('ConnectWise connect flow in Chromium', () =>
   });
 
   it('connects with Test then Save, and saves the program with its catalog settings', async () => {
-    await page.goto(`${server.baseUrl}/`);
-    await page.getByRole('heading', { name: 'Set up billsync' }).waitFor();
-    await page.getByLabel('Workspace name').fill('Contoso MSP');
-    await page.getByLabel('Email').fill('admin@contoso.example');
-    await page.getByLabel('Password', { exact: true }).fill('a strong password');
-    await page.getByLabel('Confirm password').fill('a strong password');
-    await page.getByRole('button', { name: 'Create workspace' }).click();
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await setUpWorkspace(page, `${server.baseUrl}/`, {
+      workspace: 'Contoso MSP',
+      email: 'admin@contoso.example',
+      password: 'a strong password',
+    });
 
     const nav = page.getByRole('navigation', { name: 'Main' });
     await nav.getByRole('link', { name: 'Connections' }).click();

@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConnectWiseEmulator, createConnectWiseEmulator, parseSeed } from '../../emulators/connectwise';
 import { createClock } from '../../emulators/kit';
 import type { WorkspaceId } from '../../src/core/ids';
@@ -15,7 +14,13 @@ import { createTargetOpener, type TargetOpener } from '../../src/runtime/targets
 import { connectTarget } from '../../src/services/sync/connect';
 import { saveProgramSettings } from '../../src/services/sync/program-settings';
 import { forgetCodebases } from '../../src/targets/connectwise';
-import { browserAvailable, launchBrowser, poll } from '../support/browser';
+import {
+  browserAvailable,
+  launchBrowser,
+  poll,
+  screenshotOnFailure,
+  setUpWorkspace,
+} from '../support/browser';
 import { CW_CREDS, CW_IDS, cwSeed } from '../support/connectwise-world';
 import { PRICES, SUMMER_INVOICES } from '../support/contoso-summer';
 import { TEST_TIMING, testJobDeps } from '../support/jobs';
@@ -108,12 +113,7 @@ describe.skipIf(!browserAvailable)('a ConnectWise customer sync in Chromium', ()
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(10_000);
   });
-  beforeEach((ctx) => {
-    ctx.onTestFailed(async () => {
-      mkdirSync('.tmp', { recursive: true });
-      await page?.screenshot({ path: `.tmp/browser-${ctx.task.name.replace(/\W+/g, '-').slice(0, 60)}.png` });
-    });
-  });
+  screenshotOnFailure(() => page);
   afterAll(async () => {
     await browser?.close();
     await worker?.stop({ timeoutMs: 5_000 });
@@ -122,14 +122,11 @@ describe.skipIf(!browserAvailable)('a ConnectWise customer sync in Chromium', ()
   });
 
   it('maps Contoso Dental to its agreement, syncs it, shows the run; ConnectWise bills what Microsoft billed', async () => {
-    await page.goto(`${server.baseUrl}/`);
-    await page.getByRole('heading', { name: 'Set up billsync' }).waitFor();
-    await page.getByLabel('Workspace name').fill('Contoso MSP');
-    await page.getByLabel('Email').fill('admin@contoso.example');
-    await page.getByLabel('Password', { exact: true }).fill('a strong password');
-    await page.getByLabel('Confirm password').fill('a strong password');
-    await page.getByRole('button', { name: 'Create workspace' }).click();
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await setUpWorkspace(page, `${server.baseUrl}/`, {
+      workspace: 'Contoso MSP',
+      email: 'admin@contoso.example',
+      password: 'a strong password',
+    });
 
     // Connected, the program set up (In Use: the customer sync creates the items it needs), the files imported.
     const ws = (await server.pool.query<{ id: WorkspaceId }>('select id from workspaces')).rows[0]!.id;

@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AutotaskEmulator, createAutotaskEmulator, parseSeed } from '../../emulators/autotask';
 import { createClock, realSleep } from '../../emulators/kit';
 import type { WorkspaceId } from '../../src/core/ids';
@@ -11,7 +10,7 @@ import { createTargetOpener, type TargetOpener } from '../../src/runtime/targets
 import { connectTarget } from '../../src/services/sync/connect';
 import { saveProgramSettings } from '../../src/services/sync/program-settings';
 import { CREDS, e2eSeed, IDS } from '../support/autotask-world';
-import { browserAvailable, launchBrowser, poll } from '../support/browser';
+import { browserAvailable, launchBrowser, poll, screenshotOnFailure } from '../support/browser';
 import { TEST_TIMING, testJobDeps } from '../support/jobs';
 import { TENANT } from '../support/planner-fixtures';
 import { type LiveServer, startLiveServer } from '../support/server';
@@ -80,12 +79,7 @@ describe.skipIf(!browserAvailable)('a customer’s first sync in Chromium', () =
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(10_000);
   });
-  beforeEach((ctx) => {
-    ctx.onTestFailed(async () => {
-      mkdirSync('.tmp', { recursive: true });
-      await page?.screenshot({ path: `.tmp/browser-${ctx.task.name.replace(/\W+/g, '-').slice(0, 60)}.png` });
-    });
-  });
+  screenshotOnFailure(() => page);
   afterAll(async () => {
     releaseHeldCalls();
     await browser?.close();

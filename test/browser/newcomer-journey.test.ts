@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AutotaskEmulator, createAutotaskEmulator, DEMO_CREDENTIALS } from '../../emulators/autotask';
 import { createClock } from '../../emulators/kit';
 import type { BillingPeriod } from '../../src/core/time';
@@ -15,7 +15,13 @@ import { createEngineDeps } from '../../src/runtime/engine';
 import { createTargetOpener, type TargetOpener } from '../../src/runtime/targets';
 import { generateDemoData, writeDemoData } from '../../src/sources/partner-center/demo/generate';
 import { AutotaskReadback } from '../support/autotask-readback';
-import { browserAvailable, launchBrowser, poll } from '../support/browser';
+import {
+  browserAvailable,
+  launchBrowser,
+  poll,
+  screenshotOnFailure,
+  setUpWorkspace,
+} from '../support/browser';
 import { TEST_TIMING, testJobDeps } from '../support/jobs';
 import { type LiveServer, startLiveServer } from '../support/server';
 
@@ -184,12 +190,7 @@ describe.skipIf(!browserAvailable)('a newcomer’s journey from npm start to a f
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(10_000);
   });
-  beforeEach((ctx) => {
-    ctx.onTestFailed(async () => {
-      mkdirSync('.tmp', { recursive: true });
-      await page?.screenshot({ path: `.tmp/browser-${ctx.task.name.replace(/\W+/g, '-').slice(0, 60)}.png` });
-    });
-  });
+  screenshotOnFailure(() => page);
   afterAll(async () => {
     await browser?.close();
     await worker?.stop({ timeoutMs: 5_000 });
@@ -199,14 +200,11 @@ describe.skipIf(!browserAvailable)('a newcomer’s journey from npm start to a f
   });
 
   it('1. sets up the workspace and its admin on the first start', async () => {
-    await page.goto(`${server.baseUrl}/`);
-    await page.getByRole('heading', { name: 'Set up billsync' }).waitFor();
-    await page.getByLabel('Workspace name').fill('Northbridge IT');
-    await page.getByLabel('Email').fill('admin@northbridge-it.example');
-    await page.getByLabel('Password', { exact: true }).fill('a strong password');
-    await page.getByLabel('Confirm password').fill('a strong password');
-    await page.getByRole('button', { name: 'Create workspace' }).click();
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await setUpWorkspace(page, `${server.baseUrl}/`, {
+      workspace: 'Northbridge IT',
+      email: 'admin@northbridge-it.example',
+      password: 'a strong password',
+    });
     await poll(() => currentStep().getAttribute('data-step')).toBe('connect');
   });
 

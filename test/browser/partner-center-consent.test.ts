@@ -13,7 +13,7 @@ import { type RunningWorker, startWorker } from '../../src/jobs/worker';
 import { createEngineDeps } from '../../src/runtime/engine';
 import { systemClock } from '../../src/runtime/system-clock';
 import { createTestApp, type TestApp } from '../support/app';
-import { browserAvailable, launchBrowser, poll } from '../support/browser';
+import { browserAvailable, launchBrowser, poll, setUpWorkspace } from '../support/browser';
 import { TEST_TIMING, testJobDeps } from '../support/jobs';
 
 const FIXTURES = fileURLToPath(new URL('../../emulators/partner-center/fixtures', import.meta.url));
@@ -95,14 +95,11 @@ describe.skipIf(!browserAvailable)('Partner Center in the browser', () => {
   }
 
   async function setUp(page: Page) {
-    await page.goto(`${baseUrl}/`);
-    await page.getByRole('heading', { name: 'Set up billsync' }).waitFor();
-    await page.getByLabel('Workspace name').fill('Consent MSP');
-    await page.getByLabel('Email').fill('admin@consent.example');
-    await page.getByLabel('Password', { exact: true }).fill('a strong password');
-    await page.getByLabel('Confirm password').fill('a strong password');
-    await page.getByRole('button', { name: 'Create workspace' }).click();
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await setUpWorkspace(page, `${baseUrl}/`, {
+      workspace: 'Consent MSP',
+      email: 'admin@consent.example',
+      password: 'a strong password',
+    });
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Connections' }).click();
   }
 

@@ -1,10 +1,15 @@
-import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClock } from '../../emulators/kit';
 import { createPax8Emulator, type Pax8Emulator, pax8Scenario, releaseInstant } from '../../emulators/pax8';
 import { systemClock } from '../../src/runtime/system-clock';
-import { browserAvailable, launchBrowser, poll } from '../support/browser';
+import {
+  browserAvailable,
+  launchBrowser,
+  poll,
+  screenshotOnFailure,
+  setUpWorkspace,
+} from '../support/browser';
 import { type LiveServer, startLiveServer } from '../support/server';
 
 /**
@@ -40,12 +45,7 @@ describe.skipIf(!browserAvailable)('Pax8 connect flow in Chromium', () => {
     page.setDefaultTimeout(10_000);
   });
 
-  beforeEach((ctx) => {
-    ctx.onTestFailed(async () => {
-      mkdirSync('.tmp', { recursive: true });
-      await page?.screenshot({ path: `.tmp/browser-${ctx.task.name.replace(/\W+/g, '-').slice(0, 60)}.png` });
-    });
-  });
+  screenshotOnFailure(() => page);
 
   afterAll(async () => {
     await browser?.close();
@@ -54,14 +54,11 @@ describe.skipIf(!browserAvailable)('Pax8 connect flow in Chromium', () => {
   });
 
   it('connects Pax8, sees it connected, and pulls', async () => {
-    await page.goto(`${server.baseUrl}/`);
-    await page.getByRole('heading', { name: 'Set up billsync' }).waitFor();
-    await page.getByLabel('Workspace name').fill('Northbridge IT');
-    await page.getByLabel('Email').fill('admin@northbridge.example');
-    await page.getByLabel('Password', { exact: true }).fill('a strong password');
-    await page.getByLabel('Confirm password').fill('a strong password');
-    await page.getByRole('button', { name: 'Create workspace' }).click();
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await setUpWorkspace(page, `${server.baseUrl}/`, {
+      workspace: 'Northbridge IT',
+      email: 'admin@northbridge.example',
+      password: 'a strong password',
+    });
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Connections' }).click();
     const card = page.getByTestId('connection-pax8');

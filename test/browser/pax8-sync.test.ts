@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AutotaskEmulator, createAutotaskEmulator, parseSeed } from '../../emulators/autotask';
 import { createClock } from '../../emulators/kit';
 import { createPax8Emulator, type Pax8Emulator, pax8Scenario, releaseInstant } from '../../emulators/pax8';
@@ -14,7 +13,13 @@ import { connectTarget } from '../../src/services/sync/connect';
 import { saveProgramSettings } from '../../src/services/sync/program-settings';
 import { AutotaskReadback } from '../support/autotask-readback';
 import { CREDS, e2eSeed, IDS } from '../support/autotask-world';
-import { browserAvailable, launchBrowser, poll } from '../support/browser';
+import {
+  browserAvailable,
+  launchBrowser,
+  poll,
+  screenshotOnFailure,
+  setUpWorkspace,
+} from '../support/browser';
 import { TEST_TIMING, testJobDeps } from '../support/jobs';
 import { type LiveServer, startLiveServer } from '../support/server';
 
@@ -77,12 +82,7 @@ describe.skipIf(!browserAvailable)('Pax8 to Autotask for one customer in Chromiu
     page.setDefaultTimeout(10_000);
   });
 
-  beforeEach((ctx) => {
-    ctx.onTestFailed(async () => {
-      mkdirSync('.tmp', { recursive: true });
-      await page?.screenshot({ path: `.tmp/browser-${ctx.task.name.replace(/\W+/g, '-').slice(0, 60)}.png` });
-    });
-  });
+  screenshotOnFailure(() => page);
 
   afterAll(async () => {
     await browser?.close();
@@ -93,14 +93,11 @@ describe.skipIf(!browserAvailable)('Pax8 to Autotask for one customer in Chromiu
   });
 
   it('connects Pax8, pulls, maps the customer, SAVE AND SYNC NOW, and Autotask bills the seats', async () => {
-    await page.goto(`${server.baseUrl}/`);
-    await page.getByRole('heading', { name: 'Set up billsync' }).waitFor();
-    await page.getByLabel('Workspace name').fill('Northbridge IT');
-    await page.getByLabel('Email').fill('admin@northbridge.example');
-    await page.getByLabel('Password', { exact: true }).fill('a strong password');
-    await page.getByLabel('Confirm password').fill('a strong password');
-    await page.getByRole('button', { name: 'Create workspace' }).click();
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await setUpWorkspace(page, `${server.baseUrl}/`, {
+      workspace: 'Northbridge IT',
+      email: 'admin@northbridge.example',
+      password: 'a strong password',
+    });
 
     // Autotask connected and configured as in the other browser flows (its own Connections card is tested there).
     const ws = (await server.pool.query<{ id: WorkspaceId }>('select id from workspaces')).rows[0]!.id;

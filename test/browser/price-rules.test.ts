@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkspaceId } from '../../src/core/ids';
 import type { InvoiceLine } from '../../src/core/model/source';
 import type { Clock } from '../../src/core/time/clock';
@@ -9,7 +8,7 @@ import { storeInvoice, storePriceList, upsertSourceCustomers } from '../../src/d
 import { saveMapping } from '../../src/db/repos/sync';
 import { createUser } from '../../src/services/auth';
 import { setupAdmin } from '../support/app';
-import { browserAvailable, launchBrowser, poll } from '../support/browser';
+import { browserAvailable, launchBrowser, poll, screenshotOnFailure } from '../support/browser';
 import { d, inv, line, offer, priceEntry, TENANT } from '../support/planner-fixtures';
 import { type LiveServer, startLiveServer } from '../support/server';
 
@@ -123,15 +122,7 @@ describe.skipIf(!browserAvailable)('price rules in Chromium', () => {
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.setDefaultTimeout(10_000);
   });
-  beforeEach((ctx) => {
-    ctx.onTestFailed(async () => {
-      mkdirSync('.tmp', { recursive: true });
-      await page?.screenshot({
-        path: `.tmp/browser-${ctx.task.name.replace(/\W+/g, '-').slice(0, 60)}.png`,
-        fullPage: true,
-      });
-    });
-  });
+  screenshotOnFailure(() => page, { fullPage: true });
   afterAll(async () => {
     await browser?.close();
     await server?.close();

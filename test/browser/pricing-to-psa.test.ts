@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AutotaskEmulator, createAutotaskEmulator, parseSeed } from '../../emulators/autotask';
 import { createClock } from '../../emulators/kit';
 import type { WorkspaceId } from '../../src/core/ids';
@@ -12,7 +11,7 @@ import { connectTarget } from '../../src/services/sync/connect';
 import { setupAdmin } from '../support/app';
 import { AutotaskReadback, decOf } from '../support/autotask-readback';
 import { CREDS, IDS } from '../support/autotask-world';
-import { browserAvailable, launchBrowser, poll } from '../support/browser';
+import { browserAvailable, launchBrowser, poll, screenshotOnFailure } from '../support/browser';
 import { TEST_TIMING, testJobDeps } from '../support/jobs';
 import { TENANT } from '../support/planner-fixtures';
 import { type LiveServer, startLiveServer } from '../support/server';
@@ -123,15 +122,7 @@ describe.skipIf(!browserAvailable)(
       page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
       page.setDefaultTimeout(10_000);
     }, 60_000);
-    beforeEach((ctx) => {
-      ctx.onTestFailed(async () => {
-        mkdirSync('.tmp', { recursive: true });
-        await page?.screenshot({
-          path: `.tmp/browser-${ctx.task.name.replace(/\W+/g, '-').slice(0, 60)}.png`,
-          fullPage: true,
-        });
-      });
-    });
+    screenshotOnFailure(() => page, { fullPage: true });
     afterAll(async () => {
       await browser?.close();
       await worker?.stop({ timeoutMs: 5_000 });

@@ -1,7 +1,7 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AutotaskEmulator, createAutotaskEmulator, parseSeed } from '../../emulators/autotask';
 import { createClock } from '../../emulators/kit';
 import type { WorkspaceId } from '../../src/core/ids';
@@ -22,7 +22,7 @@ import { connectTarget } from '../../src/services/sync/connect';
 import { setupAdmin } from '../support/app';
 import { AutotaskReadback } from '../support/autotask-readback';
 import { CREDS, e2eSeed, IDS } from '../support/autotask-world';
-import { browserAvailable, launchBrowser, poll } from '../support/browser';
+import { browserAvailable, launchBrowser, poll, screenshotOnFailure } from '../support/browser';
 import { BASIC, PRICES, SUMMER_INVOICES } from '../support/contoso-summer';
 import { d, line, TENANT } from '../support/planner-fixtures';
 import { type LiveServer, startLiveServer } from '../support/server';
@@ -167,15 +167,7 @@ describe.skipIf(!browserAvailable)('reconciliation, leakage and the contract tim
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
   }, 90_000);
-  beforeEach((ctx) => {
-    ctx.onTestFailed(async () => {
-      mkdirSync('.tmp', { recursive: true });
-      await page?.screenshot({
-        path: `.tmp/browser-${ctx.task.name.replace(/\W+/g, '-').slice(0, 60)}.png`,
-        fullPage: true,
-      });
-    });
-  });
+  screenshotOnFailure(() => page, { fullPage: true });
   afterAll(async () => {
     await browser?.close();
     await server?.close();

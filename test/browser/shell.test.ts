@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser } from '../support/browser';
+import { browserAvailable, launchBrowser, setUpWorkspace } from '../support/browser';
 import { type LiveServer, startLiveServer } from '../support/server';
 
 describe.skipIf(!browserAvailable)('web shell in Chromium', () => {
@@ -18,14 +18,11 @@ describe.skipIf(!browserAvailable)('web shell in Chromium', () => {
 
   it('setup creates the admin, logout, login again, navigate', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${server.baseUrl}/`);
-    await page.getByRole('heading', { name: 'Set up billsync' }).waitFor();
-    await page.getByLabel('Workspace name').fill('Northwind MSP');
-    await page.getByLabel('Email').fill('admin@northwind.example');
-    await page.getByLabel('Password', { exact: true }).fill('a strong password');
-    await page.getByLabel('Confirm password').fill('a strong password');
-    await page.getByRole('button', { name: 'Create workspace' }).click();
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await setUpWorkspace(page, `${server.baseUrl}/`, {
+      workspace: 'Northwind MSP',
+      email: 'admin@northwind.example',
+      password: 'a strong password',
+    });
     expect(await page.getByTestId('workspace-name').textContent()).toContain('Northwind MSP');
 
     await page.getByRole('button', { name: 'Log out' }).click();

@@ -1,11 +1,17 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BillingPeriod } from '../../src/core/time';
 import { generateDemoData, writeDemoData } from '../../src/sources/partner-center/demo/generate';
-import { browserAvailable, launchBrowser, poll } from '../support/browser';
+import {
+  browserAvailable,
+  launchBrowser,
+  poll,
+  screenshotOnFailure,
+  setUpWorkspace,
+} from '../support/browser';
 import { withCell } from '../support/csv-cell';
 import { type LiveServer, startLiveServer } from '../support/server';
 
@@ -29,12 +35,7 @@ describe.skipIf(!browserAvailable)('uploading Microsoft CSP files on the Sources
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(10_000);
   });
-  beforeEach((ctx) => {
-    ctx.onTestFailed(async () => {
-      mkdirSync('.tmp', { recursive: true });
-      await page?.screenshot({ path: `.tmp/browser-${ctx.task.name.replace(/\W+/g, '-').slice(0, 60)}.png` });
-    });
-  });
+  screenshotOnFailure(() => page);
   afterAll(async () => {
     await browser?.close();
     await server?.close();
@@ -44,14 +45,11 @@ describe.skipIf(!browserAvailable)('uploading Microsoft CSP files on the Sources
   const result = (file: string) => page.getByRole('region', { name: `Result of ${file}` });
 
   it('signs up and finds the Sources page in the navigation, with an empty history', async () => {
-    await page.goto(`${server.baseUrl}/`);
-    await page.getByRole('heading', { name: 'Set up billsync' }).waitFor();
-    await page.getByLabel('Workspace name').fill('Upload MSP');
-    await page.getByLabel('Email').fill('admin@upload.example');
-    await page.getByLabel('Password', { exact: true }).fill('a strong password');
-    await page.getByLabel('Confirm password').fill('a strong password');
-    await page.getByRole('button', { name: 'Create workspace' }).click();
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await setUpWorkspace(page, `${server.baseUrl}/`, {
+      workspace: 'Upload MSP',
+      email: 'admin@upload.example',
+      password: 'a strong password',
+    });
     // The dashboard of a new workspace leads to the page too.
     await page.locator('main a[href="/sources"]').first().waitFor();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sources' }).click();

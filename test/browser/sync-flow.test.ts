@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AutotaskEmulator, createAutotaskEmulator, parseSeed } from '../../emulators/autotask';
 import { createClock } from '../../emulators/kit';
 import { startJobQueue } from '../../src/jobs/queue';
@@ -8,7 +7,13 @@ import { type RunningWorker, startWorker } from '../../src/jobs/worker';
 import { createEngineDeps } from '../../src/runtime/engine';
 import { createTargetOpener, type TargetOpener } from '../../src/runtime/targets';
 import { CREDS } from '../support/autotask-world';
-import { browserAvailable, launchBrowser, poll } from '../support/browser';
+import {
+  browserAvailable,
+  launchBrowser,
+  poll,
+  screenshotOnFailure,
+  setUpWorkspace,
+} from '../support/browser';
 import { TEST_TIMING, testJobDeps } from '../support/jobs';
 import { TENANT } from '../support/planner-fixtures';
 import { type LiveServer, startLiveServer } from '../support/server';
@@ -48,12 +53,7 @@ describe.skipIf(!browserAvailable)('billing manager flow in Chromium', () => {
   });
 
   // A failed step leaves a picture of the page in .tmp/ (CI keeps that folder).
-  beforeEach((ctx) => {
-    ctx.onTestFailed(async () => {
-      mkdirSync('.tmp', { recursive: true });
-      await page?.screenshot({ path: `.tmp/browser-${ctx.task.name.replace(/\W+/g, '-').slice(0, 60)}.png` });
-    });
-  });
+  screenshotOnFailure(() => page);
 
   afterAll(async () => {
     await browser?.close();
@@ -63,14 +63,11 @@ describe.skipIf(!browserAvailable)('billing manager flow in Chromium', () => {
   });
 
   it('sets up, connects Autotask, configures the program and adopts a colliding product', async () => {
-    await page.goto(`${server.baseUrl}/`);
-    await page.getByRole('heading', { name: 'Set up billsync' }).waitFor();
-    await page.getByLabel('Workspace name').fill('Northwind MSP');
-    await page.getByLabel('Email').fill('admin@northwind.example');
-    await page.getByLabel('Password', { exact: true }).fill('a strong password');
-    await page.getByLabel('Confirm password').fill('a strong password');
-    await page.getByRole('button', { name: 'Create workspace' }).click();
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await setUpWorkspace(page, `${server.baseUrl}/`, {
+      workspace: 'Northwind MSP',
+      email: 'admin@northwind.example',
+      password: 'a strong password',
+    });
     await seedSource(server.pool);
 
     // Connections: CONNECT NOW, the credentials with the emulator as zone, Test, Save.

@@ -5,7 +5,7 @@ import { Link } from 'react-router';
 import type { ReconInvoiceLine, ReconOfferRow, TargetKind } from '../../api/types';
 import { formatMoney, formatPlainDate } from '../../lib/format';
 import { TARGET_LABEL } from '../programs/program-paths';
-import { DifferenceCell, FlagBadges, formatPercent, MoneyCell } from './recon-flags';
+import { FigureCells, FlagBadges } from './recon-flags';
 import { timelinePath } from './recon-paths';
 
 export const OFFER_KIND: Record<ReconOfferRow['kind'], string> = {
@@ -97,24 +97,7 @@ export function OffersTable({ target, tenantId, currency, offers }: OffersTableP
                       {o.seats ?? '—'} / {o.units ?? '—'}
                     </Text>
                   </Table.Td>
-                  <Table.Td data-testid="recon-cell-cost">
-                    <MoneyCell value={o.cost} currency={currency} />
-                  </Table.Td>
-                  <Table.Td data-testid="recon-cell-expected">
-                    <MoneyCell value={o.expected} currency={currency} />
-                  </Table.Td>
-                  <Table.Td data-testid="recon-cell-billed">
-                    <MoneyCell value={o.billed} currency={currency} />
-                  </Table.Td>
-                  <Table.Td data-testid="recon-cell-margin">
-                    <MoneyCell value={o.margin} currency={currency} />
-                    <Text size="xs" c="dimmed" ta="right">
-                      {formatPercent(o.marginPercent)}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td data-testid="recon-cell-difference">
-                    <DifferenceCell value={o.difference} currency={currency} />
-                  </Table.Td>
+                  <FigureCells f={o} currency={currency} />
                   <Table.Td>
                     <FlagBadges flags={o.flags} empty="No issue" />
                   </Table.Td>

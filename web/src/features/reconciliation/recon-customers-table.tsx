@@ -3,7 +3,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import type { ReconCustomerRow, TargetKind } from '../../api/types';
 import { SortHeader, type SortKey } from '../../components/sort-header';
 import { TARGET_LABEL } from '../programs/program-paths';
-import { DifferenceCell, FlagBadges, formatPercent, MoneyCell } from './recon-flags';
+import { FigureCells, FlagBadges } from './recon-flags';
 import { reconCustomerPath } from './recon-paths';
 
 export type ReconSort =
@@ -145,24 +145,7 @@ export function ReconCustomersTable({ target, period, currency, rows }: ReconCus
                     {row.offers}
                   </Text>
                 </Table.Td>
-                <Table.Td data-testid="recon-cell-cost">
-                  <MoneyCell value={row.cost} currency={currency} />
-                </Table.Td>
-                <Table.Td data-testid="recon-cell-expected">
-                  <MoneyCell value={row.expected} currency={currency} />
-                </Table.Td>
-                <Table.Td data-testid="recon-cell-billed">
-                  <MoneyCell value={row.billed} currency={currency} />
-                </Table.Td>
-                <Table.Td data-testid="recon-cell-margin">
-                  <MoneyCell value={row.margin} currency={currency} />
-                  <Text size="xs" c="dimmed" ta="right" data-testid="recon-cell-margin-percent">
-                    {formatPercent(row.marginPercent)}
-                  </Text>
-                </Table.Td>
-                <Table.Td data-testid="recon-cell-difference">
-                  <DifferenceCell value={row.difference} currency={currency} />
-                </Table.Td>
+                <FigureCells f={row} currency={currency} />
                 <Table.Td>
                   <FlagBadges flags={row.flags} empty="No issue" />
                 </Table.Td>

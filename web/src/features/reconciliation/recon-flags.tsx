@@ -1,5 +1,5 @@
-import { Group, type MantineColor, Text, Tooltip } from '@mantine/core';
-import type { ReconFlag } from '../../api/types';
+import { Group, type MantineColor, Table, Text, Tooltip } from '@mantine/core';
+import type { ReconFigures, ReconFlag } from '../../api/types';
 import { StatusChip } from '../../components/status-chip';
 import { formatDelta, formatMoney } from '../../lib/format';
 
@@ -81,4 +81,30 @@ export function DifferenceCell({ value, currency }: { value: string; currency: s
 /** `21.5%`, or a dash when nothing is billed. */
 export function formatPercent(value: number | null): string {
   return value === null ? '—' : `${value.toFixed(1)}%`;
+}
+
+/** The five figure cells of a row (customer or offer): cost, expected retail, billed, margin with %, difference. */
+export function FigureCells({ f, currency }: { f: ReconFigures; currency: string | null }) {
+  return (
+    <>
+      <Table.Td data-testid="recon-cell-cost">
+        <MoneyCell value={f.cost} currency={currency} />
+      </Table.Td>
+      <Table.Td data-testid="recon-cell-expected">
+        <MoneyCell value={f.expected} currency={currency} />
+      </Table.Td>
+      <Table.Td data-testid="recon-cell-billed">
+        <MoneyCell value={f.billed} currency={currency} />
+      </Table.Td>
+      <Table.Td data-testid="recon-cell-margin">
+        <MoneyCell value={f.margin} currency={currency} />
+        <Text size="xs" c="dimmed" ta="right" data-testid="recon-cell-margin-percent">
+          {formatPercent(f.marginPercent)}
+        </Text>
+      </Table.Td>
+      <Table.Td data-testid="recon-cell-difference">
+        <DifferenceCell value={f.difference} currency={currency} />
+      </Table.Td>
+    </>
+  );
 }

@@ -147,7 +147,8 @@ function costSpans(lines: readonly InvoiceLine[]): PriceSpan[] {
 
 const maxDay = (a: PlainDate, b: PlainDate): PlainDate => (a > b ? a : b);
 
-const SEAT_CREDITS = ['cancel', 'cancelimmediate', 'removequantity', 'addquantity'];
+/** Credit lines that are seat changes (netted against the seats); other credits are listed and skipped. */
+export const SEAT_CREDITS: readonly string[] = ['cancel', 'cancelimmediate', 'removequantity', 'addquantity'];
 
 /** Azure plan as a price rule sees it (the product id; its title for family rules). */
 const azureRuleOffer: RuleOffer = {

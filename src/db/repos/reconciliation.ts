@@ -1,4 +1,5 @@
 import type { WorkspaceId } from '../../core/ids';
+import { SEAT_CREDITS } from '../../core/planner/customer-plan';
 import type { Queryable } from '../pool';
 
 /**
@@ -36,7 +37,7 @@ export interface SpendRow {
 }
 
 /** Seat credits the invoice sync nets against the seats (the others are listed and skipped). */
-const SEAT_CREDITS = `('cancel', 'cancelimmediate', 'removequantity', 'addquantity')`;
+const SEAT_CREDIT_LIST = `(${SEAT_CREDITS.map((c) => `'${c}'`).join(', ')})`;
 
 /**
  * Microsoft's money per customer, invoice period and category, for the periods given (Azure from the invoice's
@@ -51,7 +52,7 @@ export async function spendByCustomer(
     `with lines as (
        select l.customer_tenant_id as tenant_id, max(l.customer_name) as customer_name, i.billing_period as period,
               case when l.kind = 'azure_usage' then 'azure'
-                   when l.kind = 'one_time' or (l.kind = 'credit' and l.charge_type not in ${SEAT_CREDITS})
+                   when l.kind = 'one_time' or (l.kind = 'credit' and l.charge_type not in ${SEAT_CREDIT_LIST})
                      then 'skipped'
                    else 'license' end as category,
               sum(l.subtotal) as cost, count(*)::int as lines,

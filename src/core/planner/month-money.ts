@@ -21,9 +21,11 @@ export function monthMoney(
   days: DaySet,
   charges: readonly Pick<TargetCharge, 'date' | 'amount' | 'cost'>[] = [],
 ): MonthMoney[] {
-  const out = new Map<BillingPeriod, MonthMoney>();
-  const at = (month: BillingPeriod) => {
-    const m = out.get(month) ?? { month, amount: ZERO, cost: ZERO };
+  // Per month: units x price x days summed over the segments, divided once by the month's days at the end, so
+  // the sum is exact (15 x 23.10 x 23 / 28 is 284.625; three pieces divided apart may sum to 184.87499..).
+  const out = new Map<BillingPeriod, MonthMoney & { dim: number }>();
+  const at = (month: BillingPeriod, dim: number) => {
+    const m = out.get(month) ?? { month, amount: ZERO, cost: ZERO, dim };
     out.set(month, m);
     return m;
   };
@@ -33,30 +35,24 @@ export function monthMoney(
         for (let start = piece.start; start < piece.end; start = startOfNextMonth(start)) {
           const end = startOfNextMonth(start) < piece.end ? startOfNextMonth(start) : piece.end;
           const { year, month } = dateParts(start);
-          // Multiply first, divide last: 15 x 23.10 x 23 / 28 is 284.625 exactly (a cent's rounding depends on it).
           const days = dec(daysBetween(start, end));
-          const dim = daysInMonth(year, month);
-          const m = at(periodOf(start));
-          m.amount = m.amount.plus(
-            s.state.units
-              .times(s.state.price ?? ZERO)
-              .times(days)
-              .div(dim),
-          );
-          m.cost = m.cost.plus(
-            s.state.units
-              .times(s.state.cost ?? ZERO)
-              .times(days)
-              .div(dim),
-          );
+          const m = at(periodOf(start), daysInMonth(year, month));
+          m.amount = m.amount.plus(s.state.units.times(s.state.price ?? ZERO).times(days));
+          m.cost = m.cost.plus(s.state.units.times(s.state.cost ?? ZERO).times(days));
         }
       }
     }
   }
+  const money = new Map<BillingPeriod, MonthMoney>(
+    [...out.values()].map(({ month, amount, cost, dim }) => [
+      month,
+      { month, amount: amount.div(dim), cost: cost.div(dim) },
+    ]),
+  );
   for (const c of charges) {
-    const m = at(periodOf(c.date));
-    m.amount = m.amount.plus(c.amount);
-    m.cost = m.cost.plus(c.cost);
+    const month = periodOf(c.date);
+    const m = money.get(month) ?? { month, amount: ZERO, cost: ZERO };
+    money.set(month, { month, amount: m.amount.plus(c.amount), cost: m.cost.plus(c.cost) });
   }
-  return [...out.values()].sort((a, b) => (a.month < b.month ? -1 : 1));
+  return [...money.values()].sort((a, b) => (a.month < b.month ? -1 : 1));
 }

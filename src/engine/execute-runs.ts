@@ -1,8 +1,10 @@
+import { checkWindow } from '../core/planner/unit-window';
 import type { TargetAdapter, TargetSnapshot } from '../core/ports/target';
 import type { PlainDate } from '../core/time/plain-date';
 import { recordAudit } from '../db/repos/audit';
 import { getRun, listJournal, listRunItems, type RunRow, setRunStatus } from '../db/repos/runs';
 import { endShadow, markInvoicesSynced, setFirstSyncedDay } from '../db/repos/sync';
+import { createLimiter } from '../http/limiter';
 import { AppError } from '../services/errors';
 import type { EngineDeps } from './deps';
 import { type ExecutionOutcome, executeJournal } from './executor';
@@ -101,26 +103,35 @@ async function settleRuns(
   let unreadable = '';
   if (contractIds.length > 0) {
     try {
-      snapshot = await adapter.readState({}, { contractIds });
+      // Only the days the checks compare (issue 14); a created line is linked from the contract's lines.
+      const unitDays = checkWindow(work.flatMap((w) => w.checks));
+      snapshot = await adapter.readState({}, { contractIds, ...(unitDays ? { unitDays } : {}) });
     } catch (error) {
       unreadable = error instanceof Error ? error.message : String(error);
     }
   }
-  const summaries: RunSummary[] = [];
-  for (const w of work) {
-    // A PSA that does not bill what was written pauses the customer (issue 11).
-    const v: Verification =
-      w.checks.length === 0
-        ? { problems: [] }
-        : snapshot
-          ? verifyChecks(w.checks, snapshot)
-          : { problems: [], unverified: unreadable };
-    await recordVerification(deps, w.run, ctx.target, ctx.actor, v);
-    if (snapshot) await linkCreatedLines(deps, ctx.ws, ctx.target, w.created, snapshot);
-    summaries.push(await finishRun(deps, ctx, w.run, { ...w.outcome, paused: v.problems.length > 0 }));
-  }
-  return summaries;
+  // The runs are finished a few at a time (issue 14): each is its customer's own rows; the summaries keep order.
+  const finishing = createLimiter(SETTLE_CONCURRENCY);
+  return Promise.all(
+    work.map((w) =>
+      finishing.run(async () => {
+        // A PSA that does not bill what was written pauses the customer (issue 11).
+        const v: Verification =
+          w.checks.length === 0
+            ? { problems: [] }
+            : snapshot
+              ? verifyChecks(w.checks, snapshot)
+              : { problems: [], unverified: unreadable };
+        await recordVerification(deps, w.run, ctx.target, ctx.actor, v);
+        if (snapshot) await linkCreatedLines(deps, ctx.ws, ctx.target, w.created, snapshot);
+        return finishRun(deps, ctx, w.run, { ...w.outcome, paused: v.problems.length > 0 });
+      }),
+    ),
+  );
 }
+
+/** Runs of a batch finished at once: database work only, a share of the worker's pool. */
+const SETTLE_CONCURRENCY = 4;
 
 async function finishRun(
   deps: EngineDeps,

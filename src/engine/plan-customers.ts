@@ -2,6 +2,7 @@ import type { WorkspaceId } from '../core/ids';
 import type { InvoiceLine } from '../core/model/source';
 import { type CustomerInvoice, planCustomerSync } from '../core/planner/customer-plan';
 import type { Plan } from '../core/planner/types';
+import { unitWindow } from '../core/planner/unit-window';
 import type { TargetAdapter, TargetSnapshot } from '../core/ports/target';
 import type { LineObservation } from '../core/reconcile/line-figures';
 import type { PlainDate } from '../core/time/plain-date';
@@ -49,33 +50,25 @@ export async function planCustomers(
       mappings.flatMap((m) => [m.contract_id, m.annual_contract_id]).filter((c): c is string => !!c),
     ),
   ];
-  const [
-    priceList,
-    invoices,
-    customers,
-    lines,
-    azure,
-    productLinks,
-    lineLinks,
-    snapshot,
-    written,
-    priceRules,
-    holds,
-    synced,
-  ] = await Promise.all([
-    listPriceEntries(deps.pool, ws),
+  // The invoices first: they bound the days of the PSA's unit history the plans need (issue 14).
+  const [invoices, lines] = await Promise.all([
     listInvoices(deps.pool, ws),
-    listSourceCustomers(deps.pool, ws),
     linesOfCustomers(deps.pool, ws, tenantIds, asOf),
-    azureCostsOfCustomers(deps.pool, ws, tenantIds),
-    listLinks(deps.pool, ws, target, 'product'),
-    listLinks(deps.pool, ws, target, 'contract-line'),
-    adapter.readState({}, { contractIds, products: true }),
-    adjustmentDaysOf(deps.pool, ws, target, tenantIds),
-    listPriceRules(deps.pool, ws),
-    sourceHoldsOf(deps.pool, ws, tenantIds),
-    syncedInvoiceIdsOf(deps.pool, ws, target, tenantIds),
   ]);
+  const unitDays = unitWindow(invoices, [...lines.values()].flat(), asOf);
+  const [priceList, customers, azure, productLinks, lineLinks, snapshot, written, priceRules, holds, synced] =
+    await Promise.all([
+      listPriceEntries(deps.pool, ws),
+      listSourceCustomers(deps.pool, ws),
+      azureCostsOfCustomers(deps.pool, ws, tenantIds),
+      listLinks(deps.pool, ws, target, 'product'),
+      listLinks(deps.pool, ws, target, 'contract-line'),
+      adapter.readState({}, { contractIds, products: true, unitDays }),
+      adjustmentDaysOf(deps.pool, ws, target, tenantIds),
+      listPriceRules(deps.pool, ws),
+      sourceHoldsOf(deps.pool, ws, tenantIds),
+      syncedInvoiceIdsOf(deps.pool, ws, target, tenantIds),
+    ]);
   const names = new Map(customers.map((c) => [c.tenantId, c.name]));
   const plans: CustomerPlan[] = [];
   for (const mapping of mappings) {

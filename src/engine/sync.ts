@@ -7,7 +7,7 @@ import type { EngineDeps } from './deps';
 import { executeRun, executionBatch } from './execute-runs';
 import { customerLockKey, productLockKey, withLock, withLockSet } from './locks';
 import { canonicalJson, encodeOperation } from './plan-codec';
-import { planCustomers } from './plan-customers';
+import { type CustomerPlan, planCustomers } from './plan-customers';
 import { missingProducts, planProducts } from './plan-products';
 import { requireProgram } from './program';
 import {
@@ -119,28 +119,41 @@ export async function syncCustomers(
       const slots: (RunSummary | string)[] = [];
       let handled = 0;
       const progress = () => options.onProgress?.(results.length + ++handled, mappings.length);
-      for (const p of plans) {
+      const handle = async (p: CustomerPlan, i: number) => {
         const customer = { tenantId: p.tenantId, name: p.customerName };
         if (options.preview) {
-          slots.push(
-            await summarizeRun(
-              deps,
-              ctx.ws,
-              await storeRun(deps, ctx, 'customer', p.plan, 'preview', customer),
-            ),
+          slots[i] = await summarizeRun(
+            deps,
+            ctx.ws,
+            await storeRun(deps, ctx, 'customer', p.plan, 'preview', customer),
           );
         } else if (p.plan.shadow || needsApproval(p.plan, program)) {
           // A shadow first sync (or a change over the approval threshold) waits for a user to apply it.
           const runId = await storeRun(deps, ctx, 'customer', p.plan, 'awaiting_approval', customer);
           if (p.plan.shadow)
             await setRunStatus(deps.pool, runId, 'awaiting_approval', { message: SHADOW_MESSAGE });
-          slots.push(await summarizeRun(deps, ctx.ws, runId));
+          slots[i] = await summarizeRun(deps, ctx.ws, runId);
         } else {
           const runId = await storeRun(deps, ctx, 'customer', p.plan, 'running', customer);
           await executing.execute(runId);
-          slots.push(runId);
+          slots[i] = runId;
         }
         progress();
+      };
+      // Two lanes (issue 14): the runs that write go one after the other, as before; the runs that only store
+      // their outcome (nothing to write, previews, approvals) are stored beside them, so the PSA is not kept
+      // waiting on the database work of customers it has nothing to do with. Customers differ, locks are held.
+      const writes = (p: CustomerPlan) =>
+        !options.preview && !p.plan.shadow && !needsApproval(p.plan, program) && p.plan.operations.length > 0;
+      const lane = async (pick: (p: CustomerPlan) => boolean) => {
+        for (const [i, p] of plans.entries()) if (pick(p)) await handle(p, i);
+      };
+      const lanes = await Promise.allSettled([lane(writes), lane((p) => !writes(p))]);
+      const failed = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+      if (failed) {
+        // The other lane may have executed runs after the failure settled the earlier ones: finish them too.
+        await executing.settle().catch(() => {});
+        throw failed.reason;
       }
       const finished = new Map((await executing.settle()).map((r) => [r.runId, r]));
       for (const slot of slots) results.push(typeof slot === 'string' ? finished.get(slot)! : slot);

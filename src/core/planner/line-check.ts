@@ -5,6 +5,7 @@ import { addDays, formatDayMonthYear, type PlainDate } from '../time/plain-date'
 import { clipDays, type DaySet, daySet, FOREVER } from './day-set';
 import { changeDays, type LineState, type StateSegment, sameDecimal, stateAt } from './line-state';
 import type { LineCheck } from './types';
+import { CHECKED_TAIL_DAYS } from './unit-window';
 
 const text = (v: Decimal | undefined) => (v === undefined ? null : v.toFixed());
 const value = (v: string | null) => (v === null ? undefined : dec(v));
@@ -100,6 +101,6 @@ export function checkDays(
   return clipDays(
     daySet([...decided, ...fixes]),
     firstWrite,
-    until < FOREVER ? until : addDays(firstWrite, 62),
+    until < FOREVER ? until : addDays(firstWrite, CHECKED_TAIL_DAYS),
   );
 }

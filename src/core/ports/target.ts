@@ -1,6 +1,7 @@
 import type { IntegrationError } from '../integration-error';
 import type { Decimal } from '../money/decimal';
 import type { Result } from '../result';
+import type { DateRange } from '../time/date-range';
 import type { PlainDate } from '../time/plain-date';
 
 /**
@@ -153,6 +154,13 @@ export interface TargetScope {
   contractIds?: readonly string[];
   /** Companies and contracts for the mapping dropdowns. */
   directory?: boolean;
+  /**
+   * The days whose billed state the reader needs (`unitWindow`): the snapshot's unit segments must be exact on
+   * every day in it; outside it a PSA may leave out what it would have to page through (Autotask: the unit rows of
+   * other billing periods; a line then carries its last state, as when rows stop at the current period).
+   * Undefined = every day. A PSA that reads a line's history in one piece anyway may ignore it.
+   */
+  unitDays?: DateRange;
 }
 
 export interface TargetSnapshot {

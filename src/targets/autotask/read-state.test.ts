@@ -133,6 +133,48 @@ describe('readState', () => {
       { contractIds: [contractId], unitsFrom: '2029-01-01' as PlainDate },
     );
     expect(recent.unitSegments.map((s) => s.start)).toEqual(['2029-01-01']);
+
+    // A window of days (issue 14): only the rows that overlap it are sent; inside it every day is as in the full
+    // reading, after it the line carries its last state to the contract's end, as when rows stop early.
+    const windowed = await adapter().readState(
+      {},
+      {
+        contractIds: [contractId],
+        unitDays: { start: '2026-03-05' as PlainDate, end: '2026-05-01' as PlainDate },
+      },
+    );
+    // March (split by the change) and April are read; no row from May on: April's state is carried from 1 May.
+    expect(
+      windowed.unitSegments.filter((x) => x.contractLineId === String(lineId)).map((x) => [x.start, x.end]),
+    ).toEqual([
+      ['2026-03-01', '2026-03-10'],
+      ['2026-03-10', '2026-04-01'],
+      ['2026-04-01', '2026-05-01'],
+      ['2026-05-01', '2029-02-01'],
+    ]);
+    const billed = (list: typeof snap.unitSegments, day: string) =>
+      list.find((x) => x.contractLineId === String(lineId) && x.start <= day && day < x.end);
+    for (const day of ['2026-03-05', '2026-03-09', '2026-03-10', '2026-04-30']) {
+      const [a, b] = [billed(windowed.unitSegments, day), billed(snap.unitSegments, day)];
+      expect([a?.units.toString(), a?.price?.toString(), a?.posted]).toEqual([
+        b?.units.toString(),
+        b?.price?.toString(),
+        b?.posted,
+      ]);
+    }
+    expect(windowed.unitSegments.some((x) => x.start < '2026-03-01')).toBe(false);
+    expect(windowed.unitSegments.at(-1)).toMatchObject({ end: '2029-02-01' });
+    expect(billed(windowed.unitSegments, '2028-06-15')?.units.toString()).toBe(
+      billed(snap.unitSegments, '2028-06-15')?.units.toString(),
+    );
+    // Change days inside the window are the same (1 Feb, the line's first row, is outside it).
+    const inside = (days: readonly string[] | undefined) => (days ?? []).filter((x) => x >= '2026-03-05');
+    expect(inside(windowed.contractLines.find((l) => l.id === String(lineId))?.changeDays)).toEqual(
+      inside(snap.contractLines.find((l) => l.id === String(lineId))?.changeDays),
+    );
+    expect(inside(snap.contractLines.find((l) => l.id === String(lineId))?.changeDays)).toEqual([
+      '2026-03-10',
+    ]);
   });
 
   it('retries a 503 on a read and stops at once when the context is aborted', async () => {

@@ -16,14 +16,14 @@ import {
 } from './mapping';
 import type { Picklists } from './picklists';
 import { withPostedItems } from './posted-items';
-import { eq, everything, exist, gte, inList } from './query';
+import { eq, everything, exist, gte, inList, lt } from './query';
 import { FIXED_PRICE_CONTRACT_TYPE, RECURRING_SERVICE_CONTRACT_TYPE, toAutotaskDate, wireId } from './quirks';
 import { billingSegments } from './unit-segments';
 
 /**
- * The scope of the port plus one optional Autotask refinement (proposed for the port): only unit segments
- * that end on or after `unitsFrom`. ContractServiceUnits has a row per billing period up to the contract end,
- * so a 3-year contract has ~36 rows per line; old ones are rarely needed.
+ * The scope of the port. ContractServiceUnits has a row per billing period up to the contract end (a 3-year
+ * contract ~36 per line), so only the rows overlapping `unitDays` are read (issue 14): those ending on or after
+ * its first day and starting before its end. `unitsFrom` (the older Autotask-only form) is a window with no end.
  */
 export interface AutotaskScope extends TargetScope {
   unitsFrom?: PlainDate;
@@ -42,6 +42,13 @@ export async function readState(
   takenAt: string,
 ): Promise<TargetSnapshot> {
   const contractIds = [...new Set(scope.contractIds ?? [])].map((id) => wireId(id, 'contract id'));
+  const unitsFrom = scope.unitDays?.start ?? scope.unitsFrom;
+  const unitsUntil = scope.unitDays?.end;
+  // Rows are inclusive on both ends (§4.6): a row overlaps [from, until) when endDate >= from, startDate < until.
+  const unitFilter = [
+    ...(unitsFrom ? [gte('endDate', toAutotaskDate(unitsFrom))] : []),
+    ...(unitsUntil ? [lt('startDate', toAutotaskDate(unitsUntil))] : []),
+  ];
   const some = contractIds.length > 0;
   const [
     companies,
@@ -75,7 +82,7 @@ export async function readState(
     some
       ? client.queryIn(ctx, 'ContractServiceUnits', 'contractID', contractIds, {
           includeFields: FIELDS.ContractServiceUnits,
-          ...(scope.unitsFrom ? { filter: [gte('endDate', toAutotaskDate(scope.unitsFrom))] } : {}),
+          ...(unitFilter.length > 0 ? { filter: unitFilter } : {}),
         })
       : [],
     some
@@ -100,7 +107,7 @@ export async function readState(
     [...contracts.values()],
     lines.map((l) => mapRow('ContractServices', l, toContractLine)),
     segments,
-    scope.unitsFrom,
+    unitsFrom,
     new Set(contractIds.map(String)),
   );
   return {

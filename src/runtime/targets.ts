@@ -99,8 +99,14 @@ export function createCredentialsOpener(env: NodeJS.ProcessEnv = process.env): C
 /**
  * The composition root's `openTarget`: reads the workspace's stored connection, opens its secrets and builds
  * the PSA adapter. Adapters of one connection share one limiter, so the server's concurrent requests stay
- * within Autotask's 3 threads (ConnectWise: the same 3, under its advice to limit parallelism) per connection. The connection is read on every call: credentials saved a
- * moment ago are the ones used.
+ * within Autotask's 3 threads (ConnectWise: the same 3, under its advice to limit parallelism) per connection.
+ * The connection is read on every call: credentials saved a moment ago are the ones used.
+ *
+ * One adapter per connection and process (issue 14), while the connection's settings and credentials stay the
+ * same, for at most `ADAPTER_REUSE_MS`: what an adapter learns once (Autotask's picklists and default charge
+ * code, the threshold reading that paces every request of the connection) is not read again by every batch of
+ * a sync, and the threshold pacing counts all the process's requests. Nothing read per call is kept (products,
+ * contracts, billing codes: each sync reads them as they are).
  */
 export function createTargetOpener(deps: {
   pool: Pool;
@@ -109,6 +115,7 @@ export function createTargetOpener(deps: {
 }): TargetOpener {
   const env = deps.env ?? process.env;
   const limiters = new Map<string, Limiter>();
+  const adapters = new Map<string, { key: string; adapter: TargetAdapter; builtAt: number }>();
   return async (workspaceId, target) => {
     const row = await getConnectionByKind(deps.pool, workspaceId, target);
     if (!row?.credentials) {
@@ -126,6 +133,15 @@ export function createTargetOpener(deps: {
     // the connection (set by hand or by an older version) applies until the program has its own.
     const program = target === 'connectwise' ? await getProgram(deps.pool, workspaceId, target) : undefined;
     const settings = program?.catalog ? { ...row.settings, catalog: program.catalog } : row.settings;
-    return buildAdapter(target, settings, openSecrets(deps.box, row), limiter, env);
+    const key = `${target}|${JSON.stringify(settings)}|${row.credentials.toString('base64')}`;
+    const kept = adapters.get(row.id);
+    const now = Date.now();
+    if (kept && kept.key === key && now - kept.builtAt < ADAPTER_REUSE_MS) return kept.adapter;
+    const adapter = buildAdapter(target, settings, openSecrets(deps.box, row), limiter, env);
+    adapters.set(row.id, { key, adapter, builtAt: now });
+    return adapter;
   };
 }
+
+/** How long an adapter is reused (picklists and the like are read again after it). */
+const ADAPTER_REUSE_MS = 10 * 60_000;

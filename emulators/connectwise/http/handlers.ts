@@ -29,19 +29,25 @@ export interface ResourceCall {
 
 /** The rows a call may see: an addition list is its agreement's (404 when that agreement does not exist). */
 function scope(ctx: EmulatorCtx, resource: ResourceDef, parentId: number | undefined): Row[] {
-  const rows = [...ctx.state.tables[resource.key].values()];
-  if (parentId === undefined || !resource.parentField || !resource.parentTable) return rows;
-  if (!ctx.state.tables[resource.parentTable].has(parentId)) {
+  if (parentId === undefined || !resource.parentField || !resource.parentTable)
+    return [...ctx.state.tables[resource.key].values()];
+  checkParent(ctx, resource, parentId);
+  const table = ctx.state.tables[resource.key];
+  const parentField = resource.parentField;
+  return table.byField(parentField, parentId);
+}
+
+/** 404 when a child route's parent (an addition's agreement) does not exist. */
+function checkParent(ctx: EmulatorCtx, resource: ResourceDef, parentId: number): void {
+  if (resource.parentTable && !ctx.state.tables[resource.parentTable].has(parentId))
     throw notFound(resourceOf(resource.parentTable).resourceName, parentId);
-  }
-  return rows.filter((r) => r[resource.parentField as string] === parentId);
 }
 
 /** Every resource route: lists, `/count`, single records and the writes (§3.1 status codes). */
 export function handleResource(ctx: EmulatorCtx, call: ResourceCall): Reply {
   const { route, method } = call;
   const resource = route.resource;
-  const rows = scope(ctx, resource, route.parentId);
+  const rows = route.kind === 'item' ? [] : scope(ctx, resource, route.parentId);
   const params = parseListParams(call.rawQuery);
   const wire = (row: Row) => toWire(ctx, resource, row, call.wire);
   const actor = call.member.identifier;
@@ -68,7 +74,12 @@ export function handleResource(ctx: EmulatorCtx, call: ResourceCall): Reply {
       };
     }
     case 'item': {
-      const row = rows.find((r) => r.id === route.id);
+      // One row by id (no scan): under its parent when the route has one, as the list would hold it.
+      const found = ctx.state.tables[resource.key].get(route.id);
+      const parentField = resource.parentField;
+      if (route.parentId !== undefined && parentField) checkParent(ctx, resource, route.parentId);
+      const under = route.parentId === undefined || !parentField || found?.[parentField] === route.parentId;
+      const row = found && under ? found : undefined;
       if (!row) throw notFound(resource.resourceName, route.id);
       switch (method) {
         case 'GET': {

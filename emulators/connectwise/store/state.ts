@@ -78,7 +78,7 @@ export interface InvoiceLine {
 export interface ConnectWiseState {
   tenant: Tenant;
   apiMembers: ApiMember[];
-  tables: Record<TableName, Map<number, Row>>;
+  tables: Record<TableName, RowTable>;
   nextIds: Record<TableName, number>;
   /** Invoiced periods by `agreementId|periodStart`. */
   invoiced: Map<string, InvoicedPeriod>;
@@ -104,10 +104,8 @@ export const DEFAULT_TENANT: Tenant = {
 };
 
 export function createEmptyState(): ConnectWiseState {
-  const tables = Object.fromEntries(TABLES.map((t) => [t, new Map<number, Row>()])) as Record<
-    TableName,
-    Map<number, Row>
-  >;
+  const tables = {} as Record<TableName, RowTable>;
+  for (const t of TABLES) tables[t] = new RowTable();
   const nextIds = Object.fromEntries(TABLES.map((t) => [t, 1])) as Record<TableName, number>;
   return {
     tenant: { ...DEFAULT_TENANT },
@@ -117,6 +115,61 @@ export function createEmptyState(): ConnectWiseState {
     invoiced: new Map(),
     billed: new Map(),
   };
+}
+
+/**
+ * A table: rows by id, plus an index of rows by a parent field kept as rows are set and deleted, so a child list
+ * (an agreement's additions) costs its own rows, not a scan of the tenant's (a bench seeds 300,000 additions).
+ * Rows come back in the table's order (first set), as a scan would list them.
+ */
+export class RowTable extends Map<number, Row> {
+  private readonly indexes = new Map<string, Map<unknown, Set<number>>>();
+  /** Each row's place in the table's order (a Map lists its keys by first set). */
+  private readonly order = new Map<number, number>();
+  private placed = 0;
+
+  override set(id: number, row: Row): this {
+    if (!this.order.has(id)) this.order.set(id, this.placed++);
+    for (const [field, index] of this.indexes) {
+      const before = super.get(id);
+      if (before && before[field] !== row[field]) index.get(before[field])?.delete(id);
+      const ids = index.get(row[field]);
+      if (ids) ids.add(id);
+      else index.set(row[field], new Set([id]));
+    }
+    return super.set(id, row);
+  }
+
+  override delete(id: number): boolean {
+    const before = super.get(id);
+    if (before) for (const [field, index] of this.indexes) index.get(before[field])?.delete(id);
+    this.order.delete(id);
+    return super.delete(id);
+  }
+
+  override clear(): void {
+    this.indexes.clear();
+    this.order.clear();
+    super.clear();
+  }
+
+  /** The rows whose `field` is `value`, in table order. */
+  byField(field: string, value: unknown): Row[] {
+    let index = this.indexes.get(field);
+    if (!index) {
+      index = new Map();
+      for (const [id, row] of this) {
+        const ids = index.get(row[field]);
+        if (ids) ids.add(id);
+        else index.set(row[field], new Set([id]));
+      }
+      this.indexes.set(field, index);
+    }
+    const place = (id: number) => this.order.get(id) ?? 0;
+    return [...(index.get(value) ?? [])]
+      .sort((a, b) => place(a) - place(b))
+      .map((id) => super.get(id) as Row);
+  }
 }
 
 export function allocateId(state: ConnectWiseState, table: TableName): number {

@@ -8,6 +8,7 @@ import { openSecrets } from '../services/connections';
 import { AppError } from '../services/errors';
 import { createAutotaskAdapter } from '../targets/autotask';
 import { createConnectWiseAdapter } from '../targets/connectwise';
+import { connectWiseRate, pacedLimiter } from './rate-pacer';
 import type { SecretBox } from './secret-box';
 
 export type TargetOpener = (workspaceId: WorkspaceId, target: TargetKind) => Promise<TargetAdapter>;
@@ -126,7 +127,11 @@ export function createTargetOpener(deps: {
     }
     let limiter = limiters.get(row.id);
     if (!limiter) {
-      limiter = createLimiter(3);
+      // ConnectWise limits requests per minute (§3.7): every process takes from one budget (issue 14).
+      limiter =
+        target === 'connectwise'
+          ? pacedLimiter(createLimiter(3), deps.pool, row.id, connectWiseRate(env))
+          : createLimiter(3);
       limiters.set(row.id, limiter);
     }
     // ConnectWise files new catalog items where its program settings say (decision 0012); a `catalog` stored on

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { type Row, RowTable } from './state';
 
-const row = (id: number, agreementId: number, name = `r${id}`): Row => ({ id, agreementId, name }) as Row;
+const row = (id: number, agreementId: number, name = `r${id}`): Row =>
+  ({ id, agreementId, name, _meta: {} }) as unknown as Row;
 const ids = (rows: Row[]) => rows.map((r) => r.id);
 
 describe('RowTable', () => {

@@ -23,9 +23,7 @@ export function firstOpenPeriod(ctx: EmulatorCtx, agreement: Row): Period | unde
 }
 
 export function additionsOf(ctx: EmulatorCtx, agreementId: number): Row[] {
-  return [...ctx.state.tables.additions.values()]
-    .filter((a) => a.agreementId === agreementId)
-    .sort((a, b) => a.id - b.id);
+  return ctx.state.tables.additions.byField('agreementId', agreementId).sort((a, b) => a.id - b.id);
 }
 
 /** What a period bills now, per addition in effect in it. */

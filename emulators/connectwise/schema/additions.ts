@@ -112,9 +112,7 @@ export const additions: ResourceDef = {
     // UNVERIFIED default (§8 Q5): the day the line is entered. Clients should always send it.
     if (!w.sent.has('effectiveDate')) row.effectiveDate = midnight(w.ctx.clock.today());
     if (!w.sent.has('sequenceNumber')) {
-      const siblings = [...w.ctx.state.tables.additions.values()].filter(
-        (a) => a.agreementId === row.agreementId,
-      );
+      const siblings = w.ctx.state.tables.additions.byField('agreementId', row.agreementId);
       row.sequenceNumber = Math.max(0, ...siblings.map((a) => Number(a.sequenceNumber ?? 0))) + 1;
     }
   },

@@ -115,9 +115,8 @@ export const agreements: ResourceDef = {
     };
   },
   onDelete(ctx, row) {
-    for (const a of [...ctx.state.tables.additions.values()]) {
-      if (a.agreementId === row.id) ctx.state.tables.additions.delete(a.id);
-    }
+    for (const a of ctx.state.tables.additions.byField('agreementId', row.id))
+      ctx.state.tables.additions.delete(a.id);
     return undefined;
   },
   links: (row) => ({ additions_href: `finance/agreements/${row.id}/additions` }),

@@ -4,10 +4,11 @@ import type { Limiter } from '../http';
 
 /**
  * ConnectWise's documented limit (reference connectwise-api.md, section 3.7): "over 1,000 requests per minute" are
- * rate limited (429 with Retry-After). billsync keeps to 900 a minute on average with a burst of 50, so no rolling
- * minute holds more than 950 of its requests, whatever the processes (`connectWiseRate` for another pace).
+ * rate limited (429 with Retry-After). billsync keeps to 950 a minute on average with a burst of 40, so no rolling
+ * minute holds more than 990 of its requests (the server's and every worker's together: one bucket), whatever the
+ * processes (`connectWiseRate` for another pace).
  */
-export const CONNECTWISE_RATE: RateBudgetShape = { perMinute: 900, burst: 50 };
+export const CONNECTWISE_RATE: RateBudgetShape = { perMinute: 950, burst: 40 };
 
 export interface RatePacerOptions {
   now?: () => number;
@@ -56,11 +57,11 @@ export function pacedLimiter(
 /**
  * The rate for ConnectWise connections: `BILLSYNC_CW_REQUESTS_PER_MINUTE` (a whole number of requests a minute)
  * or the default. Lower it when other integrations share the limit; raise it only for a tenant ConnectWise allows
- * more (or an emulator: the test suites do, so they do not wait on it). The burst is about 3 seconds' worth, at
- * most 50.
+ * more (or an emulator: the test suites do, so they do not wait on it). The burst is about 2.5 seconds' worth, at
+ * most 40.
  */
 export function connectWiseRate(env: NodeJS.ProcessEnv): RateBudgetShape {
   const asked = Number(env.BILLSYNC_CW_REQUESTS_PER_MINUTE);
   if (!Number.isInteger(asked) || asked < 1) return CONNECTWISE_RATE;
-  return { perMinute: asked, burst: Math.max(1, Math.min(CONNECTWISE_RATE.burst, Math.floor(asked / 18))) };
+  return { perMinute: asked, burst: Math.max(1, Math.min(CONNECTWISE_RATE.burst, Math.floor(asked / 24))) };
 }

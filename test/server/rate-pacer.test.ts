@@ -97,12 +97,12 @@ describe('the rate budget of a connection', () => {
     expect(await limiter.run(async () => 'sent')).toBe('sent');
   });
 
-  it('takes its pace from BILLSYNC_CW_REQUESTS_PER_MINUTE (a whole number), else 900 a minute', () => {
+  it('takes its pace from BILLSYNC_CW_REQUESTS_PER_MINUTE (a whole number), else 950 a minute', () => {
     expect(connectWiseRate({})).toEqual(CONNECTWISE_RATE);
     expect(CONNECTWISE_RATE.perMinute + CONNECTWISE_RATE.burst).toBeLessThan(1000);
     const asked = (v: string) => connectWiseRate({ BILLSYNC_CW_REQUESTS_PER_MINUTE: v });
-    expect(asked('300')).toEqual({ perMinute: 300, burst: 16 });
-    expect(asked('60000')).toEqual({ perMinute: 60000, burst: 50 });
+    expect(asked('300')).toEqual({ perMinute: 300, burst: 12 });
+    expect(asked('60000')).toEqual({ perMinute: 60000, burst: 40 });
     expect(asked('fast')).toEqual(CONNECTWISE_RATE);
     expect(asked('0')).toEqual(CONNECTWISE_RATE);
   });

@@ -11,6 +11,7 @@ import { adjustmentDaysOf } from '../db/repos/runs';
 import { listInvoices, listPriceEntries, listSourceCustomers } from '../db/repos/source-data';
 import { sourceHoldsOf } from '../db/repos/source-holds';
 import {
+  lineLinksOfCustomers,
   listLinks,
   type MappingRow,
   type StoredProgram,
@@ -62,7 +63,7 @@ export async function planCustomers(
       listSourceCustomers(deps.pool, ws),
       azureCostsOfCustomers(deps.pool, ws, tenantIds),
       listLinks(deps.pool, ws, target, 'product'),
-      listLinks(deps.pool, ws, target, 'contract-line'),
+      lineLinksOfCustomers(deps.pool, ws, target, tenantIds),
       adapter.readState({}, { contractIds, products: true, unitDays }),
       adjustmentDaysOf(deps.pool, ws, target, tenantIds),
       listPriceRules(deps.pool, ws),
@@ -94,12 +95,7 @@ export async function planCustomers(
       azureCost: costs?.get(i.id)?.cost,
       azureCurrency: costs?.get(i.id)?.offerCurrency,
     }));
-    const prefix = `${tenantId}|`;
-    const myLineLinks = new Map(
-      [...lineLinks]
-        .filter(([k]) => k.startsWith(prefix))
-        .map(([k, v]) => [k.slice(prefix.length), v] as [string, string]),
-    );
+    const myLineLinks = lineLinks.get(tenantId) ?? new Map<string, string>();
     const contract = snapshot.contracts.find((c) => c.id === mapping.contract_id);
     const customerName = names.get(tenantId) ?? tenantId;
     const plan = planCustomerSync({

@@ -1,29 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkspaceId } from '../../src/core/ids';
-import { migrate } from '../../src/db/migrate';
-import { createPool, type Pool } from '../../src/db/pool';
+import type { Pool } from '../../src/db/pool';
 import { lineLinksOfCustomers, listLinks, saveLink } from '../../src/db/repos/sync';
 import { insertWorkspace } from '../../src/db/repos/workspaces';
-import { createTestDatabase, type TestDatabase } from '../support/db';
+import { createMigratedDatabase } from '../support/db';
 
 /** Issue 14: a batch reads the contract-line links of its own customers, the same as filtering all of them. */
-let db: TestDatabase;
+let db: Awaited<ReturnType<typeof createMigratedDatabase>>;
 let pool: Pool;
 let ws: WorkspaceId;
 let other: WorkspaceId;
 
 beforeAll(async () => {
-  db = await createTestDatabase('links');
-  await migrate(db.url);
-  pool = createPool(db.url, 4);
+  db = await createMigratedDatabase('links');
+  pool = db.pool;
   ws = (await insertWorkspace(pool, 'A')).id;
   other = (await insertWorkspace(pool, 'B')).id;
 });
 
-afterAll(async () => {
-  await pool.end();
-  await db.drop();
-});
+afterAll(() => db.close());
 
 describe('lineLinksOfCustomers', () => {
   it('gives each customer its own links by offer key, nothing of other customers, PSAs, kinds or workspaces', async () => {

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { migrate } from '../../src/db/migrate';
+import { createPool, type Pool } from '../../src/db/pool';
 
 export interface TestDatabase {
   url: string;
@@ -24,6 +26,24 @@ export async function createTestDatabase(prefix = 't'): Promise<TestDatabase> {
       await c.connect();
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();
+    },
+  };
+}
+
+/** A fresh database with billsync's schema and a pool on it; `close()` ends the pool and drops the database. */
+export async function createMigratedDatabase(
+  prefix: string,
+  poolSize = 4,
+): Promise<TestDatabase & { pool: Pool; close(): Promise<void> }> {
+  const db = await createTestDatabase(prefix);
+  await migrate(db.url);
+  const pool = createPool(db.url, poolSize);
+  return {
+    ...db,
+    pool,
+    async close() {
+      await pool.end();
+      await db.drop();
     },
   };
 }

@@ -33,7 +33,7 @@ const OFFERS: OfferKey[] = ['CFQ7TTC0LH18', 'CFQ7TTC0LCHC', 'CFQ7TTC0LDPB'].map(
   currency: 'USD',
 }));
 
-const PRICES: PriceListEntry[] = OFFERS.map((offer) => ({
+const OWN_PRICES: PriceListEntry[] = OFFERS.map((offer) => ({
   offer,
   productTitle: offer.productId,
   skuTitle: offer.productId,
@@ -43,6 +43,26 @@ const PRICES: PriceListEntry[] = OFFERS.map((offer) => ({
   unitOfMeasure: '1 License',
   tags: [],
 }));
+
+/**
+ * The price list the planner gets: the 3 offers' entries among `size` entries in all, as a real NCE price list
+ * (tens of thousands of offers, a year of monthly entries each): the planner looks prices up per offer and customer.
+ */
+function priceList(size: number): PriceListEntry[] {
+  const list = [...OWN_PRICES];
+  for (let i = 0; list.length < size; i++) {
+    const offer: OfferKey = {
+      ...OFFERS[0]!,
+      productId: `CFQ7TTC0${String(i >> 4).padStart(4, '0')}`,
+      skuId: String(i % 16).padStart(4, '0'),
+    };
+    for (let m = 1; m <= 12 && list.length < size; m++) {
+      const start = parsePlainDate(`2025-${String(m).padStart(2, '0')}-01`);
+      list.push({ ...OWN_PRICES[0]!, offer, effective: { start, end: undefined } });
+    }
+  }
+  return list;
+}
 
 /** 30 lines per customer: 3 offers x 10 months of cycle charges, with a seat change every third month. */
 function customerInvoices(c: number): CustomerInvoice[] {
@@ -86,15 +106,23 @@ function customerInvoices(c: number): CustomerInvoice[] {
   return invoices;
 }
 
-/** Planner time and peak memory for `customers` customers x 30 lines, first sync (empty PSA contracts). */
-export function benchPlanner(customers = 10_000): {
+/**
+ * Planner time and peak memory for `customers` customers x 30 lines, first sync (empty PSA contracts), with a price
+ * list of `priceEntries` entries.
+ */
+export function benchPlanner(
+  customers = 10_000,
+  priceEntries = 20_000,
+): {
   customers: number;
   lines: number;
+  priceEntries: number;
   ms: number;
   operations: number;
   peakRssMb: number;
 } {
   const productLinks = new Map(OFFERS.map((o, i) => [offerKeyText(o), `S${i}`]));
+  const prices = priceList(priceEntries);
   let ms = 0;
   let operations = 0;
   let lines = 0;
@@ -115,7 +143,7 @@ export function benchPlanner(customers = 10_000): {
       },
       invoices,
       syncedInvoiceIds: new Set(),
-      priceList: PRICES,
+      priceList: prices,
       productLinks,
       lineLinks: new Map(),
       contract: {
@@ -135,5 +163,12 @@ export function benchPlanner(customers = 10_000): {
     ms += performance.now() - started;
     operations += plan.operations.length;
   }
-  return { customers, lines, ms, operations, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  return {
+    customers,
+    lines,
+    priceEntries: prices.length,
+    ms,
+    operations,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  };
 }

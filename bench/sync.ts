@@ -2,7 +2,8 @@ import { type ApiBenchRow, benchSyncApi } from './sync-api';
 import { benchPlanner } from './sync-planner';
 
 /**
- * `npm run bench -- sync`: the planner on 10,000 customers x 30 lines (target < 5 s, < 1 GB), and the PSA calls of
+ * `npm run bench -- sync`: the planner on 10,000 customers x 30 lines and a price list of 20,000 entries
+ * (`BENCH_PLANNER_PRICE_ENTRIES`; target < 5 s, < 1 GB), and the PSA calls of
  * 500 customers against the Autotask emulator (targets: no-op re-sync 0 writes and <= 2 reads per customer; a
  * steady-state month <= 1.1 x changes + batched reads; a first sync's calls <= 1.1 x (its writes + the steady
  * state's batched reads), issue 14). Call counts do not depend on the machine; the planner's time does: compare
@@ -10,8 +11,10 @@ import { benchPlanner } from './sync-planner';
  */
 export async function benchSync(): Promise<void> {
   const customers = Number(process.env.BENCH_PLANNER_CUSTOMERS ?? 10_000);
-  const p = benchPlanner(customers);
-  console.log(`\nPlanner: ${p.customers} customers x ${p.lines / p.customers} lines`);
+  const p = benchPlanner(customers, Number(process.env.BENCH_PLANNER_PRICE_ENTRIES ?? 20_000));
+  console.log(
+    `\nPlanner: ${p.customers} customers x ${p.lines / p.customers} lines, a price list of ${p.priceEntries} entries`,
+  );
   console.table([
     {
       customers: p.customers,

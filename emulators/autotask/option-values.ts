@@ -25,6 +25,7 @@ const LIMIT_VALUES: Record<keyof AutotaskLimits, Accepts> = {
   latencyAt75Ms: ms,
   maxConcurrent: count,
   threadLimitStatus: { oneOf: [429, 500] },
+  threadEndpoint: { oneOf: ['entity', 'url-root'] },
   overThresholdDialect: { oneOf: ['status-429', 'status-500-text'] },
   overThresholdText: { oneOf: Object.keys(OVER_THRESHOLD_TEXTS) },
 };

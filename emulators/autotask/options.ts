@@ -31,6 +31,12 @@ export interface AutotaskLimits {
   maxConcurrent: number;
   /** Status of a thread-limit rejection: UNVERIFIED (429, or 500 per n8n). Default 429. */
   threadLimitStatus: 429 | 500;
+  /**
+   * Which endpoint a child URL's request counts against for the thread limit: its entity
+   * (`Contracts/{id}/ServiceAdjustments` is ContractServiceAdjustments) or the URL's first segment (Contracts).
+   * UNVERIFIED ([DOC ThreadLimiting] says "object endpoint" only). Default 'entity'.
+   */
+  threadEndpoint: 'entity' | 'url-root';
   /** The refusal once the hourly threshold is used up: 429, or a 500 with a text (undocumented). Default 429. */
   overThresholdDialect: 'status-429' | 'status-500-text';
   /** The error text of that refusal (either dialect). Default 'threshold-exceeded'. */
@@ -82,6 +88,7 @@ export const DEFAULT_LIMITS: AutotaskLimits = {
   latencyAt75Ms: 1_000,
   maxConcurrent: 3,
   threadLimitStatus: 429,
+  threadEndpoint: 'entity',
   overThresholdDialect: 'status-429',
   overThresholdText: 'threshold-exceeded',
 };

@@ -56,11 +56,14 @@ export async function planCustomers(
     listInvoices(deps.pool, ws),
     linesOfCustomers(deps.pool, ws, tenantIds, asOf),
   ]);
-  const unitDays = unitWindow(invoices, [...lines.values()].flat(), asOf);
+  const allLines = [...lines.values()].flat();
+  const unitDays = unitWindow(invoices, allLines, asOf);
+  // The planner prices only the offers of these lines (customer-plan.ts: its work is the invoices' offers).
+  const skus = new Map(allLines.map((l) => [`${l.offer.productId}|${l.offer.skuId}`, l.offer]));
   const [priceList, customers, azure, productLinks, lineLinks, snapshot, written, priceRules, holds, synced] =
     await Promise.all([
-      listPriceEntries(deps.pool, ws),
-      listSourceCustomers(deps.pool, ws),
+      listPriceEntries(deps.pool, ws, { skus: [...skus.values()] }),
+      listSourceCustomers(deps.pool, ws, tenantIds),
       azureCostsOfCustomers(deps.pool, ws, tenantIds),
       listLinks(deps.pool, ws, target, 'product'),
       lineLinksOfCustomers(deps.pool, ws, target, tenantIds),

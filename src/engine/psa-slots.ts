@@ -5,12 +5,13 @@ import type { TargetKind } from '../db/repos/sync';
  * How many syncs may talk to one PSA connection at once, across every process and machine: background jobs and
  * the synchronous syncs of the API (`POST /api/sync/...`) and the CLI (`billsync sync`) take the same slots
  * (src/services/sync/actions.ts). Autotask allows 3 concurrent requests per API user and endpoint
- * (autotask-api.md 3.5), so at most 3 syncs of a connection run at once; inside a process the adapter's
- * shared limiter keeps that process's requests to 3 too, and the adapter retries a "thread threshold exceeded"
- * answer with backoff should two processes meet on one endpoint. ConnectWise documents no such limit; 3 keeps
- * it polite.
+ * (autotask-api.md 3.5): every request holds one of 3 places of its endpoint shared by all processes
+ * (runtime/call-slots.ts), so more syncs than threads is safe, and 6 keep the threads busy while each sync does
+ * its own work between calls (planning, storing its runs: issue 14); the adapter still retries a "thread
+ * threshold exceeded" answer with backoff (another integration of the MSP on the same API user). ConnectWise
+ * documents no such limit and paces requests a minute (runtime/rate-pacer.ts); 3 keeps it polite.
  */
-export const PSA_JOB_SLOTS: Record<TargetKind, number> = { autotask: 3, connectwise: 3 };
+export const PSA_JOB_SLOTS: Record<TargetKind, number> = { autotask: 6, connectwise: 3 };
 
 const lockKey = (connection: string, slot: number) => `billsync:psa-slot:${connection}:${slot}`;
 

@@ -1,6 +1,13 @@
 export { defaultErrorMapper, describeFailure, kindOfStatus } from './default-error-mapper';
 export { createHttpClient, type HttpClient, type HttpClientOptions } from './http-client';
-export { createLimiter, type Limiter } from './limiter';
+export {
+  createKeyedLimiter,
+  createLimiter,
+  type KeyedLimiter,
+  type Limiter,
+  runUnder,
+  sortedKeys,
+} from './limiter';
 export { createRedactor, DEFAULT_SECRET_HEADERS, DEFAULT_SECRET_PARAMS, MASK, type Redactor } from './redact';
 export { backoffDelay, DEFAULT_RETRY, parseRetryAfter, type RetryOptions } from './retry-policy';
 export type {

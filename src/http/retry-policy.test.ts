@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLimiter } from './limiter';
+import { createKeyedLimiter, createLimiter } from './limiter';
 import { createRedactor, MASK } from './redact';
 import { backoffDelay, DEFAULT_RETRY, parseRetryAfter, retryableStatus } from './retry-policy';
 
@@ -78,5 +78,32 @@ describe('limiter', () => {
     expect(peak).toBe(2);
     expect(limiter.active).toBe(0);
     expect(() => createLimiter(0)).toThrow(/positive/);
+  });
+
+  it('keyed: the limit holds per key, a call holds every key it names, overlapping calls never deadlock', async () => {
+    const limiter = createKeyedLimiter(1);
+    const gates: (() => void)[] = [];
+    const log: string[] = [];
+    const call = (name: string, keys: string[]) =>
+      limiter.run(keys, async () => {
+        log.push(name);
+        await new Promise<void>((resolve) => gates.push(resolve));
+      });
+    // a holds x; b needs x and y (waits for x, holds nothing yet); c needs y only; d needs y and x.
+    const a = call('a', ['x']);
+    const b = call('b', ['y', 'x']);
+    const c = call('c', ['y']);
+    const d = call('d', ['x', 'y', 'x']);
+    await new Promise((r) => setImmediate(r));
+    expect(log).toEqual(['a', 'c']);
+    expect(limiter.active('x')).toBe(1);
+    expect(limiter.active('y')).toBe(1);
+    for (let n = 0; n < 4; n++) {
+      gates.shift()?.();
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all([a, b, c, d]);
+    expect(log).toEqual(['a', 'c', 'b', 'd']);
+    expect(limiter.active('x') + limiter.active('y')).toBe(0);
   });
 });

@@ -3,11 +3,12 @@ import type { TargetAdapter } from '../core/ports/target';
 import type { Pool } from '../db/pool';
 import { getConnectionByKind } from '../db/repos/connections';
 import { getProgram, type TargetKind } from '../db/repos/sync';
-import { createLimiter, type Limiter } from '../http';
+import { createKeyedLimiter, createLimiter, type KeyedLimiter, type Limiter } from '../http';
 import { openSecrets } from '../services/connections';
 import { AppError } from '../services/errors';
 import { createAutotaskAdapter } from '../targets/autotask';
 import { createConnectWiseAdapter } from '../targets/connectwise';
+import { leasedLimiter } from './call-slots';
 import { connectWiseRate, pacedLimiter } from './rate-pacer';
 import type { SecretBox } from './secret-box';
 
@@ -28,14 +29,31 @@ export type CredentialsOpener = (
   secrets: Readonly<Record<string, string>>,
 ) => Promise<TargetAdapter>;
 
+/**
+ * What keeps a connection's requests within the PSA's limits, shared by its adapters: ConnectWise counts requests
+ * in flight and a minute's pace (`calls`), Autotask requests in flight per endpoint (`endpoints`, §3.5).
+ */
+interface ConnectionLimiters {
+  calls: Limiter;
+  endpoints: KeyedLimiter;
+}
+
+/** Autotask's threads per endpoint (§3.5); ConnectWise's requests in flight, under its advice to limit them. */
+const IN_FLIGHT = 3;
+
+const localLimiters = (): ConnectionLimiters => ({
+  calls: createLimiter(IN_FLIGHT),
+  endpoints: createKeyedLimiter(IN_FLIGHT),
+});
+
 function buildAdapter(
   target: TargetKind,
   settings: Readonly<Record<string, unknown>>,
   secrets: Readonly<Record<string, string>>,
-  limiter: Limiter,
+  limiters: ConnectionLimiters,
   env: NodeJS.ProcessEnv,
 ): TargetAdapter {
-  if (target === 'connectwise') return buildConnectWise(settings, secrets, limiter, env);
+  if (target === 'connectwise') return buildConnectWise(settings, secrets, limiters.calls, env);
   const username = typeof settings.username === 'string' ? settings.username : '';
   const zoneUrl = typeof settings.zoneUrl === 'string' ? settings.zoneUrl : undefined;
   if (!username || !secrets.secret || !secrets.integrationCode) {
@@ -49,7 +67,7 @@ function buildAdapter(
     username,
     secret: secrets.secret,
     integrationCode: secrets.integrationCode,
-    limiter,
+    limiter: limiters.endpoints,
     ...(zoneUrl ? { zoneUrl } : {}),
     ...(discoveryUrl ? { discoveryUrl } : {}),
   });
@@ -94,13 +112,14 @@ function buildConnectWise(
 
 /** Opens adapters from entered credentials, each with its own limiter (a test makes one or two calls). */
 export function createCredentialsOpener(env: NodeJS.ProcessEnv = process.env): CredentialsOpener {
-  return async (target, settings, secrets) => buildAdapter(target, settings, secrets, createLimiter(3), env);
+  return async (target, settings, secrets) => buildAdapter(target, settings, secrets, localLimiters(), env);
 }
 
 /**
  * The composition root's `openTarget`: reads the workspace's stored connection, opens its secrets and builds
- * the PSA adapter. Adapters of one connection share one limiter, so the server's concurrent requests stay
- * within Autotask's 3 threads (ConnectWise: the same 3, under its advice to limit parallelism) per connection.
+ * the PSA adapter. Adapters of one connection share its limiters, and they count every process's requests (in the
+ * database): Autotask's 3 threads per endpoint, ConnectWise's 3 requests in flight per process (under its advice
+ * to limit parallelism) and its requests a minute.
  * The connection is read on every call: credentials saved a moment ago are the ones used.
  *
  * One adapter per connection and process (issue 14), while the connection's settings and credentials stay the
@@ -115,7 +134,7 @@ export function createTargetOpener(deps: {
   env?: NodeJS.ProcessEnv;
 }): TargetOpener {
   const env = deps.env ?? process.env;
-  const limiters = new Map<string, Limiter>();
+  const limiters = new Map<string, ConnectionLimiters>();
   const adapters = new Map<string, { key: string; adapter: TargetAdapter; builtAt: number }>();
   return async (workspaceId, target) => {
     const row = await getConnectionByKind(deps.pool, workspaceId, target);
@@ -127,11 +146,16 @@ export function createTargetOpener(deps: {
     }
     let limiter = limiters.get(row.id);
     if (!limiter) {
-      // ConnectWise limits requests per minute (§3.7): every process takes from one budget (issue 14).
-      limiter =
-        target === 'connectwise'
-          ? pacedLimiter(createLimiter(3), deps.pool, row.id, connectWiseRate(env))
-          : createLimiter(3);
+      // Issue 14: every process takes from the same limits, kept in the database. ConnectWise limits requests per
+      // minute (§3.7): one budget of tokens; Autotask requests in flight per endpoint (§3.5): places per endpoint.
+      const local = localLimiters();
+      limiter = {
+        calls:
+          target === 'connectwise'
+            ? pacedLimiter(local.calls, deps.pool, row.id, connectWiseRate(env))
+            : local.calls,
+        endpoints: leasedLimiter(local.endpoints, deps.pool, row.id, { slots: IN_FLIGHT }),
+      };
       limiters.set(row.id, limiter);
     }
     // ConnectWise files new catalog items where its program settings say (decision 0012); a `catalog` stored on

@@ -261,6 +261,24 @@ describe('storePriceList and customers', () => {
       storePriceList(pool, ws, [entry('2026-01-01', '1'), entry('2026-01-01', '2')]),
     ).rejects.toThrow(/twice/);
     expect((await listPriceEntries(pool, ws)).length).toBe(2);
+    // Only the products and SKUs asked for (a batch's offers): the same SKU of another product is not one of them.
+    const basic = entry('2024-01-01', '6.48', '2025-02-01');
+    await storePriceList(pool, ws, [
+      { ...basic, offer: { ...basic.offer, skuId: '0002' } },
+      { ...basic, offer: { ...basic.offer, productId: 'CFQ7TTC0LCHC' } },
+    ]);
+    expect((await listPriceEntries(pool, ws)).length).toBe(4);
+    const asked = await listPriceEntries(pool, ws, {
+      skus: [
+        { productId: 'CFQ7TTC0LH18', skuId: '0001' },
+        { productId: 'CFQ7TTC0LCHC', skuId: '0002' },
+      ],
+    });
+    expect(asked.map((e) => `${e.offer.productId}/${e.offer.skuId}`)).toEqual([
+      'CFQ7TTC0LH18/0001',
+      'CFQ7TTC0LH18/0001',
+    ]);
+    expect(await listPriceEntries(pool, ws, { skus: [] })).toEqual([]);
   });
 
   it('upserts customers by tenant id, never erasing a known domain', async () => {
@@ -280,5 +298,7 @@ describe('storePriceList and customers', () => {
       { tenantId: T1, name: 'Contoso Ltd', defaultDomain: 'contoso.onmicrosoft.com' },
     ]);
     expect(await listSourceCustomers(pool, other)).toEqual([]);
+    expect(await listSourceCustomers(pool, ws, [T1])).toHaveLength(1);
+    expect(await listSourceCustomers(pool, ws, ['another-tenant'])).toEqual([]);
   });
 });

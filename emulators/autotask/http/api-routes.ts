@@ -54,7 +54,13 @@ async function handle(deps: ApiDeps, request: FastifyRequest) {
     throw new AutotaskError(400, { errors: ['The request body is not valid JSON.'] });
   }
   const caller = authenticate(ctx, request.headers);
-  const endpoint = route.kind === 'threshold' ? 'ThresholdInformation' : route.meta.name;
+  const endpoint =
+    route.kind === 'threshold'
+      ? 'ThresholdInformation'
+      : (route.kind === 'child' || route.kind === 'childById') &&
+          deps.limits.limits.threadEndpoint === 'url-root'
+        ? route.parent.name
+        : route.meta.name;
   const key = `${caller.user.integrationCode}|${endpoint}`;
   return withinLimits(deps.limits, ctx.clock.nowMs(), key, endpoint, deps.sleep, () => {
     if (route.kind === 'threshold') {

@@ -63,7 +63,7 @@ describe('hourly threshold', () => {
 
 describe('thread limit', () => {
   /** An emulator whose added latency waits on a gate, so requests stay in flight until the test opens it. */
-  async function gated(limits: Record<string, number>) {
+  async function gated(limits: Record<string, number | string>) {
     let open!: () => void;
     const gate = new Promise<void>((resolve) => {
       open = resolve;
@@ -92,6 +92,26 @@ describe('thread limit', () => {
     expect((await Promise.all([...inFlight, other])).map((r) => r.status)).toEqual([200, 200, 200, 200]);
     expect((await e.api('POST', '/Companies/query/count', ALL)).status).toBe(200);
   });
+
+  it.each([
+    ['entity', 200],
+    ['url-root', 429],
+  ])(
+    'a child URL counts against its entity or the URL root (threadEndpoint %s)',
+    async (threadEndpoint, status) => {
+      const { e, open } = await gated({ maxConcurrent: 1, threadEndpoint });
+      emu = e;
+      // A child route's request holds its thread (whatever the handler then answers).
+      const child = e.api('POST', '/Contracts/1/ServiceAdjustments', {});
+      await expect.poll(() => e.limits.inFlightCount()).toBe(1);
+      const parent = e.api('POST', '/Contracts/query/count', ALL);
+      if (status === 200) await expect.poll(() => e.limits.inFlightCount()).toBe(2);
+      else expect((await parent).status).toBe(status);
+      open();
+      await child;
+      if (status === 200) expect((await parent).status).toBe(200);
+    },
+  );
 
   it('the thread-limit status can be 500 and the cap is configurable', async () => {
     const { e, open } = await gated({ maxConcurrent: 1, threadLimitStatus: 500 });

@@ -29,7 +29,15 @@ import { desiredSegments } from './desired-line';
 import { offerSeats } from './offer-seats';
 import { planLine } from './plan-line';
 import { priceText } from './price-text';
-import { entryOn, type PriceSpan, periodsFrom, priceListSpans, pricePerPeriod, valueOn } from './pricing';
+import {
+  entriesOfOffer,
+  entryOn,
+  type PriceSpan,
+  periodsFrom,
+  priceListSpans,
+  pricePerPeriod,
+  valueOn,
+} from './pricing';
 import { productName } from './product-name';
 import type { LineCheck, Plan, PlanItem, PricingStrategy, ProgramSettings } from './types';
 
@@ -291,7 +299,7 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
       observeOfferProblem(work, item, input.productLinks.get(work.key));
       continue;
     }
-    const entries = input.priceList.filter((e) => offerKeyText(e.offer) === work.key);
+    const entries = entriesOfOffer(input.priceList, work.key);
     const ambiguous = entries.some((e) => entryOn(entries, e.effective.start) === 'ambiguous');
     if (entries.length === 0 || ambiguous) {
       fail(item, `${NO_SOURCE_PRODUCT} (${skuCode(work.offer)})`);

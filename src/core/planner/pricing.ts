@@ -1,4 +1,4 @@
-import type { PriceListEntry } from '../model/source';
+import { offerKeyText, type PriceListEntry } from '../model/source';
 import type { Decimal } from '../money/decimal';
 import { type BillingPeriod, firstDayOf, nextPeriod, periodOf } from '../time/billing-period';
 import { addDays, type PlainDate, startOfNextMonth } from '../time/plain-date';
@@ -52,6 +52,28 @@ export function pricePerPeriod(spans: readonly PriceSpan[], period: BillingPerio
     }
   }
   return current === undefined ? undefined : { value: current, changes };
+}
+
+const offerIndexes = new WeakMap<readonly PriceListEntry[], Map<string, PriceListEntry[]>>();
+
+/**
+ * The entries of one offer (`offerKeyText`), in list order. The planners ask per offer and customer, and a real
+ * price list holds tens of thousands of entries: the list is indexed by offer once (kept while the list lives; a
+ * planner's input list is never changed after it is built).
+ */
+export function entriesOfOffer(list: readonly PriceListEntry[], key: string): readonly PriceListEntry[] {
+  let index = offerIndexes.get(list);
+  if (!index) {
+    index = new Map();
+    for (const e of list) {
+      const k = offerKeyText(e.offer);
+      const entries = index.get(k);
+      if (entries) entries.push(e);
+      else index.set(k, [e]);
+    }
+    offerIndexes.set(list, index);
+  }
+  return index.get(key) ?? [];
 }
 
 /** Price-list entries of one offer as spans of retail and of cost (oldest first). */

@@ -10,7 +10,7 @@ import { applyRule, type PriceRule, winningRule } from '../price-rules/rules';
 import type { PlainDate } from '../time/plain-date';
 import { AZURE_PLAN_PRODUCT_ID, azurePlanOffer, canonicalOffer, isAzureOffer } from './azure-line';
 import { NO_SOURCE_PRODUCT } from './customer-plan';
-import { currentEntry } from './pricing';
+import { currentEntry, entriesOfOffer } from './pricing';
 import { productName } from './product-name';
 
 export { productName } from './product-name';
@@ -117,7 +117,7 @@ export function planProductSync(input: ProductPlanInput): Plan {
       offerKey: key,
     };
     items.push(item);
-    const entries = input.priceList.filter((e) => offerKeyText(e.offer) === key);
+    const entries = entriesOfOffer(input.priceList, key);
     const entry = isAzureOffer(offer) ? 'azure' : currentEntry(entries, input.asOf);
     if (entry === undefined || entry === 'ambiguous') {
       item.action = 'error';

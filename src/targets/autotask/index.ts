@@ -15,7 +15,8 @@ export { forgetZone } from './zone';
  * - `username`, `secret`, `integrationCode`: the API-only user and the tracking identifier (§1.3 headers).
  * - `zoneUrl`: the zone's URL in any form (skips discovery); `discoveryUrl`: where `zoneInformation` is asked
  *   (default https://webservices.autotask.net/ATServicesRest/; tests and the demo point it at the emulator).
- * - `timeoutMs` (default 60 s), `maxConcurrent` (1..3, default 3), `limiter` (share one per connection).
+ * - `timeoutMs` (default 60 s), `maxConcurrent` (1..3 per endpoint, default 3), `limiter` (a keyed limiter by
+ *   endpoint, shared per connection: the runtime's holds places in the database, decision 0019).
  * - `threshold`: `{ checkEvery, delayAt50Ms, delayAt75Ms }` (see threshold.ts), `retry` (the HTTP client's).
  * - `sleep`, `random`, `now`: injectable for tests; `onHttp`: every attempt, redacted, for logs.
  */

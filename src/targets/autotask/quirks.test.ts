@@ -1,9 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { dec } from '../../core/money/decimal';
-import { jsonDecimal, numberText, sameMoney, segmentEnd, toJsonNumber } from './quirks';
+import { jsonDecimal, numberText, sameMoney, segmentEnd, threadEndpoints, toJsonNumber } from './quirks';
 import { classifyAutotaskError, vendorMessagesOf } from './quirks-errors';
 
 describe('quirks', () => {
+  it('names the endpoints a request counts against for the thread limit (a child route: its entity and its root)', () => {
+    expect(threadEndpoints('Services/query')).toEqual(['services']);
+    expect(threadEndpoints('ContractServiceUnits/query/count')).toEqual(['contractserviceunits']);
+    expect(threadEndpoints('Services/12')).toEqual(['services']);
+    expect(threadEndpoints('Services')).toEqual(['services']);
+    expect(threadEndpoints('ThresholdInformation')).toEqual(['thresholdinformation']);
+    expect(
+      threadEndpoints(
+        'https://webservices3.autotask.net/atservicesrest/v1.0/ContractServiceUnits/query/next?paging=eyJ9',
+      ),
+    ).toEqual(['contractserviceunits']);
+    expect(threadEndpoints('Contracts/29683000/ServiceAdjustments')).toEqual([
+      'contractserviceadjustments',
+      'contracts',
+    ]);
+    expect(threadEndpoints('Contracts/5/Charges')).toEqual(['contractcharges', 'contracts']);
+    expect(threadEndpoints('Companies/7/Contacts')).toEqual(['companycontacts', 'companies']);
+  });
+
   it('reads JSON numbers as exact decimals from their shortest text, exponents written out', () => {
     expect(numberText(19.8)).toBe('19.8');
     expect(numberText(1e-7)).toBe('0.0000001');

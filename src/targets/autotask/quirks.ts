@@ -24,6 +24,30 @@ export function apiRoot(url: string): string {
   return `${trimmed}/ATServicesRest/V1.0`;
 }
 
+/**
+ * The endpoints a request counts against for Autotask's thread limit, 3 requests in flight per integration and
+ * "object endpoint" (§3.5, [DOC ThreadLimiting]). `path` is relative to the API root or absolute (a nextPageUrl).
+ * An entity's own routes (`Services/query`, `Services/12`, `ContractServiceUnits/query/next?...`) count against the
+ * entity. Which endpoint a child route (`Contracts/{id}/ServiceAdjustments`) counts against is UNVERIFIED: its
+ * entity (ContractServiceAdjustments) or the URL's first segment (Contracts); both are returned, so a client that
+ * holds a place under each never exceeds the limit either way (the emulator's `limits.threadEndpoint`). Names are
+ * lower case.
+ */
+export function threadEndpoints(path: string): string[] {
+  const rel = path
+    .replace(/^https?:\/\/[^/]+/i, '')
+    .replace(/[?#].*$/, '')
+    .replace(/^\/*(atservicesrest\/)?(v1\.0\/)?/i, '');
+  // Autotask's paths are case-insensitive (§1.1): so are the endpoint names returned.
+  const [first = '', second, third] = rel.toLowerCase().split('/');
+  if (second !== undefined && /^\d+$/.test(second) && third) {
+    // Contracts/{id}/Charges is the ContractCharges entity: the parent's singular name, then the segment.
+    const singular = first.replace(/ies$/, 'y').replace(/s$/, '');
+    return [`${singular}${third}`, first];
+  }
+  return [first];
+}
+
 /** Dates are sent date-only, `YYYY-MM-DD`, as in the documented adjustment example (§6.15): no zone shift. */
 export function toAutotaskDate(date: PlainDate): string {
   return date;

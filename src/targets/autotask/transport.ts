@@ -5,17 +5,17 @@ import type { TargetContext } from '../../core/ports/target';
 import {
   backoffDelay,
   createHttpClient,
-  createLimiter,
+  createKeyedLimiter,
   createRedactor,
   DEFAULT_RETRY,
   type HttpFailure,
   type HttpLogEvent,
   type HttpMethod,
-  type Limiter,
+  type KeyedLimiter,
   type RetryOptions,
 } from '../../http';
 import { mapAutotaskFailure } from './error-mapper';
-import { apiRoot, DEFAULT_DISCOVERY_URL } from './quirks';
+import { apiRoot, DEFAULT_DISCOVERY_URL, threadEndpoints } from './quirks';
 import { createThresholdPacer, type ThresholdInfo, type ThresholdOptions } from './threshold';
 import { discoverZone, forgetZone } from './zone';
 
@@ -31,10 +31,13 @@ export interface AutotaskConnectionOptions {
   discoveryUrl?: string;
   /** Per-request timeout (default 60 s). */
   timeoutMs?: number;
-  /** Requests in flight at once, 1..3 (default 3, Autotask's thread limit per endpoint, §3.5). */
+  /** Requests in flight at once per endpoint, 1..3 (default 3, Autotask's thread limit per endpoint, §3.5). */
   maxConcurrent?: number;
-  /** Share one limiter between adapters of the same connection (default: one per adapter). */
-  limiter?: Limiter;
+  /**
+   * Requests in flight per endpoint (`threadEndpoints`), shared by the adapters of one connection: in the runtime,
+   * places held in the database so every process of billsync together keeps to 3 (default: one per adapter).
+   */
+  limiter?: KeyedLimiter;
   threshold?: ThresholdOptions;
   retry?: Partial<RetryOptions>;
   /** Injectable waiting (retries, back-off), jitter and time, for tests. */
@@ -70,7 +73,7 @@ const pathOf = (url: string) => url.replace(/^https?:\/\/[^/]+/i, '').replace(/\
 
 /**
  * One Autotask connection's wire: zone discovery, the three auth headers (§1.3), at most `maxConcurrent`
- * requests in flight, threshold pacing, retries (the shared client retries 429/503 honoring Retry-After, and
+ * requests in flight per endpoint, threshold pacing, retries (the shared client retries 429/503 honoring Retry-After, and
  * reads on 5xx/timeouts; this layer adds the 500 quirk: a 500 is usually a business-rule refusal, never
  * retried, unless its text is a thread-limit rejection (retried, it did not land) or a server fault on a read).
  */
@@ -98,7 +101,7 @@ export function createTransport(o: AutotaskConnectionOptions): Transport {
     },
   });
   const max = Math.min(3, Math.max(1, Math.floor(o.maxConcurrent ?? 3)));
-  const limiter = o.limiter ?? createLimiter(max);
+  const limiter = o.limiter ?? createKeyedLimiter(max);
   const discoveryUrl = o.discoveryUrl ?? DEFAULT_DISCOVERY_URL;
   const headers = { ApiIntegrationCode: o.integrationCode, UserName: o.username, Secret: o.secret };
 
@@ -108,7 +111,7 @@ export function createTransport(o: AutotaskConnectionOptions): Transport {
       : calls.run(ctx, () => discoverZone(http, discoveryUrl, o.username, now));
 
   async function attempt(ctx: TargetContext, req: SendRequest, url: string, n: number) {
-    const res = await limiter.run(() =>
+    const res = await limiter.run(threadEndpoints(url), () =>
       calls.run(ctx, () =>
         http.request({
           method: req.method,

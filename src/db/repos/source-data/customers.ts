@@ -116,10 +116,17 @@ function* customerRows(all: readonly [string, SourceCustomer][]): Generator<stri
   if (chunk.length > 0) yield chunk;
 }
 
-export async function listSourceCustomers(db: Queryable, ws: WorkspaceId): Promise<SourceCustomer[]> {
+export async function listSourceCustomers(
+  db: Queryable,
+  ws: WorkspaceId,
+  /** Only these tenants (a batch's customers), else all. */
+  tenantIds?: readonly string[],
+): Promise<SourceCustomer[]> {
   const res = await db.query<{ tenant_id: string; name: string; default_domain: string }>(
-    'select tenant_id, name, default_domain from source_customers where workspace_id = $1 order by lower(name), tenant_id',
-    [ws],
+    `select tenant_id, name, default_domain from source_customers
+      where workspace_id = $1 and ($2::text[] is null or tenant_id = any($2::text[]))
+      order by lower(name), tenant_id`,
+    [ws, tenantIds ?? null],
   );
   return res.rows.map((r) => ({ tenantId: r.tenant_id, name: r.name, defaultDomain: r.default_domain }));
 }

@@ -149,14 +149,28 @@ interface PriceRow {
 export async function listPriceEntries(
   db: Queryable,
   ws: WorkspaceId,
-  options: { asOf?: PlainDate } = {},
+  options: {
+    asOf?: PlainDate;
+    /**
+     * Only the entries of these products and SKUs (a batch's invoice lines name a few dozen offers; a real price
+     * list holds tens of thousands of entries).
+     */
+    skus?: readonly { productId: string; skuId: string }[];
+  } = {},
 ): Promise<PriceListEntry[]> {
+  const skus = options.skus;
   const res = await db.query<PriceRow>(
     `select * from price_list_entries
      where workspace_id = $1
        and ($2::date is null or (effective_start <= $2::date and (effective_end is null or effective_end > $2::date)))
+       and ($3::text[] is null or (product_id, sku_id) in (select * from unnest($3::text[], $4::text[])))
      order by product_id, sku_id, term, billing_plan, segment, market, currency, effective_start`,
-    [ws, options.asOf ?? null],
+    [
+      ws,
+      options.asOf ?? null,
+      skus ? skus.map((o) => o.productId) : null,
+      skus ? skus.map((o) => o.skuId) : null,
+    ],
   );
   return res.rows.map((r) => ({
     offer: {

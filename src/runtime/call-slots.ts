@@ -1,12 +1,13 @@
 import type { Pool } from '../db/pool';
-import { type CallSlotLease, releaseCallSlot, takeCallSlot } from '../db/repos/call-slots';
+import { type CallSlotLease, releaseCallSlot, renewCallSlot, takeCallSlot } from '../db/repos/call-slots';
 import { type KeyedLimiter, runUnder, sortedKeys } from '../http';
 
 /**
- * The longest a request holds its place: the shared HTTP client's attempts and waits of one request (4 attempts of
- * at most 60 s, waits of at most 60 s) fit in it. A process that dies while sending frees its places after it.
+ * A place is held for this long and renewed every third of it while its request lasts (the shared HTTP client's
+ * attempts and Retry-After waits of one request can take minutes): a process that dies while sending stops
+ * renewing, and its places are free again within this time.
  */
-export const CALL_SLOT_HOLD_SECONDS = 600;
+export const CALL_SLOT_HOLD_SECONDS = 20;
 
 export interface CallSlotOptions {
   /** Places per endpoint across every process (Autotask: 3). */
@@ -36,11 +37,12 @@ export function leasedLimiter(
   o: CallSlotOptions,
 ): KeyedLimiter {
   const sleep = o.sleep ?? realSleep;
+  const holdSeconds = o.holdSeconds ?? CALL_SLOT_HOLD_SECONDS;
   const hold = async <R>(key: string, inner: () => Promise<R>): Promise<R> => {
     let lease: CallSlotLease | undefined;
     for (;;) {
       try {
-        lease = await takeCallSlot(pool, connectionId, key, o.slots, o.holdSeconds ?? CALL_SLOT_HOLD_SECONDS);
+        lease = await takeCallSlot(pool, connectionId, key, o.slots, holdSeconds);
       } catch (error) {
         o.onError?.(error);
         return inner();
@@ -48,10 +50,17 @@ export function leasedLimiter(
       if (lease) break;
       await sleep((o.pollMs ?? jitter)());
     }
+    const taken = lease;
+    const renew = setInterval(
+      () =>
+        void renewCallSlot(pool, connectionId, key, taken, holdSeconds).catch((error) => o.onError?.(error)),
+      (holdSeconds * 1000) / 3,
+    );
+    renew.unref();
     try {
       return await inner();
     } finally {
-      const taken = lease;
+      clearInterval(renew);
       await releaseCallSlot(pool, connectionId, key, taken).catch((error) => o.onError?.(error));
     }
   };

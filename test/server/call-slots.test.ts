@@ -3,7 +3,7 @@ import { DEMO_CREDENTIALS, DEMO_IDS } from '../../emulators/autotask';
 import { startTestEmulator, type TestEmulator } from '../../emulators/autotask/testing';
 import type { WorkspaceId } from '../../src/core/ids';
 import { createPool, type Pool } from '../../src/db/pool';
-import { releaseCallSlot, takeCallSlot } from '../../src/db/repos/call-slots';
+import { releaseCallSlot, renewCallSlot, takeCallSlot } from '../../src/db/repos/call-slots';
 import { upsertConnection } from '../../src/db/repos/connections';
 import { insertWorkspace } from '../../src/db/repos/workspaces';
 import { createKeyedLimiter, type KeyedLimiter } from '../../src/http';
@@ -64,14 +64,22 @@ describe('places per endpoint in the database', () => {
     await releaseCallSlot(poolB, id, 'contracts', first);
     const again = await takeCallSlot(db.pool, id, 'contracts', 3, 600);
     expect(again?.slot).toBe(first.slot);
-    // A late release of the old lease does not free the place its new holder has.
+    if (!again) throw new Error('no lease');
+    // Only the holder renews; a late release of the old lease does not free the place its new holder has.
+    expect(await renewCallSlot(db.pool, id, 'contracts', again, 600)).toBe(true);
+    expect(await renewCallSlot(db.pool, id, 'contracts', first, 600)).toBe(false);
     await releaseCallSlot(db.pool, id, 'contracts', first);
     expect(await takeCallSlot(db.pool, id, 'contracts', 3, 600)).toBeUndefined();
     // A lease that has ended (its holder died while sending) is a free place.
     const other = await newConnection();
     const short = await Promise.all([0, 1, 2].map(() => takeCallSlot(db.pool, other, 'contracts', 3, 0)));
     expect(short.every(Boolean)).toBe(true);
-    expect(await takeCallSlot(poolB, other, 'contracts', 3, 600)).toBeDefined();
+    const taker = await takeCallSlot(poolB, other, 'contracts', 3, 600);
+    expect(taker).toBeDefined();
+    // Its old holder can no longer renew it.
+    const lost = short.find((l) => l?.slot === taker?.slot);
+    if (!lost) throw new Error('no lease');
+    expect(await renewCallSlot(db.pool, other, 'contracts', lost, 600)).toBe(false);
   });
 
   it('a database it cannot ask does not stop the request (the local limit still holds)', async () => {

@@ -49,6 +49,22 @@ export async function takeCallSlot(
   return undefined;
 }
 
+/** Holds a place `holdSeconds` more from now (false when the lease ended and another holds it). */
+export async function renewCallSlot(
+  db: Queryable,
+  connectionId: string,
+  endpoint: string,
+  lease: CallSlotLease,
+  holdSeconds: number,
+): Promise<boolean> {
+  const res = await db.query(
+    `update psa_call_slots set held_until = now() + make_interval(secs => $5)
+      where connection_id = $1 and endpoint = $2 and slot = $3 and holder = $4`,
+    [connectionId, endpoint, lease.slot, lease.holder, holdSeconds],
+  );
+  return (res.rowCount ?? 0) > 0;
+}
+
 /** Frees a place taken by `takeCallSlot` (nothing when its lease has ended and another holds it now). */
 export async function releaseCallSlot(
   db: Queryable,

@@ -3,7 +3,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pickRuntime } from '../bin/pick-runtime.js';
+import { freshRuntime, runtimeText } from './fresh-dist';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'billsync.js');
@@ -126,17 +126,9 @@ const round = (s: number) => Math.round(s * 1000) / 1000;
  * sources) and says which it measured.
  */
 export async function benchCli(): Promise<void> {
-  let runtime = pickRuntime(ROOT, process.env);
-  if (runtime.kind === 'src' && !process.env.BILLSYNC_RUNTIME) {
-    // What an install runs is dist/: measure that, not an edit's tsx fallback.
-    console.log(`\n${runtime.reason}: building it first`);
-    const built = await runOnce([join(ROOT, 'scripts', 'build-node.mjs')], {});
-    if (built.code !== 0) throw new Error(`npm run build failed:\n${built.stderr}`);
-    runtime = pickRuntime(ROOT, process.env);
-  }
-  console.log(
-    `\nCLI start-up (${RUNS} runs each, median): runtime ${runtime.kind === 'dist' ? 'dist/ (compiled)' : `src/ through tsx (${runtime.reason})`}`,
-  );
+  // What an install runs is dist/: measure that, not an edit's tsx fallback.
+  const runtime = freshRuntime();
+  console.log(`\nCLI start-up (${RUNS} runs each, median): runtime ${runtimeText(runtime)}`);
   const floor = await timed(['-e', '']);
   const dataDir = mkdtempSync(join(tmpdir(), 'billsync-bench-cli-'));
   // The embedded Postgres of the data dir, as a user's install runs it: no DATABASE_URL.

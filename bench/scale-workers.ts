@@ -3,16 +3,32 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Pool } from '../src/db/pool';
 import { startCli } from '../test/support/cli';
+import { freshRuntime, runtimeText } from './fresh-dist';
 
 export type WorkerProcess = Awaited<ReturnType<typeof startCli>>;
 
-/** Real `billsync worker` processes on the bench database, with the defaults an operator gets. */
+/**
+ * The heap cap of each worker (MB): docs/operations.md advises `--max-old-space-size` for workers, whose live data is
+ * small (tens of MB) but whose heap Node would let grow to a quarter of the machine's memory before collecting.
+ */
+const WORKER_HEAP_MB = Number(process.env.BENCH_WORKER_HEAP_MB ?? 320);
+
+/**
+ * Real `billsync worker` processes on the bench database, with the defaults an operator gets and the heap cap
+ * operations.md advises (`BENCH_WORKER_HEAP_MB`, 0 for none); dist/ is built first when stale.
+ */
 export async function startWorkers(
   n: number,
   databaseUrl: string,
   secretKey: string,
 ): Promise<WorkerProcess[]> {
+  const runtime = freshRuntime();
+  console.log(
+    `[workers] runtime ${runtimeText(runtime)}, heap cap ${WORKER_HEAP_MB > 0 ? `${WORKER_HEAP_MB} MB` : 'none'}`,
+  );
+  const heap = WORKER_HEAP_MB > 0 ? `--max-old-space-size=${WORKER_HEAP_MB}` : '';
   const env = {
+    NODE_OPTIONS: [process.env.NODE_OPTIONS ?? '', heap].join(' ').trim(),
     DATABASE_URL: databaseUrl,
     BILLSYNC_SECRET_KEY: secretKey,
     BILLSYNC_DATA_DIR: mkdtempSync(join(tmpdir(), 'billsync-scale-')),

@@ -9,9 +9,10 @@ import type { TargetKind } from '../db/repos/sync';
  * (runtime/call-slots.ts), so more syncs than threads is safe, and 6 keep the threads busy while each sync does
  * its own work between calls (planning, storing its runs: issue 14); the adapter still retries a "thread
  * threshold exceeded" answer with backoff (another integration of the MSP on the same API user). ConnectWise
- * documents no such limit and paces requests a minute (runtime/rate-pacer.ts); 3 keeps it polite.
+ * documents no such limit: its requests are paced a minute (runtime/rate-pacer.ts) and hold one of 6 places over
+ * every process (runtime/targets.ts), so 6 syncs keep its pace busy too.
  */
-export const PSA_JOB_SLOTS: Record<TargetKind, number> = { autotask: 6, connectwise: 3 };
+export const PSA_JOB_SLOTS: Record<TargetKind, number> = { autotask: 6, connectwise: 6 };
 
 const lockKey = (connection: string, slot: number) => `billsync:psa-slot:${connection}:${slot}`;
 

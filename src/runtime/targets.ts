@@ -118,8 +118,8 @@ export function createCredentialsOpener(env: NodeJS.ProcessEnv = process.env): C
 /**
  * The composition root's `openTarget`: reads the workspace's stored connection, opens its secrets and builds
  * the PSA adapter. Adapters of one connection share its limiters, and they count every process's requests (in the
- * database): Autotask's 3 threads per endpoint, ConnectWise's 3 requests in flight per process (under its advice
- * to limit parallelism) and its requests a minute.
+ * database): Autotask's 3 threads per endpoint, ConnectWise's requests in flight (6, under its advice to limit
+ * parallelism) and its requests a minute.
  * The connection is read on every call: credentials saved a moment ago are the ones used.
  *
  * One adapter per connection and process (issue 14), while the connection's settings and credentials stay the
@@ -150,10 +150,7 @@ export function createTargetOpener(deps: {
       // minute (§3.7): one budget of tokens; Autotask requests in flight per endpoint (§3.5): places per endpoint.
       const local = localLimiters();
       limiter = {
-        calls:
-          target === 'connectwise'
-            ? pacedLimiter(local.calls, deps.pool, row.id, connectWiseRate(env))
-            : local.calls,
+        calls: target === 'connectwise' ? connectWiseCalls(deps.pool, row.id, env) : local.calls,
         endpoints: leasedLimiter(local.endpoints, deps.pool, row.id, { slots: IN_FLIGHT }),
       };
       limiters.set(row.id, limiter);
@@ -169,6 +166,29 @@ export function createTargetOpener(deps: {
     const adapter = buildAdapter(target, settings, openSecrets(deps.box, row), limiter, env);
     adapters.set(row.id, { key, adapter, builtAt: now });
     return adapter;
+  };
+}
+
+/**
+ * ConnectWise documents no number of requests in flight (§3.7: "limit parallelism"): billsync keeps at most 6 over
+ * every process of a connection (3 per process), as many as the syncs that run at once (`PSA_JOB_SLOTS`).
+ */
+const CW_IN_FLIGHT = 6;
+const CW_KEY = 'requests';
+
+/**
+ * A ConnectWise connection's requests: a place among `CW_IN_FLIGHT` first, then a token of the minute's budget
+ * (runtime/rate-pacer.ts), so a request starts as soon as it has its token and no rolling minute holds more
+ * starts than the budget allows.
+ */
+function connectWiseCalls(pool: Pool, connectionId: string, env: NodeJS.ProcessEnv): Limiter {
+  const places = leasedLimiter(createKeyedLimiter(IN_FLIGHT), pool, connectionId, { slots: CW_IN_FLIGHT });
+  const paced = pacedLimiter(createLimiter(undefined), pool, connectionId, connectWiseRate(env));
+  return {
+    get active() {
+      return places.active(CW_KEY);
+    },
+    run: (fn) => places.run([CW_KEY], () => paced.run(fn)),
   };
 }
 

@@ -44,6 +44,17 @@ describe('ConnectWise client against the emulator', () => {
     if (!bad.ok) expect(bad.error).toMatchObject({ kind: 'auth' });
   });
 
+  it('discovers the codebase once for reads that start together (a batch reads its agreements at once)', async () => {
+    const a = adapter();
+    const before = emu.requests.count('GET', '/login/companyinfo/{companyId}');
+    const directory = await a.readState({}, { directory: true });
+    const ids = directory.contracts.slice(0, 8).map((c) => c.id);
+    forgetCodebases();
+    await a.readState({}, { contractIds: ids });
+    // Once for the directory, once for the 8 agreements' additions read at once after forgetting.
+    expect(emu.requests.count('GET', '/login/companyinfo/{companyId}') - before).toBe(2);
+  });
+
   it('reads the directory in batches, and many agreements in chunks under the query-length limit', async () => {
     const a = adapter();
     const directory = await a.readState({}, { directory: true, products: true });

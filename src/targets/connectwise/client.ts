@@ -76,7 +76,8 @@ export const DEFAULT_API_VERSION = '2025.8';
 export const FALLBACK_CODEBASE = 'v4_6_release/';
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const codebases = new Map<string, string>();
+// Discovered codebases, or the discovery in flight (a batch's first reads all wait on one request).
+const codebases = new Map<string, Promise<string>>();
 
 /** `https://host` from what the user typed (a host, a URL, with or without a path). */
 export function siteOrigin(site: string): string {
@@ -121,11 +122,21 @@ export function createConnectWiseClient(o: ConnectWiseConnectionOptions): Connec
     'cache-control': 'no-cache',
   };
 
-  async function codebase(ctx: TargetContext): Promise<string> {
-    if (o.codebase) return o.codebase.replace(/^\/+/, '').replace(/\/*$/, '/');
+  function codebase(ctx: TargetContext): Promise<string> {
+    if (o.codebase) return Promise.resolve(o.codebase.replace(/^\/+/, '').replace(/\/*$/, '/'));
     const key = `${origin}|${o.companyId.toLowerCase()}`;
     const known = codebases.get(key);
     if (known) return known;
+    const asked = discover(ctx);
+    codebases.set(key, asked);
+    // A failed discovery is not kept: the next request asks again.
+    asked.catch(() => {
+      if (codebases.get(key) === asked) codebases.delete(key);
+    });
+    return asked;
+  }
+
+  async function discover(ctx: TargetContext): Promise<string> {
     ctx.onRequest?.('GET', '/login/companyinfo/{companyId}');
     const res = await limiter.run(() =>
       http.request({
@@ -147,7 +158,6 @@ export function createConnectWiseClient(o: ConnectWiseConnectionOptions): Connec
       typeof info?.Codebase === 'string' && /^[\w.]+\/?$/.test(info.Codebase)
         ? info.Codebase.replace(/\/*$/, '/')
         : FALLBACK_CODEBASE;
-    codebases.set(key, found);
     return found;
   }
 

@@ -58,9 +58,18 @@ export async function readState(
     contracts.set(c.id, c);
   }
   const lines = contractLines(additions);
+  // Each line's segments from its own additions (grouped once: filtering every addition of the batch per line was
+  // quadratic in the batch's lines, issue 14).
+  const byLine = new Map<string, Addition[]>();
+  for (const a of additions) {
+    const key = `${a.agreementId}|${a.productId}`;
+    const group = byLine.get(key);
+    if (group) group.push(a);
+    else byLine.set(key, [a]);
+  }
   const segments = lines.flatMap((l) => {
     const c = contracts.get(l.contractId);
-    return c ? lineSegments(c, l.productId, additions) : [];
+    return c ? lineSegments(c, l.productId, byLine.get(`${l.contractId}|${l.productId}`) ?? []) : [];
   });
   return {
     takenAt,

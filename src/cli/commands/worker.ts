@@ -6,8 +6,11 @@ Scale-out:
   there is CPU, with the same DATABASE_URL and BILLSYNC_SECRET_KEY as the server (the key opens the stored
   PSA credentials). The jobs live in the database (pg-boss, schema "pgboss"): each job is taken by exactly
   one worker, a customer is never queued twice, and two syncs of one customer never run at once (Postgres
-  advisory locks). Writes to one PSA connection stay within its limits whatever the number of workers: at
-  most 3 jobs per Autotask connection run at once across all workers.
+  advisory locks). Requests to one PSA connection stay within its limits whatever the number of workers:
+  at most 6 jobs per connection run at once across all workers; Autotask's requests hold one of 3 places
+  per endpoint, ConnectWise's one of 6 places and a token of its minute's budget (kept in the database).
+  Memory: a worker's live data is small; cap its heap so its RSS stays bounded
+  (NODE_OPTIONS=--max-old-space-size=320, about 400 MB of RSS at most).
 
   \`billsync serve\` runs a worker too (BILLSYNC_EMBEDDED_WORKER=0 turns it off, e.g. for web-only servers).
   A worker that dies mid-job loses nothing: every worker reports a heartbeat (BILLSYNC_HEARTBEAT_SECONDS,
@@ -18,6 +21,7 @@ Scale-out:
 
 Examples:
   DATABASE_URL=postgres://billsync@db/billsync BILLSYNC_SECRET_KEY=... billsync worker --concurrency 8
+  NODE_OPTIONS=--max-old-space-size=320 billsync worker
   billsync jobs            # what is queued, running, failed
 `;
 

@@ -73,9 +73,10 @@ const pathOf = (url: string) => url.replace(/^https?:\/\/[^/]+/i, '').replace(/\
 
 /**
  * One Autotask connection's wire: zone discovery, the three auth headers (§1.3), at most `maxConcurrent`
- * requests in flight per endpoint, threshold pacing, retries (the shared client retries 429/503 honoring Retry-After, and
- * reads on 5xx/timeouts; this layer adds the 500 quirk: a 500 is usually a business-rule refusal, never
- * retried, unless its text is a thread-limit rejection (retried, it did not land) or a server fault on a read).
+ * requests in flight per endpoint, threshold pacing, retries (the shared client retries 429/503 honoring
+ * Retry-After, and reads on 5xx/timeouts; this layer adds the 500 quirk: a 500 is usually a business-rule refusal,
+ * never retried, unless its text is a thread-limit rejection (retried, it did not land) or a server fault on a
+ * read).
  */
 export function createTransport(o: AutotaskConnectionOptions): Transport {
   const sleep = o.sleep ?? realSleep;

@@ -4,6 +4,7 @@ import { createPool, type Pool, withTransaction } from '../../src/db/pool';
 import { syncCustomers } from '../../src/engine/sync';
 import { enqueueCustomerSync } from '../../src/jobs/enqueue';
 import { type JobQueue, startJobQueue } from '../../src/jobs/queue';
+import { type GateProxy, startGateProxy } from '../resilience/gate-proxy';
 import { type AutotaskWorld, runCtx } from '../support/autotask-world';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { jobsOf, TEST_TIMING, waitFor } from '../support/jobs';
@@ -36,8 +37,11 @@ afterAll(async () => {
   await db.drop();
 });
 
-async function connectedWorld(extraTenants: string[]): Promise<AutotaskWorld> {
-  const w = await connectWorld(pool, extraTenants);
+async function connectedWorld(
+  extraTenants: string[],
+  options: Parameters<typeof connectWorld>[2] = {},
+): Promise<AutotaskWorld> {
+  const w = await connectWorld(pool, extraTenants, options);
   worlds.push(w);
   return w;
 }
@@ -75,16 +79,28 @@ function diagnose(w: AutotaskWorld, workers: { output(): string }[]) {
 }
 
 describe('billsync worker processes', () => {
-  it('two workers sync 200 queued customers, each exactly once, with no duplicate PSA write', async () => {
+  it('two workers sync 300 queued customers, each exactly once, with no duplicate PSA write', async () => {
     const tenants = Array.from(
-      { length: 200 },
+      { length: 300 },
       (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
     );
-    const w = await connectedWorld(tenants);
+    // Every PSA write waits at a gate until all 300 jobs are taken. A job takes over up to 49 more customers of
+    // its connection (CUSTOMER_BATCH), so one worker's 4 handlers hold at most 200 customers while their writes
+    // wait: the rest can only be taken by the other worker, whichever of the two polls first.
+    let gate: GateProxy | undefined;
+    const w = await connectedWorld(tenants, {
+      zoneBase: async (base) => {
+        gate = await startGateProxy(
+          base,
+          (method, path) => method !== 'GET' && !/\/query(\/next|\/count)?(\?|$)/i.test(path),
+        );
+        return gate.url;
+      },
+    });
+    stops.push(() => gate!.close());
     const writesBefore = psaWrites(w);
-    // Both workers are up and polling before any job is visible (the jobs are queued in one transaction,
-    // committed once both are ready): neither can take them all however slowly the other one starts.
     const [a, b] = await Promise.all([startWorker(), startWorker()]);
+    // Queued in one transaction: no job is visible before the last one is queued.
     await withTransaction(pool, async (tx) => {
       const inTx: JobQueue = { ...queue, send: (name, data, o) => queue.send(name, data, { ...o, db: tx }) };
       for (const t of tenants) {
@@ -99,11 +115,16 @@ describe('billsync worker processes', () => {
         });
       }
     });
+    await waitFor('all 300 customer syncs taken by the workers', async () => {
+      const all = await jobsOf(pool, 'sync-customer', w.ws);
+      return all.filter((j) => j.state === 'active').length === 300;
+    }).catch(diagnose(w, [a, b]));
+    gate!.open();
     const jobs = await waitFor(
-      '200 completed customer syncs',
+      '300 completed customer syncs',
       async () => {
         const all = await jobsOf(pool, 'sync-customer', w.ws);
-        return all.length === 200 && all.every((j) => j.state === 'completed') && all;
+        return all.length === 300 && all.every((j) => j.state === 'completed') && all;
       },
       120_000,
     ).catch(diagnose(w, [a, b]));
@@ -125,13 +146,13 @@ describe('billsync worker processes', () => {
       [w.ws],
     );
     expect(psaWrites(w) - writesBefore).toBe(done.rows[0]!.n);
-    // 200 customers x 2 adjustments: each sent once, none twice, and the emulator holds exactly those.
-    expect(done.rows[0]!.n).toBe(400);
-    expect(w.emulator.requests.count('POST', '**/ServiceAdjustments')).toBe(400);
-    expect((await picture(w)).adjustments).toBe(400);
+    // 300 customers x 2 adjustments: each sent once, none twice, and the emulator holds exactly those.
+    expect(done.rows[0]!.n).toBe(600);
+    expect(w.emulator.requests.count('POST', '**/ServiceAdjustments')).toBe(600);
+    expect((await picture(w)).adjustments).toBe(600);
     // Never more than 3 requests at once per endpoint: the emulator refused none for its thread limit.
     expect(w.emulator.requests.entries().filter((e) => e.status === 429)).toEqual([]);
-    // Both workers took jobs.
+    // Both workers took jobs (each can hold at most 200 of the 300).
     for (const worker of [a, b]) expect(worker.output()).toMatch(/sync-customer \S+ done in/);
     expect(await a.stop()).toBe(0);
     expect(await b.stop()).toBe(0);

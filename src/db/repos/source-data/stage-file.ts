@@ -28,13 +28,22 @@ export async function stageRows(chunks: AsyncIterable<string | Uint8Array>): Pro
     }
     rmSync(dir, { recursive: true, force: true });
   };
+  // The file opens in the background: a failure there (or a write's) is kept for the loop below, never left to
+  // surface as an uncaught exception, which would end the process (a bad row often fails before the file is open,
+  // and the directory is gone by the time the open runs).
   const out = createWriteStream(path);
+  let failure: unknown;
+  out.on('error', (error) => {
+    failure ??= error;
+  });
   try {
     for await (const chunk of chunks) {
+      if (failure !== undefined) throw failure;
       if (!out.write(chunk)) await once(out, 'drain');
     }
     out.end();
     await once(out, 'close');
+    if (failure !== undefined) throw failure;
   } catch (error) {
     out.destroy();
     dispose();

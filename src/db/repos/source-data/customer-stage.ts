@@ -27,6 +27,8 @@ export class CustomerStage {
   private readonly path = join(this.dir, 'customers.copy');
   private out: WriteStream | undefined;
   private full = false;
+  /** An error of the file stream (its open runs in the background), raised by the next drained() or merge(). */
+  private failure: unknown;
 
   constructor(private readonly recentTenants = RECENT_TENANTS) {}
 
@@ -50,6 +52,7 @@ export class CustomerStage {
 
   /** Resolves once the file has taken what was written (call between batches: backpressure). */
   async drained(): Promise<void> {
+    this.check();
     if (this.full && this.out) await once(this.out, 'drain');
     this.full = false;
   }
@@ -61,6 +64,7 @@ export class CustomerStage {
     if (!this.out) return mergeStagedCustomers(client, ws, []);
     this.out.end();
     await once(this.out, 'close');
+    this.check();
     return mergeStagedCustomers(client, ws, createReadStream(this.path, { highWaterMark: 1 << 16 }));
   }
 
@@ -70,9 +74,20 @@ export class CustomerStage {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
+  private check(): void {
+    if (this.failure !== undefined) throw this.failure;
+  }
+
   private flush(): void {
     if (this.pending === '') return;
-    this.out ??= createWriteStream(this.path);
+    if (!this.out) {
+      // Kept, never left unhandled: an import that fails (and disposes) before the file is open would otherwise
+      // end the process with the open's ENOENT.
+      this.out = createWriteStream(this.path);
+      this.out.on('error', (error) => {
+        this.failure ??= error;
+      });
+    }
     if (!this.out.write(this.pending)) this.full = true;
     this.pending = '';
   }

@@ -10,6 +10,7 @@ export {
 } from './limiter';
 export { createRedactor, DEFAULT_SECRET_HEADERS, DEFAULT_SECRET_PARAMS, MASK, type Redactor } from './redact';
 export { backoffDelay, DEFAULT_RETRY, parseRetryAfter, type RetryOptions } from './retry-policy';
+export { allSettledOrThrow } from './settle';
 export type {
   ErrorMapper,
   HttpBody,

@@ -1,5 +1,6 @@
 import { IntegrationError } from '../../core/integration-error';
 import type { Applied, PlannedOperation, TargetContext } from '../../core/ports/target';
+import { allSettledOrThrow } from '../../http/settle';
 import { findContractLine } from './apply';
 import { toCharge } from './charges';
 import type { AutotaskClient } from './client';
@@ -60,7 +61,7 @@ export async function bookCharge(
   const marker = chargeMarker(op.productId, op.date, op.sequence);
   const unitPrice = toJsonNumber(units.unitPrice);
   const unitCost = toJsonNumber(units.unitCost);
-  const [fields, billingCodeID, lineId] = await Promise.all([
+  const [fields, billingCodeID, lineId] = await allSettledOrThrow([
     picklists.chargeFields(ctx),
     op.chargeCodeId !== undefined ? wireId(op.chargeCodeId, 'charge code id') : codes.defaultCode(ctx),
     op.contractLineId ?? findContractLine(client, ctx, op.contractId, op.productId),

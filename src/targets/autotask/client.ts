@@ -1,5 +1,6 @@
 import { IntegrationError } from '../../core/integration-error';
 import type { TargetContext } from '../../core/ports/target';
+import { allSettledOrThrow } from '../../http/settle';
 import { type Condition, chunk, inList, type Query, queryBody, type Scalar } from './query';
 import type { ThresholdInfo } from './threshold';
 import { type AutotaskConnectionOptions, createTransport, type Transport } from './transport';
@@ -87,7 +88,7 @@ export function createAutotaskClient(options: AutotaskConnectionOptions): Autota
       values: readonly Scalar[],
       rest: { filter?: readonly Condition[]; includeFields?: readonly string[] } = {},
     ) {
-      const parts = await Promise.all(
+      const parts = await allSettledOrThrow(
         chunk(values).map((slice) =>
           query<T>(ctx, entity, {
             filter: [inList(field, slice), ...(rest.filter ?? [])],

@@ -1,5 +1,6 @@
 import type { TargetContext, TargetContract, TargetScope, TargetSnapshot } from '../../core/ports/target';
 import type { PlainDate } from '../../core/time/plain-date';
+import { allSettledOrThrow } from '../../http/settle';
 import { toCharge, withLocks } from './charges';
 import type { AutotaskClient, Wire } from './client';
 import {
@@ -60,7 +61,7 @@ export async function readState(
     segments,
     charges,
     postedItems,
-  ] = await Promise.all([
+  ] = await allSettledOrThrow([
     scope.directory ? readCompanies(client, picklists, ctx) : [],
     scope.directory
       ? client.query(ctx, 'Contracts', {

@@ -10,6 +10,7 @@ import {
   type Limiter,
   type RetryOptions,
 } from '../../http';
+import { allSettledOrThrow } from '../../http/settle';
 import { mapConnectWiseFailure } from './error-mapper';
 import { CONDITION_BUDGET, chunkIds } from './quirks';
 
@@ -229,7 +230,7 @@ export function createConnectWiseClient(o: ConnectWiseConnectionOptions): Connec
       const unique = [...new Set(ids)].sort((a, b) => a - b);
       const budget = CONDITION_BUDGET - (options.conditions?.length ?? 0);
       const chunks = chunkIds(unique, budget);
-      const pages = await Promise.all(
+      const pages = await allSettledOrThrow(
         chunks.map((chunk) => {
           const inList = `${field} in (${chunk.join(',')})`;
           const conditions = options.conditions ? `${inList} and (${options.conditions})` : inList;

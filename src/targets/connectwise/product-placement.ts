@@ -1,4 +1,5 @@
 import type { TargetChoice, TargetContext, TargetProductPlacement } from '../../core/ports/target';
+import { allSettledOrThrow } from '../../http/settle';
 import type { ConnectWiseClient, Row } from './client';
 import { idText, refId } from './quirks';
 
@@ -15,7 +16,7 @@ export async function readProductPlacement(
   client: ConnectWiseClient,
   ctx: TargetContext,
 ): Promise<TargetProductPlacement> {
-  const [categories, subcategories, types] = await Promise.all([
+  const [categories, subcategories, types] = await allSettledOrThrow([
     client.list(ctx, 'procurement/categories', { fields: ['id', 'name', 'inactiveFlag'] }),
     client.list(ctx, 'procurement/subcategories', { fields: ['id', 'name', 'category', 'inactiveFlag'] }),
     client.list(ctx, 'procurement/types', { fields: ['id', 'name', 'inactiveFlag'] }),

@@ -5,6 +5,7 @@ import type {
   TargetScope,
   TargetSnapshot,
 } from '../../core/ports/target';
+import { allSettledOrThrow } from '../../http/settle';
 import type { ConnectWiseClient, Row } from './client';
 import {
   type Addition,
@@ -37,7 +38,7 @@ export async function readState(
 ): Promise<TargetSnapshot & { additions: Addition[]; agreementRows: Row[] }> {
   const ids = [...new Set(scope.contractIds ?? [])].map((id) => wireId(id, 'agreement id'));
   const [companies, directoryAgreements, subcategories, catalog, scopedAgreements, additions] =
-    await Promise.all([
+    await allSettledOrThrow([
       scope.directory
         ? client.list(ctx, 'company/companies', { conditions: 'deletedFlag=false', fields: FIELDS.companies })
         : [],
@@ -47,7 +48,7 @@ export async function readState(
         : [],
       scope.products ? client.list(ctx, 'procurement/catalog', { fields: FIELDS.catalog }) : [],
       ids.length ? client.listIn(ctx, 'finance/agreements', 'id', ids, { fields: FIELDS.agreements }) : [],
-      Promise.all(ids.map((id) => readAdditions(client, ctx, String(id)))).then((all) => all.flat()),
+      allSettledOrThrow(ids.map((id) => readAdditions(client, ctx, String(id)))).then((all) => all.flat()),
     ]);
   const contracts = new Map<string, TargetContract>();
   // An agreement without a start date cannot be mapped (the port needs one): left out of the dropdowns, and

@@ -185,6 +185,17 @@ describe.skipIf(!browserAvailable)('billing manager flow in Chromium', () => {
   }, 30_000);
 
   it('maps a customer in the dialog, SAVE AND SYNC NOW, and finds the run in History', async () => {
+    // The suggested companies (a second request: it reads the PSA) answer only once the dialog is open, as with a
+    // slow PSA: the dialog fills the company when they arrive.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const suggestions = /\/api\/customers\?.*suggest=true/;
+    await page.route(suggestions, async (route) => {
+      await held;
+      await route.continue();
+    });
     await page.getByRole('searchbox', { name: 'Search customers' }).fill('contoso');
     const rows = page.getByTestId('customer-row');
     await poll(() => rows.count()).toBe(1);
@@ -194,6 +205,10 @@ describe.skipIf(!browserAvailable)('billing manager flow in Chromium', () => {
 
     const dialog = page.getByRole('dialog', { name: 'Map Contoso Dental' });
     const company = dialog.getByRole('textbox', { name: 'Autotask company' });
+    await dialog.waitFor();
+    expect(await company.inputValue()).toBe('');
+    // Later requests pass straight through.
+    release();
     // Suggested from the name; the user searches anyway and picks it from the list.
     await poll(() => company.inputValue()).toBe('Contoso Dental Ltd');
     await dialog.getByText('Suggested: Contoso Dental Ltd (same name apart from the legal form)').waitFor();

@@ -188,7 +188,8 @@ export function CustomersPage() {
         <MappingDialog
           key={editing.tenantId}
           target={target}
-          customer={editing}
+          // The row as the table has it now: its suggested company may arrive after the dialog opened.
+          customer={data?.items.find((c) => c.tenantId === editing.tenantId) ?? editing}
           onClose={() => setEditing(null)}
           readOnly={!canMap}
         />

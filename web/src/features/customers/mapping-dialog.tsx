@@ -2,7 +2,7 @@ import { Alert, Button, Group, Modal, Select, Stack, Switch, Text } from '@manti
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { IconBulb } from '@tabler/icons-react';
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Customer, MappingInput, Option, PricingStrategy, TargetKind } from '../../api/types';
 import { ErrorAlert } from '../../components/error-alert';
 import { firstOfMonthUtc, isPlainDate } from '../../lib/format';
@@ -80,7 +80,21 @@ export function MappingDialog({ target, customer, onClose, readOnly }: MappingDi
   });
   const busy = save.isPending || clear.isPending || syncNow.isPending;
 
+  // The suggested company comes in a second request (it needs the PSA's company list): when it answers after the
+  // dialog opened, it fills the company the user has not chosen yet.
+  const chosen = useRef(false);
+  const late = !customer.mapped ? customer.suggestion : null;
+  const lateId = late?.companyId;
+  const lateName = late?.companyName;
+  const setValue = form.setFieldValue;
+  const noCompany = form.values.company === null;
+  useEffect(() => {
+    if (lateId && lateName && noCompany && !chosen.current)
+      setValue('company', { id: lateId, name: lateName });
+  }, [lateId, lateName, noCompany, setValue]);
+
   const setCompany = (company: Option | null) => {
+    chosen.current = true;
     if (company?.id !== form.values.company?.id) {
       form.setFieldValue('contractId', null);
       form.setFieldValue('annualContractId', null);

@@ -1,6 +1,6 @@
 import { IntegrationError } from '../../core/integration-error';
 import type { Applied, PlannedOperation, TargetContext } from '../../core/ports/target';
-import { allSettledOrThrow } from '../../http/settle';
+import { allSettledOrThrow } from '../../http';
 import { findContractLine } from './apply';
 import { toCharge } from './charges';
 import type { AutotaskClient } from './client';

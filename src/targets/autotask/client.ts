@@ -1,6 +1,6 @@
 import { IntegrationError } from '../../core/integration-error';
 import type { TargetContext } from '../../core/ports/target';
-import { allSettledOrThrow } from '../../http/settle';
+import { allSettledOrThrow } from '../../http';
 import { type Condition, chunk, inList, type Query, queryBody, type Scalar } from './query';
 import type { ThresholdInfo } from './threshold';
 import { type AutotaskConnectionOptions, createTransport, type Transport } from './transport';

@@ -1,6 +1,6 @@
 import type { TargetContext, TargetContract, TargetScope, TargetSnapshot } from '../../core/ports/target';
 import type { PlainDate } from '../../core/time/plain-date';
-import { allSettledOrThrow } from '../../http/settle';
+import { allSettledOrThrow } from '../../http';
 import { toCharge, withLocks } from './charges';
 import type { AutotaskClient, Wire } from './client';
 import {

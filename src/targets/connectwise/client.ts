@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import { IntegrationError } from '../../core/integration-error';
 import type { TargetContext } from '../../core/ports/target';
 import {
+  allSettledOrThrow,
   createHttpClient,
   createLimiter,
   DEFAULT_RETRY,
@@ -10,7 +11,6 @@ import {
   type Limiter,
   type RetryOptions,
 } from '../../http';
-import { allSettledOrThrow } from '../../http/settle';
 import { mapConnectWiseFailure } from './error-mapper';
 import { CONDITION_BUDGET, chunkIds } from './quirks';
 

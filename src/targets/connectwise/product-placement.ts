@@ -1,5 +1,5 @@
 import type { TargetChoice, TargetContext, TargetProductPlacement } from '../../core/ports/target';
-import { allSettledOrThrow } from '../../http/settle';
+import { allSettledOrThrow } from '../../http';
 import type { ConnectWiseClient, Row } from './client';
 import { idText, refId } from './quirks';
 

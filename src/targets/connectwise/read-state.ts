@@ -5,7 +5,7 @@ import type {
   TargetScope,
   TargetSnapshot,
 } from '../../core/ports/target';
-import { allSettledOrThrow } from '../../http/settle';
+import { allSettledOrThrow } from '../../http';
 import type { ConnectWiseClient, Row } from './client';
 import {
   type Addition,

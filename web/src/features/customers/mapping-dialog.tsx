@@ -43,10 +43,10 @@ interface Values {
  * until then it reads as none.
  */
 function initialValues(c: Customer): Values {
-  const suggested =
-    !c.mapped && c.suggestion ? { id: c.suggestion.companyId, name: c.suggestion.companyName } : null;
   return {
-    company: c.companyId ? { id: c.companyId, name: c.companyName ?? `#${c.companyId}` } : suggested,
+    company: c.companyId
+      ? { id: c.companyId, name: c.companyName ?? `#${c.companyId}` }
+      : suggestedCompany(c),
     contractId: c.contractId,
     strategy: c.strategy ?? 'cost-and-retail',
     syncStart: c.syncStart ?? firstOfMonthUtc(),
@@ -55,6 +55,11 @@ function initialValues(c: Customer): Values {
     billing: c.mapped ? c.billing : 'arrears',
     annualContractId: c.mapped ? c.annualContractId : null,
   };
+}
+
+/** The company billsync suggests for an unmapped customer, as the company field holds it. */
+function suggestedCompany(c: Customer): Option | null {
+  return !c.mapped && c.suggestion ? { id: c.suggestion.companyId, name: c.suggestion.companyName } : null;
 }
 
 /**
@@ -83,15 +88,12 @@ export function MappingDialog({ target, customer, onClose, readOnly }: MappingDi
   // The suggested company comes in a second request (it needs the PSA's company list): when it answers after the
   // dialog opened, it fills the company the user has not chosen yet.
   const chosen = useRef(false);
-  const late = !customer.mapped ? customer.suggestion : null;
-  const lateId = late?.companyId;
-  const lateName = late?.companyName;
-  const setValue = form.setFieldValue;
   const noCompany = form.values.company === null;
+  const { setFieldValue } = form;
   useEffect(() => {
-    if (lateId && lateName && noCompany && !chosen.current)
-      setValue('company', { id: lateId, name: lateName });
-  }, [lateId, lateName, noCompany, setValue]);
+    const suggested = suggestedCompany(customer);
+    if (suggested && noCompany && !chosen.current) setFieldValue('company', suggested);
+  }, [customer, noCompany, setFieldValue]);
 
   const setCompany = (company: Option | null) => {
     chosen.current = true;

@@ -145,6 +145,46 @@ describe('R-8 a mid-period price change warns and is not prorated', () => {
   });
 });
 
+describe('R-8 and R-11: a mid-period price change is reported for the prices the strategy follows', () => {
+  // August: the cost goes from 20.00 to 21.00 on the 15th (the invoice's cycle line), and the list retail from
+  // 23.10 to 24.20 on the 20th. Each strategy warns only of the prices it keeps in step after a line exists.
+  const cases = [
+    ['cost-and-retail', ['cost', 'retail']],
+    ['cost-only', ['cost']],
+    ['none', []],
+    ['none-on-update', []],
+  ] as const;
+  it.each(cases)('%s warns of %j', async (strategy, warned) => {
+    s.strategy = strategy;
+    s.priceList = [
+      priceEntry(O, '20.00', '23.10', '2024-01-01', '2025-08-20'),
+      priceEntry(O, '20.00', '24.20', '2025-08-20'),
+    ];
+    s.invoices = [
+      JULY,
+      inv('G2', '2025-08', [
+        line({ start: '2025-08-15', last: '2025-09-14', qty: 12, unitPrice: '21.00', subtotal: '252.00' }),
+      ]),
+    ];
+    const synced = new Set<string>();
+    const state: { first?: ReturnType<typeof d> } = {};
+    await syncOnce({ ...s, invoices: [JULY] }, '2025-08-10', synced, state);
+    const plan = await syncOnce(s, '2025-09-10', synced, state);
+    const texts = plan.items
+      .flatMap((i) => i.messages)
+      .filter((m) => m.level === 'warning')
+      .map((m) => m.text);
+    const expected = {
+      cost: 'Subscription cost unit price changed from 20.00 to 21.00 on 15 Aug 2025',
+      retail: 'Subscription retail unit price changed from 23.10 to 24.20 on 20 Aug 2025',
+    };
+    expect(texts).toEqual(warned.map((w) => expected[w]));
+    // Quantities follow the invoice whatever the strategy: 12 seats carried on, no unit change in September.
+    const again = await planFor(s, '2025-09-10', synced, state.first);
+    expect(again.items.every((i) => i.status === 'no_change')).toBe(true);
+  });
+});
+
 describe('R-9 Azure: quantity 1 at the month totals, billed once, 0 the next period', () => {
   it('bills July usage in August and August usage in September; 0 once an invoice says so', async () => {
     s.azureProductId = 'SAZ';

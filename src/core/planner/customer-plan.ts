@@ -155,6 +155,18 @@ function costSpans(lines: readonly InvoiceLine[]): PriceSpan[] {
 
 const maxDay = (a: PlainDate, b: PlainDate): PlainDate => (a > b ? a : b);
 
+/**
+ * The prices a strategy keeps in step with the source after a line is created (spec section 5): cost under
+ * "cost and retail" and "only cost", retail under "cost and retail" only. "None" and "none when updating" leave
+ * both to the MSP once the line exists.
+ */
+function followedPrices(strategy: PricingStrategy): Record<'cost' | 'retail', boolean> {
+  return {
+    cost: strategy === 'cost-and-retail' || strategy === 'cost-only',
+    retail: strategy === 'cost-and-retail',
+  };
+}
+
 /** Credit lines that are seat changes (netted against the seats); other credits are listed and skipped. */
 export const SEAT_CREDITS: readonly string[] = ['cancel', 'cancelimmediate', 'removequantity', 'addquantity'];
 
@@ -368,8 +380,11 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
       price: cents(retailOf(p)?.value),
       cost: cents(costOf(p)?.value),
     }));
-    // Mid-period price changes: reported once, when the invoice that shows them is synced (spec section 6, R-8).
+    // Mid-period price changes: reported once, when the invoice that shows them is synced (spec section 6, R-8),
+    // for the prices the mapping's strategy keeps following (decision 0013 addendum): the warning says the period
+    // keeps the old price and the next one takes the new, which holds only for those.
     const priceChanges: PriceChange[] = [];
+    const warned = followedPrices(mapping.strategy);
     for (const p of periodsFrom(first, lastPeriod)) {
       for (const [what, spans] of [
         ['cost', cost],
@@ -378,7 +393,7 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
         for (const c of pricePerPeriod(spans, p)?.changes ?? []) {
           if (!hasDay(decided, c.day)) continue;
           priceChanges.push({ day: c.day, what, from: c.from, to: c.to });
-          if (freshStart === undefined || c.day < freshStart) continue;
+          if (freshStart === undefined || c.day < freshStart || !warned[what]) continue;
           item.messages.push({
             level: 'warning',
             text: `Subscription ${what} unit price changed from ${priceText(c.from)} to ${priceText(c.to)} on ${formatDayMonthYear(c.day)}`,

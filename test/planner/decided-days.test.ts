@@ -111,6 +111,55 @@ describe('write only what is decided', () => {
     expect(plan.invoiceIds).toEqual(['G12']);
   });
 
+  // Spec section 6: seats(day) = the signed quantities of the SYNCED lines covering it. The 10 seats of 5-19 Dec
+  // were billed on November's invoice (before the sync start); December's reversal nets against nothing.
+  it('a synced seat increase reversing a cycle billed before the sync start counts only what it adds', async () => {
+    s.syncStart = '2025-12-10';
+    s.invoices = [
+      inv('G11', '2025-11', [month('2025-11-20', '2025-12-19', 10)]),
+      inv('G12', '2025-12', [
+        ...seatChange('2025-12-05', '2025-12-19', 10, 12),
+        month('2025-12-20', '2026-01-19', 12),
+      ]),
+    ];
+    const plan = await syncOnce(s, '2026-01-08', synced, {});
+    expect(plan.invoiceIds).toEqual(['G12']);
+    expect(adjusts(plan.operations)).toEqual([
+      ['2025-12-05', '2', '23.1', '20'],
+      ['2025-12-20', '10', '23.1', '20'],
+    ]);
+    expect(s.target.unitsOn('K1', 'S1', d('2025-12-04'))).toBe('0');
+    expect(s.target.unitsOn('K1', 'S1', d('2025-12-05'))).toBe('2');
+    expect(s.target.unitsOn('K1', 'S1', d('2025-12-20'))).toBe('12');
+    expect((await planFor(s, '2026-01-08', synced)).operations).toEqual([]);
+  });
+
+  it('a synced seat decrease reversing a cycle billed before the sync start is a credit, never negative units', async () => {
+    s.syncStart = '2025-12-10';
+    s.invoices = [
+      inv('G11', '2025-11', [month('2025-11-20', '2025-12-19', 10)]),
+      inv('G12', '2025-12', [
+        ...seatChange('2025-12-05', '2025-12-19', 10, 8),
+        month('2025-12-20', '2026-01-19', 8),
+      ]),
+    ];
+    const plan = await syncOnce(s, '2026-01-08', synced, {});
+    // The line carries 0 (a PSA line has no negative units) and 8 from the 20th; the 2 seats x 15 days Microsoft
+    // credited are credited to the customer: 2 x 23.10 x 15 / 31 = 22.35 (cost 2 x 20 x 15 / 31 = 19.35).
+    expect(adjusts(plan.operations)).toEqual([['2025-12-20', '8', '23.1', '20']]);
+    expect(charges(plan.operations)).toEqual([['2025-12-05', '-22.35', '-19.35', 1]]);
+    const warning = plan.items.flatMap((i) => i.messages).find((m) => m.level === 'warning');
+    expect(warning?.text).toMatch(
+      /^5-19 Dec 2025 could not be changed \(the synced invoices net below 0 seats.*credit of -22\.35/,
+    );
+    for (const day of ['2025-12-04', '2025-12-05', '2025-12-19'])
+      expect(s.target.unitsOn('K1', 'S1', d(day))).toBe('0');
+    expect(s.target.unitsOn('K1', 'S1', d('2025-12-20'))).toBe('8');
+    // (8 x 12 - 2 x 15) x 23.10 / 31 = 49.18, billed as 71.54 of units and a 22.35 credit rounded to cents.
+    expect(s.target.billedInMonth('K1', 'S1', d('2025-12-01')).toFixed(2)).toBe('49.19');
+    expect((await planFor(s, '2026-01-08', synced)).operations).toEqual([]);
+  });
+
   it('a monthly subscription ends on the day after its last cycle once the next invoice says so', async () => {
     s.invoices = [inv('G12', '2025-12', [month('2025-12-01', '2025-12-31', 4)])];
     await syncOnce(s, '2026-01-08', synced, {});

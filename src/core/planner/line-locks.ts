@@ -4,9 +4,10 @@ import { addDays, dateParts, type PlainDate, startOfNextMonth } from '../time/pl
 /**
  * Why the PSA can no longer take a change of a contract line on a day (spec section 6, "Locked days"):
  * `posted` (approved and invoiced), `changed` (the day carries a change already: Autotask), `period` (the PSA's
- * lines change only on the first of a month: ConnectWise, decision 0012).
+ * lines change only on the first of a month: ConnectWise, decision 0012); and why it cannot carry the wanted
+ * state there: `negative` (the synced lines net below 0 units, which no PSA line holds: decision 0008 addendum).
  */
-export type LockReason = 'posted' | 'changed' | 'period';
+export type LockReason = 'posted' | 'changed' | 'period' | 'negative';
 
 export type ChangesOn = NonNullable<TargetContract['changesOn']>;
 

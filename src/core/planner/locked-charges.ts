@@ -12,6 +12,8 @@ const REASON: Record<LockReason, string> = {
   posted: 'already approved and posted in the PSA',
   changed: 'the PSA already has a change of this line on that day',
   period: 'the PSA changes this line only on the first day of a month',
+  negative:
+    'the synced invoices net below 0 seats there, as their cycle was billed on an invoice before the sync start, and a contract line cannot go below 0 units',
 };
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -49,9 +49,10 @@ export function lockedGaps(g: GapInput): MonthGap[] {
   const until = g.until !== undefined && g.until < lockEnd ? g.until : lockEnd;
   for (const range of clipDays(g.decided, g.from, until)) {
     for (const [start, end] of pieces(range, g)) {
-      const reason = g.locks.reason(start);
-      if (!reason) continue;
       const want = stateAt(g.desired, start);
+      // Days the line is held at 0 units because the wanted units are below 0 (see floorUnits) count as locked.
+      const reason = g.locks.reason(start) ?? (want.units.lt(ZERO) ? 'negative' : undefined);
+      if (!reason) continue;
       const have = stateAt(g.projected, start);
       const wantPrice = (g.syncPrice ? want.price : undefined) ?? have.price ?? ZERO;
       const wantCost = (g.syncCost ? want.cost : undefined) ?? have.cost ?? ZERO;
@@ -91,6 +92,9 @@ function walkEnd(g: GapInput): PlainDate | undefined {
   const ends = [g.locks.postedThrough, lastChange]
     .filter((x): x is PlainDate => x !== undefined)
     .map((x) => addDays(x, 1));
+  // Wanted units below 0 come only from synced charge periods (finite: what carries forward is a real seat
+  // count, offer-seats.ts), so their segments end.
+  for (const s of g.desired) if (s.state.units.lt(ZERO) && s.end !== undefined) ends.push(s.end);
   if (g.locks.changesOn === 'month-start') {
     for (const list of [g.desired, g.projected])
       for (const s of list) ends.push(startOfNextMonth(s.end ?? s.start));

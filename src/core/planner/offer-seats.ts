@@ -61,7 +61,16 @@ export function offerSeats(q: OfferSeatsQuery): OfferSeats {
     const mine = group.lines.filter((l) => syncedLines.has(l) && l.chargePeriod.start < l.chargePeriod.end);
     const fs = mine.map((l) => l.chargePeriod.start).reduce<PlainDate | undefined>(earlier, undefined);
     if (fs !== undefined) {
-      for (const seg of sub.steps.segments(fs, undefined)) total.add(seg.start, seg.end, seg.seats);
+      // Spec section 6: seats(day) = the signed quantities of the synced lines covering it. A synced reversal of
+      // a cycle billed before the sync start nets against nothing: those seats were on an invoice billsync does
+      // not sync, and counting them again would bill them twice (decision 0008 addendum).
+      const counted = subscriptionSteps({ ...group, lines: mine }, known);
+      const stated = counted.carry?.from;
+      for (const seg of counted.steps.segments(fs, stated)) total.add(seg.start, seg.end, seg.seats);
+      // After its latest synced charge period the subscription carries its real seat count (all its lines: the
+      // next cycle is billed in full), until an invoice says otherwise.
+      if (stated !== undefined)
+        for (const seg of sub.steps.segments(stated, undefined)) total.add(seg.start, seg.end, seg.seats);
       // From its first synced day to the end of its latest charge period, the invoices state every day of the
       // subscription (a day between two charge periods has no seats).
       const last = mine.map((l) => l.chargePeriod.end).reduce((a, b) => (a > b ? a : b));

@@ -67,6 +67,12 @@ export interface LineView {
   charges: readonly TargetCharge[];
 }
 
+/** The wanted states with units below 0 raised to 0 (prices kept). */
+function floorUnits(desired: readonly StateSegment[]): readonly StateSegment[] {
+  if (!desired.some((d) => d.state.units.lt(ZERO))) return desired;
+  return desired.map((d) => (d.state.units.lt(ZERO) ? { ...d, state: { ...d.state, units: ZERO } } : d));
+}
+
 function priceSync(strategy: PricingStrategy): PriceSync {
   return {
     price: strategy === 'cost-and-retail' || strategy === 'none-on-update',
@@ -115,7 +121,9 @@ export function planLine(
       : [...(line?.changeDays ?? []), ...w.knownChangeDays],
     contract.changesOn,
   );
-  const diff = diffLine(w.desired, actual, {
+  // A contract line holds no fewer than 0 units: where the synced lines net below 0 the line carries 0 and the
+  // rest is booked as a credit with the locked days (locked-gaps.ts, reason `negative`).
+  const diff = diffLine(floorUnits(w.desired), actual, {
     from,
     until,
     decided,

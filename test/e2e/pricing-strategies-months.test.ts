@@ -337,7 +337,7 @@ const VARIANTS: readonly AutotaskVariant[] = [
 ];
 
 describe.each(VARIANTS)(
-  'audit: pricing strategies over months (spec §5, §6, R-8, R-11), CLI + Autotask emulator: $name',
+  'pricing strategies over months (spec §5, §6, R-8, R-11), CLI + Autotask emulator: $name',
   (variant) => {
     beforeAll(async () => {
       mapped.clear();

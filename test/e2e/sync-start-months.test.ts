@@ -13,7 +13,7 @@ import {
 import { E3, subscription } from '../support/months-data';
 
 /**
- * Audit of section 6 (Invoice sync) and R-7 / R-10, end to end as an MSP runs it: Microsoft-format recon files
+ * Section 6 (Invoice sync) and R-7 / R-10, end to end as an MSP runs it: Microsoft-format recon files
  * imported month by month through the CLI, the product sync, then the customer sync, against the Autotask
  * emulator, read back with a third-party Autotask client.
  *
@@ -330,7 +330,7 @@ function markSynced(inv: Invoice): void {
 }
 
 describe.each(LAYOUTS)(
-  'audit R-10 / R-7: sync start after two invoices, seat changes and a cancellation, month by month (CLI + Autotask emulator): $name',
+  'R-10 / R-7: sync start after two invoices, seat changes and a cancellation, month by month (CLI + Autotask emulator): $name',
   (layout) => {
     const INVOICES = invoicesOf(layout);
     beforeAll(async () => {

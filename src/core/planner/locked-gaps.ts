@@ -50,9 +50,11 @@ export function lockedGaps(g: GapInput): MonthGap[] {
   for (const range of clipDays(g.decided, g.from, until)) {
     for (const [start, end] of pieces(range, g)) {
       const want = stateAt(g.desired, start);
-      // Days the line is held at 0 units because the wanted units are below 0 (see floorUnits) count as locked.
-      const reason = g.locks.reason(start) ?? (want.units.lt(ZERO) ? 'negative' : undefined);
-      if (!reason) continue;
+      // Days the line is held at 0 units because the wanted units are below 0 (see floorUnits) count as locked,
+      // and say so also where the day is locked for another reason (a ConnectWise line's days after the 1st).
+      const lock = g.locks.reason(start);
+      const negative = want.units.lt(ZERO);
+      if (!lock && !negative) continue;
       const have = stateAt(g.projected, start);
       const wantPrice = (g.syncPrice ? want.price : undefined) ?? have.price ?? ZERO;
       const wantCost = (g.syncCost ? want.cost : undefined) ?? have.cost ?? ZERO;
@@ -71,7 +73,8 @@ export function lockedGaps(g: GapInput): MonthGap[] {
       };
       m.amount = m.amount.plus(amount.times(share));
       m.cost = m.cost.plus(cost.times(share));
-      m.reasons.add(reason);
+      if (lock) m.reasons.add(lock);
+      if (negative) m.reasons.add('negative');
       const last = m.stretches.at(-1);
       if (last && last.end === start) m.stretches[m.stretches.length - 1] = { start: last.start, end };
       else m.stretches.push({ start, end });

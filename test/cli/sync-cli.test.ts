@@ -204,7 +204,7 @@ describe('billsync sync commands', { timeout: 120_000 }, () => {
       'on',
     );
     expect(ended.code).toBe(1);
-    expect(ended.stderr).toMatch(/Contract Contoso 2024 ended on 2024-12-31/);
+    expect(ended.stderr).toMatch(/Contract Contoso 2024 ended on 31 Dec 2024/);
     const unknown = await cli('map', 'Fabrikam', '--company', '1', '--contract', '2', '--sync', 'on');
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/No customer matches "Fabrikam"/);

@@ -172,7 +172,7 @@ describe('mapping', () => {
       contractId: 'K0',
     });
     expect(ended.status).toBe(400);
-    expect(ended.json.error.message).toMatch(/Contract Contoso - old MSA ended on 2024-12-31/);
+    expect(ended.json.error.message).toMatch(/Contract Contoso - old MSA ended on 31 Dec 2024/);
     const other = await admin.request('PUT', `/api/customers/${CONTOSO}/mapping`, {
       ...MAPPING,
       contractId: 'K9',

@@ -1,7 +1,7 @@
 import type { WorkspaceId } from '../../core/ids';
 import { normalizeCompanyName } from '../../core/match/company-match';
 import type { TargetContract, TargetSnapshot } from '../../core/ports/target';
-import type { PlainDate } from '../../core/time/plain-date';
+import { formatDayMonthYear, type PlainDate } from '../../core/time/plain-date';
 import type { TargetKind } from '../../db/repos/sync';
 import { AppError } from '../errors';
 import { type DirectoryReader, LIVE_DIRECTORY } from './directory-cache';
@@ -55,14 +55,17 @@ export interface CompanyContracts {
 /** Which contracts a list is for: the recurring one of the lines, or the annual one of annual subscriptions. */
 export type ContractKind = 'recurring' | 'annual';
 
-/** Why a contract cannot take billsync's lines on `today` (`ended on 2025-06-30`), or undefined when it can. */
+/**
+ * Why a contract cannot take billsync's lines on `today` (`ended on 30 Jun 2025`, dated as the run's error
+ * `Contract <name> ended on <date>` is), or undefined when it can.
+ */
 export function whyUnusable(
   c: TargetContract,
   today: PlainDate,
   target: TargetKind = 'autotask',
 ): string | undefined {
   if (!c.recurring) return `is not a ${CONTRACT_WORDS[target].kind}`;
-  if (c.endDate !== undefined && c.endDate < today) return `ended on ${c.endDate}`;
+  if (c.endDate !== undefined && c.endDate < today) return `ended on ${formatDayMonthYear(c.endDate)}`;
   if (!c.active) return 'is inactive';
   return undefined;
 }

@@ -5,6 +5,7 @@ import {
   type AdditionView,
   type CliScenario,
   createCliScenario,
+  expectRerunWritesNothing,
   type SyncOutcome,
 } from '../support/cli-scenario';
 import {
@@ -395,16 +396,6 @@ async function checkNothingAhead(lastMonth: string): Promise<void> {
   }
 }
 
-async function rerunWritesNothing(asOf: string): Promise<void> {
-  const before = s.writes();
-  const again = await s.syncCustomers({ asOf });
-  expect(again.code, await s.explain(again)).toBe(0);
-  const wrote = again.runs.filter((r) => r.status !== 'no_change' || r.writes !== 0);
-  const shows = await Promise.all(wrote.map((r) => s.run('run', 'show', r.runId)));
-  expect(wrote, shows.map((x) => x.stdout).join('\n')).toEqual([]);
-  expect(s.writes()).toBe(before);
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 
 /** The real command for the default variant; the same CLI code in this process for the others. */
@@ -598,7 +589,7 @@ describe.each(VARIANTS)('ConnectWise money over months, CLI + emulator: $name', 
       await checkNothingAhead(step.lastMonth);
     });
     it(`${step.name}: a re-run writes nothing and reports No Change`, async () => {
-      await rerunWritesNothing(step.asOf);
+      await expectRerunWritesNothing(s, step.asOf);
     }, 60_000);
   }
 });

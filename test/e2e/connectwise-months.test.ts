@@ -5,6 +5,7 @@ import {
   type AdditionView,
   type CliScenario,
   createCliScenario,
+  expectRerunWritesNothing,
   type SyncOutcome,
 } from '../support/cli-scenario';
 import { CW_BILLING_VARIANTS, CW_DEFAULT_VARIANT } from '../support/connectwise-variants';
@@ -172,16 +173,6 @@ async function checkPsa(months: string[]): Promise<void> {
   }
 }
 
-async function rerunWritesNothing(asOf: string): Promise<void> {
-  const before = s.writes();
-  const again = await s.syncCustomers({ asOf });
-  expect(again.code, await s.explain(again)).toBe(0);
-  const wrote = again.runs.filter((r) => r.status !== 'no_change' || r.writes !== 0);
-  const shows = await Promise.all(wrote.map((r) => s.run('run', 'show', r.runId)));
-  expect(wrote, shows.map((x) => x.stdout).join('\n')).toEqual([]);
-  expect(s.writes()).toBe(before);
-}
-
 /** The money of `days` days of `units` seats at the customer's retail, rounded once to the cent (a charge). */
 function daysMoney(c: CustomerSpec, offer: OfferSpec, units: number, month: string, days: number): string {
   const first = parsePlainDate(`${month}-01`);
@@ -233,7 +224,7 @@ describe.each(CW_BILLING_VARIANTS)(
       expect(chargesIn(contoso, BUSINESS_PREMIUM, '2025-12').map((a) => cents(a.unitPrice))).toEqual([
         daysMoney(CONTOSO, BUSINESS_PREMIUM, 10, '2025-12', 12),
       ]);
-      await rerunWritesNothing('2026-01-08');
+      await expectRerunWritesNothing(s, '2026-01-08');
     });
 
     it('January: a seat decrease in the 7-day window, a cancellation, Azure on the invoice and from the usage file alone, credit and one-off lines skipped', async () => {
@@ -269,7 +260,7 @@ describe.each(CW_BILLING_VARIANTS)(
         'skipped: not a standard invoice line',
         'skipped: not a standard invoice line',
       ]);
-      await rerunWritesNothing('2026-02-08');
+      await expectRerunWritesNothing(s, '2026-02-08');
     });
 
     it('a corrected re-issue of January: the February line follows and the January days are charged', async () => {
@@ -291,7 +282,7 @@ describe.each(CW_BILLING_VARIANTS)(
         daysMoney(CONTOSO, BUSINESS_PREMIUM, 1, '2026-01', 7),
       );
       expect(january.minus(want).abs().lte(dec('0.01')), `January charges ${january} for ${want}`).toBe(true);
-      await rerunWritesNothing('2026-02-16');
+      await expectRerunWritesNothing(s, '2026-02-16');
     });
 
     it('February: a price rise with the invoice that bills it, an upgrade, an ended subscription, strategies 2 and 4', async () => {
@@ -349,7 +340,7 @@ describe.each(CW_BILLING_VARIANTS)(
       const northwind = await s.readback.additions(AGREEMENT.northwind);
       expect(priceOn(northwind, '2026-03-01').map(([price]) => price)).toEqual(['23.10']);
       expect(unitsOn(northwind, BUSINESS_PREMIUM, '2026-03-01')).toBe(3);
-      await rerunWritesNothing('2026-03-08');
+      await expectRerunWritesNothing(s, '2026-03-08');
     });
 
     it('March: Azure again; every month still bills what Microsoft invoiced', async () => {
@@ -364,7 +355,7 @@ describe.each(CW_BILLING_VARIANTS)(
           .map((l) => cents(l.amount)),
       ).toEqual(['50.00']);
       expect(cents((await s.readback.billedPerMonth(AGREEMENT.tailspin, '2026-04')).total)).toBe('0.00');
-      await rerunWritesNothing('2026-04-08');
+      await expectRerunWritesNothing(s, '2026-04-08');
     });
   },
   300_000,

@@ -3,7 +3,12 @@ import { dec } from '../../src/core/money/decimal';
 import { addDays, addMonths, parsePlainDate } from '../../src/core/time/plain-date';
 import { BILLING_VARIANTS, DEFAULT_VARIANT } from '../support/autotask-variants';
 import { IDS } from '../support/autotask-world';
-import { type CliScenario, createCliScenario, type SyncOutcome } from '../support/cli-scenario';
+import {
+  type CliScenario,
+  createCliScenario,
+  expectRerunWritesNothing,
+  type SyncOutcome,
+} from '../support/cli-scenario';
 import {
   BUSINESS_PREMIUM,
   CONTOSO,
@@ -123,16 +128,6 @@ async function checkPsa(months: string[]): Promise<void> {
   }
 }
 
-async function rerunWritesNothing(asOf: string): Promise<void> {
-  const before = s.writes();
-  const again = await s.syncCustomers({ asOf });
-  expect(again.code, await s.explain(again)).toBe(0);
-  const wrote = again.runs.filter((r) => r.status !== 'no_change' || r.writes !== 0);
-  const shows = await Promise.all(wrote.map((r) => s.run('run', 'show', r.runId)));
-  expect(wrote, shows.map((x) => x.stdout).join('\n')).toEqual([]);
-  expect(s.writes()).toBe(before);
-}
-
 /**
  * Every Autotask variant (issue 11): the defaults run the real command as an MSP does; the others run the same
  * CLI code in this process (no process start per command) to keep CI short.
@@ -171,7 +166,7 @@ describe.each(BILLING_VARIANTS)(
       );
       expect((await s.readback.unitsOn(bp!.id, '2025-12-19')).toFixed()).toBe('5');
       expect((await s.readback.unitsOn(bp!.id, '2025-12-20')).toFixed()).toBe('15');
-      await rerunWritesNothing('2026-01-08');
+      await expectRerunWritesNothing(s, '2026-01-08');
     });
 
     it('January: a seat decrease in the 7-day window, a cancellation, Azure on the invoice and from the usage file alone, credit and one-off lines skipped', async () => {
@@ -194,7 +189,7 @@ describe.each(BILLING_VARIANTS)(
         'skipped: not a standard invoice line',
         'skipped: not a standard invoice line',
       ]);
-      await rerunWritesNothing('2026-02-08');
+      await expectRerunWritesNothing(s, '2026-02-08');
     });
 
     it('a corrected re-issue of January: a new day is written, a day already written is put right the next day and charged', async () => {
@@ -209,7 +204,7 @@ describe.each(BILLING_VARIANTS)(
       await checkPsa(['2025-12', '2026-01']);
       const charges = await s.readback.charges(CONTRACT.contoso);
       expect(charges.map((c) => [c.date, c.amount.toFixed(2)])).toEqual([['2026-01-22', '-0.75']]);
-      await rerunWritesNothing('2026-02-16');
+      await expectRerunWritesNothing(s, '2026-02-16');
     });
 
     it('February: a price rise with the invoice that bills it, an upgrade, an ended subscription, strategies 2 and 4', async () => {
@@ -220,7 +215,7 @@ describe.each(BILLING_VARIANTS)(
       await checkPsa(['2025-12', '2026-01', '2026-02']);
       // Azure: February had no usage for Contoso: 0 from 1 March; Tailspin's February usage from the usage file.
       expect((await s.readback.billedPerMonth(CONTRACT.tailspin, '2026-03')).total.toFixed()).toBe('42');
-      await rerunWritesNothing('2026-03-08');
+      await expectRerunWritesNothing(s, '2026-03-08');
     });
 
     it('March: Azure again; every month still bills what Microsoft invoiced', async () => {
@@ -235,7 +230,7 @@ describe.each(BILLING_VARIANTS)(
           ?.amount.toFixed(),
       ).toBe('50');
       expect((await s.readback.billedPerMonth(CONTRACT.tailspin, '2026-04')).total.toFixed()).toBe('0');
-      await rerunWritesNothing('2026-04-08');
+      await expectRerunWritesNothing(s, '2026-04-08');
     });
   },
   300_000,

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, parsePlainDate } from '../../src/core/time/plain-date';
 import { IDS } from '../support/autotask-world';
-import { type CliScenario, createCliScenario, type SyncOutcome } from '../support/cli-scenario';
+import {
+  type CliScenario,
+  createCliScenario,
+  expectRerunWritesNothing,
+  type SyncOutcome,
+} from '../support/cli-scenario';
 import {
   BUSINESS_PREMIUM,
   CONTOSO,
@@ -313,17 +318,6 @@ async function syncMonth(asOf: string): Promise<SyncOutcome> {
   return s.syncCustomers({ asOf });
 }
 
-/** (3) A re-run writes nothing and reports No Change. */
-async function rerunWritesNothing(asOf: string): Promise<void> {
-  const before = s.writes();
-  const again = await s.syncCustomers({ asOf });
-  expect(again.code, await s.explain(again)).toBe(0);
-  const wrote = again.runs.filter((r) => r.status !== 'no_change' || r.writes !== 0);
-  const shows = await Promise.all(wrote.map((r) => s.run('run', 'show', r.runId)));
-  expect(wrote, shows.map((x) => x.stdout).join('\n')).toEqual([]);
-  expect(s.writes()).toBe(before);
-}
-
 function markSynced(inv: Invoice): void {
   expect(inv.issued >= SYNC_START).toBe(true);
   synced.push(inv);
@@ -360,7 +354,7 @@ describe.each(LAYOUTS)(
         'a customer run with no invoice on or after the sync start',
       ).toEqual(contoso.map(() => ['no_change', 0]));
       await checkContract(layout, 'before any synced invoice');
-      await rerunWritesNothing(SYNC_START);
+      await expectRerunWritesNothing(s, SYNC_START);
     }, 120_000);
 
     it('December: each subscription from its own first synced day (Q: 1 Dec, before the sync start; P: 15 Dec), carried forward', async () => {
@@ -369,7 +363,7 @@ describe.each(LAYOUTS)(
       expect(run.code, await s.explain(run)).toBe(0);
       markSynced(INVOICES[2]!);
       await checkContract(layout, 'after December');
-      await rerunWritesNothing('2026-01-08');
+      await expectRerunWritesNothing(s, '2026-01-08');
     }, 120_000);
 
     it('January: P 12 -> 15 from 25 Jan (across the month end), Q 5 -> 8 from 10 Jan', async () => {
@@ -378,7 +372,7 @@ describe.each(LAYOUTS)(
       expect(run.code, await s.explain(run)).toBe(0);
       markSynced(INVOICES[3]!);
       await checkContract(layout, 'after January');
-      await rerunWritesNothing('2026-02-08');
+      await expectRerunWritesNothing(s, '2026-02-08');
     }, 120_000);
 
     it('February: P 15 -> 11 from 20 Feb; Q has no line for its February cycle: 0 from 1 Feb', async () => {
@@ -398,7 +392,7 @@ describe.each(LAYOUTS)(
         p.seats('2026-04-30'),
       ]).toEqual(['2025-12-15', 0, 12, 15, 11]);
       await checkContract(layout, 'after February');
-      await rerunWritesNothing('2026-03-08');
+      await expectRerunWritesNothing(s, '2026-03-08');
     }, 120_000);
   },
 );

@@ -18,6 +18,7 @@ import {
   type AdditionView,
   type CliScenario,
   createCliScenario,
+  expectRerunWritesNothing,
   type ScenarioTarget,
   type SyncOutcome,
 } from '../support/cli-scenario';
@@ -522,17 +523,6 @@ describe.each(VARIANTS)('Synced reversals of a cycle billed before the sync star
     await checkCharges(label);
   }
 
-  /** A re-run writes nothing and reports No Change. */
-  async function rerunWritesNothing(asOf: string): Promise<void> {
-    const before = s.writes();
-    const again = await s.syncCustomers({ asOf });
-    expect(again.code, await s.explain(again)).toBe(0);
-    const wrote = again.runs.filter((r) => r.status !== 'no_change' || r.writes !== 0);
-    const shows = await Promise.all(wrote.map((r) => s.run('run', 'show', r.runId)));
-    expect(wrote, shows.map((x) => x.stdout).join('\n')).toEqual([]);
-    expect(s.writes()).toBe(before);
-  }
-
   // -- the months -----------------------------------------------------------------------------------------------
 
   it('invoice 1 (issued 7 Dec 2025, before the 1 Jan sync start): nothing synced, nothing written', async () => {
@@ -549,7 +539,7 @@ describe.each(VARIANTS)('Synced reversals of a cycle billed before the sync star
     await checkUnits('after invoice 1');
     expect(await chargesOf(customers[0]!.contract)).toEqual([]);
     expect(await chargesOf(customers[1]!.contract)).toEqual([]);
-    await rerunWritesNothing('2026-01-02');
+    await expectRerunWritesNothing(s, '2026-01-02');
   }, 60_000);
 
   it('invoice 2 (synced): 10 -> 12 is +2 on 5-19 Dec then 12; 10 -> 8 is 0 on 5-19 Dec with a credit, then 8', async () => {
@@ -587,7 +577,7 @@ describe.each(VARIANTS)('Synced reversals of a cycle billed before the sync star
   }, 60_000);
 
   it('invoice 2: a re-run writes nothing and reports No Change (the credit is not booked again)', async () => {
-    await rerunWritesNothing('2026-01-08');
+    await expectRerunWritesNothing(s, '2026-01-08');
     await checkCharges('after the re-run of invoice 2');
   }, 60_000);
 
@@ -607,7 +597,7 @@ describe.each(VARIANTS)('Synced reversals of a cycle billed before the sync star
       await s.explain(run),
     ).toEqual(['success']);
     await checkAll('after invoice 3', '2026-02');
-    await rerunWritesNothing('2026-02-08');
+    await expectRerunWritesNothing(s, '2026-02-08');
     await checkCharges('after the re-run of invoice 3');
   }, 60_000);
 

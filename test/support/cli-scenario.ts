@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import {
   type AutotaskEmulator,
   type AutotaskLimits,
@@ -452,6 +453,23 @@ export class CliScenario<T extends ScenarioTarget = 'autotask'> {
     await this.db.drop();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A customer sync re-run at `asOf` writes nothing: exit 0, every run No Change with 0 writes (else the failing
+ * runs' `billsync run show` is the message), and the PSA received no write request.
+ */
+export async function expectRerunWritesNothing<T extends ScenarioTarget>(
+  s: CliScenario<T>,
+  asOf: string,
+): Promise<void> {
+  const before = s.writes();
+  const again = await s.syncCustomers({ asOf });
+  expect(again.code, await s.explain(again)).toBe(0);
+  const wrote = again.runs.filter((r) => r.status !== 'no_change' || r.writes !== 0);
+  const shows = await Promise.all(wrote.map((r) => s.run('run', 'show', r.runId)));
+  expect(wrote, shows.map((x) => x.stdout).join('\n')).toEqual([]);
+  expect(s.writes()).toBe(before);
 }
 
 /** A fresh scenario: database, emulator, temp dir. Call `setup()` next, `close()` at the end. */

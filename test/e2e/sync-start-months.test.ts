@@ -15,6 +15,7 @@ import {
   type ReconLineSpec,
   reconFile,
 } from '../support/csp-files';
+import { dayRuns, eachDay } from '../support/day-values';
 import { E3, subscription } from '../support/months-data';
 
 /**
@@ -194,12 +195,6 @@ function offerTimeline(subs: string[]): SubTimeline {
   };
 }
 
-function days(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let day = from; day <= to; day = plusDays(day, 1)) out.push(day);
-  return out;
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // The PSA side.
 
@@ -226,30 +221,12 @@ async function unitsPerDay(service: string): Promise<{ units: Map<string, number
   const units = new Map<string, number>();
   for (const cs of lines) {
     const rows = await s.readback.unitSegments(cs.id);
-    for (const day of days(CHECK_FROM, CHECK_TO)) {
+    for (const day of eachDay(CHECK_FROM, CHECK_TO)) {
       const row = rows.find((r) => r.start <= day && day <= r.end);
       units.set(day, (units.get(day) ?? 0) + (row ? Number(row.units.toFixed()) : 0));
     }
   }
   return { units, csIds: lines.map((cs) => cs.id) };
-}
-
-/** Runs of consecutive days with the same value, for readable failure messages. */
-function runs(values: [string, number][]): string {
-  const out: string[] = [];
-  let start = '';
-  let prev = '';
-  let v: number | undefined;
-  for (const [day, n] of values) {
-    if (n !== v) {
-      if (v !== undefined) out.push(`${start}..${prev}: ${v}`);
-      start = day;
-      v = n;
-    }
-    prev = day;
-  }
-  if (v !== undefined) out.push(`${start}..${prev}: ${v}`);
-  return out.join(', ');
 }
 
 /**
@@ -264,9 +241,9 @@ async function checkContract(layout: Layout, label: string): Promise<void> {
     const service = SERVICE(offer);
     const t = offerTimeline([layout.p === offer ? [P_ID] : [], layout.q === offer ? [Q_ID] : []].flat());
     const { units, csIds } = await unitsPerDay(service);
-    const want = days(CHECK_FROM, CHECK_TO).map((day) => [day, t.seats(day)] as [string, number]);
-    const got = days(CHECK_FROM, CHECK_TO).map((day) => [day, units.get(day) ?? 0] as [string, number]);
-    const context = `${label} ${service}: expected ${runs(want)} | actual ${runs(got)}`;
+    const want = eachDay(CHECK_FROM, CHECK_TO).map((day) => [day, t.seats(day)] as [string, number]);
+    const got = eachDay(CHECK_FROM, CHECK_TO).map((day) => [day, units.get(day) ?? 0] as [string, number]);
+    const context = `${label} ${service}: expected ${dayRuns(want)} | actual ${dayRuns(got)}`;
 
     // (2) nothing for days before the first synced day.
     const before = got.filter(([day, n]) => (t.firstDay === null || day < t.firstDay) && n !== 0);

@@ -31,6 +31,7 @@ import {
   type ReconLineSpec,
   reconFile,
 } from '../support/csp-files';
+import { dayRuns, eachDay } from '../support/day-values';
 import { FABRIKAM, NORTHWIND, subscription } from '../support/months-data';
 
 /**
@@ -124,11 +125,6 @@ const nextMonth = (month: string) => (addMonths(parsePlainDate(firstOf(month)), 
 const signed = (l: ReconLineSpec) => (l.reversal ? -l.quantity : l.quantity);
 const cents = (x: Decimal) => decimalFixed(x, 2);
 
-function days(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let d = from; d <= to; d = plus(d, 1)) out.push(d);
-  return out;
-}
 function monthsOf(from: string, to: string): string[] {
   const out: string[] = [];
   for (let m = from; m <= to; m = nextMonth(m)) out.push(m);
@@ -160,24 +156,6 @@ function monthMoney(synced: readonly Invoice[], c: CustomerSpec, month: string):
   let seatDays = 0;
   for (let d = firstOf(month); d.startsWith(month); d = plus(d, 1)) seatDays += seatsOn(synced, c, d);
   return dec(seatDays).times(RETAIL).div(dim);
-}
-
-/** Runs of consecutive days with one value, for readable messages. */
-function stretches(values: [string, number][]): string {
-  const out: string[] = [];
-  let start = '';
-  let prev = '';
-  let v: number | undefined;
-  for (const [d, n] of values) {
-    if (n !== v) {
-      if (v !== undefined) out.push(`${start}..${prev}: ${v}`);
-      start = d;
-      v = n;
-    }
-    prev = d;
-  }
-  if (v !== undefined) out.push(`${start}..${prev}: ${v}`);
-  return out.join(', ');
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -306,7 +284,7 @@ describe.each(VARIANTS)('Synced reversals of a cycle billed before the sync star
     for (const cs of lines) {
       const segs = await s.readback.unitSegments(cs.id);
       for (const r of segs) rows.push(`${r.start}..${r.end} ${r.units.toFixed()}`);
-      for (const d of days(CHECK_FROM, CHECK_TO)) {
+      for (const d of eachDay(CHECK_FROM, CHECK_TO)) {
         const row = segs.find((r: { start: string; end: string }) => r.start <= d && d <= r.end);
         perDay.set(d, (perDay.get(d) ?? 0) + (row ? Number(row.units.toFixed()) : 0));
       }
@@ -381,7 +359,7 @@ describe.each(VARIANTS)('Synced reversals of a cycle billed before the sync star
   /** Units per day = the synced-lines timeline floored at 0; never negative in the PSA. */
   async function checkUnits(label: string): Promise<void> {
     for (const { customer: c, contract } of customers) {
-      const want = days(CHECK_FROM, CHECK_TO).map((d) => {
+      const want = eachDay(CHECK_FROM, CHECK_TO).map((d) => {
         // ConnectWise (decision 0012): a line changes only on a 1st; every day carries the seats of its month's 1st.
         const day = cw ? firstOf(d.slice(0, 7)) : d;
         return [d, Math.max(0, seatsOn(synced, c, day))] as [string, number];
@@ -393,7 +371,7 @@ describe.each(VARIANTS)('Synced reversals of a cycle billed before the sync star
         expect
           .soft(
             got.filter(([, n], i) => n !== want[i]![1]).map(([d, n]) => `${d}: ${n}`),
-            `${label} ${c.name}: units per day; expected ${stretches(want)} | actual ${stretches(got)}\n${listing}`,
+            `${label} ${c.name}: units per day; expected ${dayRuns(want)} | actual ${dayRuns(got)}\n${listing}`,
           )
           .toEqual([]);
         expect
@@ -409,7 +387,7 @@ describe.each(VARIANTS)('Synced reversals of a cycle billed before the sync star
       expect
         .soft(
           got.filter(([, n], i) => n !== want[i]![1]).map(([d, n]) => `${d}: ${n}`),
-          `${label} ${c.name}: units per day; expected ${stretches(want)} | actual ${stretches(got)}; rows ${rows.join(', ')}`,
+          `${label} ${c.name}: units per day; expected ${dayRuns(want)} | actual ${dayRuns(got)}; rows ${rows.join(', ')}`,
         )
         .toEqual([]);
       expect
@@ -442,7 +420,7 @@ describe.each(VARIANTS)('Synced reversals of a cycle billed before the sync star
         .sort();
       const changes: string[] = [];
       let prev = 0;
-      for (const d of days(CHECK_FROM, CHECK_TO)) {
+      for (const d of eachDay(CHECK_FROM, CHECK_TO)) {
         const n = Math.max(0, seatsOn(synced, c, d));
         if (n !== prev) changes.push(`${d} ${n - prev > 0 ? '+' : ''}${n - prev}`);
         prev = n;

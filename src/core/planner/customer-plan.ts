@@ -27,7 +27,7 @@ import { AZURE_PLAN_PRODUCT_ID, azureDesired, azurePlanOffer, isAzureOffer } fro
 import { clipDays, daySet, firstDay, hasDay, minusDays } from './day-set';
 import { desiredSegments } from './desired-line';
 import { offerSeats } from './offer-seats';
-import { planLine } from './plan-line';
+import { followedPrices, planLine } from './plan-line';
 import { priceText } from './price-text';
 import {
   entriesOfOffer,
@@ -154,18 +154,6 @@ function costSpans(lines: readonly InvoiceLine[]): PriceSpan[] {
 }
 
 const maxDay = (a: PlainDate, b: PlainDate): PlainDate => (a > b ? a : b);
-
-/**
- * The prices a strategy keeps in step with the source after a line is created (spec section 5): cost under
- * "cost and retail" and "only cost", retail under "cost and retail" only. "None" and "none when updating" leave
- * both to the MSP once the line exists.
- */
-function followedPrices(strategy: PricingStrategy): Record<'cost' | 'retail', boolean> {
-  return {
-    cost: strategy === 'cost-and-retail' || strategy === 'cost-only',
-    retail: strategy === 'cost-and-retail',
-  };
-}
 
 /** Credit lines that are seat changes (netted against the seats); other credits are listed and skipped. */
 export const SEAT_CREDITS: readonly string[] = ['cancel', 'cancelimmediate', 'removequantity', 'addquantity'];

@@ -82,6 +82,16 @@ function priceSync(strategy: PricingStrategy): PriceSync {
 }
 
 /**
+ * The prices a strategy keeps in step with the source after a line is created (spec section 5): cost under
+ * "cost and retail" and "only cost", retail under "cost and retail" only. "None" and "none when updating" leave
+ * both to the MSP once the line exists.
+ */
+export function followedPrices(strategy: PricingStrategy): Record<'cost' | 'retail', boolean> {
+  const sync = priceSync(strategy);
+  return { cost: sync.cost && !sync.onCreateOnly, retail: sync.price && !sync.onCreateOnly };
+}
+
+/**
  * Plans one contract line (spec section 6): the adjustments that make the PSA carry the wanted state on every
  * decided day it still can, and a charge or credit for the money of the decided days it can no longer change.
  * Fills the item's status, messages, preview changes and money delta.

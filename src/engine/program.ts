@@ -30,6 +30,7 @@ export function toProgramSettings(p: StoredProgram): ProgramSettings {
     chargeCodeId: p.chargeCodeId ?? undefined,
     namePrefix: p.namePrefix,
     azureMarkupPercent: dec(p.azureMarkupPercent),
+    monthChanges: p.approvalThresholdPercent !== null && p.approvalThresholdPercent !== undefined,
   };
 }
 

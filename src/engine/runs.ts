@@ -1,5 +1,5 @@
 import type { WorkspaceId } from '../core/ids';
-import { dec, ZERO } from '../core/money/decimal';
+import { type Decimal, dec, ZERO } from '../core/money/decimal';
 import type { ItemStatus, Plan } from '../core/planner/types';
 import type { PlainDate } from '../core/time/plain-date';
 import { withTransaction } from '../db/pool';
@@ -60,8 +60,15 @@ export function needsApproval(plan: Plan, program: StoredProgram): boolean {
   if (threshold === null || threshold === undefined || plan.operations.length === 0) return false;
   const before = plan.items.reduce((sum, i) => sum.plus(dec(i.monthlyBefore ?? '0')), ZERO);
   const delta = plan.items.reduce((sum, i) => sum.plus(dec(i.monthlyDelta ?? '0')), ZERO);
-  if (before.eq(ZERO)) return !delta.eq(ZERO);
-  return delta.abs().div(before.abs()).times(100).gt(threshold);
+  // A change within a month (a spike between two syncs, a correction) moves that month's bill, not the monthly
+  // value of today: the largest change of any one month's bill counts too, against the same monthly value.
+  const perMonth = new Map<string, Decimal>();
+  for (const i of plan.items)
+    for (const [month, d] of Object.entries(i.monthChanges ?? {}))
+      perMonth.set(month, (perMonth.get(month) ?? ZERO).plus(dec(d)));
+  const largest = [...perMonth.values(), delta].reduce((a, b) => (b.abs().gt(a) ? b.abs() : a), ZERO);
+  if (before.eq(ZERO)) return !largest.eq(ZERO);
+  return largest.div(before.abs()).times(100).gt(threshold);
 }
 
 /** Stores a plan as a run (the preview), with a pending journal row per operation. */

@@ -1,5 +1,12 @@
 import type { TargetAdapter } from '../core/ports/target';
-import { getRun, listJournal, setRunStatus, supersedeOpenRuns } from '../db/repos/runs';
+import {
+  getRun,
+  heldRuns,
+  listJournal,
+  setRunStatus,
+  supersedeHeldRuns,
+  supersedeOpenRuns,
+} from '../db/repos/runs';
 import { listLinks, listMappings, type MappingRow, type StoredProgram } from '../db/repos/sync';
 import { inUseOffers } from '../db/repos/sync-source';
 import { AppError } from '../services/errors';
@@ -75,6 +82,9 @@ async function selectMappings(
 
 const BATCH = 50;
 
+const SUPERSEDED_HELD =
+  'Superseded: a newer sync planned this customer again from the current PSA state and invoices (see its newer run)';
+
 const SHADOW_MESSAGE =
   'Shadow first sync: nothing was written. Compare what the PSA bills with what the invoices say (per month and offer), then apply this run or reject it';
 
@@ -114,6 +124,16 @@ export async function syncCustomers(
         );
       }
       const { plans } = await planCustomers(deps, ctx.ws, ctx.target, program, adapter, batch, ctx.asOf);
+      // A run that waits for approval was planned from an older PSA state and fewer invoices: this plan replaces
+      // it (the same plan keeps it), so an overtaken plan can never be applied later (spec section 9).
+      const held = options.preview
+        ? new Map<string, never[]>()
+        : await heldRuns(
+            deps.pool,
+            ctx.ws,
+            ctx.target,
+            batch.map((m) => m.tenant_id),
+          );
       // The batch's runs are executed one by one and their writes checked with one read of the PSA (issue 14).
       const executing = executionBatch(deps, ctx, adapter);
       const slots: (RunSummary | string)[] = [];
@@ -129,11 +149,30 @@ export async function syncCustomers(
           );
         } else if (p.plan.shadow || needsApproval(p.plan, program)) {
           // A shadow first sync (or a change over the approval threshold) waits for a user to apply it.
-          const runId = await storeRun(deps, ctx, 'customer', p.plan, 'awaiting_approval', customer);
-          if (p.plan.shadow)
-            await setRunStatus(deps.pool, runId, 'awaiting_approval', { message: SHADOW_MESSAGE });
+          const ops = canonicalJson(p.plan.operations.map(encodeOperation));
+          const waiting = held.get(p.tenantId) ?? [];
+          const same = waiting.findLast(
+            (r) =>
+              canonicalJson(r.plan.operations) === ops && Boolean(r.plan.shadow) === Boolean(p.plan.shadow),
+          );
+          await supersedeHeldRuns(
+            deps.pool,
+            waiting.filter((r) => r !== same).map((r) => r.id),
+            SUPERSEDED_HELD,
+          );
+          let runId = same?.id;
+          if (!runId) {
+            runId = await storeRun(deps, ctx, 'customer', p.plan, 'awaiting_approval', customer);
+            if (p.plan.shadow)
+              await setRunStatus(deps.pool, runId, 'awaiting_approval', { message: SHADOW_MESSAGE });
+          }
           slots[i] = await summarizeRun(deps, ctx.ws, runId);
         } else {
+          await supersedeHeldRuns(
+            deps.pool,
+            (held.get(p.tenantId) ?? []).map((r) => r.id),
+            SUPERSEDED_HELD,
+          );
           const runId = await storeRun(deps, ctx, 'customer', p.plan, 'running', customer);
           await executing.execute(runId);
           slots[i] = runId;

@@ -1,6 +1,7 @@
+import type { SeatSegment } from '../derive/seat-steps';
 import type { InvoiceHeader, InvoiceLine, OfferKey, PriceListEntry } from '../model/source';
 import { offerKeyText, skuCode } from '../model/source';
-import { type Decimal, ONE } from '../money/decimal';
+import { type Decimal, ONE, ZERO } from '../money/decimal';
 import type { Money } from '../money/money';
 import type {
   PlannedOperation,
@@ -26,7 +27,7 @@ import { annualMonths, planAnnualCharges } from './annual-charges';
 import { AZURE_PLAN_PRODUCT_ID, azureDesired, azurePlanOffer, isAzureOffer } from './azure-line';
 import { clipDays, daySet, firstDay, hasDay, minusDays } from './day-set';
 import { desiredSegments } from './desired-line';
-import { offerSeats } from './offer-seats';
+import { type OfferSeats, offerSeats } from './offer-seats';
 import { followedPrices, planLine } from './plan-line';
 import { priceText } from './price-text';
 import {
@@ -270,7 +271,6 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
     productId,
     contract: contract!,
     strategy: mapping.strategy,
-    fresh: fresh.length > 0,
     asOf,
     chargeCodeId: input.settings.chargeCodeId,
     contractLines: input.contractLines,
@@ -280,6 +280,7 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
     knownChangeDays: input.knownChangeDays?.get(`${contract?.id}|${productId}`) ?? [],
     base: lineBase(productId),
     compare: shadow,
+    monthChanges: input.settings.monthChanges === true,
   });
 
   for (const work of [...offers.values()].sort((a, b) => (a.key < b.key ? -1 : 1))) {
@@ -332,6 +333,24 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
     const first = firstDay(seats.decided);
     if (first === undefined) continue;
     starts.push(first);
+    // What the invoices synced before this run showed (computed only when a change must be told once).
+    let before: OfferSeats | undefined;
+    const shownBefore = (day: PlainDate, change: Decimal) => {
+      if (fresh.length === 0) return true;
+      before ??= offerSeats({
+        invoices: inScope.filter((i) => !unsyncedInvoiceIds.has(i.header.id)),
+        syncedInvoiceIds: new Set([...consideredIds].filter((id) => !unsyncedInvoiceIds.has(id))),
+        customerTenantId: customer.tenantId,
+        offer: work.offer,
+      });
+      const b = before;
+      return (
+        hasDay(b.decided, day) &&
+        seatsOn(b.segments, day)
+          .minus(seatsOn(b.segments, addDays(day, -1)))
+          .eq(change)
+      );
+    };
     // In advance, the coming month is decided by the seats carried forward (the next invoice trues it up).
     const planned =
       advanceEnd !== undefined && first < advanceEnd
@@ -395,6 +414,7 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
         desired,
         decided,
         through,
+        shownBefore,
         observe:
           observe &&
           ((view) =>
@@ -476,6 +496,12 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
           desired,
           decided: azureDecided,
           through,
+          // Each first-of-month is told by the invoice that decides it.
+          shownBefore: (day) =>
+            !fresh.some((i) => {
+              const start = firstDayOf(nextPeriod(i.header.billingPeriod));
+              return start <= day && day < firstDayOf(nextPeriod(nextPeriod(i.header.billingPeriod)));
+            }),
           observe: observe && ((view) => observe({ ...view, ...azureView, kind: 'azure', desired })),
         },
         item,
@@ -614,6 +640,11 @@ function azureCurrency(invoices: readonly CustomerInvoice[]): string {
     if (l) return l.offer.currency;
   }
   return invoices[0]!.azureCurrency ?? invoices[0]!.azureCost!.currency;
+}
+
+/** The seats of a timeline on a day (0 outside it). */
+function seatsOn(segments: readonly SeatSegment[], day: PlainDate): Decimal {
+  return segments.find((s) => s.start <= day && (s.end === undefined || day < s.end))?.seats ?? ZERO;
 }
 
 function memo<K, V>(fn: (key: K) => V): (key: K) => V {

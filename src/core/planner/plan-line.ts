@@ -1,7 +1,13 @@
-import { ZERO } from '../money/decimal';
+import { type Decimal, ZERO } from '../money/decimal';
 import type { PlannedOperation, TargetCharge, TargetContract, TargetContractLine } from '../ports/target';
 import { periodOf } from '../time/billing-period';
-import { addDays, formatDayMonthYear, type PlainDate, startOfNextMonth } from '../time/plain-date';
+import {
+  addDays,
+  formatDayMonthYear,
+  type PlainDate,
+  startOfMonth,
+  startOfNextMonth,
+} from '../time/plain-date';
 import { clipDays, type DaySet, daySet, firstDay, hasDay } from './day-set';
 import { diffLine, type LineAdjustment, type PriceSync } from './diff-line';
 import { checkDays, lineCheck } from './line-check';
@@ -26,8 +32,12 @@ export interface LineWork {
   decided: DaySet;
   contract: TargetContract;
   strategy: PricingStrategy;
-  /** New invoices are synced in this run: data warnings (moved to the contract start) are reported now. */
-  fresh: boolean;
+  /**
+   * Whether the invoices synced before this run already showed a seat change of this size on this day (its
+   * warning was given then). Data warnings (moved to the contract start) are reported once, by the run that
+   * syncs the invoice showing the change; a re-issue that changes the day warns again.
+   */
+  shownBefore: (day: PlainDate, change: Decimal) => boolean;
   asOf: PlainDate;
   chargeCodeId: string | undefined;
   /** The PSA's lines of this contract, its unit segments and charges; the linked line id, when known. */
@@ -50,6 +60,8 @@ export interface LineWork {
   through: PlainDate;
   /** Shadow first sync: fill the item's per-month comparison. */
   compare: boolean;
+  /** Fill the item's `monthChanges` (an approval threshold is set). */
+  monthChanges: boolean;
   /** Reconciliation (issue 17): told what the line bills and what it should, as the plan sees it. */
   observe?: ((view: LineView) => void) | undefined;
 }
@@ -167,6 +179,12 @@ export function planLine(
     const fixes = diff.locked.map((l) => l.fixedFrom).filter((d): d is PlainDate => d !== undefined);
     const days = checkDays(decided, fixes, writes[0]!, until);
     const months = [...new Set(booked.map((c) => periodOf(c.date)))];
+    if (w.monthChanges)
+      item.monthChanges = monthChanges(
+        clipDays(decided, startOfMonth(writes[0]!), startOfNextMonth(until)),
+        { segments: actual, charges: mine },
+        { segments: projected, charges: after },
+      );
     checks.push(
       lineCheck(
         { itemKey: item.key, contractId: contract.id, productId: w.productId },
@@ -257,19 +275,14 @@ function movedToContractStart(w: LineWork, item: PlanItem): DaySet {
     ...w.decided.map((r) => ({ start: r.start < start ? start : r.start, end: r.end })),
     { start, end: addDays(start, 1) },
   ]).filter((r) => r.start < r.end && r.end > start);
-  if (w.fresh) {
-    const changed = w.desired.filter(
-      (s) =>
-        s.start < start &&
-        hasDay(w.decided, s.start) &&
-        !s.state.units.eq(stateAt(w.desired, addDays(s.start, -1)).units),
-    );
-    for (const s of changed) {
-      item.messages.push({
-        level: 'warning',
-        text: `Seat change on ${formatDayMonthYear(s.start)} is before the contract start: moved to the contract start date ${formatDayMonthYear(start)}`,
-      });
-    }
+  for (const s of w.desired) {
+    if (s.start >= start || !hasDay(w.decided, s.start)) continue;
+    const change = s.state.units.minus(stateAt(w.desired, addDays(s.start, -1)).units);
+    if (change.eq(ZERO) || w.shownBefore(s.start, change)) continue;
+    item.messages.push({
+      level: 'warning',
+      text: `Seat change on ${formatDayMonthYear(s.start)} is before the contract start: moved to the contract start date ${formatDayMonthYear(start)}`,
+    });
   }
   return decided;
 }
@@ -290,4 +303,25 @@ function toOperation(w: LineWork, line: TargetContractLine | undefined, a: LineA
     unitsBefore: a.unitsBefore,
     unitsAfter: a.unitsAfter,
   };
+}
+
+/** What each month bills after the plan minus before, over some days (charges dated in those months included). */
+function monthChanges(
+  days: DaySet,
+  before: {
+    segments: readonly StateSegment[];
+    charges: readonly Pick<TargetCharge, 'date' | 'amount' | 'cost'>[];
+  },
+  after: {
+    segments: readonly StateSegment[];
+    charges: readonly Pick<TargetCharge, 'date' | 'amount' | 'cost'>[];
+  },
+): Record<string, string> {
+  const out = new Map<string, Decimal>();
+  for (const m of monthMoney(after.segments, days, after.charges)) out.set(m.month, m.amount);
+  for (const m of monthMoney(before.segments, days, before.charges))
+    out.set(m.month, (out.get(m.month) ?? ZERO).minus(m.amount));
+  const changes: Record<string, string> = {};
+  for (const [month, delta] of out) if (!delta.eq(ZERO)) changes[month] = delta.toFixed();
+  return changes;
 }

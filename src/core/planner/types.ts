@@ -29,6 +29,8 @@ export interface ProgramSettings {
   namePrefix: string;
   /** Markup on Azure cost for the retail total, in percent ("10" = cost x 1.10). */
   azureMarkupPercent: Decimal;
+  /** Fill each customer item's `monthChanges` (the approval threshold reads them; they cost planner time). */
+  monthChanges?: boolean;
 }
 
 /** Status of one item of a plan or run (spec section 7). */
@@ -57,6 +59,12 @@ export interface PlanItem {
   monthlyDelta?: string;
   /** What the line bills per month before the change (customer syncs), decimal string. */
   monthlyBefore?: string;
+  /**
+   * How the plan changes what the line bills in each calendar month it writes to (charges included), by month
+   * (`YYYY-MM`), decimal strings: a change within a past month (a spike, a correction) moves a bill without moving
+   * the monthly value of today. Read by the approval threshold (filled when one is set); not stored.
+   */
+  monthChanges?: Record<string, string>;
   offerKey?: string;
   customerTenantId?: string;
   /** The PSA object it concerns when known. */

@@ -311,6 +311,64 @@ export async function supersedeOpenRuns(
   return res.rowCount ?? 0;
 }
 
+/** Customer runs that wait for approval, per customer (oldest first): a newer plan supersedes or keeps them. */
+export async function heldRuns(
+  db: Queryable,
+  ws: WorkspaceId,
+  target: string,
+  tenantIds: readonly string[],
+): Promise<Map<string, Pick<RunRow, 'id' | 'plan'>[]>> {
+  const res = await db.query<Pick<RunRow, 'id' | 'plan' | 'tenant_id'>>(
+    `select id, plan, tenant_id from runs
+     where workspace_id = $1 and target = $2 and kind = 'customer' and status = 'awaiting_approval'
+       and tenant_id = any($3::text[])
+     order by created_at, id`,
+    [ws, target, tenantIds],
+  );
+  const out = new Map<string, Pick<RunRow, 'id' | 'plan'>[]>();
+  for (const r of res.rows) {
+    const key = r.tenant_id ?? '';
+    out.set(key, [...(out.get(key) ?? []), { id: r.id, plan: r.plan }]);
+  }
+  return out;
+}
+
+/** Marks runs that wait for approval superseded (they can no longer be applied), with why. */
+export async function supersedeHeldRuns(
+  db: Queryable,
+  ids: readonly string[],
+  message: string,
+): Promise<void> {
+  if (ids.length === 0) return;
+  await db.query(
+    `update runs set status = 'superseded', finished_at = now(), message = $2
+     where id = any($1::uuid[]) and status = 'awaiting_approval'`,
+    [ids, message],
+  );
+}
+
+/**
+ * The contracts billsync wrote a customer's lines or charges to, with the last day it dated a write to on each
+ * (a mapping moved to another contract must not leave the old one billing the same days: spec section 5).
+ */
+export async function contractsWrittenFor(
+  db: Queryable,
+  ws: WorkspaceId,
+  target: string,
+  tenantId: string,
+): Promise<{ contractId: string; lastDay: PlainDate | null }[]> {
+  const res = await db.query<{ contract_id: string; last_day: PlainDate | null }>(
+    `select j.op->>'contractId' as contract_id,
+            max(coalesce(j.op->>'effectiveDate', j.op->>'date')) as last_day
+     from journal j join runs r on r.id = j.run_id
+     where r.workspace_id = $1 and r.target = $2 and r.kind = 'customer' and r.tenant_id = $3
+       and j.state = 'done' and j.op->>'contractId' is not null
+     group by 1`,
+    [ws, target, tenantId],
+  );
+  return res.rows.map((r) => ({ contractId: r.contract_id, lastDay: r.last_day }));
+}
+
 /**
  * The days billsync's adjustments already occupy on contract lines of some customers, by `contractId|productId`:
  * those that landed, and those the PSA refused because the day already had one (a conflict); a write left in

@@ -1,9 +1,10 @@
 import type { ZodError } from 'zod';
 import type { WorkspaceId } from '../../core/ids';
-import type { TargetSnapshot } from '../../core/ports/target';
-import { startOfMonth, tryParsePlainDate } from '../../core/time/plain-date';
+import type { TargetContract, TargetSnapshot } from '../../core/ports/target';
+import { formatDayMonthYear, startOfMonth, tryParsePlainDate } from '../../core/time/plain-date';
 import type { Pool } from '../../db/pool';
 import { recordAudit } from '../../db/repos/audit';
+import { contractsWrittenFor } from '../../db/repos/runs';
 import { listSourceCustomers } from '../../db/repos/source-data';
 import { getMapping, saveMapping, type TargetKind } from '../../db/repos/sync';
 import { AppError } from '../errors';
@@ -115,6 +116,7 @@ export async function saveCustomerMapping(
       );
     companyName = company.name;
     contractName = contract.name;
+    warnings.push(...(await checkContractMove(deps, ws, target, customer, contract, m, dir.value)));
     if (m.annualContractId) {
       const annual = dir.value.contracts.find((c) => c.id === m.annualContractId);
       if (!annual || annual.companyId !== company.id || !annual.fixed)
@@ -131,6 +133,16 @@ export async function saveCustomerMapping(
       annualName = annual.name;
     }
   } else {
+    const moved = (await contractsWrittenFor(deps.pool, ws, target, customer.tenantId)).some(
+      (c) =>
+        c.contractId !== m.contractId &&
+        c.contractId !== (m.annualContractId ?? existing?.annual_contract_id),
+    );
+    if (moved)
+      throw new AppError(
+        'integration_failed',
+        `${customer.name}'s seats were written to another ${CONTRACT_WORDS[target].one}, and ${TARGET_LABEL[target]} could not be read to check that the two would not bill the same days (${dir.message}): try again when it answers`,
+      );
     warnings.push(
       `The company and contract could not be checked (${dir.message}); they are saved as entered`,
     );
@@ -209,4 +221,43 @@ export async function clearCustomerMapping(
     });
   }
   return getCustomer(deps, ws, target, customer.tenantId);
+}
+
+/**
+ * Spec section 5 (a mapping never makes billsync change the PSA data it leaves): a customer moved to another
+ * contract leaves its seats on the contract billsync wrote them to, which goes on billing them until it ends. The
+ * move is refused while the two would bill the same days (the old contract has no end, or ends on or after the new
+ * one's start), with what to do; allowed otherwise, with a warning that says from when the new one takes over.
+ * A contract deleted in the PSA, or one that is not recurring (the annual one), bills nothing twice.
+ */
+async function checkContractMove(
+  deps: SyncDeps,
+  ws: WorkspaceId,
+  target: TargetKind,
+  customer: CustomerView,
+  contract: TargetContract,
+  m: { contractId: string; annualContractId?: string | null | undefined },
+  dir: TargetSnapshot,
+): Promise<string[]> {
+  const words = CONTRACT_WORDS[target];
+  const label = TARGET_LABEL[target];
+  const warnings: string[] = [];
+  for (const written of await contractsWrittenFor(deps.pool, ws, target, customer.tenantId)) {
+    if (written.contractId === contract.id || written.contractId === m.annualContractId) continue;
+    const old = dir.contracts.find((c) => c.id === written.contractId);
+    if (!old?.recurring) continue;
+    if (old.endDate !== undefined && old.endDate < contract.startDate) {
+      warnings.push(
+        `${old.name} ended on ${formatDayMonthYear(old.endDate)}: billsync now writes ${customer.name}'s seats to ${contract.name} from its start on ${formatDayMonthYear(contract.startDate)} (changes dated before it are moved to that day) and no longer to ${old.name}`,
+      );
+      continue;
+    }
+    const through = written.lastDay ? ` (through ${formatDayMonthYear(written.lastDay)})` : '';
+    const bills = old.endDate ? `until it ends on ${formatDayMonthYear(old.endDate)}` : 'with no end date';
+    throw new AppError(
+      'validation_failed',
+      `${customer.name}'s seats are on ${words.one} ${old.name}: billsync wrote them there${through}, and it goes on billing them ${bills}. ${words.title} ${contract.name} starts on ${formatDayMonthYear(contract.startDate)}: both would bill the same days. End ${old.name} in ${label} on the day before ${contract.name} should take over (or choose a ${words.one} that starts after ${old.name} ends), then save again. billsync never changes ${old.name} itself.`,
+    );
+  }
+  return warnings;
 }

@@ -32,7 +32,7 @@ export function createAgreementCache(client: ConnectWiseClient): AgreementCache 
       const known = rows.get(id);
       if (known) return known;
       const row = await client.get(ctx, `finance/agreements/${wireId(id, 'agreement id')}`, {
-        fields: 'id,name,billingCycle,nextInvoiceDate,agreementStatus',
+        fields: 'id,name,billingCycle,nextInvoiceDate,agreementStatus,startDate,billStartDate',
       });
       rows.set(id, row);
       return row;
@@ -191,11 +191,29 @@ export async function probeAdjustment(
   return { targetId: lineId(op.contractId, op.productId) };
 }
 
-/** The month a charge bills in: its own, or the first one not invoiced yet (invoiced periods are frozen, §5.3). */
-export function chargeMonth(date: PlainDate, nextInvoice: PlainDate | undefined): PlainDate {
-  const own = startOfMonth(date);
-  if (nextInvoice === undefined || nextInvoice <= own) return own;
-  return dateParts(nextInvoice).day === 1 ? nextInvoice : startOfNextMonth(nextInvoice);
+/**
+ * The month a charge bills in: its own, or the first one not invoiced yet (invoiced periods are frozen, §5.3),
+ * and never before the agreement's first whole month. An agreement that starts billing mid-month bills its
+ * first month partly: nothing, in full or prorated by days depending on the agreement and the ConnectWise version
+ * (§5.2, UNVERIFIED; the emulator's `unproratedPartialPeriod` and `prorateFlag`). A charge covers one whole month
+ * so that it bills its amount exactly once under each of them.
+ */
+export function chargeMonth(
+  date: PlainDate,
+  nextInvoice: PlainDate | undefined,
+  billingStart?: PlainDate,
+): PlainDate {
+  let month = startOfMonth(date);
+  if (nextInvoice !== undefined && nextInvoice > month)
+    month = dateParts(nextInvoice).day === 1 ? nextInvoice : startOfNextMonth(nextInvoice);
+  if (billingStart !== undefined && billingStart > month)
+    month = dateParts(billingStart).day === 1 ? billingStart : startOfNextMonth(billingStart);
+  return month;
+}
+
+/** The day an agreement's billing counts from: its bill start date, else its start date. */
+function billingStartOf(agreement: Row): PlainDate | undefined {
+  return fromCwDate(agreement.billStartDate) ?? fromCwDate(agreement.startDate);
 }
 
 function findCharge(additions: readonly Addition[], op: Op<'book-charge'>): Addition | undefined {
@@ -253,7 +271,7 @@ export async function bookCharge(
       `Agreement ${String(agreement.name ?? op.contractId)} is invoiced to its end: nothing can be charged on it`,
     );
   }
-  const month = chargeMonth(op.date, fromCwDate(agreement.nextInvoiceDate));
+  const month = chargeMonth(op.date, fromCwDate(agreement.nextInvoiceDate), billingStartOf(agreement));
   const text = `${op.name}. ${op.description}`.replace(/[\r\n]+/g, ' ').slice(0, 6000);
   const created = await client.post(
     ctx,

@@ -130,6 +130,16 @@ describe('ConnectWise mapping (decision 0012)', () => {
     expect(chargeMonth(d('2025-08-25'), undefined)).toBe('2025-08-01');
   });
 
+  it("a charge never bills in an agreement's partial first month: the first whole month takes it", () => {
+    // Billing from 15 Aug: August is partial (0, full or prorated depending on the agreement): September.
+    expect(chargeMonth(d('2025-08-20'), d('2025-08-01'), d('2025-08-15'))).toBe('2025-09-01');
+    expect(chargeMonth(d('2025-08-20'), undefined, d('2025-08-15'))).toBe('2025-09-01');
+    // Billing from the 1st: its month is whole.
+    expect(chargeMonth(d('2025-08-20'), undefined, d('2025-08-01'))).toBe('2025-08-01');
+    // Started long before: its own month, or the first not invoiced.
+    expect(chargeMonth(d('2025-08-20'), d('2025-10-01'), d('2025-01-15'))).toBe('2025-10-01');
+  });
+
   it('SKU codes from offer keys; id lists chunked under the query-length budget', () => {
     expect(skuCodeOfKey('CFQ7TTC0LCHC|0002|P1Y|Monthly|Commercial|US|USD')).toBe('P1Y:M:CFQ7TTC0LCHC:0002');
     expect(skuCodeOfKey('CFQ7TTC0LH18|0001|P1M|Monthly|Commercial|US|USD')).toBe('CFQ7TTC0LH18:0001');

@@ -20,6 +20,7 @@ export const FIELDS = {
     'company',
     'type',
     'startDate',
+    'billStartDate',
     'endDate',
     'noEndingDateFlag',
     'cancelledFlag',

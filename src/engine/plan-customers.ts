@@ -129,7 +129,8 @@ export async function planCustomers(
       products: snapshot.products,
       productRules: snapshot.productRules,
       priceRules,
-      knownChangeDays: written,
+      knownChangeDays: written.days,
+      knownPricedDays: written.priced,
       holds: (holds.get(tenantId) ?? []).map((h) => ({
         offerKey: h.offerKey,
         days: { start: h.start, end: h.end },

@@ -108,6 +108,11 @@ export interface CustomerPlanInput {
    */
   knownChangeDays?: ReadonlyMap<string, readonly PlainDate[]>;
   /**
+   * Of those, the days whose adjustment set the line's price and cost (billsync sends both with every priced
+   * change): the row starting there has that price under either Autotask reading (`unitRowPrice`).
+   */
+  knownPricedDays?: ReadonlyMap<string, readonly PlainDate[]>;
+  /**
    * Reconciliation (issue 17): told, per offer, what the plan saw (the wanted state, the PSA's, the invoice lines
    * behind it), so the figures come from the same reading as the writes. Planning is the same without it.
    */
@@ -278,6 +283,7 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
     charges: input.charges,
     linkedLineId: input.lineLinks.get(key),
     knownChangeDays: input.knownChangeDays?.get(`${contract?.id}|${productId}`) ?? [],
+    knownPricedDays: input.knownPricedDays?.get(`${contract?.id}|${productId}`) ?? [],
     base: lineBase(productId),
     compare: shadow,
     monthChanges: input.settings.monthChanges === true,

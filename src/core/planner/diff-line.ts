@@ -45,6 +45,11 @@ export interface DiffOptions {
   base: { price: Decimal | undefined; cost: Decimal | undefined };
   /** The line does not exist yet: the first adjustment creates it. */
   newLine: boolean;
+  /**
+   * Days whose existing adjustment set the line's price and cost: the PSA row from there has them, so a price
+   * set on an earlier day ends there (a locked one: the line's fix day sets the wanted price again).
+   */
+  pricedDays?: ReadonlySet<PlainDate>;
 }
 
 /** A decided day the PSA could not take a change on, and where the line was put right instead. */
@@ -78,6 +83,7 @@ export function diffLine(
   const days = changeDays([desired, actual], o.from, o.until);
   for (const r of o.decided)
     if (r.start >= o.from && (o.until === undefined || r.start < o.until)) days.push(r.start);
+  for (const d of o.pricedDays ?? []) if (d > o.from && (o.until === undefined || d < o.until)) days.push(d);
   const queue = [...new Set(days)].sort() as PlainDate[];
   const fixDays = new Set<PlainDate>();
   let delta = ZERO;
@@ -90,7 +96,9 @@ export function diffLine(
     let ambiguous = false;
     if (override && day > o.from) {
       const prev = stateAt(actual, dayBefore(day));
-      if (!sameDecimal(prev.price, have.price) || !sameDecimal(prev.cost, have.cost)) override = undefined;
+      if (o.pricedDays?.has(day)) override = undefined;
+      else if (!sameDecimal(prev.price, have.price) || !sameDecimal(prev.cost, have.cost))
+        override = undefined;
       // A new row that continues the old price: a PSA may carry the price we set into it, or keep the price
       // the row got when it was made (Autotask variant "stored"). Set it there explicitly when it matters.
       else if (boundaries.has(day))

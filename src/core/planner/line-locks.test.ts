@@ -69,3 +69,51 @@ describe('lines that change only on the first of a month (ConnectWise, decision 
     expect(gaps[0]!.stretches).toEqual([{ start: d('2025-07-20'), end: d('2025-08-01') }]);
   });
 });
+
+describe('a price set before a locked day whose adjustment set its own price (Autotask)', () => {
+  // The line carries 29.99 (billsync's adjustments of 1 Dec and 12 Dec set it, under "Don't sync any pricing");
+  // the strategy now follows the invoice, 31.00. Both days are taken: the line is put right from 2 Dec, and the
+  // row of 12 Dec keeps the price its own adjustment set (under either reading of unitRowPrice), so 13 Dec must
+  // set 31.00 again. Before: 2 Dec only, and billsync's check after writing found 29.99 from 12 Dec.
+  const actual = [
+    seg('2025-12-01', '2025-12-12', 10, '29.99', '21.50'),
+    seg('2025-12-12', undefined, 12, '29.99', '21.50'),
+  ];
+  const desired = [
+    seg('2025-12-01', '2025-12-12', 10, '31', '26'),
+    seg('2025-12-12', undefined, 12, '31', '26'),
+  ];
+  const decided = daySet([{ start: d('2025-12-01'), end: d('2026-01-01') }]);
+  const locks = lineLocks(undefined, [d('2025-12-01'), d('2025-12-12')]);
+  const options = {
+    from: d('2025-12-01'),
+    until: undefined,
+    decided,
+    locks,
+    sync: { price: true, cost: true, onCreateOnly: false },
+    base: { price: undefined, cost: undefined },
+    newLine: false,
+  };
+
+  it('sets the price again on the day after the priced, locked day', () => {
+    const diff = diffLine(desired, actual, {
+      ...options,
+      pricedDays: new Set([d('2025-12-01'), d('2025-12-12')]),
+    });
+    expect(
+      diff.adjustments.map((a) => [a.effectiveDate, a.unitsAfter.toString(), a.unitPrice?.toString()]),
+    ).toEqual([
+      ['2025-12-02', '10', '31'],
+      ['2025-12-13', '12', '31'],
+    ]);
+    expect(diff.locked.map((l) => [l.day, l.fixedFrom])).toEqual([
+      ['2025-12-01', '2025-12-02'],
+      ['2025-12-12', '2025-12-13'],
+    ]);
+  });
+
+  it('a day whose adjustment set no price (units only) carries the price set before it', () => {
+    const diff = diffLine(desired, actual, { ...options, pricedDays: new Set([d('2025-12-01')]) });
+    expect(diff.adjustments.map((a) => a.effectiveDate)).toEqual(['2025-12-02']);
+  });
+});

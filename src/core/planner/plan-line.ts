@@ -54,6 +54,8 @@ export interface LineWork {
   linkedLineId: string | undefined;
   /** Days billsync's own adjustments occupy on this line (the engine's journal). */
   knownChangeDays: readonly PlainDate[];
+  /** Of those, the days whose adjustment set price and cost: the row from there has them (diffLine `pricedDays`). */
+  knownPricedDays: readonly PlainDate[];
   /** The PSA product's current price and cost: a line billsync creates starts from them (strategies 2-4). */
   base: { price: StateSegment['state']['price']; cost: StateSegment['state']['cost'] };
   /** The latest day the invoices decide for this line (not counting an ended subscription's open tail). */
@@ -143,6 +145,10 @@ export function planLine(
       : [...(line?.changeDays ?? []), ...w.knownChangeDays],
     contract.changesOn,
   );
+  // An adjustment billsync sent with price and cost starts a PSA row with them: a price we set on an earlier day
+  // ends there, even when the two are equal (both Autotask readings of unitRowPrice agree). Month-start PSAs
+  // (ConnectWise) edit the month's addition instead: nothing carries there.
+  const pricedDays = new Set<PlainDate>(contract.changesOn === 'month-start' ? [] : w.knownPricedDays);
   // A contract line holds no fewer than 0 units: where the synced lines net below 0 the line carries 0 and the
   // rest is booked as a credit with the locked days (locked-gaps.ts, reason `negative`).
   const diff = diffLine(floorUnits(w.desired), actual, {
@@ -153,9 +159,10 @@ export function planLine(
     sync,
     base: w.base,
     newLine: line === undefined,
+    pricedDays,
   });
   for (const a of diff.adjustments) operations.push(toOperation(w, line, a));
-  const projected = projectedLine(actual, diff.adjustments, w.base);
+  const projected = projectedLine(actual, diff.adjustments, w.base, pricedDays);
   const gaps = lockedGaps({
     desired: w.desired,
     projected,

@@ -19,6 +19,8 @@ export function projectedLine(
   actual: readonly StateSegment[],
   adjustments: readonly LineAdjustment[],
   base: { price: Decimal | undefined; cost: Decimal | undefined },
+  /** Days whose existing adjustment set price and cost: a price set earlier ends there (as in `diffLine`). */
+  pricedDays: ReadonlySet<PlainDate> = new Set(),
 ): StateSegment[] {
   const byDay = new Map(adjustments.map((a) => [a.effectiveDate, a]));
   const days = new Set<PlainDate>(adjustments.map((a) => a.effectiveDate));
@@ -26,6 +28,7 @@ export function projectedLine(
     days.add(s.start);
     if (s.end) days.add(s.end);
   }
+  for (const d of pricedDays) days.add(d);
   const sorted = [...days].sort();
   const out: StateSegment[] = [];
   let delta = ZERO;
@@ -34,7 +37,9 @@ export function projectedLine(
     const have = stateAt(actual, day);
     if (override && i > 0) {
       const prev = stateAt(actual, dayBefore(day));
-      if (!sameDecimal(prev.price, have.price) || !sameDecimal(prev.cost, have.cost)) override = undefined;
+      if (pricedDays.has(day)) override = undefined;
+      else if (!sameDecimal(prev.price, have.price) || !sameDecimal(prev.cost, have.cost))
+        override = undefined;
     }
     const adj = byDay.get(day);
     if (adj) {

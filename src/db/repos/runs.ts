@@ -373,27 +373,32 @@ export async function contractsWrittenFor(
  * The days billsync's adjustments already occupy on contract lines of some customers, by `contractId|productId`:
  * those that landed, and those the PSA refused because the day already had one (a conflict); a write left in
  * flight by a crash is settled by what the PSA shows. A PSA keeps one adjustment per line and day (spec section 6, "Locked days"), and
- * not every such day shows in what the PSA lets us read.
+ * not every such day shows in what the PSA lets us read. `priced`: the days whose adjustment (billsync's, landed)
+ * set the line's price and cost: the PSA row starting there carries that price, whatever came before.
  */
 export async function adjustmentDaysOf(
   db: Queryable,
   ws: WorkspaceId,
   target: string,
   tenantIds: readonly string[],
-): Promise<Map<string, PlainDate[]>> {
-  const res = await db.query<{ contract_id: string; product_id: string; day: PlainDate }>(
-    `select distinct j.op->>'contractId' as contract_id, j.op->>'productId' as product_id,
-            j.op->>'effectiveDate' as day
+): Promise<{ days: Map<string, PlainDate[]>; priced: Map<string, PlainDate[]> }> {
+  const res = await db.query<{ contract_id: string; product_id: string; day: PlainDate; priced: boolean }>(
+    `select j.op->>'contractId' as contract_id, j.op->>'productId' as product_id,
+            j.op->>'effectiveDate' as day,
+            bool_or(j.state = 'done' and j.op->>'unitPrice' is not null) as priced
      from journal j join runs r on r.id = j.run_id
      where r.workspace_id = $1 and r.target = $2 and r.kind = 'customer' and r.tenant_id = any($3::text[])
        and j.op->>'kind' = 'adjust-contract-line'
-       and (j.state = 'done' or (j.state = 'failed' and j.error->>'kind' = 'conflict'))`,
+       and (j.state = 'done' or (j.state = 'failed' and j.error->>'kind' = 'conflict'))
+     group by 1, 2, 3`,
     [ws, target, tenantIds],
   );
-  const out = new Map<string, PlainDate[]>();
+  const days = new Map<string, PlainDate[]>();
+  const priced = new Map<string, PlainDate[]>();
   for (const r of res.rows) {
     const key = `${r.contract_id}|${r.product_id}`;
-    out.set(key, [...(out.get(key) ?? []), r.day]);
+    days.set(key, [...(days.get(key) ?? []), r.day]);
+    if (r.priced) priced.set(key, [...(priced.get(key) ?? []), r.day]);
   }
-  return out;
+  return { days, priced };
 }

@@ -108,6 +108,7 @@ export async function planCustomers(
       mapping: {
         contractId: mapping.contract_id ?? '',
         strategy: mapping.strategy,
+        strategyFrom: mapping.strategy_from ?? undefined,
         syncStart: mapping.sync_start,
         firstSyncedDay: mapping.first_synced_day ?? undefined,
         shadow: mapping.shadow,

@@ -22,7 +22,7 @@ import {
 } from '../price-rules/rules';
 import type { LineObservation, PriceChange } from '../reconcile/line-figures';
 import { type BillingPeriod, firstDayOf, nextPeriod, periodOf } from '../time/billing-period';
-import { addDays, formatDayMonthYear, minDate, type PlainDate } from '../time/plain-date';
+import { addDays, formatDayMonthYear, minDate, type PlainDate, startOfNextMonth } from '../time/plain-date';
 import { annualMonths, planAnnualCharges } from './annual-charges';
 import { AZURE_PLAN_PRODUCT_ID, azureDesired, azurePlanOffer, isAzureOffer } from './azure-line';
 import { clipDays, daySet, firstDay, hasDay, minusDays } from './day-set';
@@ -62,6 +62,11 @@ export interface CustomerPlanInput {
   mapping: {
     contractId: string;
     strategy: PricingStrategy;
+    /**
+     * The strategy was changed after invoices were synced: it sets prices from this day on; the days before keep
+     * the prices the earlier strategy wrote (no re-pricing, no corrections). Undefined: every day.
+     */
+    strategyFrom?: PlainDate | undefined;
     syncStart: PlainDate;
     /** Set once the first sync established it (shown to the user; the decided days govern the writes). */
     firstSyncedDay: PlainDate | undefined;
@@ -276,6 +281,7 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
     productId,
     contract: contract!,
     strategy: mapping.strategy,
+    priceFrom: mapping.strategyFrom,
     asOf,
     chargeCodeId: input.settings.chargeCodeId,
     contractLines: input.contractLines,
@@ -499,6 +505,9 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
       planLine(
         {
           ...common(key, 'Azure plan', productId),
+          // M's usage is billed on the 1st of M+1, decided by M's invoice: a strategy changed after it applies a
+          // month later than on seats.
+          priceFrom: mapping.strategyFrom && startOfNextMonth(mapping.strategyFrom),
           desired,
           decided: azureDecided,
           through,

@@ -12,7 +12,7 @@ import { clipDays, type DaySet, daySet, firstDay, hasDay } from './day-set';
 import { diffLine, type LineAdjustment, type PriceSync } from './diff-line';
 import { checkDays, lineCheck } from './line-check';
 import { lineLocks } from './line-locks';
-import { type StateSegment, stateAt } from './line-state';
+import { normalizeSegments, type StateSegment, stateAt } from './line-state';
 import { chargeOperations } from './locked-charges';
 import { lockedGaps } from './locked-gaps';
 import { monthMoney } from './month-money';
@@ -32,6 +32,8 @@ export interface LineWork {
   decided: DaySet;
   contract: TargetContract;
   strategy: PricingStrategy;
+  /** The strategy sets prices from this day on; before it the line keeps the PSA's prices (mapping strategyFrom). */
+  priceFrom: PlainDate | undefined;
   /**
    * Whether the invoices synced before this run already showed a seat change of this size on this day (its
    * warning was given then). Data warnings (moved to the contract start) are reported once, by the run that
@@ -151,7 +153,10 @@ export function planLine(
   const pricedDays = new Set<PlainDate>(contract.changesOn === 'month-start' ? [] : w.knownPricedDays);
   // A contract line holds no fewer than 0 units: where the synced lines net below 0 the line carries 0 and the
   // rest is booked as a credit with the locked days (locked-gaps.ts, reason `negative`).
-  const diff = diffLine(floorUnits(w.desired), actual, {
+  // A strategy changed after invoices were synced sets prices from its day on: before it the wanted prices are
+  // the PSA's (what the earlier strategy wrote), so nothing there is re-priced or corrected (mapping strategyFrom).
+  const desired = keepPricesBefore(w.desired, actual, w.priceFrom);
+  const diff = diffLine(floorUnits(desired), actual, {
     from,
     until,
     decided,
@@ -164,7 +169,7 @@ export function planLine(
   for (const a of diff.adjustments) operations.push(toOperation(w, line, a));
   const projected = projectedLine(actual, diff.adjustments, w.base, pricedDays);
   const gaps = lockedGaps({
-    desired: w.desired,
+    desired,
     projected,
     decided,
     locks,
@@ -331,4 +336,43 @@ function monthChanges(
   const changes: Record<string, string> = {};
   for (const [month, delta] of out) if (!delta.eq(ZERO)) changes[month] = delta.toFixed();
   return changes;
+}
+
+/**
+ * The wanted states with the PSA's price and cost (`actual`) on the days before `from` where the PSA has them;
+ * units and every day from `from` on as wanted. Undefined `from`: unchanged.
+ */
+export function keepPricesBefore(
+  desired: readonly StateSegment[],
+  actual: readonly StateSegment[],
+  from: PlainDate | undefined,
+): readonly StateSegment[] {
+  if (from === undefined || desired.length === 0 || desired[0]!.start >= from) return desired;
+  const cuts = new Set<PlainDate>([from]);
+  for (const s of [...desired, ...actual]) {
+    if (s.start < from) cuts.add(s.start);
+    if (s.end !== undefined && s.end < from) cuts.add(s.end);
+  }
+  const days = [...cuts].sort();
+  const out: StateSegment[] = [];
+  for (const [i, start] of days.entries()) {
+    if (start >= from) break;
+    const want = desired.find((s) => s.start <= start && (s.end === undefined || start < s.end));
+    if (!want) continue;
+    const have = stateAt(actual, start);
+    out.push({
+      start,
+      end: days[i + 1],
+      state: {
+        units: want.state.units,
+        price: have.price ?? want.state.price,
+        cost: have.cost ?? want.state.cost,
+      },
+    });
+  }
+  for (const s of desired) {
+    if (s.end !== undefined && s.end <= from) continue;
+    out.push(s.start < from ? { ...s, start: from } : s);
+  }
+  return normalizeSegments(out);
 }

@@ -78,6 +78,11 @@ export interface MappingRow {
   /** The contract annual-billed lines are booked on (issue 16, decision 0015); null = none. */
   annual_contract_id: string | null;
   annual_contract_name: string | null;
+  /**
+   * The first day the strategy applies to, when it was changed after invoices were synced (the month after the
+   * latest synced invoice's period): the days before keep what the earlier strategy wrote. Null: every day.
+   */
+  strategy_from: PlainDate | null;
   /** Set when billsync paused the customer's sync (the PSA did not bill what it wrote); cleared on resume. */
   paused_reason: string | null;
   paused_at: Date | null;
@@ -123,6 +128,7 @@ export async function saveMapping(
     | 'billing'
     | 'annual_contract_id'
     | 'annual_contract_name'
+    | 'strategy_from'
   > & {
     shadow?: boolean;
     /** Left out: unchanged (arrears for a new mapping). */
@@ -147,6 +153,12 @@ export async function saveMapping(
        annual_contract_name = case when $13 then excluded.annual_contract_name else customer_mappings.annual_contract_name end,
        first_synced_day = case when customer_mappings.contract_id is distinct from excluded.contract_id
                                then null else customer_mappings.first_synced_day end,
+       strategy_from = case when customer_mappings.strategy is distinct from excluded.strategy
+                            then (select (to_date(max(i.billing_period), 'YYYY-MM') + interval '1 month')::date
+                                  from synced_invoices si
+                                  join invoices i on i.workspace_id = si.workspace_id and i.id = si.invoice_id
+                                  where si.workspace_id = $1 and si.target = $2 and si.tenant_id = $3)
+                            else customer_mappings.strategy_from end,
        paused_reason = case when excluded.sync_on then null else customer_mappings.paused_reason end,
        paused_at = case when excluded.sync_on then null else customer_mappings.paused_at end,
        updated_at = now()`,

@@ -164,6 +164,13 @@ export async function saveCustomerMapping(
       ? { annual: { id: m.annualContractId, name: m.annualContractId ? annualName : null } }
       : {}),
   });
+  if (existing && existing.strategy !== strategy) {
+    const saved = await getMapping(deps.pool, ws, target, customer.tenantId);
+    if (saved?.strategy_from)
+      warnings.push(
+        `The new pricing strategy applies from ${formatDayMonthYear(saved.strategy_from)} (the month after the last synced invoice): the days before keep the prices written so far`,
+      );
+  }
   await recordAudit(deps.pool, {
     workspaceId: ws,
     actor,

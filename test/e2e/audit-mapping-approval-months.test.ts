@@ -21,6 +21,7 @@ import {
 } from '../support/csp-files';
 import { dayRuns, eachDay } from '../support/day-values';
 import { FABRIKAM, subscription } from '../support/months-data';
+import { billed, psaPicture } from '../support/psa-picture';
 
 /**
  * Audit of spec sections 5, 6 and 9 month by month through the CLI, against the Autotask (and ConnectWise)
@@ -186,30 +187,6 @@ async function unitsPerDay(s: AnyScenario, contract: number, days: readonly stri
     });
   }
   return out;
-}
-
-/** What the PSA bills the contract in a month (unit rows prorated + charges; ConnectWise: its billing report). */
-async function billed(s: AnyScenario, contract: number, month: string): Promise<Decimal> {
-  return (await s.readback.billedPerMonth(contract, month)).total;
-}
-
-/** Everything billsync left on the PSA for a contract, to see that nothing changed. */
-async function psaPicture(s: AnyScenario, contract: number): Promise<string> {
-  if (s.target === 'connectwise')
-    return JSON.stringify(
-      (await s.readback.additions(contract)).map((a: AdditionView) => [
-        a.id,
-        a.effectiveDate,
-        a.cancelledDate,
-        a.quantity.toFixed(),
-        a.unitPrice.toFixed(),
-        a.serialNumber,
-      ]),
-    );
-  const lines = await s.readback.contractServices(contract);
-  const rows = [];
-  for (const cs of lines) rows.push([cs.id, cs.serviceName, await s.readback.unitSegments(cs.id)]);
-  return JSON.stringify([rows, await s.readback.charges(contract)]);
 }
 
 interface RunDetail {

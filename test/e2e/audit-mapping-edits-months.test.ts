@@ -19,8 +19,9 @@ import {
   type ReconLineSpec,
   reconFile,
 } from '../support/csp-files';
-import { eachDay } from '../support/day-values';
+import { dayRuns, eachDay } from '../support/day-values';
 import { FABRIKAM, NORTHWIND, subscription, TAILSPIN } from '../support/months-data';
+import { billed, psaPicture } from '../support/psa-picture';
 
 /**
  * Audit of spec sections 5, 6 and 7 (R-10, R-11, R-12): an MSP edits a mapping in the middle of a four-month
@@ -326,29 +327,9 @@ async function chargesOf(s: AnyScenario, contract: number): Promise<string[]> {
     .sort();
 }
 
-async function billed(s: AnyScenario, contract: number, month: string): Promise<Decimal> {
-  return (await s.readback.billedPerMonth(contract, month)).total;
-}
-
-/** Everything billsync left on the PSA for a contract, to see that nothing changed. */
-async function psaPicture(s: AnyScenario, contract: number): Promise<string> {
-  if (s.target === 'connectwise')
-    return JSON.stringify(
-      (await s.readback.additions(contract)).map((a: AdditionView) => [
-        a.id,
-        a.effectiveDate,
-        a.cancelledDate,
-        a.quantity.toFixed(),
-        a.unitPrice.toFixed(),
-        a.unitCost.toFixed(),
-        a.serialNumber,
-      ]),
-    );
-  const rows = [];
-  for (const cs of await s.readback.contractServices(contract))
-    rows.push([cs.id, cs.serviceName, await s.readback.unitSegments(cs.id)]);
-  return JSON.stringify([rows, await s.readback.charges(contract)]);
-}
+/** Day values as runs of equal values, for readable messages. */
+const runsText = (days: readonly string[], values: readonly string[]) =>
+  dayRuns(days.map((d, i) => [d, values[i]!] as const));
 
 /** What billsync wrote for the days before `before`: the line per day, the charges dated before it, the bills. */
 async function pastPicture(
@@ -358,7 +339,7 @@ async function pastPicture(
   before: string,
 ): Promise<{ states: string; charges: string[]; bills: string[] }> {
   const days = eachDay(from, plus(before, -1));
-  const text = dayRunsText(days, await dayStates(s, contract, days));
+  const text = runsText(days, await dayStates(s, contract, days));
   const months = monthsOf(from.slice(0, 7), plus(before, -1).slice(0, 7));
   const bills = [];
   for (const m of months) bills.push(`${m}: ${cents(await billed(s, contract, m))}`);
@@ -367,24 +348,6 @@ async function pastPicture(
     charges: (await chargesOf(s, contract)).filter((c) => c.slice(0, 10) < before),
     bills,
   };
-}
-
-/** Day values as runs of equal values, for readable messages. */
-function dayRunsText(days: readonly string[], values: readonly string[]): string {
-  const out: string[] = [];
-  let start = '';
-  let prev = '';
-  let v: string | undefined;
-  days.forEach((d, i) => {
-    if (values[i] !== v) {
-      if (v !== undefined) out.push(`${start}..${prev}: ${v}`);
-      start = d;
-      v = values[i];
-    }
-    prev = d;
-  });
-  if (v !== undefined) out.push(`${start}..${prev}: ${v}`);
-  return out.join(', ');
 }
 
 interface RunDetail {
@@ -501,8 +464,8 @@ describe.each(VARIANTS)('Mapping edits in the middle of four months ($name)', ({
     const got = await dayStates(s, contractOf(k), days);
     const want = wantedStates(s, k, synced[k], days);
     expect
-      .soft(dayRunsText(days, got), `${label}: ${k}'s line per day (units@price/cost)`)
-      .toBe(dayRunsText(days, want));
+      .soft(runsText(days, got), `${label}: ${k}'s line per day (units@price/cost)`)
+      .toBe(runsText(days, want));
   }
 
   /** Nothing written twice: one Autotask adjustment per line and day; one ConnectWise addition per marker. */

@@ -8,11 +8,11 @@ export function eachDay(from: string, to: string): string[] {
 }
 
 /** Runs of consecutive days with one value (`2025-12-05..2025-12-19: 2, ...`), for readable failure messages. */
-export function dayRuns(values: readonly [string, number][]): string {
+export function dayRuns(values: readonly (readonly [string, number | string])[]): string {
   const out: string[] = [];
   let start = '';
   let prev = '';
-  let v: number | undefined;
+  let v: number | string | undefined;
   for (const [day, n] of values) {
     if (n !== v) {
       if (v !== undefined) out.push(`${start}..${prev}: ${v}`);

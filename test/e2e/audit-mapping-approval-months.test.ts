@@ -20,7 +20,7 @@ import {
   reconFile,
 } from '../support/csp-files';
 import { dayRuns, eachDay } from '../support/day-values';
-import { FABRIKAM, subscription } from '../support/months-data';
+import { carriedSeatsOn, FABRIKAM, subscription } from '../support/months-data';
 import { billed, psaPicture } from '../support/psa-picture';
 
 /**
@@ -58,7 +58,6 @@ const plus = (d: string, n: number) => addDays(parsePlainDate(d), n) as string;
 const nextMonth = (m: string) => (addMonths(parsePlainDate(`${m}-01`), 1) as string).slice(0, 7);
 const lastDay = (m: string) => plus(`${nextMonth(m)}-01`, -1);
 const cents = (x: Decimal) => decimalFixed(x, 2);
-const signed = (l: ReconLineSpec) => (l.reversal ? -l.quantity : l.quantity);
 
 function monthsOf(from: string, to: string): string[] {
   const out: string[] = [];
@@ -68,20 +67,10 @@ function monthsOf(from: string, to: string): string[] {
 
 /** Seats on a day (spec section 6): per subscription the synced lines covering it; after its last charge period, carried forward. */
 function seatsOn(synced: readonly Invoice[], day: string): number {
-  const lines = synced.flatMap((i) => i.lines);
-  let n = 0;
-  for (const sub of new Set(lines.map((l) => l.subscriptionId))) {
-    const mine = lines.filter((l) => l.subscriptionId === sub);
-    const first = mine.map((l) => l.chargeStart).sort()[0]!;
-    const last = mine
-      .map((l) => l.chargeEnd)
-      .sort()
-      .at(-1)!;
-    if (day < first) continue;
-    const at = day <= last ? day : last;
-    n += mine.filter((l) => l.chargeStart <= at && at <= l.chargeEnd).reduce((t, l) => t + signed(l), 0);
-  }
-  return n;
+  return carriedSeatsOn(
+    synced.flatMap((i) => i.lines),
+    day,
+  );
 }
 
 /** The price list of every scenario: Business Premium at cost 26.00 / retail 31.00, from 1 Mar 2026 27.00 / 32.00. */

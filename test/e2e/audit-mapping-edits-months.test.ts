@@ -20,7 +20,7 @@ import {
   reconFile,
 } from '../support/csp-files';
 import { dayRuns, eachDay } from '../support/day-values';
-import { FABRIKAM, NORTHWIND, subscription, TAILSPIN } from '../support/months-data';
+import { carriedSeatsOn, FABRIKAM, NORTHWIND, subscription, TAILSPIN } from '../support/months-data';
 import { billed, psaPicture } from '../support/psa-picture';
 
 /**
@@ -162,7 +162,6 @@ const nextMonth = (m: string) => (addMonths(parsePlainDate(`${m}-01`), 1) as str
 const lastDay = (m: string) => plus(`${nextMonth(m)}-01`, -1);
 const cents = (x: Decimal | string | null | undefined) =>
   x === null || x === undefined ? '-' : decimalFixed(dec(x), 2);
-const signed = (l: ReconLineSpec) => (l.reversal ? -l.quantity : l.quantity);
 
 function monthsOf(from: string, to: string): string[] {
   const out: string[] = [];
@@ -172,20 +171,7 @@ function monthsOf(from: string, to: string): string[] {
 
 /** Seats on a day (spec section 6): per subscription the synced lines covering it; after its last charge period, carried forward. */
 function seatsOn(synced: readonly ReconLineSpec[][], day: string): number {
-  const lines = synced.flat();
-  let n = 0;
-  for (const sub of new Set(lines.map((l) => l.subscriptionId))) {
-    const mine = lines.filter((l) => l.subscriptionId === sub);
-    const first = mine.map((l) => l.chargeStart).sort()[0]!;
-    const last = mine
-      .map((l) => l.chargeEnd)
-      .sort()
-      .at(-1)!;
-    if (day < first) continue;
-    const at = day <= last ? day : last;
-    n += mine.filter((l) => l.chargeStart <= at && at <= l.chargeEnd).reduce((t, l) => t + signed(l), 0);
-  }
-  return n;
+  return carriedSeatsOn(synced.flat(), day);
 }
 
 interface Prices {

@@ -194,6 +194,28 @@ export function seatsOn(synced: Synced, c: CustomerSpec, offer: OfferSpec, day: 
   return n;
 }
 
+/**
+ * Seats on a day of one customer's offer (spec section 6): per subscription, the signed quantities of the synced
+ * lines covering the day; after its latest charge period, the seats of that period's last day carried forward.
+ */
+export function carriedSeatsOn(lines: readonly ReconLineSpec[], day: string): number {
+  let n = 0;
+  for (const sub of new Set(lines.map((l) => l.subscriptionId))) {
+    const mine = lines.filter((l) => l.subscriptionId === sub);
+    const first = mine.map((l) => l.chargeStart).sort()[0]!;
+    const last = mine
+      .map((l) => l.chargeEnd)
+      .sort()
+      .at(-1)!;
+    if (day < first) continue;
+    const at = day <= last ? day : last;
+    n += mine
+      .filter((l) => l.chargeStart <= at && at <= l.chargeEnd)
+      .reduce((t, l) => t + (l.reversal ? -l.quantity : l.quantity), 0);
+  }
+  return n;
+}
+
 /** What the customer's contract must bill in a month: seats x retail per day, plus last month's Azure usage. */
 export function expected(synced: Synced, c: CustomerSpec, month: string): Decimal {
   const first = parsePlainDate(`${month}-01`);

@@ -86,8 +86,36 @@ export async function adjustContractLine(
   op: Op<'adjust-contract-line'>,
 ): Promise<Applied> {
   const body = adjustmentBody(op);
-  await client.create(ctx, `Contracts/${body.contractID}/ServiceAdjustments`, body);
+  try {
+    await client.create(ctx, `Contracts/${body.contractID}/ServiceAdjustments`, body);
+  } catch (error) {
+    throw serviceRefusalInWords(error, op);
+  }
   return { targetId: op.contractLineId };
+}
+
+/**
+ * Two refusals of a new contract line that say nothing of what to do (spec section 4, R-3): a service the MSP set
+ * inactive (Autotask adds none to a contract; billsync keeps it inactive) and a service deleted in Autotask since
+ * the last product sync (its link points at nothing). Anything else goes through as it came.
+ */
+function serviceRefusalInWords(error: unknown, op: Op<'adjust-contract-line'>): unknown {
+  if (!(error instanceof IntegrationError)) return error;
+  const said = error.message.replace(/[.\s]+$/, '');
+  const offer = op.offerKey.split('|').slice(0, 2).join(':');
+  if (/inactive service cannot be added/i.test(error.message))
+    return new IntegrationError({
+      kind: 'validation',
+      vendor: 'autotask',
+      message: `The Autotask service of ${offer} is inactive, and Autotask adds no inactive service to a contract (Autotask: ${said}). Activate it in Autotask (billsync keeps its price and cost in step but never activates it), then sync again`,
+    });
+  if (/does not reference an existing entity for serviceID/i.test(error.message))
+    return new IntegrationError({
+      kind: 'validation',
+      vendor: 'autotask',
+      message: `The Autotask service of ${offer} no longer exists: it was deleted in Autotask (Autotask: ${said}). Run the product sync (it re-creates the service), then sync again`,
+    });
+  return error;
 }
 
 /** The contract service an adjustment without contractServiceID lands on: the first line of that service. */

@@ -130,13 +130,7 @@ export async function adjustLine(
   // Azure plan: one addition per month, ended with it (spec section 6; issue 15).
   if (isAzure(op.offerKey) && (end === undefined || end > lastDayOfMonth(d))) end = lastDayOfMonth(d);
 
-  // 1. What ran into d ends the day before.
-  for (const a of view.before) {
-    await client.patch(ctx, `${path}/${a.id}`, [
-      { op: 'replace', path: 'cancelledDate', value: toCwDate(dayBefore(d)) },
-    ]);
-  }
-  // 2. billsync's addition of d: edited in place, or posted.
+  // 1. billsync's addition of d: edited in place, or posted.
   let bump = op.unitChange;
   if (view.mine) {
     const mine = view.mine;
@@ -152,16 +146,25 @@ export async function adjustLine(
     // A re-sent write finds its addition done already: the later additions were handled with it.
     bump = op.unitsAfter.minus(mine.billed);
   } else if (!op.unitsAfter.eq(ZERO)) {
-    await client.post(ctx, path, {
-      product: { id: wireId(op.productId, 'catalog item id') },
-      quantity: toJsonNumber(op.unitsAfter),
-      ...(price !== undefined ? { unitPrice: toJsonNumber(price) } : {}),
-      ...(cost !== undefined ? { unitCost: toJsonNumber(cost) } : {}),
-      billCustomer: 'Billable',
-      effectiveDate: toCwDate(d),
-      ...(end !== undefined ? { cancelledDate: toCwDate(end) } : {}),
-      serialNumber: lineMarker(d),
-    });
+    await inactiveInWords(op, () =>
+      client.post(ctx, path, {
+        product: { id: wireId(op.productId, 'catalog item id') },
+        quantity: toJsonNumber(op.unitsAfter),
+        ...(price !== undefined ? { unitPrice: toJsonNumber(price) } : {}),
+        ...(cost !== undefined ? { unitCost: toJsonNumber(cost) } : {}),
+        billCustomer: 'Billable',
+        effectiveDate: toCwDate(d),
+        ...(end !== undefined ? { cancelledDate: toCwDate(end) } : {}),
+        serialNumber: lineMarker(d),
+      }),
+    );
+  }
+  // 2. What ran into d ends the day before: after the new addition exists, so a refused one (an inactive catalog
+  // item, a lost answer) leaves the line billing what it did instead of nothing from d on.
+  for (const a of view.before) {
+    await client.patch(ctx, `${path}/${a.id}`, [
+      { op: 'replace', path: 'cancelledDate', value: toCwDate(dayBefore(d)) },
+    ]);
   }
   // 3. Later additions move by the same delta (the planner's adjustment semantics; their prices stay theirs).
   if (!bump.eq(ZERO)) {
@@ -172,6 +175,23 @@ export async function adjustLine(
     }
   }
   return { targetId: lineId(op.contractId, op.productId) };
+}
+
+/**
+ * ConnectWise refuses a new addition of an inactive catalog item (400 "Product X is inactive."; the emulator's
+ * `inactiveProductOnAddition`). billsync leaves an item inactive when the MSP made it so (spec section 4), so the
+ * refusal says what to do.
+ */
+async function inactiveInWords<T>(op: Op<'adjust-contract-line'>, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof IntegrationError && /\binactive\b/i.test(error.message))
+      throw refused(
+        `The catalog item of ${op.offerKey.split('|').slice(0, 2).join(':')} is inactive in ConnectWise, which takes no new addition of it (ConnectWise: ${error.message.replace(/[.\s]+$/, '')}). Activate it in the product catalog, then sync again; the agreement keeps billing its earlier addition until then`,
+      );
+    throw error;
+  }
 }
 
 /** Landed when the line shows the operation's state on its day; else absent (applying again converges). */

@@ -186,7 +186,7 @@ async function inactiveInWords<T>(op: Op<'adjust-contract-line'>, write: () => P
   try {
     return await write();
   } catch (error) {
-    if (error instanceof IntegrationError && /\binactive\b/i.test(error.message))
+    if (error instanceof IntegrationError && /\bproduct\b.*\bis inactive\b/i.test(error.message))
       throw refused(
         `The catalog item of ${op.offerKey.split('|').slice(0, 2).join(':')} is inactive in ConnectWise, which takes no new addition of it (ConnectWise: ${error.message.replace(/[.\s]+$/, '')}). Activate it in the product catalog, then sync again; the agreement keeps billing its earlier addition until then`,
       );

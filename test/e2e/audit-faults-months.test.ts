@@ -25,6 +25,7 @@ import {
   reconFile,
 } from '../support/csp-files';
 import { dayRuns, eachDay } from '../support/day-values';
+import { waitFor } from '../support/jobs';
 import { BASIC, E3, FABRIKAM, subscription } from '../support/months-data';
 
 /**
@@ -796,14 +797,12 @@ describe.each(VARIANTS)('R-13 over four months, 10% of PSA calls failing and a k
     const client = new pg.Client({ connectionString: faulty.db.url });
     await client.connect();
     try {
-      for (let i = 0; ; i++) {
+      await waitFor('the killed process to release its locks', async () => {
         const { rows } = await client.query<{ n: number }>(
           "select count(*)::int as n from pg_locks l join pg_database d on d.oid = l.database where l.locktype = 'advisory' and d.datname = current_database()",
         );
-        if (rows[0]!.n === 0) break;
-        if (i > 200) throw new Error('the killed process still holds its locks');
-        await new Promise((r) => setTimeout(r, 25));
-      }
+        return rows[0]!.n === 0;
+      });
     } finally {
       await client.end();
     }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Decimal, dec, decimalFixed, ZERO } from '../../src/core/money/decimal';
 import { addDays, addMonths, daysInMonth, parsePlainDate } from '../../src/core/time/plain-date';
+import type { RunDetail } from '../../src/services/sync/run-views';
 import { IDS } from '../support/autotask-world';
 import {
   type AdditionView,
@@ -8,8 +9,10 @@ import {
   type CliScenario,
   createCliScenario,
   expectRerunWritesNothing,
+  runMessages,
   type ScenarioTarget,
   type SyncOutcome,
+  showRun,
 } from '../support/cli-scenario';
 import { CW_IDS } from '../support/connectwise-world';
 import {
@@ -178,26 +181,10 @@ async function unitsPerDay(s: AnyScenario, contract: number, days: readonly stri
   return out;
 }
 
-interface RunDetail {
-  id: string;
-  status: string;
-  message: string | null;
-  writes: number;
-  operations: number;
-  monthlyDelta: string | null;
-  lines: {
-    label: string;
-    status: string;
-    changes: { field: string; from: string | null; to: string | null }[];
-    monthlyDelta: string | null;
-    messages: { level: string; text: string }[];
-  }[];
-}
-
-const show = (s: AnyScenario, runId: string) => s.json<RunDetail>('run', 'show', runId);
+const show = showRun;
 const changesOf = (d: RunDetail) =>
   d.lines.flatMap((l) => l.changes.map((c) => `${c.field} ${c.from} -> ${c.to}`));
-const messagesOf = (d: RunDetail) => d.lines.flatMap((l) => l.messages.map((m) => `${m.level}: ${m.text}`));
+const messagesOf = runMessages;
 
 /** `billsync run approve ID`: its runs (exit 0 applied, 2 a fresh preview waits). */
 async function approve(

@@ -7,8 +7,10 @@ import {
   type CliScenario,
   createCliScenario,
   expectRerunWritesNothing,
+  runMessages,
   type ScenarioTarget,
   type SyncOutcome,
+  showRun,
 } from '../support/cli-scenario';
 import { CW_IDS } from '../support/connectwise-world';
 import {
@@ -336,14 +338,8 @@ async function pastPicture(
   };
 }
 
-interface RunDetail {
-  id: string;
-  status: string;
-  writes: number;
-  lines: { label: string; status: string; messages: { level: string; text: string }[] }[];
-}
-const show = (s: AnyScenario, runId: string) => s.json<RunDetail>('run', 'show', runId);
-const messagesOf = (d: RunDetail) => d.lines.flatMap((l) => l.messages.map((m) => `${m.level}: ${m.text}`));
+const show = showRun;
+const messagesOf = runMessages;
 
 // ---------------------------------------------------------------------------------------------------------------
 // The scenarios.

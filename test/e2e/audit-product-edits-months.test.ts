@@ -6,8 +6,10 @@ import {
   type AdditionView,
   type CliScenario,
   createCliScenario,
+  runMessages,
   type ScenarioTarget,
   type SyncOutcome,
+  showRun,
 } from '../support/cli-scenario';
 import { CW_IDS } from '../support/connectwise-world';
 import {
@@ -322,14 +324,8 @@ function wantedStates(s: AnyScenario, k: Key, synced: readonly ReconLineSpec[][]
 const runsText = (days: readonly string[], values: readonly string[]) =>
   dayRuns(days.map((d, i) => [d, values[i]!] as const));
 
-interface RunDetail {
-  id: string;
-  status: string;
-  writes: number;
-  lines: { label: string; status: string; messages: { level: string; text: string }[] }[];
-}
-const show = (s: AnyScenario, runId: string) => s.json<RunDetail>('run', 'show', runId);
-const messagesOf = (d: RunDetail) => d.lines.flatMap((l) => l.messages.map((m) => `${m.level}: ${m.text}`));
+const show = showRun;
+const messagesOf = runMessages;
 
 // ---------------------------------------------------------------------------------------------------------------
 // The scenarios.

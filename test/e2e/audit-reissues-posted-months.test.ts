@@ -6,8 +6,10 @@ import {
   type CliScenario,
   createCliScenario,
   expectRerunWritesNothing,
+  runMessages,
   type ScenarioTarget,
   type SyncOutcome,
+  showRun,
 } from '../support/cli-scenario';
 import { CW_IDS } from '../support/connectwise-world';
 import {
@@ -328,14 +330,8 @@ async function written(s: AnyScenario, contract: number): Promise<Written> {
   };
 }
 
-interface RunDetail {
-  id: string;
-  status: string;
-  writes: number;
-  lines: { label: string; status: string; messages: { level: string; text: string }[] }[];
-}
-const show = (s: AnyScenario, runId: string) => s.json<RunDetail>('run', 'show', runId);
-const messagesOf = (d: RunDetail) => d.lines.flatMap((l) => l.messages.map((m) => `${m.level}: ${m.text}`));
+const show = showRun;
+const messagesOf = runMessages;
 
 // ---------------------------------------------------------------------------------------------------------------
 // The scenarios.

@@ -18,6 +18,7 @@ import {
 } from '../../emulators/connectwise';
 import { createClock } from '../../emulators/kit';
 import type { Decimal } from '../../src/core/money/decimal';
+import type { RunDetail } from '../../src/services/sync/run-views';
 import { AutotaskReadback, decOf } from './autotask-readback';
 import { CREDS, e2eSeed, IDS } from './autotask-world';
 import { type CliResult, runCli, runCliInProcess } from './cli';
@@ -477,4 +478,14 @@ export function createCliScenario<T extends ScenarioTarget = 'autotask'>(
   options: ScenarioOptions<T> = {},
 ): Promise<CliScenario<T>> {
   return CliScenario.create<T>(options);
+}
+
+/** A run as `billsync --json run show RUN_ID` prints it: the API's run detail. */
+export function showRun(s: { json<T>(...args: string[]): Promise<T> }, runId: string): Promise<RunDetail> {
+  return s.json<RunDetail>('run', 'show', runId);
+}
+
+/** A run's item messages as `level: text`, in item order. */
+export function runMessages(d: Pick<RunDetail, 'lines'>): string[] {
+  return d.lines.flatMap((l) => l.messages.map((m) => `${m.level}: ${m.text}`));
 }

@@ -10,7 +10,7 @@ import {
   startOfNextMonth,
 } from '../../core/time/plain-date';
 import type { ConnectWiseClient, PatchOp, Row } from './client';
-import { type Addition, isMonthly, isOneTime, lineAdditions, lineId } from './mapping';
+import { type Addition, FIELDS, isMonthly, isOneTime, lineAdditions, lineId } from './mapping';
 import { chargeMarker, dayBefore, fromCwDate, lineMarker, toCwDate, toJsonNumber, wireId } from './quirks';
 import { readAdditions } from './read-state';
 
@@ -32,7 +32,7 @@ export function createAgreementCache(client: ConnectWiseClient): AgreementCache 
       const known = rows.get(id);
       if (known) return known;
       const row = await client.get(ctx, `finance/agreements/${wireId(id, 'agreement id')}`, {
-        fields: 'id,name,billingCycle,nextInvoiceDate,agreementStatus,startDate,billStartDate',
+        fields: FIELDS.agreements.join(','),
       });
       rows.set(id, row);
       return row;

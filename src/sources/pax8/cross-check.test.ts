@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parsePlainDate } from '../../core/time/plain-date';
 import { crossCheckSeats, historyFromWire } from './cross-check';
 import { invoiceFromWire, subscriptionFromWire } from './map-invoices';
 import { BP, COMPANY, cents, invoice, item, PRODUCT, SUB } from './test-fixtures';
@@ -98,6 +99,36 @@ describe('cross-check: invoiced seats vs subscription history', () => {
     expect(crossCheckSeats(lines(), new Map([[SUB, cancelled]])).map((d) => d.text)).toEqual([
       `Pax8 subscription ${SUB}: the invoices bill 12 seats from 10 Apr 2026, its history says 0`,
     ]);
+  });
+
+  it('does not compare a change made after the newest invoice: the next invoice bills it', () => {
+    const through = parsePlainDate('2026-04-01');
+    const later = historyFromWire([
+      snapshot(14, '2026-04-10'),
+      snapshot(12, '2026-03-15'),
+      snapshot(10, '2026-02-01'),
+    ]);
+    expect(crossCheckSeats(lines(), new Map([[SUB, later]]), { billedThrough: through })).toEqual([]);
+    const cancelled = historyFromWire([
+      snapshot(12, '2026-04-10', { status: 'Cancelled', endDate: '2026-04-10T00:00:00Z' }),
+      snapshot(12, '2026-03-15'),
+      snapshot(10, '2026-02-01'),
+    ]);
+    expect(crossCheckSeats(lines(), new Map([[SUB, cancelled]]), { billedThrough: through })).toEqual([]);
+    // A change on the invoice's own date is in its seats in advance: compared.
+    const onTheFirst = historyFromWire([
+      snapshot(14, '2026-04-01'),
+      snapshot(12, '2026-03-15'),
+      snapshot(10, '2026-02-01'),
+    ]);
+    expect(
+      crossCheckSeats(lines(), new Map([[SUB, onTheFirst]]), { billedThrough: through }).map((d) => d.text),
+    ).toEqual([`Pax8 subscription ${SUB}: the invoices bill 12 seats from 01 Apr 2026, its history says 14`]);
+    // What was billed before still disagrees where it should.
+    const wrong = historyFromWire([snapshot(14, '2026-04-10'), snapshot(10, '2026-02-01')]);
+    expect(
+      crossCheckSeats(lines(), new Map([[SUB, wrong]]), { billedThrough: through }).map((d) => d.text),
+    ).toEqual([`Pax8 subscription ${SUB}: the invoices bill 12 seats from 15 Mar 2026, its history says 10`]);
   });
 
   it('does not compare before the first snapshot or without a history', () => {

@@ -60,14 +60,21 @@ function seatsText(n: Decimal): string {
  * Cross-check: per subscription, the seats its invoice lines bill (signed quantities over their charge periods,
  * the planner's seat timeline) against what its history snapshots say, on the days its lines cover from its first
  * snapshot on. Each stretch where they differ is one disagreement, in words. Stretches of at most `graceDays`
- * days are ignored (a change dated a day apart by time zones). Pure.
+ * days are ignored (a change dated a day apart by time zones).
+ *
+ * `billedThrough` is the day the newest invoice bills changes up to (the 1st it is dated, the 1st after its billing
+ * period): Pax8 bills a change on the first monthly invoice on or after it (a change on the 1st is in that invoice's
+ * seats in advance, one later in the month is prorated on the next month's), so a snapshot dated after it is not
+ * billed yet and is not compared: the history is read as it stood that day (the next invoice will bill the change;
+ * until then the invoices' seats carry forward). Pure.
  */
 export function crossCheckSeats(
   lines: readonly InvoiceLine[],
   histories: ReadonlyMap<string, readonly HistorySnapshot[]>,
-  options: { graceDays?: number } = {},
+  options: { graceDays?: number; billedThrough?: PlainDate | undefined } = {},
 ): SeatDisagreement[] {
   const grace = options.graceDays ?? 1;
+  const billed = options.billedThrough;
   const bySub = new Map<string, InvoiceLine[]>();
   for (const l of lines) {
     if (!countsForSeats(l)) continue;
@@ -77,8 +84,8 @@ export function crossCheckSeats(
   }
   const out: SeatDisagreement[] = [];
   for (const [id, subLines] of [...bySub].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const history = histories.get(id);
-    if (!history || history.length === 0) continue;
+    const history = (histories.get(id) ?? []).filter((h) => billed === undefined || h.from <= billed);
+    if (history.length === 0) continue;
     const invoiced = new SeatSteps();
     for (const l of subLines) invoiced.add(l.chargePeriod.start, l.chargePeriod.end, l.quantity);
     const said = new SeatSteps();

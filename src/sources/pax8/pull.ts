@@ -7,7 +7,7 @@ import {
   type TermDuration,
 } from '../../core/model/source';
 import type { Decimal } from '../../core/money';
-import type { BillingPeriod, PlainDate } from '../../core/time';
+import { type BillingPeriod, firstDayOf, nextPeriod, type PlainDate } from '../../core/time';
 import { crossCheckSeats, type HistorySnapshot, historyFromWire, type SeatDisagreement } from './cross-check';
 import { type CatalogProduct, priceListFromWire, productFromWire, type SkippedPricing } from './map-catalog';
 import { customerFromWire } from './map-customers';
@@ -289,7 +289,13 @@ export async function pullPax8(client: Pax8Client, options: Pax8PullOptions): Pr
         errors.push(pullError('history', error, id));
       }
     }
-    disagreements.push(...crossCheckSeats(lines, histories));
+    // Changes after the newest invoice are billed by the next one (crossCheckSeats, billedThrough). The invoice of
+    // period M (dated the 1st of M+1) bills the changes up to that 1st: a re-issue dated later bills no more.
+    const billedThrough = invoices
+      .map((i) => firstDayOf(nextPeriod(i.header.billingPeriod)))
+      .sort()
+      .at(-1);
+    disagreements.push(...crossCheckSeats(lines, histories, { billedThrough }));
   }
 
   return {

@@ -59,6 +59,7 @@ describe('lines that change only on the first of a month (ConnectWise, decision 
       until: undefined,
       syncPrice: true,
       syncCost: true,
+      base: { price: undefined, cost: undefined },
     });
     expect(gaps).toHaveLength(1);
     expect(gaps[0]!.month).toBe('2025-07');
@@ -67,6 +68,39 @@ describe('lines that change only on the first of a month (ConnectWise, decision 
     expect(gaps[0]!.amount.round(2, 1).toString()).toBe('7.74');
     expect(gaps[0]!.cost.round(2, 1).toString()).toBe('6.19');
     expect(gaps[0]!.stretches).toEqual([{ start: d('2025-07-20'), end: d('2025-08-01') }]);
+  });
+});
+
+describe('a new line that starts after its first days, under a strategy that keeps the PSA price', () => {
+  // ConnectWise: 4 seats from 15 Feb 2026 (14 of 28 days); the addition can start only on 1 Mar. "Only sync cost
+  // pricing": the line billsync creates takes the catalog price 26.40; the invoice's retail (28.00) is not used.
+  // The days before the line exists are priced as the line will be, not at 0.
+  const locks = lineLocks(undefined, [], 'month-start');
+  const desired = [seg('2026-02-15', undefined, 4, '28.00', '22.44')];
+  const decided = daySet([{ start: d('2026-02-15'), end: d('2026-03-01') }]);
+  const base = { price: dec('26.40'), cost: dec('20.00') };
+  const gapsFor = (syncCost: boolean) =>
+    lockedGaps({
+      desired,
+      projected: [seg('2026-03-01', undefined, 4, '26.40', syncCost ? '22.44' : '20.00')],
+      decided,
+      locks,
+      from: d('2026-02-15'),
+      until: undefined,
+      syncPrice: false,
+      syncCost,
+      base,
+    });
+
+  it('books the partial month at the catalog price (and cost, when the cost is not synced either)', () => {
+    const costOnly = gapsFor(true);
+    expect(costOnly).toHaveLength(1);
+    // 4 x 26.40 x 14 / 28 and 4 x 22.44 x 14 / 28.
+    expect(costOnly[0]!.amount.round(2, 1).toString()).toBe('52.8');
+    expect(costOnly[0]!.cost.round(2, 1).toString()).toBe('44.88');
+    const none = gapsFor(false);
+    expect(none[0]!.amount.round(2, 1).toString()).toBe('52.8');
+    expect(none[0]!.cost.round(2, 1).toString()).toBe('40');
   });
 });
 

@@ -35,6 +35,12 @@ export interface GapInput {
   /** Whether the wanted price / cost come from the invoices (else the PSA's own stays: units only). */
   syncPrice: boolean;
   syncCost: boolean;
+  /**
+   * The price and cost a line billsync creates starts from (the PSA product's, strategies 2-4). Where the PSA has no
+   * line yet on a locked day (a ConnectWise line starts on the 1st), the days before it are priced as the line is
+   * when it starts (its first priced state after the day), else, for a line not created yet, from these.
+   */
+  base: { price: StateSegment['state']['price']; cost: StateSegment['state']['cost'] };
 }
 
 /**
@@ -56,8 +62,9 @@ export function lockedGaps(g: GapInput): MonthGap[] {
       const negative = want.units.lt(ZERO);
       if (!lock && !negative) continue;
       const have = stateAt(g.projected, start);
-      const wantPrice = (g.syncPrice ? want.price : undefined) ?? have.price ?? ZERO;
-      const wantCost = (g.syncCost ? want.cost : undefined) ?? have.cost ?? ZERO;
+      const next = have.price === undefined || have.cost === undefined ? lineAfter(g, start) : have;
+      const wantPrice = (g.syncPrice ? want.price : undefined) ?? have.price ?? next.price ?? ZERO;
+      const wantCost = (g.syncCost ? want.cost : undefined) ?? have.cost ?? next.cost ?? ZERO;
       const amount = want.units.times(wantPrice).minus(have.units.times(have.price ?? ZERO));
       const cost = want.units.times(wantCost).minus(have.units.times(have.cost ?? ZERO));
       if (amount.eq(ZERO) && cost.eq(ZERO)) continue;
@@ -82,6 +89,14 @@ export function lockedGaps(g: GapInput): MonthGap[] {
     }
   }
   return [...months.values()];
+}
+
+/** The line's first priced state after `day` (the line as it starts), else the price a new line starts from. */
+function lineAfter(g: GapInput, day: PlainDate): { price: Decimal | undefined; cost: Decimal | undefined } {
+  const later = g.projected
+    .filter((s) => s.start > day && s.state.price !== undefined)
+    .sort((a, b) => (a.start < b.start ? -1 : 1))[0];
+  return later ? later.state : g.base;
 }
 
 /**

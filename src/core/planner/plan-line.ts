@@ -177,6 +177,7 @@ export function planLine(
     until,
     syncPrice: sync.price && (!sync.onCreateOnly || line === undefined),
     syncCost: sync.cost && (!sync.onCreateOnly || line === undefined),
+    base: w.base,
   });
   const mine = w.charges.filter(
     (c) => c.billsync && c.contractId === contract.id && c.productId === w.productId,

@@ -1,4 +1,4 @@
-import type { Pool } from '../db/pool';
+import type { Pool, PoolClient } from '../db/pool';
 import { AppError } from '../services/errors';
 
 /**
@@ -45,24 +45,66 @@ export function productLockKey(workspaceId: string, target: string): string {
   return `billsync:products:${workspaceId}:${target}`;
 }
 
+/** Waiting for a lock: between attempts nothing is held (default 40-120 ms, jittered). */
+export interface LockPolling {
+  pollMs?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+// Short: a freed lock should not stay idle long (one cheap try-lock query per attempt).
+export const lockPollJitter = () => 40 + Math.floor(Math.random() * 80);
+export const lockPollSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function unlockAll(client: PoolClient, keys: readonly string[]): Promise<boolean> {
+  let ok = true;
+  for (const key of [...keys].reverse()) {
+    await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => {
+      ok = false;
+    });
+  }
+  return ok;
+}
+
 /**
- * Holds several advisory locks on one connection (taken in sorted order, so two processes locking overlapping
- * sets cannot deadlock), waiting for each, while `fn` runs.
+ * Holds several advisory locks on one connection while `fn` runs, taken all or none: while any of them is held
+ * elsewhere, nothing is held and no pooled connection is kept (a sync waiting for a customer another sync holds
+ * must not hold a connection that sync needs to finish: twelve API syncs of one customer at once exhausted the
+ * server's pool). Taken in sorted order, released all on a miss: no deadlock between overlapping sets.
  */
-export async function withLockSet<T>(pool: Pool, keys: readonly string[], fn: () => Promise<T>): Promise<T> {
+export async function withLockSet<T>(
+  pool: Pool,
+  keys: readonly string[],
+  fn: () => Promise<T>,
+  options: LockPolling = {},
+): Promise<T> {
   const sorted = [...new Set(keys)].sort();
-  const client = await pool.connect();
-  const held: string[] = [];
-  try {
-    for (const key of sorted) {
-      await client.query('select pg_advisory_lock(hashtextextended($1, 0))', [key]);
-      held.push(key);
+  const sleep = options.sleep ?? lockPollSleep;
+  for (;;) {
+    const client = await pool.connect();
+    const held: string[] = [];
+    try {
+      for (const key of sorted) {
+        const res = await client.query<{ ok: boolean }>(
+          'select pg_try_advisory_lock(hashtextextended($1, 0)) as ok',
+          [key],
+        );
+        if (!res.rows[0]?.ok) break;
+        held.push(key);
+      }
+    } catch (error) {
+      // A connection that may still hold locks is closed rather than returned to the pool.
+      client.release(true);
+      throw error;
     }
-    return await fn();
-  } finally {
-    for (const key of held.reverse()) {
-      await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => {});
+    if (held.length < sorted.length) {
+      client.release(!(await unlockAll(client, held)));
+      await sleep((options.pollMs ?? lockPollJitter)());
+      continue;
     }
-    client.release();
+    try {
+      return await fn();
+    } finally {
+      client.release(!(await unlockAll(client, held)));
+    }
   }
 }

@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from '../db/pool';
 import type { TargetKind } from '../db/repos/sync';
+import { type LockPolling, lockPollJitter, lockPollSleep } from './locks';
 
 /**
  * How many syncs may talk to one PSA connection at once, across every process and machine: background jobs and
@@ -27,15 +28,8 @@ async function tryTake(client: PoolClient, connection: string, slots: number): P
   return undefined;
 }
 
-export interface SlotOptions {
-  /** Wait between attempts while every slot is taken (default 40-120 ms, jittered). */
-  pollMs?: () => number;
-  sleep?: (ms: number) => Promise<void>;
-}
-
-// Short: a freed slot should not stay idle long (one cheap try-lock query per attempt).
-const jitter = () => 40 + Math.floor(Math.random() * 80);
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Wait between attempts while every slot is taken (default 40-120 ms, jittered). */
+export type SlotOptions = LockPolling;
 
 /**
  * Runs `fn` holding one of the connection's job slots: Postgres advisory locks held on a dedicated connection, so
@@ -50,7 +44,7 @@ export async function withPsaSlot<T>(
 ): Promise<T> {
   const connection = `${ws}:${target}`;
   const slots = PSA_JOB_SLOTS[target];
-  const sleep = options.sleep ?? realSleep;
+  const sleep = options.sleep ?? lockPollSleep;
   for (;;) {
     const client = await pool.connect();
     let slot: number | undefined;
@@ -62,7 +56,7 @@ export async function withPsaSlot<T>(
     }
     if (slot === undefined) {
       client.release();
-      await sleep((options.pollMs ?? jitter)());
+      await sleep((options.pollMs ?? lockPollJitter)());
       continue;
     }
     try {

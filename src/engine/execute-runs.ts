@@ -3,7 +3,7 @@ import type { TargetAdapter, TargetSnapshot } from '../core/ports/target';
 import type { PlainDate } from '../core/time/plain-date';
 import { recordAudit } from '../db/repos/audit';
 import { getRun, listJournal, listRunItems, type RunRow, setRunStatus } from '../db/repos/runs';
-import { endShadow, markInvoicesSynced, setFirstSyncedDay } from '../db/repos/sync';
+import { endShadow, markInvoicesSynced, recordToldPriceChanges, setFirstSyncedDay } from '../db/repos/sync';
 import { createLimiter } from '../http/limiter';
 import { AppError } from '../services/errors';
 import type { EngineDeps } from './deps';
@@ -142,12 +142,22 @@ async function finishRun(
   const items = await listRunItems(deps.pool, run.id);
   const statuses = items.map((i) => i.status);
   const status = statusOf(statuses, run.plan.operations.length > 0);
-  // An invoice counts as synced for the customer only when the run brought all of it in: after an item error its
-  // next run still treats it as new, so its warnings (a price change) are reported by the run that writes them.
-  if (run.kind === 'customer' && run.tenant_id && outcome.failed === 0 && !statuses.includes('error')) {
-    await markInvoicesSynced(deps.pool, ctx.ws, ctx.target, run.tenant_id, run.plan.invoiceIds, run.id);
-    if (run.plan.shadow) await endShadow(deps.pool, ctx.ws, ctx.target, run.tenant_id);
-    if (run.plan.firstSyncedDay) {
+  // An invoice counts as synced per offer: the offers of failed items still treat it as new on the next run (their
+  // warnings, a price change, are told by the run that writes them), the customer's other offers do not (their
+  // warnings are not told again on every run while one item keeps failing, an unknown SKU). Migration 0020.
+  if (run.kind === 'customer' && run.tenant_id) {
+    const failedOffers = items.filter((i) => i.status === 'error').map((i) => i.offer_key);
+    const clean = outcome.failed === 0 && failedOffers.length === 0;
+    // A failed item without an offer (none today) leaves the invoices new for every offer, as before; so does a
+    // shadow first sync that failed somewhere (it stays a shadow sync, compared before anything more is written).
+    if ((clean || !run.plan.shadow) && failedOffers.every((k): k is string => k !== null)) {
+      await markInvoicesSynced(deps.pool, ctx.ws, ctx.target, run.tenant_id, run.plan.invoiceIds, run.id, [
+        ...new Set(failedOffers),
+      ]);
+    }
+    await recordToldPriceChanges(deps.pool, run.id);
+    if (clean && run.plan.shadow) await endShadow(deps.pool, ctx.ws, ctx.target, run.tenant_id);
+    if (clean && run.plan.firstSyncedDay) {
       await setFirstSyncedDay(
         deps.pool,
         ctx.ws,

@@ -3,7 +3,7 @@ import type { InvoiceLine } from '../core/model/source';
 import { type CustomerInvoice, planCustomerSync } from '../core/planner/customer-plan';
 import type { Plan } from '../core/planner/types';
 import { unitWindow } from '../core/planner/unit-window';
-import type { TargetAdapter, TargetSnapshot } from '../core/ports/target';
+import type { TargetAdapter, TargetProduct, TargetSnapshot } from '../core/ports/target';
 import type { LineObservation } from '../core/reconcile/line-figures';
 import type { PlainDate } from '../core/time/plain-date';
 import { listPriceRules } from '../db/repos/price-rules';
@@ -17,6 +17,7 @@ import {
   type StoredProgram,
   syncedInvoiceIdsOf,
   type TargetKind,
+  toldPriceChangesOf,
 } from '../db/repos/sync';
 import { azureCostsOfCustomers, linesOfCustomers } from '../db/repos/sync-source';
 import type { EngineDeps } from './deps';
@@ -27,6 +28,16 @@ export interface CustomerPlan {
   customerName: string;
   mapping: MappingRow;
   plan: Plan;
+}
+
+/**
+ * Products a preview plans with before they exist: the sync creates them first (syncNeededProducts), so the preview
+ * shows the customer changes they allow instead of "not linked" errors. Placeholder ids; a preview never runs.
+ */
+export interface UpcomingProducts {
+  /** offer key text -> placeholder product id */
+  links: ReadonlyMap<string, string>;
+  products: readonly TargetProduct[];
 }
 
 /**
@@ -43,6 +54,7 @@ export async function planCustomers(
   asOf: PlainDate,
   /** Reconciliation (issue 17): told what the planner saw of each offer of each customer. */
   observe?: (tenantId: string, line: LineObservation) => void,
+  upcoming?: UpcomingProducts,
 ): Promise<{ plans: CustomerPlan[]; snapshot: TargetSnapshot }> {
   const tenantIds = mappings.map((m) => m.tenant_id);
   // The recurring contracts and the annual ones (decision 0015): both are read, charges included.
@@ -60,20 +72,34 @@ export async function planCustomers(
   const unitDays = unitWindow(invoices, allLines, asOf);
   // The planner prices only the offers of these lines (customer-plan.ts: its work is the invoices' offers).
   const skus = new Map(allLines.map((l) => [`${l.offer.productId}|${l.offer.skuId}`, l.offer]));
-  const [priceList, customers, azure, productLinks, lineLinks, snapshot, written, priceRules, holds, synced] =
-    await Promise.all([
-      listPriceEntries(deps.pool, ws, { skus: [...skus.values()] }),
-      listSourceCustomers(deps.pool, ws, tenantIds),
-      azureCostsOfCustomers(deps.pool, ws, tenantIds),
-      listLinks(deps.pool, ws, target, 'product'),
-      lineLinksOfCustomers(deps.pool, ws, target, tenantIds),
-      adapter.readState({}, { contractIds, products: true, unitDays }),
-      adjustmentDaysOf(deps.pool, ws, target, tenantIds),
-      listPriceRules(deps.pool, ws),
-      sourceHoldsOf(deps.pool, ws, tenantIds),
-      syncedInvoiceIdsOf(deps.pool, ws, target, tenantIds),
-    ]);
+  const [
+    priceList,
+    customers,
+    azure,
+    productLinks,
+    lineLinks,
+    snapshot,
+    written,
+    priceRules,
+    holds,
+    synced,
+    told,
+  ] = await Promise.all([
+    listPriceEntries(deps.pool, ws, { skus: [...skus.values()] }),
+    listSourceCustomers(deps.pool, ws, tenantIds),
+    azureCostsOfCustomers(deps.pool, ws, tenantIds),
+    listLinks(deps.pool, ws, target, 'product'),
+    lineLinksOfCustomers(deps.pool, ws, target, tenantIds),
+    adapter.readState({}, { contractIds, products: true, unitDays }),
+    adjustmentDaysOf(deps.pool, ws, target, tenantIds),
+    listPriceRules(deps.pool, ws),
+    sourceHoldsOf(deps.pool, ws, tenantIds),
+    syncedInvoiceIdsOf(deps.pool, ws, target, tenantIds),
+    toldPriceChangesOf(deps.pool, ws, target, tenantIds),
+  ]);
   const names = new Map(customers.map((c) => [c.tenantId, c.name]));
+  const links = upcoming ? new Map([...productLinks, ...upcoming.links]) : productLinks;
+  const products = upcoming ? [...snapshot.products, ...upcoming.products] : snapshot.products;
   const plans: CustomerPlan[] = [];
   for (const mapping of mappings) {
     const tenantId = mapping.tenant_id;
@@ -115,9 +141,11 @@ export async function planCustomers(
         billing: mapping.billing,
       },
       invoices: customerInvoices,
-      syncedInvoiceIds: synced.get(tenantId) ?? new Set<string>(),
+      syncedInvoiceIds: synced.get(tenantId)?.ids ?? new Set<string>(),
+      pendingOffers: synced.get(tenantId)?.pending,
+      toldPriceChanges: told.get(tenantId),
       priceList,
-      productLinks,
+      productLinks: links,
       lineLinks: myLineLinks,
       contract,
       contractLines: snapshot.contractLines.filter((l) => l.contractId === mapping.contract_id),
@@ -127,7 +155,7 @@ export async function planCustomers(
         ? snapshot.contracts.find((c) => c.id === mapping.annual_contract_id)
         : undefined,
       annualCharges: (snapshot.charges ?? []).filter((c) => c.contractId === mapping.annual_contract_id),
-      products: snapshot.products,
+      products,
       productRules: snapshot.productRules,
       priceRules,
       knownChangeDays: written.days,

@@ -14,7 +14,7 @@ import type { EngineDeps } from './deps';
 import { executeRun, executionBatch } from './execute-runs';
 import { customerLockKey, productLockKey, withLock, withLockSet } from './locks';
 import { canonicalJson, encodeOperation } from './plan-codec';
-import { type CustomerPlan, planCustomers } from './plan-customers';
+import { type CustomerPlan, planCustomers, type UpcomingProducts } from './plan-customers';
 import { missingProducts, planProducts } from './plan-products';
 import { requireProgram } from './program';
 import {
@@ -109,6 +109,17 @@ export async function syncCustomers(
       adapter,
       mappings.map((m) => m.tenant_id),
     );
+  // A preview shows what the sync will do, products it creates first included (issue 13, spec section 9).
+  const upcoming =
+    options.preview && mappings.length > 0
+      ? await upcomingProducts(
+          deps,
+          ctx,
+          program,
+          adapter,
+          mappings.map((m) => m.tenant_id),
+        )
+      : undefined;
   const results: RunSummary[] = [];
   for (let i = 0; i < mappings.length; i += BATCH) {
     const batch = mappings.slice(i, i + BATCH);
@@ -123,7 +134,18 @@ export async function syncCustomers(
           batch.map((m) => m.tenant_id),
         );
       }
-      const { plans } = await planCustomers(deps, ctx.ws, ctx.target, program, adapter, batch, ctx.asOf);
+      const { plans } = await planCustomers(
+        deps,
+        ctx.ws,
+        ctx.target,
+        program,
+        adapter,
+        batch,
+        ctx.asOf,
+        undefined,
+        upcoming?.products,
+      );
+      if (upcoming) for (const p of plans) tellUpcoming(p, upcoming);
       // A run that waits for approval was planned from an older PSA state and fewer invoices: this plan replaces
       // it (the same plan keeps it), so an overtaken plan can never be applied later (spec section 9).
       const held = options.preview
@@ -231,6 +253,57 @@ async function syncNeededProducts(
     const runId = await storeRun(deps, ctx, 'product', plan, 'running', undefined);
     await executeRun(deps, ctx, runId, adapter);
   });
+}
+
+/**
+ * What syncNeededProducts would create for these customers, read-only: placeholder links and products the preview
+ * plans with, and each new product's name. Undefined when every product is there.
+ */
+async function upcomingProducts(
+  deps: EngineDeps,
+  ctx: RunContext,
+  program: StoredProgram,
+  adapter: TargetAdapter,
+  tenantIds: readonly string[],
+): Promise<{ products: UpcomingProducts; names: Map<string, string> } | undefined> {
+  const [inUse, links] = await Promise.all([
+    inUseOffers(deps.pool, ctx.ws, ctx.target, ctx.asOf, tenantIds),
+    listLinks(deps.pool, ctx.ws, ctx.target, 'product'),
+  ]);
+  if (missingProducts(inUse, links).size === 0) return undefined;
+  const { plan } = await planProducts(deps, ctx.ws, ctx.target, program, adapter, ctx.asOf, tenantIds);
+  const created = plan.operations.flatMap((op) => (op.kind === 'create-product' ? [op] : []));
+  if (created.length === 0) return undefined;
+  const id = (offerKey: string) => `new:${offerKey}`;
+  return {
+    products: {
+      links: new Map(created.map((op) => [op.offerKey, id(op.offerKey)])),
+      products: created.map((op) => ({
+        id: id(op.offerKey),
+        name: op.name,
+        description: op.description,
+        unitPrice: op.unitPrice,
+        unitCost: op.unitCost,
+        period: op.period,
+        active: true,
+        billingCodeId: op.billingCodeId,
+        vendorId: op.vendorId,
+      })),
+    },
+    names: new Map(created.map((op) => [op.offerKey, op.name])),
+  };
+}
+
+/** A preview item whose product the sync creates first says so. */
+function tellUpcoming(p: CustomerPlan, upcoming: { names: ReadonlyMap<string, string> }): void {
+  for (const item of p.plan.items) {
+    const name = item.offerKey === undefined ? undefined : upcoming.names.get(item.offerKey);
+    if (name === undefined || item.status === 'error') continue;
+    item.messages.push({
+      level: 'info',
+      text: `The product ${name} is not linked in the PSA yet: the sync adds it first (a product sync of what these customers need), then makes these changes`,
+    });
+  }
 }
 
 /** Executes a run that waits for approval, if its plan still holds; else stores the fresh plan for approval. */

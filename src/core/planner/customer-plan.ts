@@ -46,6 +46,9 @@ export const NO_SOURCE_PRODUCT = 'Could not find source product or multiple matc
 export const SKIPPED_LINE = 'skipped: not a standard invoice line';
 
 /** One invoice as the customer sync sees it: the header and this customer's lines. */
+/** The key of a told price-change warning: the offer and the warning's text. */
+export const toldKey = (offerKey: string, text: string) => `${offerKey}\n${text}`;
+
 export interface CustomerInvoice {
   header: InvoiceHeader;
   lines: readonly InvoiceLine[];
@@ -84,6 +87,13 @@ export interface CustomerPlanInput {
    */
   invoices: readonly CustomerInvoice[];
   syncedInvoiceIds: ReadonlySet<string>;
+  /**
+   * Of the synced invoices, the offers still to bring per invoice (their items failed in the run that synced it):
+   * for those offers the invoice is new (migration 0020).
+   */
+  pendingOffers?: ReadonlyMap<string, ReadonlySet<string>> | undefined;
+  /** Price-change warnings earlier runs told this customer, as `toldKey(offer key, text)` (migration 0021). */
+  toldPriceChanges?: ReadonlySet<string> | undefined;
   /** Price-list entries, any offers (the planner picks the customer's). */
   priceList: readonly PriceListEntry[];
   /** offer key text -> PSA product id (product links). */
@@ -199,6 +209,14 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
   const fresh = considered.filter((i) => !input.syncedInvoiceIds.has(i.header.id));
   const label = (title: string) => `${customer.name} / ${title}`;
   const unsyncedInvoiceIds = new Set(fresh.map((i) => i.header.id));
+  // Synced invoices an offer's item failed on are still new for that offer (its warnings, its reconciliation).
+  const pending = considered.filter((i) => input.pendingOffers?.has(i.header.id));
+  const freshFor = (offerKey: string) => {
+    const more = pending.filter((i) => input.pendingOffers?.get(i.header.id)?.has(offerKey));
+    if (more.length === 0) return { fresh, unsyncedInvoiceIds };
+    const all = [...fresh, ...more];
+    return { fresh: all, unsyncedInvoiceIds: new Set(all.map((i) => i.header.id)) };
+  };
   const reportThrough = periodOf(asOf);
   const observe = input.observe;
   // An offer the sync cannot bill: its Microsoft money, nothing planned, and why (reconciliation's "problem").
@@ -218,7 +236,7 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
       postedThrough: undefined,
       changeDays: [],
       charges: [],
-      unsyncedInvoiceIds,
+      unsyncedInvoiceIds: freshFor(view.offerKey).unsyncedInvoiceIds,
       problem: item.messages.find((m) => m.level === 'error' || m.level === 'info')?.text,
       lastPeriod: reportThrough,
     });
@@ -265,9 +283,11 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
     : [];
 
   const contractProblem = contractError(contract, asOf);
-  const freshStart = fresh.length
-    ? fresh.flatMap((i) => i.lines.map((l) => l.chargePeriod.start)).reduce((a, b) => minDate(a, b), asOf)
-    : undefined;
+  // The first charge day of the invoices new to an offer: its price changes from there on are told (R-8).
+  const freshStartOf = (list: readonly CustomerInvoice[]) =>
+    list.length
+      ? list.flatMap((i) => i.lines.map((l) => l.chargePeriod.start)).reduce((a, b) => minDate(a, b), asOf)
+      : undefined;
   const starts: PlainDate[] = [];
   const advanceEnd = advanceHorizon(mapping.billing, considered);
   const lineBase = (productId: string) => {
@@ -298,6 +318,7 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
   for (const work of [...offers.values()].sort((a, b) => (a.key < b.key ? -1 : 1))) {
     // Annual-billed offers are told apart from the same product billed monthly (their charges go elsewhere).
     const title = work.offer.billingPlan === 'Annual' ? `${work.title} (annual billing)` : work.title;
+    const own = freshFor(work.key);
     const item = newItem(itemKey(work.key), label(title), work.key, customer.tenantId);
     items.push(item);
     if (contractProblem) {
@@ -330,7 +351,7 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
     }
     if (work.offer.billingPlan === 'Annual') {
       planAnnual(input, work, productId, item, operations, consideredIds, entries, {
-        unsyncedInvoiceIds,
+        unsyncedInvoiceIds: own.unsyncedInvoiceIds,
         lastPeriod: reportThrough,
         problem: () => observeOfferProblem(work, item, productId),
       });
@@ -348,10 +369,10 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
     // What the invoices synced before this run showed (computed only when a change must be told once).
     let before: OfferSeats | undefined;
     const shownBefore = (day: PlainDate, change: Decimal) => {
-      if (fresh.length === 0) return true;
+      if (own.fresh.length === 0) return true;
       before ??= offerSeats({
-        invoices: inScope.filter((i) => !unsyncedInvoiceIds.has(i.header.id)),
-        syncedInvoiceIds: new Set([...consideredIds].filter((id) => !unsyncedInvoiceIds.has(id))),
+        invoices: inScope.filter((i) => !own.unsyncedInvoiceIds.has(i.header.id)),
+        syncedInvoiceIds: new Set([...consideredIds].filter((id) => !own.unsyncedInvoiceIds.has(id))),
         customerTenantId: customer.tenantId,
         offer: work.offer,
       });
@@ -399,11 +420,14 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
       price: cents(retailOf(p)?.value),
       cost: cents(costOf(p)?.value),
     }));
-    // Mid-period price changes: reported once, when the invoice that shows them is synced (spec section 6, R-8),
-    // for the prices the mapping's strategy keeps following (decision 0013 addendum): the warning says the period
-    // keeps the old price and the next one takes the new, which holds only for those.
+    // Mid-period price changes: told once (spec section 6, R-8), by a run that syncs an invoice billing the change's
+    // day or the first day of the next period (where the new price starts: a change made after the invoice that
+    // billed its period in advance was synced is told with the next one), unless an earlier run told it
+    // (`toldPriceChanges`, migration 0021); for the prices the mapping's strategy keeps following (decision 0013
+    // addendum): the warning says the period keeps the old price and the next one takes the new.
     const priceChanges: PriceChange[] = [];
     const warned = followedPrices(mapping.strategy);
+    const freshStart = freshStartOf(own.fresh);
     for (const p of periodsFrom(first, lastPeriod)) {
       for (const [what, spans] of [
         ['cost', cost],
@@ -412,11 +436,11 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
         for (const c of pricePerPeriod(spans, p)?.changes ?? []) {
           if (!hasDay(decided, c.day)) continue;
           priceChanges.push({ day: c.day, what, from: c.from, to: c.to });
-          if (freshStart === undefined || c.day < freshStart || !warned[what]) continue;
-          item.messages.push({
-            level: 'warning',
-            text: `Subscription ${what} unit price changed from ${priceText(c.from)} to ${priceText(c.to)} on ${formatDayMonthYear(c.day)}`,
-          });
+          if (freshStart === undefined || !warned[what]) continue;
+          if (c.day < freshStart && firstDayOf(nextPeriod(p)) < freshStart) continue;
+          const text = `Subscription ${what} unit price changed from ${priceText(c.from)} to ${priceText(c.to)} on ${formatDayMonthYear(c.day)}`;
+          if (input.toldPriceChanges?.has(toldKey(work.key, text))) continue;
+          item.messages.push({ level: 'warning', text });
         }
       }
     }
@@ -440,7 +464,7 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
               contractId: contract?.id,
               desired,
               lines: work.lines.filter((l) => consideredIds.has(l.invoiceId)),
-              unsyncedInvoiceIds,
+              unsyncedInvoiceIds: own.unsyncedInvoiceIds,
               priceChanges,
               lastPeriod: reportThrough,
             })),
@@ -455,6 +479,7 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
     const azure = azurePlanOffer(azureCurrency(azureInvoices));
     const key = offerKeyText(azure);
     const item = newItem(itemKey(key), label('Azure plan'), key, customer.tenantId);
+    const azureFresh = freshFor(key);
     items.push(item);
     const productId = input.productLinks.get(key);
     const azureMonths = azureInvoices.map((i) => ({
@@ -469,7 +494,7 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
       productId,
       contractId: contract?.id,
       lines: [],
-      unsyncedInvoiceIds,
+      unsyncedInvoiceIds: azureFresh.unsyncedInvoiceIds,
       azure: azureMonths,
       lastPeriod: reportThrough,
     };
@@ -513,7 +538,7 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
           through,
           // Each first-of-month is told by the invoice that decides it.
           shownBefore: (day) =>
-            !fresh.some((i) => {
+            !azureFresh.fresh.some((i) => {
               const start = firstDayOf(nextPeriod(i.header.billingPeriod));
               return start <= day && day < firstDayOf(nextPeriod(nextPeriod(i.header.billingPeriod)));
             }),
@@ -531,7 +556,8 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
   return {
     operations,
     items,
-    invoiceIds: fresh.map((i) => i.header.id),
+    // The invoices new to any offer: the run that brings them in marks them (pending ones again, with what is left).
+    invoiceIds: [...fresh, ...pending].map((i) => i.header.id),
     firstSyncedDay,
     checks,
     ...(shadow && operations.length > 0 ? { shadow: true } : {}),

@@ -1,5 +1,6 @@
 import type { WorkspaceId } from '../../core/ids';
 import type { BillingMode } from '../../core/planner/customer-plan';
+import { toldKey } from '../../core/planner/customer-plan';
 import { canonicalLinks } from '../../core/planner/product-plan';
 import type { PricingStrategy } from '../../core/planner/types';
 import type { PlainDate } from '../../core/time/plain-date';
@@ -294,27 +295,39 @@ export async function saveLink(
   );
 }
 
+/** What a customer's runs brought in: the invoices synced, and per invoice the offers still to bring (failed items). */
+export interface SyncedInvoices {
+  ids: Set<string>;
+  /** invoice id -> offer keys whose items failed in the run that synced it (migration 0020). */
+  pending: Map<string, Set<string>>;
+}
+
 /** The invoices synced for each of some customers, in one query (a batch of customers plans with one read). */
 export async function syncedInvoiceIdsOf(
   db: Queryable,
   ws: WorkspaceId,
   target: TargetKind,
   tenantIds: readonly string[],
-): Promise<Map<string, Set<string>>> {
-  const res = await db.query<{ tenant_id: string; invoice_id: string }>(
-    `select tenant_id, invoice_id from synced_invoices
+): Promise<Map<string, SyncedInvoices>> {
+  const res = await db.query<{ tenant_id: string; invoice_id: string; pending_offers: string[] }>(
+    `select tenant_id, invoice_id, pending_offers from synced_invoices
      where workspace_id = $1 and target = $2 and tenant_id = any($3::text[])`,
     [ws, target, tenantIds],
   );
-  const out = new Map<string, Set<string>>();
+  const out = new Map<string, SyncedInvoices>();
   for (const r of res.rows) {
-    const set = out.get(r.tenant_id) ?? new Set<string>();
-    set.add(r.invoice_id);
-    out.set(r.tenant_id, set);
+    const synced = out.get(r.tenant_id) ?? { ids: new Set<string>(), pending: new Map() };
+    synced.ids.add(r.invoice_id);
+    if (r.pending_offers.length > 0) synced.pending.set(r.invoice_id, new Set(r.pending_offers));
+    out.set(r.tenant_id, synced);
   }
   return out;
 }
 
+/**
+ * Records the invoices a customer run brought in; `pendingOffers`: the offers whose items failed, still new for
+ * those offers on the next run. A later run that brings them in replaces the list.
+ */
 export async function markInvoicesSynced(
   db: Queryable,
   ws: WorkspaceId,
@@ -322,11 +335,53 @@ export async function markInvoicesSynced(
   tenantId: string,
   invoiceIds: readonly string[],
   runId: string,
+  pendingOffers: readonly string[] = [],
 ): Promise<void> {
   if (invoiceIds.length === 0) return;
   await db.query(
-    `insert into synced_invoices (workspace_id, target, tenant_id, invoice_id, run_id)
-     select $1, $2, $3, unnest($4::text[]), $5 on conflict do nothing`,
-    [ws, target, tenantId, invoiceIds, runId],
+    `insert into synced_invoices (workspace_id, target, tenant_id, invoice_id, run_id, pending_offers)
+     select $1, $2, $3, unnest($4::text[]), $5, $6::text[]
+     on conflict (workspace_id, target, tenant_id, invoice_id) do update
+       set pending_offers = excluded.pending_offers, run_id = excluded.run_id, synced_at = now()`,
+    [ws, target, tenantId, invoiceIds, runId, pendingOffers],
+  );
+}
+
+/** The text of the price-change warnings the planner tells (R-8), as a LIKE pattern (migration 0021). */
+const PRICE_CHANGE_TEXT = 'Subscription % unit price changed from % to % on %';
+
+/** The price-change warnings told to each of some customers, as `toldKey(offer key, text)` (migration 0021). */
+export async function toldPriceChangesOf(
+  db: Queryable,
+  ws: WorkspaceId,
+  target: TargetKind,
+  tenantIds: readonly string[],
+): Promise<Map<string, Set<string>>> {
+  const res = await db.query<{ tenant_id: string; offer_key: string; text: string }>(
+    `select tenant_id, offer_key, text from told_price_changes
+     where workspace_id = $1 and target = $2 and tenant_id = any($3::text[])`,
+    [ws, target, tenantIds],
+  );
+  const out = new Map<string, Set<string>>();
+  for (const r of res.rows) {
+    const set = out.get(r.tenant_id) ?? new Set<string>();
+    set.add(toldKey(r.offer_key, r.text));
+    out.set(r.tenant_id, set);
+  }
+  return out;
+}
+
+/** Keeps the price-change warnings a finished customer run told on its items that did not fail. */
+export async function recordToldPriceChanges(db: Queryable, runId: string): Promise<void> {
+  await db.query(
+    `insert into told_price_changes (workspace_id, target, tenant_id, offer_key, text, run_id)
+     select distinct r.workspace_id, r.target, r.tenant_id, i.offer_key, m->>'text', r.id
+     from runs r
+     join run_items i on i.run_id = r.id
+     cross join lateral jsonb_array_elements(i.messages) m
+     where r.id = $1 and r.kind = 'customer' and r.tenant_id is not null and i.offer_key is not null
+       and i.status <> 'error' and m->>'level' = 'warning' and m->>'text' like $2
+     on conflict do nothing`,
+    [runId, PRICE_CHANGE_TEXT],
   );
 }

@@ -126,11 +126,19 @@ async function storePart<T extends { invoiceId: string }>(
       };
       return { result, hash: digest, count, currency };
     }
+    const before = await customerPrints(client, spec.table, ws, invoiceId);
     await client.query(`delete from ${spec.table} where workspace_id = $1 and invoice_id = $2`, [
       ws,
       invoiceId,
     ]);
     await copyInto(client, spec.table, columns, staged.read());
+    await unsyncChangedCustomers(
+      client,
+      ws,
+      invoiceId,
+      before,
+      await customerPrints(client, spec.table, ws, invoiceId),
+    );
     // A part stored empty before (a header registered without its lines) is being filled, not corrected.
     const filled = previous.count === 0;
     const result: InvoicePartResult = {
@@ -144,6 +152,44 @@ async function storePart<T extends { invoiceId: string }>(
   } finally {
     staged.dispose();
   }
+}
+
+/** Per customer of an invoice's stored rows, a fingerprint of them (any order of the same rows gives the same). */
+async function customerPrints(
+  client: PoolClient,
+  table: string,
+  ws: WorkspaceId,
+  invoiceId: string,
+): Promise<Map<string, string>> {
+  const res = await client.query<{ tenant: string; print: string }>(
+    `select lower(t.customer_tenant_id) as tenant, md5(string_agg(t::text, E'\n' order by t::text)) as print
+     from ${table} t where t.workspace_id = $1 and t.invoice_id = $2 group by 1`,
+    [ws, invoiceId],
+  );
+  return new Map(res.rows.map((r) => [r.tenant, r.print]));
+}
+
+/**
+ * Spec section 6, "Corrected invoices": the customers a re-issue touches (their rows differ) have the invoice new
+ * again, for every PSA: its next run tells what it brings and the reconciliation shows it as not synced until then.
+ * The customers whose rows are the same keep it synced (nothing new to tell them).
+ */
+async function unsyncChangedCustomers(
+  client: PoolClient,
+  ws: WorkspaceId,
+  invoiceId: string,
+  before: ReadonlyMap<string, string>,
+  after: ReadonlyMap<string, string>,
+): Promise<void> {
+  const changed = [...new Set([...before.keys(), ...after.keys()])].filter(
+    (t) => before.get(t) !== after.get(t),
+  );
+  if (changed.length === 0) return;
+  await client.query(
+    `delete from synced_invoices
+     where workspace_id = $1 and invoice_id = $2 and lower(tenant_id) = any($3::text[])`,
+    [ws, invoiceId, changed],
+  );
 }
 
 /**

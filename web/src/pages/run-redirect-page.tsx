@@ -1,6 +1,7 @@
 import { Navigate, useParams } from 'react-router';
 import { ErrorAlert } from '../components/error-alert';
 import { PageLoader } from '../components/page-loader';
+import { useUsedTargets } from '../features/dashboard/used-targets';
 import { programPath, runPath } from '../features/programs/program-paths';
 import { useRun } from '../features/runs/run-queries';
 
@@ -14,7 +15,10 @@ export function RunRedirectPage() {
   return <Navigate to={runPath(run.data.target, run.data.id)} replace />;
 }
 
-/** `/history`: the Autotask program's History. */
+/** `/history`: the History of the PSA the workspace uses (Autotask's when it uses both, or none yet). */
 export function HistoryRedirectPage() {
-  return <Navigate to={programPath('autotask', 'history')} replace />;
+  const { targets } = useUsedTargets();
+  if (!targets) return <PageLoader label="Opening the history" />;
+  const target = targets.length === 1 ? targets[0]! : 'autotask';
+  return <Navigate to={programPath(target, 'history')} replace />;
 }

@@ -1,22 +1,31 @@
 import { Anchor, Card, Group, Loader, Stack, Text, Title } from '@mantine/core';
 import { IconCoin, IconPackage, IconUsers } from '@tabler/icons-react';
-import type { ReactNode } from 'react';
+import { type ReactNode, useId } from 'react';
 import { Link } from 'react-router';
-import type { Overview, RunStatus } from '../../api/types';
+import type { Overview, RunStatus, TargetKind } from '../../api/types';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorAlert } from '../../components/error-alert';
 import { StatusChip } from '../../components/status-chip';
 import { formatDateTime, formatMoney, formatPeriod, formatRelative, plural } from '../../lib/format';
-import { programPath } from '../programs/program-paths';
+import { CONTRACT_WORD, programPath, TARGET_LABEL } from '../programs/program-paths';
 import { reconPath } from '../reconciliation/recon-paths';
 import { useReconMonth } from '../reconciliation/recon-queries';
 import { RUN_STATUS_LOOK, RunStatusBadge } from '../runs/run-status';
 import { itemSummary } from '../runs/runs-table';
 
 /**
- * The dashboard's Customers and Products cards (spec section 7): the last successful sync, the latest runs; the
- * Leakage card (section 9): what Microsoft charged in the latest month that nobody is billed for.
+ * The dashboard's Customers and Products cards of one PSA (spec section 7): the last successful sync, the latest
+ * runs; the Leakage card (section 9): what Microsoft charged in the latest month that nobody is billed for.
+ * `level` is the cards' heading level: 3 under a PSA's heading when the workspace uses both PSAs.
  */
+
+export type CardLevel = 2 | 3;
+
+interface CardProps {
+  target: TargetKind;
+  overview: Overview;
+  level?: CardLevel;
+}
 
 const CARD_STATUSES: RunStatus[] = [
   'success',
@@ -30,19 +39,23 @@ const CARD_STATUSES: RunStatus[] = [
 ];
 
 function DashCard({
-  id,
+  testId,
   title,
   children,
   link,
+  level = 2,
 }: {
-  id: string;
+  testId: string;
   title: string;
   children: ReactNode;
   link?: ReactNode;
+  level?: CardLevel | undefined;
 }) {
+  // Both PSAs' cards can be on the page at once: the heading's id is the card's own.
+  const id = useId();
   return (
-    <Card withBorder radius="md" padding="lg" component="section" aria-labelledby={id} data-testid={id}>
-      <Title order={2} fz="h4" id={id} mb="sm">
+    <Card withBorder radius="md" padding="lg" component="section" aria-labelledby={id} data-testid={testId}>
+      <Title order={level} fz="h4" id={id} mb="sm">
         {title}
       </Title>
       <Stack gap="sm" style={{ flex: 1 }}>
@@ -75,25 +88,26 @@ function LastSuccess({ at }: { at: string | null }) {
   );
 }
 
-export function CustomersCard({ overview }: { overview: Overview }) {
+export function CustomersCard({ target, overview, level }: CardProps) {
   const c = overview.customers;
   const latest = CARD_STATUSES.filter((s) => (c.latest[s] ?? 0) > 0);
   return (
     <DashCard
-      id="dashboard-customers"
+      testId="dashboard-customers"
       title="Customers"
+      level={level}
       link={
-        <Anchor component={Link} to={`${programPath('autotask', 'history')}?kind=customer`}>
+        <Anchor component={Link} to={`${programPath(target, 'history')}?kind=customer`}>
           Customer sync history
         </Anchor>
       }
     >
       {c.syncOn === 0 && !c.lastSuccessAt ? (
         <EmptyState icon={<IconUsers size={22} />} title="No customer sync has run yet">
-          Once customers are mapped to PSA contracts and their sync is on, this shows the last successful sync
-          and the results of the latest runs.{' '}
+          Once customers are mapped to {TARGET_LABEL[target]} {CONTRACT_WORD[target].one}s and their sync is
+          on, this shows the last successful sync and the results of the latest runs.{' '}
           {c.total > 0 && (
-            <Anchor component={Link} to={programPath('autotask', 'customers')}>
+            <Anchor component={Link} to={programPath(target, 'customers')}>
               Map customers
             </Anchor>
           )}
@@ -123,15 +137,16 @@ export function CustomersCard({ overview }: { overview: Overview }) {
   );
 }
 
-export function ProductsCard({ overview }: { overview: Overview }) {
+export function ProductsCard({ target, overview, level }: CardProps) {
   const p = overview.products;
   const run = p.latestRun;
   return (
     <DashCard
-      id="dashboard-products"
+      testId="dashboard-products"
       title="Products"
+      level={level}
       link={
-        <Anchor component={Link} to={`${programPath('autotask', 'history')}?kind=product`}>
+        <Anchor component={Link} to={`${programPath(target, 'history')}?kind=product`}>
           Product sync history
         </Anchor>
       }
@@ -139,7 +154,7 @@ export function ProductsCard({ overview }: { overview: Overview }) {
       {!run ? (
         <EmptyState icon={<IconPackage size={22} />} title="No product sync has run yet">
           A customer&apos;s first sync creates the products its invoices need. The{' '}
-          <Anchor component={Link} to={programPath('autotask', 'products')}>
+          <Anchor component={Link} to={programPath(target, 'products')}>
             Products
           </Anchor>{' '}
           tab previews and runs the product sync of every offer in scope.
@@ -170,15 +185,16 @@ export function ProductsCard({ overview }: { overview: Overview }) {
   );
 }
 
-export function LeakageCard() {
-  const month = useReconMonth('autotask', null);
+export function LeakageCard({ target, level }: { target: TargetKind; level?: CardLevel }) {
+  const month = useReconMonth(target, null);
   const data = month.data;
   const leakage = data?.leakage;
-  const link = data?.period ? `${reconPath('autotask', data.period)}&tab=leakage` : reconPath('autotask');
+  const link = data?.period ? `${reconPath(target, data.period)}&tab=leakage` : reconPath(target);
   return (
     <DashCard
-      id="dashboard-leakage"
+      testId="dashboard-leakage"
       title="Leakage"
+      level={level}
       link={
         <Anchor component={Link} to={link}>
           {leakage && leakage.rows > 0 ? 'See what is not billed' : 'Reconciliation'}

@@ -1,18 +1,21 @@
 import { Anchor, Badge, Card, Group, Stack, Text, ThemeIcon, Title } from '@mantine/core';
 import { IconCheck } from '@tabler/icons-react';
+import { useId } from 'react';
 import { Link } from 'react-router';
 import type { NextStep } from './next-steps-model';
 
 /**
  * The dashboard's "Next steps" box: the way to a first sync in the order that works, each step ticked once done
- * and the first open one marked "Next". Hidden once every step is done.
+ * and the first open one marked "Next". Hidden once every step is done. `level` is its heading level (3 under a
+ * PSA's heading when the workspace uses both PSAs).
  */
-export function NextSteps({ steps }: { steps: readonly NextStep[] }) {
+export function NextSteps({ steps, level = 2 }: { steps: readonly NextStep[]; level?: 2 | 3 }) {
+  const id = useId();
   const next = steps.find((s) => !s.done);
   if (!next) return null;
   return (
-    <Card withBorder radius="md" padding="lg" component="section" aria-labelledby="dashboard-next-steps">
-      <Title order={2} fz="h4" id="dashboard-next-steps" mb="sm">
+    <Card withBorder radius="md" padding="lg" component="section" aria-labelledby={id}>
+      <Title order={level} fz="h4" id={id} mb="sm">
         Next steps
       </Title>
       <Stack gap="sm" component="ol" m={0} p={0} style={{ listStyle: 'none' }} data-testid="next-steps">

@@ -9,21 +9,12 @@ import { createClock } from '../../emulators/kit';
 import type { BillingPeriod } from '../../src/core/time';
 import type { Clock } from '../../src/core/time/clock';
 import type { PlainDate } from '../../src/core/time/plain-date';
-import { startJobQueue } from '../../src/jobs/queue';
-import { type RunningWorker, startWorker } from '../../src/jobs/worker';
-import { createEngineDeps } from '../../src/runtime/engine';
-import { createTargetOpener, type TargetOpener } from '../../src/runtime/targets';
+import type { RunningWorker } from '../../src/jobs/worker';
 import { generateDemoData, writeDemoData } from '../../src/sources/partner-center/demo/generate';
 import { AutotaskReadback } from '../support/autotask-readback';
-import {
-  browserAvailable,
-  launchBrowser,
-  poll,
-  screenshotOnFailure,
-  setUpWorkspace,
-} from '../support/browser';
-import { TEST_TIMING, testJobDeps } from '../support/jobs';
-import { type LiveServer, startLiveServer } from '../support/server';
+import { browserAvailable, poll, screenshotOnFailure, setUpWorkspace } from '../support/browser';
+import { startBrowserWorld } from '../support/browser-world';
+import type { LiveServer } from '../support/server';
 
 /**
  * Issue 13's done-when, in Chromium: a newcomer goes from an empty billsync to a correct first sync without
@@ -174,21 +165,7 @@ describe.skipIf(!browserAvailable)('a newcomer’s journey from npm start to a f
       sleep: async () => {},
     });
     autotaskBase = await emulator.listen(0);
-    // The server and the worker open the PSA from the connection the user saves in the browser.
-    let opener: TargetOpener | undefined;
-    server = await startLiveServer({ clock, openTarget: (ws, target) => opener!(ws, target) });
-    opener = createTargetOpener({ pool: server.pool, box: server.box });
-    const queue = await startJobQueue({ url: server.db.url, max: 3 }, TEST_TIMING, { worker: true });
-    const engine = createEngineDeps({ pool: server.pool, clock, openTarget: opener });
-    worker = await startWorker(testJobDeps({ pool: server.pool, engine, queue, clock }), {
-      concurrency: 2,
-      pollSeconds: 0.5,
-      tickSeconds: 0,
-      defaults: { hour: 6, timeZone: 'UTC' },
-    });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.setDefaultTimeout(10_000);
+    ({ server, worker, browser, page } = await startBrowserWorld(clock));
   });
   screenshotOnFailure(() => page);
   afterAll(async () => {

@@ -5,23 +5,16 @@ import { createClock } from '../../emulators/kit';
 import { createPax8Emulator, type Pax8Emulator, pax8Scenario, releaseInstant } from '../../emulators/pax8';
 import type { WorkspaceId } from '../../src/core/ids';
 import type { Clock } from '../../src/core/time/clock';
-import { startJobQueue } from '../../src/jobs/queue';
-import { type RunningWorker, startWorker } from '../../src/jobs/worker';
+import type { RunningWorker } from '../../src/jobs/worker';
 import { createEngineDeps } from '../../src/runtime/engine';
-import { createTargetOpener, type TargetOpener } from '../../src/runtime/targets';
+import { createTargetOpener } from '../../src/runtime/targets';
 import { connectTarget } from '../../src/services/sync/connect';
 import { saveProgramSettings } from '../../src/services/sync/program-settings';
 import { AutotaskReadback } from '../support/autotask-readback';
 import { CREDS, e2eSeed, IDS } from '../support/autotask-world';
-import {
-  browserAvailable,
-  launchBrowser,
-  poll,
-  screenshotOnFailure,
-  setUpWorkspace,
-} from '../support/browser';
-import { TEST_TIMING, testJobDeps } from '../support/jobs';
-import { type LiveServer, startLiveServer } from '../support/server';
+import { browserAvailable, poll, screenshotOnFailure, setUpWorkspace } from '../support/browser';
+import { startBrowserWorld } from '../support/browser-world';
+import type { LiveServer } from '../support/server';
 
 /**
  * Issue 18, in Chromium: an MSP on Pax8 connects Pax8 on the Connections page (the emulator in-process), pulls,
@@ -66,20 +59,7 @@ describe.skipIf(!browserAvailable)('Pax8 to Autotask for one customer in Chromiu
       sleep: async () => {},
     });
     autotaskBase = await autotask.listen(0);
-    let opener: TargetOpener | undefined;
-    server = await startLiveServer({ clock, openTarget: (ws, target) => opener!(ws, target) });
-    opener = createTargetOpener({ pool: server.pool, box: server.box });
-    const queue = await startJobQueue({ url: server.db.url, max: 3 }, TEST_TIMING, { worker: true });
-    const engine = createEngineDeps({ pool: server.pool, clock, openTarget: opener });
-    worker = await startWorker(testJobDeps({ pool: server.pool, engine, queue, clock }), {
-      concurrency: 2,
-      pollSeconds: 0.5,
-      tickSeconds: 0,
-      defaults: { hour: 6, timeZone: 'UTC' },
-    });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.setDefaultTimeout(10_000);
+    ({ server, worker, browser, page } = await startBrowserWorld(clock));
   });
 
   screenshotOnFailure(() => page);

@@ -2,21 +2,12 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AutotaskEmulator, createAutotaskEmulator, parseSeed } from '../../emulators/autotask';
 import { createClock } from '../../emulators/kit';
-import { startJobQueue } from '../../src/jobs/queue';
-import { type RunningWorker, startWorker } from '../../src/jobs/worker';
-import { createEngineDeps } from '../../src/runtime/engine';
-import { createTargetOpener, type TargetOpener } from '../../src/runtime/targets';
+import type { RunningWorker } from '../../src/jobs/worker';
 import { CREDS } from '../support/autotask-world';
-import {
-  browserAvailable,
-  launchBrowser,
-  poll,
-  screenshotOnFailure,
-  setUpWorkspace,
-} from '../support/browser';
-import { TEST_TIMING, testJobDeps } from '../support/jobs';
+import { browserAvailable, poll, screenshotOnFailure, setUpWorkspace } from '../support/browser';
+import { startBrowserWorld } from '../support/browser-world';
 import { TENANT } from '../support/planner-fixtures';
-import { type LiveServer, startLiveServer } from '../support/server';
+import type { LiveServer } from '../support/server';
 import { clock, flowSeed, MANUAL, seedSource } from './flow-fixtures';
 
 describe.skipIf(!browserAvailable)('billing manager flow in Chromium', () => {
@@ -34,22 +25,7 @@ describe.skipIf(!browserAvailable)('billing manager flow in Chromium', () => {
       sleep: async () => {},
     });
     autotaskBase = await emulator.listen(0);
-    // The server and the worker open the PSA from the connection the user saves in the browser.
-    let opener: TargetOpener | undefined;
-    server = await startLiveServer({ clock, openTarget: (ws, target) => opener!(ws, target) });
-    opener = createTargetOpener({ pool: server.pool, box: server.box });
-    const queue = await startJobQueue({ url: server.db.url, max: 3 }, TEST_TIMING, { worker: true });
-    const engine = createEngineDeps({ pool: server.pool, clock, openTarget: opener });
-    worker = await startWorker(testJobDeps({ pool: server.pool, engine, queue, clock }), {
-      concurrency: 2,
-      pollSeconds: 0.5,
-      tickSeconds: 0,
-      defaults: { hour: 6, timeZone: 'UTC' },
-    });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    // Fail a step in seconds, not at the test's timeout.
-    page.setDefaultTimeout(10_000);
+    ({ server, worker, browser, page } = await startBrowserWorld(clock));
   });
 
   // A failed step leaves a picture of the page in .tmp/ (CI keeps that folder).

@@ -49,6 +49,8 @@ function plan(over: Partial<Parameters<typeof planAnnualCharges>[0]> = {}) {
       lines: [purchase, addition],
       retailOn: () => dec('264.00'),
       existing: [],
+      keepBookedPrices: false,
+      monthChanges: false,
       ...over,
     },
     item,
@@ -106,6 +108,39 @@ describe('annual subscriptions as one-time charges (decision 0015)', () => {
   it('the PSA product price under strategies that leave prices alone (the caller passes it), cost when none', () => {
     const { operations } = plan({ retailOn: () => undefined, lines: [purchase] });
     expect(operations.map((o) => o.amount.toFixed(2))).toEqual(['1188.00']);
+  });
+
+  it('strategies that leave prices alone keep a booked month at its price; a re-issue books the cost difference', () => {
+    // December was booked at the product's price then (264.00); the product now sells at 277.20.
+    const now = { retailOn: () => dec('277.20'), keepBookedPrices: true, lines: [purchase] };
+    const same = plan({ ...now, existing: [booked('2025-12-05', '1320.00', '1188.00')] });
+    expect(same.operations).toEqual([]);
+    // A re-issue adds 118.80 of Microsoft cost: its retail at today's price, 118.80 x 277.20 / 237.60.
+    const more = line({
+      offer: ANNUAL,
+      chargeType: 'new',
+      start: '2025-12-05',
+      last: '2026-12-04',
+      qty: 5,
+      unitPrice: '237.60',
+      subtotal: '1306.80',
+    });
+    const reissued = plan({ ...now, lines: [more], existing: [booked('2025-12-05', '1320.00', '1188.00')] });
+    expect(reissued.operations.map((o) => [o.amount.toFixed(2), o.cost.toFixed(2)])).toEqual([
+      ['138.60', '118.80'],
+    ]);
+    // "Sync cost and retail" follows the price list: the month is re-priced.
+    const follows = plan({
+      ...now,
+      keepBookedPrices: false,
+      existing: [booked('2025-12-05', '1320.00', '1188.00')],
+    });
+    expect(follows.operations.map((o) => o.amount.toFixed(2))).toEqual(['66.00']);
+  });
+
+  it('with an approval threshold, each month counts what it books', () => {
+    const { item } = plan({ monthChanges: true });
+    expect(item.monthChanges).toEqual({ '2025-12': '1320.00', '2026-01': '461.46' });
   });
 
   it('an annual contract that ended before a charge is an item error, and nothing is booked', () => {

@@ -1,5 +1,5 @@
 import type { InvoiceLine } from '../model/source';
-import { type Decimal, ZERO } from '../money/decimal';
+import { type Decimal, dec, ZERO } from '../money/decimal';
 import type { PlannedOperation, TargetCharge, TargetContract } from '../ports/target';
 import { type BillingPeriod, periodOf } from '../time/billing-period';
 import { formatDayMonthYear, type PlainDate } from '../time/plain-date';
@@ -32,6 +32,26 @@ export interface AnnualWork {
   retailOn: (day: PlainDate) => Decimal | undefined;
   /** billsync's earlier charges of this product on the annual contract. */
   existing: readonly TargetCharge[];
+  /**
+   * Strategies that leave prices alone (spec section 5): a month booked before keeps the price it was booked at; a
+   * corrected re-issue books only the difference of Microsoft's cost, at `retailOn`'s price. (With "Sync cost and
+   * retail" the month follows the price list and price rules, as the recurring lines do.)
+   */
+  keepBookedPrices: boolean;
+  /** Fill the item's `monthChanges` (an approval threshold is set): each month's bookings count in full. */
+  monthChanges: boolean;
+}
+
+/**
+ * What a month should book in all, under `keepBookedPrices`: what was booked, plus the retail of the change in
+ * Microsoft's cost at today's price (nothing when the cost is the one booked).
+ */
+function keptMonth(m: AnnualMonth, booked: readonly TargetCharge[]): AnnualMonth {
+  if (booked.length === 0 || m.cost.eq(ZERO)) return m;
+  const bookedAmount = booked.reduce((sum, c) => sum.plus(c.amount), ZERO);
+  const bookedCost = booked.reduce((sum, c) => sum.plus(c.cost), ZERO);
+  const more = m.cost.minus(bookedCost);
+  return { ...m, amount: bookedAmount.plus(m.amount.times(more).div(m.cost).round(2, 1)) };
 }
 
 /** The retail of one Microsoft line: its subtotal scaled from Microsoft's unit price to the customer's retail. */
@@ -74,8 +94,9 @@ export function annualMonths(
 /** The charges to book on the annual contract for one annual offer, written into `item`. */
 export function planAnnualCharges(w: AnnualWork, item: PlanItem, operations: PlannedOperation[]): void {
   const { contract } = w;
-  const pending = annualMonths(w.lines, w.retailOn).flatMap((m) => {
-    const booked = w.existing.filter((c) => periodOf(c.date) === m.month);
+  const pending = annualMonths(w.lines, w.retailOn).flatMap((month) => {
+    const booked = w.existing.filter((c) => periodOf(c.date) === month.month);
+    const m = w.keepBookedPrices ? keptMonth(month, booked) : month;
     const { bookings } = bookingsLeft(m.amount, m.cost, booked);
     return bookings.length === 0 ? [] : [{ m, booked, bookings }];
   });
@@ -112,6 +133,12 @@ export function planAnnualCharges(w: AnnualWork, item: PlanItem, operations: Pla
         cost: c,
         chargeCodeId: w.chargeCodeId,
       });
+      if (w.monthChanges) {
+        item.monthChanges ??= {};
+        item.monthChanges[m.month] = dec(item.monthChanges[m.month] ?? '0')
+          .plus(a)
+          .toFixed(2);
+      }
       changes.push({
         field: `annual ${what} ${label}`,
         from: null,

@@ -1,5 +1,5 @@
 import type { WorkspaceId } from '../core/ids';
-import { type BillingPeriod, nextPeriod, periodOf, previousPeriod } from '../core/time/billing-period';
+import { type BillingPeriod, periodOf, previousPeriod } from '../core/time/billing-period';
 import type { Clock } from '../core/time/clock';
 import type { Pool } from '../db/pool';
 import { listInvoices } from '../db/repos/source-data';
@@ -39,7 +39,9 @@ export async function pullPlan(
     [ws],
   );
   return {
-    since: newest ? nextPeriod(newest) : previousPeriod(periodOf(clock.today())),
+    // The newest stored periods are read again (unchanged invoices write nothing): a corrected re-issue keeps its
+    // number (spec section 6), and an invoice read while Microsoft was still adding lines is completed.
+    since: newest ? previousPeriod(previousPeriod(newest)) : previousPeriod(periodOf(clock.today())),
     markets: res.rows.length ? res.rows.map((r) => r.market) : ['US'],
   };
 }

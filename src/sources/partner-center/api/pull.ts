@@ -55,6 +55,21 @@ function pullError(stage: PullError['stage'], error: unknown, invoiceId?: string
   return { stage, ...(invoiceId ? { invoiceId } : {}), kind, message };
 }
 
+/** The lines with their first one read ahead; undefined when there is none. */
+async function withFirst<T>(items: AsyncIterable<T>): Promise<AsyncIterable<T> | undefined> {
+  const it = items[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done) return undefined;
+  return {
+    async *[Symbol.asyncIterator]() {
+      yield first.value;
+      for (let next = await it.next(); !next.done; next = await it.next()) yield next.value;
+    },
+  };
+}
+
+async function* empty<T>(): AsyncIterable<T> {}
+
 /**
  * Reads customers, invoices (from `since` on) and their line items and Azure usage from Partner Center and stores
  * them. A failing invoice is listed in `errors` and the pull goes on with the next one; credential and permission
@@ -100,7 +115,23 @@ export async function pullFromPartnerCenter(
       usage = undefined;
     }
     try {
-      const stored = await store.storeInvoice(header, client.listInvoiceLines(header), usage);
+      // An invoice Partner Center lists before its line items are ready reads as empty. Stored, it would decide
+      // that every monthly subscription ended (spec section 6: no line on the next synced invoice) and the sync
+      // would write every customer to 0. A partner-wide invoice never bills nothing: it is left for the next check.
+      const lines = await withFirst(client.listInvoiceLines(header));
+      if (lines === undefined && (usage === undefined || usage.length === 0)) {
+        errors.push({
+          stage: 'lines',
+          invoiceId: header.id,
+          kind: 'not_ready',
+          message: `invoice ${header.id} (${header.billingPeriod}) is listed but has no line items yet (Microsoft is still preparing them): nothing of it is stored; it is read again at the next check`,
+        });
+        progress(
+          `invoice ${header.id} (${header.billingPeriod}): no line items yet, read again at the next check`,
+        );
+        continue;
+      }
+      const stored = await store.storeInvoice(header, lines ?? empty(), usage);
       invoices.push({ id: header.id, billingPeriod: header.billingPeriod, ...stored });
       total = add(total, stored.counts);
       progress(`invoice ${header.id} (${header.billingPeriod}): ${stored.status}`);

@@ -223,6 +223,15 @@ function add(a: Sums, b: Sums): Sums {
 
 const money = (d: Decimal) => d.round(2, 1).toFixed(2);
 
+function inCents(s: Sums): Sums {
+  return {
+    cost: s.cost.round(2, 1),
+    expected: s.expected.round(2, 1),
+    billed: s.billed.round(2, 1),
+    billedCost: s.billedCost.round(2, 1),
+  };
+}
+
 /** Figures in cents (each rounded half-up, margin and difference from the rounded values, as the screen adds up). */
 export function toFigures(s: Sums): ReconFiguresWire {
   const cost = s.cost.round(2, 1);
@@ -300,7 +309,9 @@ function customerPeriod(c: CustomerLedger, period: string) {
     const f = o.figures.find((x) => x.period === period);
     return f ? [{ o, f }] : [];
   });
-  const sums = offers.reduce((s, { f }) => add(s, f), NO_SUMS);
+  // Each offer's month in cents, as its row shows it and as a PSA bills a line: the customer's and the chart's
+  // totals add up the rows (summing unrounded figures made a 1-cent "difference" no row has).
+  const sums = offers.reduce((s, { f }) => add(s, inCents(f)), NO_SUMS);
   const rows = offers.map(({ o, f }) => offerRow(o, f));
   const flags = rows.flatMap((r) => r.flags.map((fl) => ({ kind: fl.kind, text: `${r.title}: ${fl.text}` })));
   return { sums, rows, flags };

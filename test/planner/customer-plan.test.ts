@@ -145,6 +145,74 @@ describe('R-8 a mid-period price change warns and is not prorated', () => {
   });
 });
 
+describe('R-8: each price change is told once, also when it is learnt late', () => {
+  const RETAIL_CHANGE = 'Subscription retail unit price changed from 23.10 to 24.20 on 25 Aug 2025';
+  const warnings = (plan: Awaited<ReturnType<typeof planFor>>) =>
+    plan.items
+      .flatMap((i) => i.messages)
+      .filter((m) => m.level === 'warning')
+      .map((m) => m.text);
+
+  it('a retail change imported after the invoice that decides its next period: told by the run writing it, once', async () => {
+    // The August invoice bills the cycle 15 Aug - 14 Sep: 1 Sep, where a change of 25 Aug takes effect, is decided.
+    s.told = new Set();
+    s.invoices = [JULY, AUGUST];
+    const synced = new Set<string>();
+    const state: { first?: ReturnType<typeof d> } = {};
+    expect(warnings(await syncOnce(s, '2025-09-10', synced, state))).toEqual([]);
+    // The MSP imports a price list whose retail changed on 25 Aug: no new invoice, the new price is written from
+    // 1 Sep by this run, which says why.
+    s.priceList = [
+      priceEntry(O, '20.00', '23.10', '2024-01-01', '2025-08-25'),
+      priceEntry(O, '20.00', '24.20', '2025-08-25'),
+    ];
+    const late = await syncOnce(s, '2025-09-12', synced, state);
+    expect(warnings(late)).toEqual([RETAIL_CHANGE]);
+    expect(late.operations.map((o) => (o as { effectiveDate?: string }).effectiveDate)).toEqual([
+      '2025-09-01',
+    ]);
+    expect(warnings(await syncOnce(s, '2025-09-13', synced, state))).toEqual([]);
+    // The next invoice does not tell it again.
+    s.invoices = [
+      JULY,
+      AUGUST,
+      inv('G3', '2025-09', [
+        line({ start: '2025-09-15', last: '2025-10-14', qty: 12, unitPrice: '20.00', subtotal: '240.00' }),
+      ]),
+    ];
+    expect(warnings(await syncOnce(s, '2025-10-10', synced, state))).toEqual([]);
+  });
+
+  it('a change told by a run is not told again by a later run that syncs an invoice of the same period', async () => {
+    s.told = new Set();
+    s.priceList = [
+      priceEntry(O, '20.00', '23.10', '2024-01-01', '2025-08-20'),
+      priceEntry(O, '20.00', '24.20', '2025-08-20'),
+    ];
+    s.invoices = [JULY, AUGUST];
+    const synced = new Set<string>();
+    const state: { first?: ReturnType<typeof d> } = {};
+    const first = await syncOnce(s, '2025-09-10', synced, state);
+    expect(warnings(first)).toEqual([
+      'Subscription retail unit price changed from 23.10 to 24.20 on 20 Aug 2025',
+    ]);
+    // A second invoice for August (another subscription's cycle) makes August's invoices new again: already told.
+    s.invoices = [
+      JULY,
+      AUGUST,
+      inv('G2b', '2025-08', [
+        line({ start: '2025-08-20', last: '2025-09-14', qty: 1, unitPrice: '20.00', subtotal: '16.77' }),
+      ]),
+    ];
+    expect(warnings(await syncOnce(s, '2025-09-11', synced, state))).toEqual([]);
+    // Without the record, the same change would be told again (what the record is for).
+    delete s.told;
+    expect(warnings(await planFor(s, '2025-09-11', new Set(['G1', 'G2']), state.first))).toEqual([
+      'Subscription retail unit price changed from 23.10 to 24.20 on 20 Aug 2025',
+    ]);
+  });
+});
+
 describe('R-8 and R-11: a mid-period price change is reported for the prices the strategy follows', () => {
   // August: the cost goes from 20.00 to 21.00 on the 15th (the invoice's cycle line), and the list retail from
   // 23.10 to 24.20 on the 20th. Each strategy warns only of the prices it keeps in step after a line exists.

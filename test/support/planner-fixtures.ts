@@ -4,7 +4,7 @@ import { dec } from '../../src/core/money/decimal';
 import { Money } from '../../src/core/money/money';
 import { azurePlanOffer } from '../../src/core/planner/azure-line';
 import type { BillingMode, CustomerInvoice, CustomerPlanInput } from '../../src/core/planner/customer-plan';
-import { planCustomerSync } from '../../src/core/planner/customer-plan';
+import { planCustomerSync, toldKey } from '../../src/core/planner/customer-plan';
 import type { Plan, PricingStrategy, ProgramSettings } from '../../src/core/planner/types';
 import { firstDayOf, nextPeriod, parseBillingPeriod } from '../../src/core/time/billing-period';
 import { type PlainDate, parsePlainDate } from '../../src/core/time/plain-date';
@@ -82,6 +82,8 @@ export interface Scenario {
   billing?: BillingMode;
   /** Days the source contradicts itself on (issue 18). */
   holds?: CustomerPlanInput['holds'];
+  /** The price-change warnings told so far (the engine's `told_price_changes`); syncOnce keeps what it tells. */
+  told?: Set<string>;
 }
 
 /** Plans against the fake target's current state, as the engine would. */
@@ -121,6 +123,7 @@ export async function planFor(
     products: snap.products,
     ...(observe ? { observe } : {}),
     ...(s.holds ? { holds: s.holds } : {}),
+    ...(s.told ? { toldPriceChanges: s.told } : {}),
   };
   return planCustomerSync(input);
 }
@@ -132,10 +135,18 @@ export async function syncOnce(
   synced: Set<string>,
   state: { first?: PlainDate },
 ): Promise<Plan> {
+  s.told ??= new Set();
   const plan = await planFor(s, asOf, synced, state.first);
   for (const op of plan.operations) s.target.applyNow(op);
   for (const id of plan.invoiceIds) synced.add(id);
   if (plan.firstSyncedDay) state.first ??= plan.firstSyncedDay;
+  // As the engine's finished run keeps them (recordToldPriceChanges): warnings of items that did not fail.
+  for (const item of plan.items) {
+    if (!s.told || item.status === 'error' || item.offerKey === undefined) continue;
+    for (const m of item.messages)
+      if (m.level === 'warning' && m.text.startsWith('Subscription '))
+        s.told.add(toldKey(item.offerKey, m.text));
+  }
   return plan;
 }
 

@@ -45,10 +45,10 @@ import type { LineCheck, Plan, PlanItem, PricingStrategy, ProgramSettings } from
 export const NO_SOURCE_PRODUCT = 'Could not find source product or multiple matches';
 export const SKIPPED_LINE = 'skipped: not a standard invoice line';
 
-/** One invoice as the customer sync sees it: the header and this customer's lines. */
 /** The key of a told price-change warning: the offer and the warning's text. */
 export const toldKey = (offerKey: string, text: string) => `${offerKey}\n${text}`;
 
+/** One invoice as the customer sync sees it: the header and this customer's lines. */
 export interface CustomerInvoice {
   header: InvoiceHeader;
   lines: readonly InvoiceLine[];
@@ -422,9 +422,10 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
     }));
     // Mid-period price changes: told once (spec section 6, R-8), by a run that syncs an invoice billing the change's
     // day or the first day of the next period (where the new price starts: a change made after the invoice that
-    // billed its period in advance was synced is told with the next one), unless an earlier run told it
-    // (`toldPriceChanges`, migration 0021); for the prices the mapping's strategy keeps following (decision 0013
-    // addendum): the warning says the period keeps the old price and the next one takes the new.
+    // billed its period in advance was synced is told with the next one), or, when the synced invoices already
+    // decide that first day, by the first run that sees the change (it writes the new price); unless an earlier run
+    // told it (`toldPriceChanges`, migration 0021). Only for the prices the mapping's strategy keeps following
+    // (decision 0013 addendum): the warning says the period keeps the old price and the next one takes the new.
     const priceChanges: PriceChange[] = [];
     const warned = followedPrices(mapping.strategy);
     const freshStart = freshStartOf(own.fresh);
@@ -436,8 +437,11 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
         for (const c of pricePerPeriod(spans, p)?.changes ?? []) {
           if (!hasDay(decided, c.day)) continue;
           priceChanges.push({ day: c.day, what, from: c.from, to: c.to });
-          if (freshStart === undefined || !warned[what]) continue;
-          if (c.day < freshStart && firstDayOf(nextPeriod(p)) < freshStart) continue;
+          if (!warned[what]) continue;
+          const nextStart = firstDayOf(nextPeriod(p));
+          const byInvoice = freshStart !== undefined && (c.day >= freshStart || nextStart >= freshStart);
+          // A change learnt after the invoices deciding its next period were synced: told by the run writing it.
+          if (!byInvoice && !hasDay(decided, nextStart)) continue;
           const text = `Subscription ${what} unit price changed from ${priceText(c.from)} to ${priceText(c.to)} on ${formatDayMonthYear(c.day)}`;
           if (input.toldPriceChanges?.has(toldKey(work.key, text))) continue;
           item.messages.push({ level: 'warning', text });
@@ -649,6 +653,8 @@ function planAnnual(
       lines,
       // Strategies that leave prices alone bill the PSA product's price (spec section 5).
       retailOn: (day) => (setsRetail ? valueOn(retail, day) : product?.unitPrice),
+      keepBookedPrices: !setsRetail,
+      monthChanges: input.settings.monthChanges === true,
       existing: existing.filter((c) => c.billsync),
     },
     item,

@@ -230,6 +230,19 @@ export async function syncCustomers(
   return results;
 }
 
+/** Whether these customers' invoices use offers that have no PSA product yet (the sync creates them first). */
+async function productsMissing(
+  deps: EngineDeps,
+  ctx: RunContext,
+  tenantIds: readonly string[],
+): Promise<boolean> {
+  const [inUse, links] = await Promise.all([
+    inUseOffers(deps.pool, ctx.ws, ctx.target, ctx.asOf, tenantIds),
+    listLinks(deps.pool, ctx.ws, ctx.target, 'product'),
+  ]);
+  return missingProducts(inUse, links).size > 0;
+}
+
 /**
  * The products these customers' invoices need and the PSA does not have yet are created first (a product sync
  * of just those offers, stored as a product run), so a customer's first sync never fails on "not linked in the
@@ -242,11 +255,7 @@ async function syncNeededProducts(
   adapter: TargetAdapter,
   tenantIds: readonly string[],
 ): Promise<void> {
-  const [inUse, links] = await Promise.all([
-    inUseOffers(deps.pool, ctx.ws, ctx.target, ctx.asOf, tenantIds),
-    listLinks(deps.pool, ctx.ws, ctx.target, 'product'),
-  ]);
-  if (missingProducts(inUse, links).size === 0) return;
+  if (!(await productsMissing(deps, ctx, tenantIds))) return;
   await withLock(deps.pool, productLockKey(ctx.ws, ctx.target), async () => {
     const { plan } = await planProducts(deps, ctx.ws, ctx.target, program, adapter, ctx.asOf, tenantIds);
     if (plan.operations.length === 0) return;
@@ -266,11 +275,7 @@ async function upcomingProducts(
   adapter: TargetAdapter,
   tenantIds: readonly string[],
 ): Promise<{ products: UpcomingProducts; names: Map<string, string> } | undefined> {
-  const [inUse, links] = await Promise.all([
-    inUseOffers(deps.pool, ctx.ws, ctx.target, ctx.asOf, tenantIds),
-    listLinks(deps.pool, ctx.ws, ctx.target, 'product'),
-  ]);
-  if (missingProducts(inUse, links).size === 0) return undefined;
+  if (!(await productsMissing(deps, ctx, tenantIds))) return undefined;
   const { plan } = await planProducts(deps, ctx.ws, ctx.target, program, adapter, ctx.asOf, tenantIds);
   const created = plan.operations.flatMap((op) => (op.kind === 'create-product' ? [op] : []));
   if (created.length === 0) return undefined;

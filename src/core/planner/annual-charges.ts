@@ -1,5 +1,5 @@
 import type { InvoiceLine } from '../model/source';
-import { type Decimal, dec, ZERO } from '../money/decimal';
+import { type Decimal, dec, sumDecimals, ZERO } from '../money/decimal';
 import type { PlannedOperation, TargetCharge, TargetContract } from '../ports/target';
 import { type BillingPeriod, periodOf } from '../time/billing-period';
 import { formatDayMonthYear, type PlainDate } from '../time/plain-date';
@@ -48,8 +48,8 @@ export interface AnnualWork {
  */
 function keptMonth(m: AnnualMonth, booked: readonly TargetCharge[]): AnnualMonth {
   if (booked.length === 0 || m.cost.eq(ZERO)) return m;
-  const bookedAmount = booked.reduce((sum, c) => sum.plus(c.amount), ZERO);
-  const bookedCost = booked.reduce((sum, c) => sum.plus(c.cost), ZERO);
+  const bookedAmount = sumDecimals(booked.map((c) => c.amount));
+  const bookedCost = sumDecimals(booked.map((c) => c.cost));
   const more = m.cost.minus(bookedCost);
   return { ...m, amount: bookedAmount.plus(m.amount.times(more).div(m.cost).round(2, 1)) };
 }

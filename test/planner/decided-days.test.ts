@@ -13,6 +13,7 @@ import {
   planFor,
   priceEntry,
   type Scenario,
+  SETTINGS,
   seatChange,
   syncOnce,
 } from '../support/planner-fixtures';
@@ -239,6 +240,85 @@ describe('locked days', () => {
     expect(charges(plan.operations)).toEqual([['2026-02-01', '3.3', '3', 1]]);
     expect((await planFor(s, '2026-02-08', synced)).operations).toEqual([]);
     expect(s.target.billedInMonth('K1', 'SAZ', d('2026-02-01')).toString()).toBe('92.4');
+  });
+});
+
+describe('the Azure plan motion turned off (R-9: billed once, 0 the next period)', () => {
+  const off = () => ({ ...SETTINGS, motions: { ...SETTINGS.motions, azure: false } });
+  const azureOps = (ops: readonly PlannedOperation[]) => ops.filter((o) => o.offerKey.startsWith('DZH'));
+
+  it('the line left at 1 goes back to 0 on the 1st the next invoice decides, and bills nothing more', async () => {
+    s.invoices = [inv('G12', '2025-12', [usage('2025-12', '100.00')], '100.00')];
+    await syncOnce(s, '2026-01-08', synced, {});
+    s.settings = off();
+    s.invoices.push(inv('G01', '2026-01', [usage('2026-01', '80.00')], '80.00'));
+    const jan = await syncOnce(s, '2026-02-08', synced, {});
+    expect(adjusts(azureOps(jan.operations))).toEqual([['2026-02-01', '-1', undefined, undefined]]);
+    const item = jan.items.find((i) => i.offerKey?.startsWith('DZH'));
+    expect(item?.status).toBe('warning');
+    expect(item?.messages.map((m) => m.text).join('\n')).toMatch(
+      /Azure plan motion is off.*0 from 01 Feb 2026/,
+    );
+    expect((await planFor(s, '2026-02-08', synced)).operations).toEqual([]);
+    s.invoices.push(inv('G02', '2026-02', [usage('2026-02', '60.00')], '60.00'));
+    const feb = await syncOnce(s, '2026-03-08', synced, {});
+    expect(azureOps(feb.operations)).toEqual([]);
+    expect(feb.items.some((i) => i.offerKey?.startsWith('DZH'))).toBe(false);
+    // December's usage, billed once in January; nothing after.
+    expect(s.target.billedInMonth('K1', 'SAZ', d('2026-01-01')).toString()).toBe('110');
+    expect(s.target.billedInMonth('K1', 'SAZ', d('2026-02-01')).toString()).toBe('0');
+    expect(s.target.billedInMonth('K1', 'SAZ', d('2026-03-01')).toString()).toBe('0');
+  });
+
+  it('a 1st written while the motion was on keeps its usage when a re-issue arrives while it is off', async () => {
+    s.invoices = [
+      inv('G12', '2025-12', [usage('2025-12', '100.00')], '100.00'),
+      inv('G01', '2026-01', [usage('2026-01', '80.00')], '80.00'),
+    ];
+    await syncOnce(s, '2026-02-08', synced, {});
+    s.settings = off();
+    // January re-issued (another seat line, the same usage): un-synced, planned again with the motion off.
+    s.invoices[1] = inv(
+      'G01',
+      '2026-01',
+      [usage('2026-01', '80.00'), month('2026-01-01', '2026-01-31', 2)],
+      '80.00',
+    );
+    synced.delete('G01');
+    const plan = await syncOnce(s, '2026-02-12', synced, {});
+    expect(azureOps(plan.operations)).toEqual([]);
+    expect(s.target.billedInMonth('K1', 'SAZ', d('2026-02-01')).toString()).toBe('88');
+  });
+
+  it('a customer whose Azure line was never written gets nothing planned', async () => {
+    s.settings = off();
+    s.invoices = [inv('G12', '2025-12', [usage('2025-12', '100.00')], '100.00')];
+    const plan = await syncOnce(s, '2026-01-08', synced, {});
+    expect(azureOps(plan.operations)).toEqual([]);
+    expect(plan.items.some((i) => i.offerKey?.startsWith('DZH'))).toBe(false);
+  });
+});
+
+describe('a contract that starts after the changes before it', () => {
+  it('takes them on its start day only with the invoice that decides that day', async () => {
+    s.target.contracts[0]!.startDate = d('2026-01-15');
+    s.invoices = [inv('G12', '2025-12', [month('2025-12-05', '2026-01-04', 7)])];
+    const dec12 = await syncOnce(s, '2026-01-08', synced, {});
+    // December's invoice decides up to 4 Jan: nothing can be written before the 15 Jan start, and nothing on it yet.
+    expect(adjusts(dec12.operations)).toEqual([]);
+    expect(dec12.items[0]!.messages.map((m) => m.text).join('\n')).toMatch(
+      /moved to the contract start date 15 Jan 2026/,
+    );
+    // January's invoice: a seat removed on 20 Dec (7 -> 6 for the rest of that cycle), and the next cycle at 6.
+    s.invoices.push(
+      inv('G01', '2026-01', [
+        ...seatChange('2025-12-20', '2026-01-04', 7, 6, 'removequantity'),
+        month('2026-01-05', '2026-02-04', 6),
+      ]),
+    );
+    const jan = await syncOnce(s, '2026-02-08', synced, {});
+    expect(adjusts(jan.operations)).toEqual([['2026-01-15', '6', '23.1', '20']]);
+    expect((await planFor(s, '2026-02-08', synced)).operations).toEqual([]);
   });
 });
 

@@ -554,6 +554,54 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
       );
     }
   }
+  if (!input.settings.motions.azure && contract && !contractProblem) {
+    for (const currency of invoiceCurrencies(considered)) {
+      const key = offerKeyText(azurePlanOffer(currency));
+      const productId = input.productLinks.get(key);
+      if (!productId) continue;
+      const onContract = input.contractLines.filter(
+        (l) => l.contractId === contract.id && l.productId === productId,
+      );
+      const line = onContract.find((l) => l.id === input.lineLinks.get(key)) ?? onContract[0];
+      if (!line || onContract.length > 1) continue;
+      // The Azure plan motion is off (spec section 3): billsync bills no more usage, but a line it left at 1 would
+      // bill the last synced month again every month (R-9: "billed once, 0 the next period"). The 1st of M+1 that
+      // M's invoice decides goes back to 0 where the line only carries an earlier month's usage; a 1st with a
+      // change of its own keeps what was written (usage billed while the motion was on).
+      const own = new Set([
+        ...(line.changeDays ?? []),
+        ...(input.knownChangeDays?.get(`${contract.id}|${productId}`) ?? []),
+      ]);
+      const carried = freshFor(key)
+        .fresh.map((i) => firstDayOf(nextPeriod(i.header.billingPeriod)))
+        .filter((day) => !own.has(day) && !unitsOn(input.unitSegments, line.id, day).eq(ZERO));
+      if (carried.length === 0) continue;
+      const item = newItem(itemKey(key), label('Azure plan'), key, customer.tenantId);
+      items.push(item);
+      const from = carried.reduce((a, b) => minDate(a, b));
+      const decided = daySet(
+        carried.map((start) => ({ start, end: firstDayOf(nextPeriod(periodOf(start))) })),
+      );
+      item.messages.push({
+        level: 'warning',
+        text: `The Azure plan motion is off: the Azure plan line goes back to 0 from ${formatDayMonthYear(from)}, so it does not bill an earlier month's usage again; billsync bills no Azure usage while the motion is off`,
+      });
+      planLine(
+        {
+          ...common(key, 'Azure plan', productId),
+          desired: [
+            { start: from, end: undefined, state: { units: ZERO, price: undefined, cost: undefined } },
+          ],
+          decided,
+          through: addDays(decided.at(-1)!.end, -1),
+          shownBefore: () => true,
+        },
+        item,
+        operations,
+        checks,
+      );
+    }
+  }
   const firstSyncedDay =
     mapping.firstSyncedDay ?? (starts.length ? starts.reduce((a, b) => minDate(a, b)) : undefined);
   const note = items.length === 0 ? nothingToSync(input, inScope, considered) : undefined;
@@ -687,6 +735,22 @@ function azureCurrency(invoices: readonly CustomerInvoice[]): string {
     if (l) return l.offer.currency;
   }
   return invoices[0]!.azureCurrency ?? invoices[0]!.azureCost!.currency;
+}
+
+/** Every currency the customer's invoices bill in: where an Azure plan line may have been written. */
+function invoiceCurrencies(invoices: readonly CustomerInvoice[]): Set<string> {
+  const out = new Set<string>();
+  for (const i of invoices) {
+    for (const l of i.lines) out.add(l.offer.currency);
+    if (i.azureCurrency) out.add(i.azureCurrency);
+    if (i.azureCost) out.add(i.azureCost.currency);
+  }
+  return out;
+}
+
+/** The units a PSA line holds on a day (0 outside its rows). */
+function unitsOn(segments: CustomerPlanInput['unitSegments'], lineId: string, day: PlainDate): Decimal {
+  return segments.find((s) => s.contractLineId === lineId && s.start <= day && day < s.end)?.units ?? ZERO;
 }
 
 /** The seats of a timeline on a day (0 outside it). */

@@ -284,9 +284,13 @@ function movedToContractStart(w: LineWork, item: PlanItem): DaySet {
   const start = w.contract.startDate;
   const early = w.decided.filter((r) => r.start < start);
   if (early.length === 0) return w.decided;
+  // The contract start takes the moved changes only once an invoice decides a day from it on: the changes of a
+  // month before the start wait for the invoice that bills the start's month (spec section 6, "Write only what is
+  // decided": a change written ahead on the start day would block the right one there later).
+  const reaches = w.decided.some((r) => r.end > start);
   const decided = daySet([
     ...w.decided.map((r) => ({ start: r.start < start ? start : r.start, end: r.end })),
-    { start, end: addDays(start, 1) },
+    ...(reaches ? [{ start, end: addDays(start, 1) }] : []),
   ]).filter((r) => r.start < r.end && r.end > start);
   for (const s of w.desired) {
     if (s.start >= start || !hasDay(w.decided, s.start)) continue;

@@ -15,10 +15,19 @@ export interface ExecutionOutcome {
   writes: number;
 }
 
-function describe(e: IntegrationError): string {
-  const vendor = e.vendorMessages.length ? ` (${e.vendorMessages.join('; ')})` : '';
+/** The item message of a failed write (also read back from the journal's stored error, `reopenRetryable`). */
+export function describeWriteError(
+  e: Pick<IntegrationError, 'message'> & { vendorMessages?: readonly string[] },
+): string {
+  const vendor = e.vendorMessages?.length ? ` (${e.vendorMessages.join('; ')})` : '';
   return `${e.message}${vendor}`;
 }
+
+/** The journal error of a write not sent because an earlier change of its line failed: resumed with it. */
+export const NOT_SENT = {
+  message: 'not sent: an earlier change of this line failed; the next sync plans it again',
+  notSent: true,
+};
 
 /**
  * Applies a run's journal, one operation at a time, in order. Each write is marked in-flight before it is sent
@@ -46,9 +55,7 @@ export async function executeJournal(
     }
     if (row.state === 'failed' || failedItems.has(itemKey)) {
       if (row.state !== 'failed') {
-        await setJournalState(deps.pool, runId, row.seq, 'failed', {
-          error: { message: 'not sent: an earlier change of this line failed; the next sync plans it again' },
-        });
+        await setJournalState(deps.pool, runId, row.seq, 'failed', { error: NOT_SENT });
       }
       outcome.failed += 1;
       failedItems.add(itemKey);
@@ -65,7 +72,7 @@ export async function executeJournal(
       await setJournalState(deps.pool, runId, row.seq, 'failed', { error: result.error.toJSON() });
       await updateRunItem(deps.pool, runId, itemKey, {
         status: 'error',
-        message: { level: 'error', text: describe(result.error) },
+        message: { level: 'error', text: describeWriteError(result.error) },
       });
     }
   }

@@ -10,13 +10,15 @@ import {
   listRunItems,
   type RunKind,
   type RunStatus,
+  resetRunItem,
   setJournalState,
   setRunStatus,
 } from '../db/repos/runs';
 import type { StoredProgram, TargetKind } from '../db/repos/sync';
 import { AppError } from '../services/errors';
 import type { EngineDeps } from './deps';
-import { encodeOperation, itemKeyOf } from './plan-codec';
+import { describeWriteError, NOT_SENT } from './executor';
+import { decodeOperation, encodeOperation, itemKeyOf } from './plan-codec';
 
 /** What a finished (or stored) run looks like to callers: CLI output, API responses, job results. */
 export interface RunSummary {
@@ -112,6 +114,32 @@ export async function storeRun(
   });
 }
 
+/**
+ * A run that could not be planned because the PSA could not be read (credentials rejected, unreachable after the
+ * client's retries): stored as finished with status Error and the reason in words, so History, the e-mail and the
+ * in-app notice say what happened to a scheduled sync nobody was watching (spec section 7). Nothing was written.
+ */
+export async function storeUnreadableRun(
+  deps: EngineDeps,
+  ctx: RunContext,
+  kind: RunKind,
+  reason: string,
+): Promise<RunSummary> {
+  const id = await storeRun(
+    deps,
+    ctx,
+    kind,
+    { operations: [], items: [], invoiceIds: [] },
+    'error',
+    undefined,
+  );
+  await setRunStatus(deps.pool, id, 'error', {
+    finished: true,
+    message: `The PSA could not be read, nothing was written: ${reason}. Fix the connection (Settings), then sync again`,
+  });
+  return summarizeRun(deps, ctx.ws, id);
+}
+
 /** A stored run as a summary (previews and runs awaiting approval). */
 export async function summarizeRun(deps: EngineDeps, ws: WorkspaceId, runId: string): Promise<RunSummary> {
   const run = await getRun(deps.pool, ws, runId);
@@ -132,15 +160,40 @@ export async function summarizeRun(deps: EngineDeps, ws: WorkspaceId, runId: str
   };
 }
 
-/** Puts failed operations whose error was retryable back to pending, so a resumed run tries them again. */
+/**
+ * Puts failed operations whose error was retryable back to pending, so a resumed run tries them again, with the
+ * later changes of their lines that were not sent because of them. Their items get back what the plan said (the
+ * failure's message off, the status from what is left): a resumed run that writes everything finishes as the
+ * uninterrupted run would have, and one that fails again says so again.
+ */
 export async function reopenRetryable(deps: EngineDeps, runId: string): Promise<number> {
   let n = 0;
-  for (const row of await listJournal(deps.pool, runId)) {
-    const retryable = (row.error as { retryable?: boolean } | null)?.retryable === true;
-    if (row.state === 'failed' && retryable) {
+  const rows = await listJournal(deps.pool, runId);
+  const itemOf = (row: (typeof rows)[number]) => row.item_key ?? itemKeyOf(decodeOperation(row.op));
+  const failures = new Map<string, Set<string>>();
+  for (const row of rows) {
+    const error = row.error as { retryable?: boolean; message?: string; vendorMessages?: string[] } | null;
+    if (row.state !== 'failed' || error?.retryable !== true) continue;
+    await setJournalState(deps.pool, runId, row.seq, 'pending');
+    n += 1;
+    const key = itemOf(row);
+    failures.set(key, (failures.get(key) ?? new Set()).add(describeWriteError({ message: '', ...error })));
+  }
+  for (const row of rows) {
+    const error = row.error as { notSent?: boolean; message?: string } | null;
+    const notSent = error?.notSent === true || error?.message === NOT_SENT.message;
+    if (row.state === 'failed' && notSent && failures.has(itemOf(row))) {
       await setJournalState(deps.pool, runId, row.seq, 'pending');
       n += 1;
     }
+  }
+  for (const item of await listRunItems(deps.pool, runId)) {
+    const texts = failures.get(item.item_key);
+    if (!texts || item.status !== 'error') continue;
+    const messages = item.messages.filter((m) => !(m.level === 'error' && texts.has(m.text)));
+    if (messages.some((m) => m.level === 'error')) continue;
+    const status = messages.some((m) => m.level === 'warning') ? 'warning' : 'ok';
+    await resetRunItem(deps.pool, runId, item.item_key, { status, messages });
   }
   return n;
 }

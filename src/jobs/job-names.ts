@@ -31,6 +31,11 @@ export const SyncProductsPayload = z.object({
   asOf: Day.optional(),
   /** After the product sync, queue one customer sync per enabled customer (the daily check's chain). */
   thenCustomers: z.boolean().default(false),
+  /** The invoices the daily check queued this chain for: new to it again when the PSA cannot be read. */
+  invoices: z
+    .array(z.object({ id: z.string().min(1).max(200), revision: z.number().int() }))
+    .max(10_000)
+    .optional(),
   ...Origin,
 });
 

@@ -1,3 +1,4 @@
+import { IntegrationError } from '../core/integration-error';
 import { AppError } from '../services/errors';
 
 /**
@@ -7,6 +8,11 @@ import { AppError } from '../services/errors';
  */
 const PERMANENT = new Set(['bad_request', 'not_found', 'validation_failed', 'forbidden']);
 
-export function isPermanent(error: unknown): error is AppError {
+/**
+ * Also a PSA or source answer that says a retry will not help (credentials rejected, permission missing): retrying
+ * it for hours only hammers the vendor's login (Autotask may lock the API user).
+ */
+export function isPermanent(error: unknown): error is AppError | IntegrationError {
+  if (error instanceof IntegrationError) return !error.retryable;
   return error instanceof AppError && PERMANENT.has(error.code);
 }

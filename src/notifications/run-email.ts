@@ -26,13 +26,18 @@ const esc = (s: string) =>
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
 
+/**
+ * The run's counts in one line. "Changed" counts every item that wrote, a warning item that wrote too (the MSP
+ * must not read "0 changed" when the PSA was changed); an item with a warning and nothing written is a warning only.
+ */
 function countsOf(items: readonly RunItemRow[]): string {
   const n = { ok: 0, warning: 0, error: 0, no_change: 0, skipped: 0 };
   for (const i of items) n[i.status] += 1;
+  const changed = n.ok + items.filter((i) => i.status === 'warning' && (i.changes?.length ?? 0) > 0).length;
   const parts = [
     `${n.error} error(s)`,
     `${n.warning} warning(s)`,
-    `${n.ok} changed`,
+    `${changed} changed`,
     `${n.no_change} unchanged`,
   ];
   if (n.skipped) parts.push(`${n.skipped} skipped`);

@@ -274,6 +274,19 @@ export async function updateRunItem(
   );
 }
 
+/** Sets an item's status and its whole message list (a resumed run puts back what the plan said). */
+export async function resetRunItem(
+  db: Queryable,
+  runId: string,
+  itemKey: string,
+  patch: { status: ItemStatus; messages: PlanItem['messages'] },
+): Promise<void> {
+  await db.query(
+    'update run_items set status = $3, messages = $4::jsonb where run_id = $1 and item_key = $2',
+    [runId, itemKey, patch.status, JSON.stringify(patch.messages)],
+  );
+}
+
 /** The latest finished run of each customer (for the customers table). */
 export async function lastCustomerRuns(
   db: Queryable,

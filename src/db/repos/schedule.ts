@@ -102,6 +102,23 @@ export async function listUncheckedInvoices(
   return res.rows;
 }
 
+/**
+ * Makes invoices new again to the daily check (the chain they queued could not read the PSA), unless a newer
+ * revision was checked meanwhile.
+ */
+export async function unmarkInvoicesChecked(
+  db: Queryable,
+  ws: WorkspaceId,
+  invoices: readonly { id: string; revision: number }[],
+): Promise<void> {
+  if (invoices.length === 0) return;
+  await db.query(
+    `delete from invoice_checks c using unnest($2::text[], $3::int[]) as u(id, revision)
+     where c.workspace_id = $1 and c.invoice_id = u.id and c.revision = u.revision`,
+    [ws, invoices.map((i) => i.id), invoices.map((i) => i.revision)],
+  );
+}
+
 export async function markInvoicesChecked(
   db: Queryable,
   ws: WorkspaceId,

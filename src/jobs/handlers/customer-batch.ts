@@ -1,5 +1,6 @@
 import { finishedRunSince } from '../../db/repos/job-runs';
 import { syncCustomers } from '../../engine/sync';
+import { AppError } from '../../services/errors';
 import { type JobDeps, runContextOf } from '../job-deps';
 import type { PayloadOf } from '../job-names';
 import { isPermanent } from '../permanent';
@@ -94,7 +95,7 @@ async function syncGroup(
       out.set(m.id, ok({ runs: mine, resumed: m.resumed }));
     }
   } catch (error) {
-    if (tenantIds.length > 1 && isPermanent(error)) {
+    if (tenantIds.length > 1 && error instanceof AppError && isPermanent(error)) {
       // A mapping changed since it was checked: each customer alone, so the refusal answers only its job.
       for (const m of group) await syncGroup(deps, p, [m], out);
       return;

@@ -46,7 +46,14 @@ export async function handleDailyCheck(
         const thenCustomers = fresh.length > 0;
         const jobId = await deps.queue.send(
           'sync-products',
-          { workspaceId: ws, target, thenCustomers, trigger: 'schedule', actor: 'schedule' },
+          {
+            workspaceId: ws,
+            target,
+            thenCustomers,
+            ...(thenCustomers ? { invoices: fresh } : {}),
+            trigger: 'schedule',
+            actor: 'schedule',
+          },
           { db: tx },
         );
         queued.push({ target, jobId, thenCustomers });

@@ -243,6 +243,41 @@ describe('locked days', () => {
   });
 });
 
+describe('invoices imported out of order', () => {
+  it('a month whose invoice is not imported yet is not decided: March before February writes nothing in February', async () => {
+    s.invoices = [inv('G01', '2026-01', [month('2026-01-01', '2026-01-31', 10)])];
+    await syncOnce(s, '2026-02-08', synced, {});
+    s.invoices.push(inv('G03', '2026-03', [month('2026-03-01', '2026-03-31', 10)]));
+    const mar = await syncOnce(s, '2026-04-08', synced, {});
+    // February is between two synced charge periods, but no synced invoice bills it: the seats carry forward.
+    expect(adjusts(mar.operations)).toEqual([]);
+    s.invoices.push(
+      inv('G02', '2026-02', [month('2026-02-01', '2026-02-14', 10), month('2026-02-15', '2026-02-28', 8)]),
+    );
+    const feb = await syncOnce(s, '2026-04-09', synced, {});
+    expect(adjusts(feb.operations)).toEqual([
+      ['2026-02-15', '-2', '23.1', '20'],
+      ['2026-03-01', '2', '23.1', '20'],
+    ]);
+    expect(charges(feb.operations)).toEqual([]);
+    expect((await planFor(s, '2026-04-09', synced)).operations).toEqual([]);
+  });
+
+  it('a month whose synced invoice has no line for the subscription decides it at 0 (suspended)', async () => {
+    s.invoices = [
+      inv('G01', '2026-01', [month('2026-01-01', '2026-01-31', 10)]),
+      inv('G02', '2026-02', [month('2026-02-01', '2026-02-28', 3, '20.00', 'other-subscription')]),
+      inv('G03', '2026-03', [month('2026-03-01', '2026-03-31', 10)]),
+    ];
+    const plan = await syncOnce(s, '2026-04-08', synced, {});
+    expect(adjusts(plan.operations)).toEqual([
+      ['2026-01-01', '10', '23.1', '20'],
+      ['2026-02-01', '-7', '23.1', '20'],
+      ['2026-03-01', '7', '23.1', '20'],
+    ]);
+  });
+});
+
 describe('the Azure plan motion turned off (R-9: billed once, 0 the next period)', () => {
   const off = () => ({ ...SETTINGS, motions: { ...SETTINGS.motions, azure: false } });
   const azureOps = (ops: readonly PlannedOperation[]) => ops.filter((o) => o.offerKey.startsWith('DZH'));

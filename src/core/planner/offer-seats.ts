@@ -71,10 +71,18 @@ export function offerSeats(q: OfferSeatsQuery): OfferSeats {
       // next cycle is billed in full), until an invoice says otherwise.
       if (stated !== undefined)
         for (const seg of sub.steps.segments(stated, undefined)) total.add(seg.start, seg.end, seg.seats);
-      // From its first synced day to the end of its latest charge period, the invoices state every day of the
-      // subscription (a day between two charge periods has no seats).
-      const last = mine.map((l) => l.chargePeriod.end).reduce((a, b) => (a > b ? a : b));
-      ranges.push({ start: fs, end: last });
+      // The days of its synced charge periods are decided. A day between two of them has no seats, decided only
+      // once the synced invoice that would bill the cycle starting there is in (its month's invoice, which has no
+      // line for it): with that invoice not imported yet (files imported out of order), the gap is not decided and
+      // the seats carry forward (spec section 6, "Write only what is decided").
+      const periods = daySet(mine.map((l) => l.chargePeriod));
+      for (const [i, r] of periods.entries()) {
+        ranges.push(r);
+        const next = periods[i + 1];
+        if (next && billsPeriod(synced, periodOf(r.end), group.currencies))
+          ranges.push({ start: r.end, end: next.start });
+      }
+      const last = periods.at(-1)!.end;
       first = earlier(first, fs);
       later(addDays(last, -1));
     }
@@ -99,6 +107,19 @@ export function offerSeats(q: OfferSeatsQuery): OfferSeats {
   const decided = carrying === undefined ? daySet(ranges) : clipDays(daySet(ranges), FIRST_DAY, carrying);
   const from = earlier(first, firstDay(decided));
   return { segments: from === undefined ? [] : total.segments(from, undefined), decided, through };
+}
+
+/** Whether a synced invoice bills exactly this month (in one of the currencies, when known). */
+function billsPeriod(
+  invoices: readonly TimelineInvoice[],
+  period: ReturnType<typeof periodOf>,
+  currencies: ReadonlySet<string>,
+): boolean {
+  return invoices.some(
+    (i) =>
+      i.header.billingPeriod === period &&
+      (currencies.size === 0 || i.header.currency === undefined || currencies.has(i.header.currency)),
+  );
 }
 
 function earlier(a: PlainDate | undefined, b: PlainDate | undefined): PlainDate | undefined {

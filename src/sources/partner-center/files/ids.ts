@@ -17,3 +17,15 @@ export function normalizeSubscriptionId(text: string): string {
   const t = text.trim();
   return GUID.test(t.toLowerCase()) ? t.toLowerCase() : t;
 }
+
+export const SKU_EXPECTED = 'a SKU id such as 0002';
+
+/**
+ * A SKU id as Microsoft writes it: four characters (csp-billing.md section 3). A spreadsheet that saved the file
+ * again reads "0002" as the number 2 and writes "2": a SKU id of one to three digits gets its leading zeros back,
+ * so the offer is the one the price list and the invoices name. Others are kept as written.
+ */
+export function normalizeSkuId(text: string): string {
+  const t = text.trim();
+  return /^[0-9]{1,3}$/.test(t) ? t.padStart(4, '0') : t;
+}

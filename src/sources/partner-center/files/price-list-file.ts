@@ -8,7 +8,7 @@ import { Money, ONE } from '../../../core/money';
 import { type ColumnSpec, columnLabels, resolveColumns } from './columns';
 import { mapCsvRows } from './csv-rows';
 import { exclusiveEndOf } from './dates';
-import { MARKET_EXPECTED } from './ids';
+import { MARKET_EXPECTED, normalizeSkuId, SKU_EXPECTED } from './ids';
 import { RowCursor } from './row-cursor';
 import { billingPlanFromFrequency } from './term';
 
@@ -74,7 +74,7 @@ function priceEntryFromRow(c: RowCursor<PriceListColumn>): PriceListEntry {
   return {
     offer: {
       productId: c.required('ProductId', 'a product id such as CFQ7TTC0LCHC').toUpperCase(),
-      skuId: c.required('SkuId', 'a SKU id such as 0002'),
+      skuId: normalizeSkuId(c.required('SkuId', SKU_EXPECTED)),
       term: term as TermDuration,
       billingPlan,
       segment,

@@ -2,7 +2,14 @@ import type { BillingPlan, InvoiceLine, TermDuration } from '../../../core/model
 import { Money, parseDecimal, ZERO } from '../../../core/money';
 import { fromInclusive, type PlainDate } from '../../../core/time';
 import { type ColumnSpec, columnLabels, resolveColumns } from './columns';
-import { MARKET_EXPECTED, normalizeSubscriptionId, normalizeTenantId, TENANT_EXPECTED } from './ids';
+import {
+  MARKET_EXPECTED,
+  normalizeSkuId,
+  normalizeSubscriptionId,
+  normalizeTenantId,
+  SKU_EXPECTED,
+  TENANT_EXPECTED,
+} from './ids';
 import { classifyLine } from './line-kind';
 import { RowCursor } from './row-cursor';
 import {
@@ -163,7 +170,7 @@ export function reconLineFromRow(c: RowCursor<ReconColumn>, lineNumber: number):
     subscriptionId: c.memo('subscription', subscriptionText, normalizeSubscriptionId),
     offer: {
       productId,
-      skuId: c.required('SkuId', 'a SKU id such as 0002'),
+      skuId: normalizeSkuId(c.required('SkuId', SKU_EXPECTED)),
       term,
       billingPlan,
       segment: 'Commercial',

@@ -166,6 +166,30 @@ describe('parseReconFile: kinds, terms and plans', () => {
     expect((await one({ ChargeType: 'SomethingNew' })).chargeType).toBe('somethingnew');
   });
 
+  it('a free trial is listed as skipped (one_time), its paid conversion is a license line', async () => {
+    const trial = {
+      TermAndBillingCycle: 'One-Month commitment for trial',
+      Subtotal: '0.00',
+      UnitPrice: '0.00',
+    };
+    expect((await one(trial)).kind).toBe('one_time');
+    expect((await one({ ...trial, ChargeType: 'new' })).kind).toBe('one_time');
+    expect(
+      (
+        await one({
+          TermAndBillingCycle: 'One-Month commitment for monthly billing',
+          ChargeType: 'trialConversion',
+        })
+      ).kind,
+    ).toBe('license');
+  });
+
+  it('a SkuId a spreadsheet saved as a number gets its leading zeros back', async () => {
+    expect((await one({ SkuId: '2' })).offer.skuId).toBe('0002');
+    expect((await one({ SkuId: '0002' })).offer.skuId).toBe('0002');
+    expect((await one({ SkuId: '00A1' })).offer.skuId).toBe('00A1');
+  });
+
   it('maps annual upfront (blank BillingFrequency) and month-to-month', async () => {
     expect((await one({ BillingFrequency: '' })).offer).toMatchObject({ term: 'P1Y', billingPlan: 'Annual' });
     expect(

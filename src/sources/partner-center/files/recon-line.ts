@@ -65,6 +65,8 @@ export function reconCursor(header: readonly string[], file: string): RowCursor<
 
 type Plan = { term: TermDuration; billingPlan: BillingPlan };
 
+const saysTrial = (termText: string) => /\btrial\b/i.test(termText);
+
 /** What TermAndBillingCycle and BillingFrequency mean for a row of this kind (csp-billing.md 2.1; term.ts). */
 function termAndPlan(c: RowCursor<ReconColumn>, kind: InvoiceLine['kind'], oneTime: boolean): Plan {
   // Azure plan has no commitment; its consumption is billed monthly in arrears.
@@ -143,6 +145,7 @@ export function reconLineFromRow(c: RowCursor<ReconColumn>, lineNumber: number):
     chargeType,
     oneTimeBilling: oneTime,
     reservation: c.text('ReservationOrderId') !== '',
+    trial: c.memo('trial', termText, saysTrial),
   });
   const { term, billingPlan } = termAndPlan(c, kind, oneTime);
   const billingCurrency = c.currency('Currency');

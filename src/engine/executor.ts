@@ -19,7 +19,9 @@ export interface ExecutionOutcome {
 export function describeWriteError(
   e: Pick<IntegrationError, 'message'> & { vendorMessages?: readonly string[] },
 ): string {
-  const vendor = e.vendorMessages?.length ? ` (${e.vendorMessages.join('; ')})` : '';
+  // The vendor's words once: a message that already quotes them (a rate limit's text) does not repeat them.
+  const more = (e.vendorMessages ?? []).filter((m) => !e.message.includes(m));
+  const vendor = more.length ? ` (${more.join('; ')})` : '';
   return `${e.message}${vendor}`;
 }
 

@@ -40,7 +40,7 @@ const NOTHING: PullTotals = {
 };
 
 const NEEDS_CONSENT =
-  'Microsoft’s price sheet needs the App+User consent: click Connect on the Microsoft CSP card and sign in';
+  'Microsoft’s price sheet needs the App+User consent: click Connect (Reconnect, when the card says so) on the Microsoft CSP card and sign in';
 
 /** Reads the price sheet of each market into the price list. */
 async function pullPrices(

@@ -1,5 +1,5 @@
 import { type OfferKey, offerKeyText, type PriceListEntry, skuCode } from '../model/source';
-import { ZERO } from '../money/decimal';
+import { type Decimal, ZERO } from '../money/decimal';
 import {
   DEFAULT_PRODUCT_RULES,
   type PlannedOperation,
@@ -75,6 +75,56 @@ function vendorSkuMatches(products: readonly TargetProduct[], sku: string): Targ
   return products.filter((p) => p.vendorSku !== undefined && p.vendorSku.toLowerCase() === want);
 }
 
+/** "US, USD": the market and currency an offer is sold in (Azure plan: its currency). */
+function offerMarket(offer: OfferKey): string {
+  return isAzureOffer(offer) ? offer.currency : `${offer.market}, ${offer.currency}`;
+}
+
+/**
+ * The PSA name of each offer in scope (spec section 4: prefix + SKU code). One SKU sold in several markets or
+ * currencies is several offers (their prices differ), each its own PSA product (one product per offer, like the
+ * links): the home offer keeps the plain name, the others get their market and currency after it
+ * (`PC_CFQ7TTC0LCHC:0002 (CA, CAD)`), so billsync never collides with itself. The home offer is the one already
+ * linked to the product of the plain name, else the one in the currency most offers in scope use (the MSP's own),
+ * else the first by key. ConnectWise finds a catalog item by its vendor SKU instead of its name: every market of
+ * a SKU links to that one item, whose price follows the home offer (`home`).
+ */
+function namesOf(
+  scope: ReadonlyMap<string, { offer: OfferKey }>,
+  settings: ProgramSettings,
+  rules: TargetProductRules,
+  links: ReadonlyMap<string, string>,
+  byName: ReadonlyMap<string, TargetProduct>,
+): Map<string, { name: string; home: string | undefined }> {
+  const groups = new Map<string, string[]>();
+  for (const [key, { offer }] of scope) {
+    const plain = productName(settings, offer, rules).toLowerCase();
+    groups.set(plain, [...(groups.get(plain) ?? []), key]);
+  }
+  const currencies = new Map<string, number>();
+  for (const { offer } of scope.values())
+    currencies.set(offer.currency, (currencies.get(offer.currency) ?? 0) + 1);
+  const out = new Map<string, { name: string; home: string | undefined }>();
+  for (const [plain, keys] of groups) {
+    const sorted = [...keys].sort();
+    const holder = byName.get(plain);
+    const holding = sorted.filter((k) => holder !== undefined && links.get(k) === holder.id);
+    const home = [...(holding.length ? holding : sorted)].sort(
+      (a, b) =>
+        (currencies.get(scope.get(b)!.offer.currency) ?? 0) -
+        (currencies.get(scope.get(a)!.offer.currency) ?? 0),
+    )[0]!;
+    for (const key of sorted) {
+      const offer = scope.get(key)!.offer;
+      const name = productName(settings, offer, rules);
+      if (sorted.length === 1 || key === home) out.set(key, { name, home: undefined });
+      else if (rules.linkByVendorSku) out.set(key, { name, home });
+      else out.set(key, { name: `${name} (${offerMarket(offer)})`, home: undefined });
+    }
+  }
+  return out;
+}
+
 function motionAllows(settings: ProgramSettings, offer: OfferKey): boolean {
   if (isAzureOffer(offer)) return settings.motions.azure;
   if (offer.billingPlan === 'Annual' || offer.billingPlan === 'Triennial') return settings.motions.annual;
@@ -103,11 +153,20 @@ export function planProductSync(input: ProductPlanInput): Plan {
   const byId = new Map(input.products.map((p) => [p.id, p]));
   const byName = new Map(input.products.map((p) => [p.name.toLowerCase(), p]));
   const linkedIds = new Set(input.links.values());
+  const linkedOffer = new Map([...links].map(([k, id]) => [id, k]));
   const items: PlanItem[] = [];
   const operations: PlannedOperation[] = [];
+  const names = namesOf(scope, settings, rules, links, byName);
+  // ConnectWise: other markets of a SKU link to the home offer's item once its operation ran, at its price.
+  const linkAfter: {
+    op: PlannedOperation & { kind: 'create-product' };
+    home: string;
+    match?: TargetProduct | undefined;
+  }[] = [];
+  const homePrice = new Map<string, { unitPrice: Decimal; unitCost: Decimal }>();
 
   for (const [key, { offer, title }] of [...scope].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const name = productName(settings, offer, rules);
+    const { name, home } = names.get(key)!;
     const item: PlanItem = {
       key,
       label: name,
@@ -145,8 +204,19 @@ export function planProductSync(input: ProductPlanInput): Plan {
     const cost = entry === 'azure' ? ZERO : entry.cost.amount;
     const description =
       entry === 'azure' ? `Microsoft Azure plan (${AZURE_PLAN_PRODUCT_ID})` : entry.productTitle || title;
+    homePrice.set(key, { unitPrice: price, unitCost: cost });
     const linkedId = links.get(key);
     const linked = linkedId ? byId.get(linkedId) : undefined;
+    if (linked && home !== undefined && links.get(home) === linked.id) {
+      // ConnectWise links every market of a SKU to the one catalog item with that vendor SKU: its price and cost
+      // follow the home offer only (else each market would set its own on every run).
+      item.targetId = linked.id;
+      item.messages.push({
+        level: 'info',
+        text: `${linked.name} also serves ${offerMarket(offer)}: its price and cost follow ${offerMarket(scope.get(home)!.offer)}; this market's customers get their own prices on their contract lines`,
+      });
+      continue;
+    }
     if (linked) {
       item.targetId = linked.id;
       const changes = [];
@@ -176,7 +246,7 @@ export function planProductSync(input: ProductPlanInput): Plan {
       });
       continue;
     }
-    const create: PlannedOperation = {
+    const create: PlannedOperation & { kind: 'create-product' } = {
       kind: 'create-product',
       key: `product:${key}:create`,
       offerKey: key,
@@ -202,6 +272,19 @@ export function planProductSync(input: ProductPlanInput): Plan {
         continue;
       }
       const match = matches[0];
+      if (home !== undefined) {
+        // Another market of the SKU: linked to the item of the home offer as it is (its price follows the home
+        // offer), after the home offer's own operation (which may create the item in this very run).
+        item.action = 'link';
+        item.status = 'ok';
+        if (match) item.targetId = match.id;
+        item.messages.push({
+          level: 'info',
+          text: `The catalog item with the vendor SKU ${skuCode(offer)} is linked to this offer too (${offerMarket(offer)}); its price and cost follow ${offerMarket(scope.get(home)!.offer)}`,
+        });
+        linkAfter.push({ op: create, home, match });
+        continue;
+      }
       if (match) {
         item.action = 'link';
         item.status = 'ok';
@@ -229,6 +312,18 @@ export function planProductSync(input: ProductPlanInput): Plan {
       });
       continue;
     }
+    if (taken && linkedOffer.get(taken.id) !== key) {
+      // Named like the product of another offer (its name was given to this one since): creating it would be
+      // refused by the PSA on every run.
+      item.action = 'collision';
+      item.status = 'error';
+      item.targetId = taken.id;
+      item.messages.push({
+        level: 'error',
+        text: `The product ${taken.name} is linked to offer ${linkedOffer.get(taken.id)}: rename it in the PSA, then sync again`,
+      });
+      continue;
+    }
     if (rules.needsBillingCode && !settings.billingCodeId) {
       item.action = 'error';
       item.status = 'error';
@@ -250,6 +345,12 @@ export function planProductSync(input: ProductPlanInput): Plan {
       { field: 'unit cost', from: null, to: cost.toString() },
     ];
     operations.push(create);
+  }
+  for (const { op, home, match } of linkAfter) {
+    const price = match
+      ? { unitPrice: match.unitPrice, unitCost: match.unitCost }
+      : (homePrice.get(home) ?? { unitPrice: op.unitPrice, unitCost: op.unitCost });
+    operations.push({ ...op, ...price });
   }
   return { operations, items, invoiceIds: [] };
 }

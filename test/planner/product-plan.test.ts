@@ -331,3 +331,58 @@ describe('product sync planner', () => {
     });
   });
 });
+
+describe('one SKU in several markets or currencies (decision 0006 addendum, tenth session)', () => {
+  const CA = { ...BASIC, market: 'CA', currency: 'CAD' };
+  const prices = [...PRICES, priceEntry(CA, '9.00', '10.00')];
+  const ops = (plan: ReturnType<typeof planProductSync>) =>
+    plan.operations.map((o) => {
+      const c = o as { kind: string; name?: string; offerKey: string; unitPrice: { toString(): string } };
+      return [c.kind, c.name ?? '', c.offerKey.split('|').slice(5).join(' '), c.unitPrice.toString()];
+    });
+
+  it('Autotask: the home market keeps PC_<SKU>, the other market is named after it; nothing collides', () => {
+    const plan = planProductSync(input({ priceList: prices }));
+    expect(ops(plan).filter(([, name]) => String(name).includes('LH18'))).toEqual([
+      ['create-product', 'PC_CFQ7TTC0LH18:0001 (CA, CAD)', 'CA CAD', '10'],
+      ['create-product', 'PC_CFQ7TTC0LH18:0001', 'US USD', '7.2'],
+    ]);
+  });
+
+  it('Autotask: the product already holding the plain name keeps it, whatever the currencies', () => {
+    const products = [
+      product({ id: 'S9', name: 'PC_CFQ7TTC0LH18:0001', unitPrice: dec('10'), unitCost: dec('9') }),
+    ];
+    const links = new Map([[offerKeyText(CA), 'S9']]);
+    const plan = planProductSync(input({ priceList: prices, products, links }));
+    expect(ops(plan).filter(([, name]) => String(name).includes('LH18'))).toEqual([
+      ['create-product', 'PC_CFQ7TTC0LH18:0001 (US, USD)', 'US USD', '7.2'],
+    ]);
+  });
+
+  it('ConnectWise: one item, created once by the home offer; the other market links to it at its price', () => {
+    const CW = { naming: 'sku', linkByVendorSku: true, needsBillingCode: false } as const;
+    const settings = { ...SETTINGS, mode: 'all' as const, billingCodeId: undefined };
+    const plan = planProductSync(input({ productRules: CW, settings, priceList: prices }));
+    expect(ops(plan).filter(([, name]) => String(name).includes('LH18'))).toEqual([
+      ['create-product', 'CFQ7TTC0LH18:0001', 'US USD', '7.2'],
+      ['create-product', 'CFQ7TTC0LH18:0001', 'CA CAD', '7.2'],
+    ]);
+    // Linked both: only the home offer sets the item's price; a re-plan writes nothing.
+    const item = product({
+      id: 'C1',
+      name: 'CFQ7TTC0LH18:0001',
+      vendorSku: 'CFQ7TTC0LH18:0001',
+      unitPrice: dec('7.2'),
+      unitCost: dec('6.48'),
+    });
+    const links = new Map([
+      [offerKeyText(BASIC), 'C1'],
+      [offerKeyText(CA), 'C1'],
+    ]);
+    const again = planProductSync(
+      input({ productRules: CW, settings, priceList: prices, products: [item], links }),
+    );
+    expect(ops(again).filter(([, name]) => String(name).includes('LH18'))).toEqual([]);
+  });
+});

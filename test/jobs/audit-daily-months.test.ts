@@ -1,10 +1,7 @@
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkspaceId } from '../../src/core/ids';
 import { type Decimal, dec, ZERO } from '../../src/core/money/decimal';
-import type { Clock } from '../../src/core/time/clock';
-import { addDays, addMonths, daysInMonth, parsePlainDate, utcDateOf } from '../../src/core/time/plain-date';
+import { addDays, addMonths, daysInMonth, parsePlainDate } from '../../src/core/time/plain-date';
 import { createPool, type Pool } from '../../src/db/pool';
 import { listNotifications, listOutbox } from '../../src/db/repos/notifications';
 import { enqueueDailyCheck } from '../../src/jobs/enqueue';
@@ -32,6 +29,7 @@ import {
   reconFile,
 } from '../support/csp-files';
 import { jobsOf, PUBLIC_URL, TEST_TIMING, waitFor } from '../support/jobs';
+import { movableClock, type Received, startMailSink } from '../support/mail-sink';
 import { BASIC, E3, FABRIKAM, NORTHWIND, subscription, TAILSPIN } from '../support/months-data';
 
 /**
@@ -198,53 +196,17 @@ function expectedBill(contract: number, month: string, k: number): Decimal {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-interface Received {
-  to: string[];
-  raw: string;
-}
-
-/** Decodes the quoted-printable soft line breaks and escapes nodemailer uses for long lines. */
-const unfold = (raw: string) =>
-  raw
-    .replace(/=\r?\n/g, '')
-    .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
-
-function movableClock(start: string): Clock & { set(at: string): void } {
-  let at = start;
-  return { now: () => at, today: () => utcDateOf(at), set: (t) => (at = t) };
-}
-
 let sched: CliScenario;
 let manual: CliScenario;
 let pool: Pool;
 let queue: JobQueue;
 let worker: RunningWorker;
 let mailer: Mailer;
-let smtp: SMTPServer;
+let sink: Awaited<ReturnType<typeof startMailSink>> | undefined;
 let ws: WorkspaceId;
-const inbox: Received[] = [];
+let inbox: Received[] = [];
 const clock = movableClock('2027-01-05T06:00:00.000Z');
 const log: string[] = [];
-
-async function startSink(): Promise<number> {
-  smtp = new SMTPServer({
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        inbox.push({
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: unfold(Buffer.concat(chunks).toString('utf8')),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  return (smtp.server.address() as AddressInfo).port;
-}
 
 /** The same CLI setup in both worlds: user, Autotask, program (with the notification addresses), price list. */
 async function setUp(s: CliScenario): Promise<void> {
@@ -388,7 +350,9 @@ beforeAll(async () => {
   await setUp(manual);
   pool = createPool(sched.db.url, 8);
   ws = (await pool.query<{ id: WorkspaceId }>('select id from workspaces')).rows[0]!.id;
-  const port = await startSink();
+  sink = await startMailSink();
+  inbox = sink.inbox;
+  const port = sink.port;
   mailer = createMailer(`smtp://127.0.0.1:${port}`, 'billsync <billsync@msp.example>');
   queue = await startJobQueue({ url: sched.db.url, max: 4 }, TEST_TIMING, { worker: true });
   // Composed like src/jobs/background-worker.ts, with the test's clock and a tick only when the test asks.
@@ -422,7 +386,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.stop({ timeoutMs: 5000 });
   mailer?.close();
-  if (smtp) await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await sink?.close();
   await pool?.end();
   await sched?.close();
   await manual?.close();

@@ -106,7 +106,18 @@ describe('daily schedule', () => {
     expect(again).toMatchObject({ newInvoices: [], queued: [] });
     const products = await jobsOf(pool, 'sync-products', ws);
     expect(products.map((j) => j.data)).toEqual([
-      { workspaceId: ws, target: 'autotask', thenCustomers: true, trigger: 'schedule', actor: 'schedule' },
+      {
+        workspaceId: ws,
+        target: 'autotask',
+        thenCustomers: true,
+        // The invoices of the chain: new to the check again if the product sync cannot read the PSA.
+        invoices: [
+          { id: 'G1', revision: expect.any(Number) },
+          { id: 'G2', revision: expect.any(Number) },
+        ],
+        trigger: 'schedule',
+        actor: 'schedule',
+      },
     ]);
 
     const job = { id: products[0]!.id, createdOn: new Date(), retryCount: 0 };

@@ -18,7 +18,12 @@ describe.each(['reject', 'bill-prorated'] as const)(
   (rule) => {
     let s: CliScenario;
     beforeAll(async () => {
-      s = await createCliScenario({ now: '2026-01-08T09:00:00Z', rules: { postedPeriodAdjustments: rule } });
+      s = await createCliScenario({
+        now: '2026-01-08T09:00:00Z',
+        rules: { postedPeriodAdjustments: rule },
+        // The real command for the first rule; the other runs the same CLI in process.
+        inProcess: rule !== 'reject',
+      });
       await s.setup();
       await s.importPriceList(priceListFile(s.dir, [{ cost: '20.00', erp: '23.10' }]));
       await s.importInvoice(reconFile(s.dir, 'G000001212', [seatLine('2025-12-01', '2025-12-31', 10)]));

@@ -224,7 +224,10 @@ describe('reconciliation on ConnectWise (lines change on the 1st, partial months
   let s: CliScenario<'connectwise'>;
 
   beforeAll(async () => {
-    s = await decemberSynced(await createCliScenario({ target: 'connectwise', now: '2026-01-08T09:00:00Z' }));
+    s = await decemberSynced(
+      // The Autotask scenario above runs the real command; this one the same CLI in process.
+      await createCliScenario({ target: 'connectwise', now: '2026-01-08T09:00:00Z', inProcess: true }),
+    );
   }, 120_000);
   afterAll(async () => {
     await s?.close();

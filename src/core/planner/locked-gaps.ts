@@ -1,5 +1,5 @@
 import { type Decimal, dec, ZERO } from '../money/decimal';
-import { type BillingPeriod, periodOf } from '../time/billing-period';
+import { type BillingPeriod, firstDayOf, periodOf } from '../time/billing-period';
 import type { DateRange } from '../time/date-range';
 import {
   addDays,
@@ -68,8 +68,7 @@ export function lockedGaps(g: GapInput): MonthGap[] {
       const amount = want.units.times(wantPrice).minus(have.units.times(have.price ?? ZERO));
       const cost = want.units.times(wantCost).minus(have.units.times(have.cost ?? ZERO));
       if (amount.eq(ZERO) && cost.eq(ZERO)) continue;
-      const { year, month } = dateParts(start);
-      const share = dec(daysBetween(start, end)).div(daysInMonth(year, month));
+      const days = dec(daysBetween(start, end));
       const key = periodOf(start);
       const m = months.get(key) ?? {
         month: key,
@@ -78,8 +77,10 @@ export function lockedGaps(g: GapInput): MonthGap[] {
         stretches: [],
         reasons: new Set(),
       };
-      m.amount = m.amount.plus(amount.times(share));
-      m.cost = m.cost.plus(cost.times(share));
+      // Summed as day-weighted amounts and divided by the month's days once (below): dividing each piece first
+      // leaves 66.4249999... for 66.425, which half-up rounds a cent short.
+      m.amount = m.amount.plus(amount.times(days));
+      m.cost = m.cost.plus(cost.times(days));
       if (lock) m.reasons.add(lock);
       if (negative) m.reasons.add('negative');
       const last = m.stretches.at(-1);
@@ -88,7 +89,11 @@ export function lockedGaps(g: GapInput): MonthGap[] {
       months.set(key, m);
     }
   }
-  return [...months.values()];
+  return [...months.values()].map((m) => {
+    const { year, month } = dateParts(firstDayOf(m.month));
+    const dim = daysInMonth(year, month);
+    return { ...m, amount: m.amount.div(dim), cost: m.cost.div(dim) };
+  });
 }
 
 /** The line's first priced state after `day` (the line as it starts), else the price a new line starts from. */

@@ -44,6 +44,17 @@ describe('changeDays (unit rows -> days that carry an adjustment)', () => {
     expect(changeDays(rows)).toEqual(['2026-02-01', '2026-03-10', '2026-03-20', '2026-04-01']);
   });
 
+  it('on a period start a price-only change proves nothing, a units change (a hand adjustment on the 1st) does', () => {
+    const firsts = (day: PlainDate) => day.endsWith('-01');
+    const rows = [
+      row('2025-10-01', '2025-10-31', 5),
+      row('2025-11-01', '2025-11-30', 5, '47.26'), // a new period's own price
+      row('2025-12-01', '2025-12-31', 6, '47.26'), // the MSP's +1 on 1 Dec
+      row('2026-01-01', '2026-01-31', 6, '47.26'),
+    ];
+    expect(changeDays(rows, undefined, firsts)).toEqual(['2025-10-01', '2025-12-01']);
+  });
+
   it('tolerates split rows that end ON the next adjustment day (one-day overlap, notes §8.1)', () => {
     const rows = [
       row('2026-03-01', '2026-03-10', 5),

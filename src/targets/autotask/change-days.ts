@@ -50,9 +50,12 @@ export function changeDays(
     const before = latest !== undefined && latest.end >= dayBefore ? latest : undefined;
     if (before) {
       // A new period's row may carry a price of its own without any adjustment (a PSA that stores a row's
-      // price when it makes the row): a state change on a period start proves nothing. billsync knows its own
-      // adjustments there (the engine's journal); another's shows when the PSA refuses a second one.
-      if (!sameState(row, before) && !periodStart(row.start)) days.add(row.start);
+      // price when it makes the row): a price or cost change on a period start proves nothing. Units do not
+      // change without an adjustment, though: an MSP's hand adjustment on the 1st (the usual day for one) is a
+      // change day, so the planner books around it instead of the PSA refusing a second adjustment (audit
+      // `audit-cutover-months`). billsync knows its own adjustments there too (the engine's journal).
+      const unitsMoved = !row.units.eq(before.units);
+      if (!sameState(row, before) && (unitsMoved || !periodStart(row.start))) days.add(row.start);
       return;
     }
     const unread = i === 0 && from !== undefined && row.start <= from;

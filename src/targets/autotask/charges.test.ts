@@ -101,9 +101,9 @@ describe('readState: charges and locked days', () => {
     expect(contract(CONTOSO)?.postedThrough).toBe('2026-02-28');
     expect(contract(FABRIKAM)).not.toHaveProperty('postedThrough');
     const days = (id: number) => snap.contractLines.find((l) => l.id === String(id))?.changeDays;
-    // 1 April starts a period: its row may carry a state of its own without an adjustment (a PSA that stores a
-    // row's price when it makes it), so it is not counted; billsync knows its own writes from its journal.
-    expect(days(workstation)).toEqual(['2026-02-01', '2026-03-10']);
+    // 1 April starts a period: a row there may carry a price of its own without an adjustment (a PSA that stores
+    // a row's price when it makes it), but not other units: the +2 of 1 April is a change day.
+    expect(days(workstation)).toEqual(['2026-02-01', '2026-03-10', '2026-04-01']);
     expect(days(added.body.itemId)).toEqual([]);
   });
 

@@ -267,16 +267,21 @@ export function contractLines(additions: readonly Addition[]): TargetContractLin
     x.effective < y.effective ? -1 : x.effective > y.effective ? 1 : x.id - y.id,
   );
   // The line's price and cost are those of its latest addition.
+  const handDays = new Map<string, Set<PlainDate>>();
   for (const a of ordered) {
     const id = lineId(a.agreementId, a.productId);
+    // ConnectWise takes a second change of a day: billsync edits its own addition of that day. An addition that
+    // is not billsync's (the MSP's, by hand) is not edited: its start day is a change day the planner books around
+    // (a charge or credit for the month, the line right from the next 1st) instead of a write refused at apply
+    // time (audit `audit-cutover-months`).
+    if (!a.marker) handDays.set(id, (handDays.get(id) ?? new Set()).add(a.effective));
     seen.set(id, {
       id,
       contractId: a.agreementId,
       productId: a.productId,
       unitPrice: a.unitPrice,
       unitCost: a.unitCost,
-      // ConnectWise takes a second change of a day: billsync edits its own addition of that day.
-      changeDays: [],
+      changeDays: [...(handDays.get(id) ?? [])].sort(),
     });
   }
   return [...seen.values()];

@@ -105,7 +105,12 @@ describe('ConnectWise mapping (decision 0012)', () => {
     ]);
     // Additions that are not billsync's (no marker) are not edited: their start days are change days.
     expect(contractLines(additions)).toMatchObject([
-      { id: '1040:30', contractId: '1040', productId: '30', changeDays: ['2025-07-01', '2025-08-01', '2025-09-01'] },
+      {
+        id: '1040:30',
+        contractId: '1040',
+        productId: '30',
+        changeDays: ['2025-07-01', '2025-08-01', '2025-09-01'],
+      },
     ]);
     const charges = toCharges(additions, () => d('2025-08-31'));
     expect(charges).toHaveLength(1);

@@ -107,9 +107,21 @@ export function hasInvoiceFrom(
   period: BillingPeriod,
   currencies: ReadonlySet<string>,
 ): boolean {
-  return invoices.some(
-    (i) =>
-      i.header.billingPeriod >= period &&
-      (currencies.size === 0 || i.header.currency === undefined || currencies.has(i.header.currency)),
+  return invoices.some((i) => i.header.billingPeriod >= period && inCurrencies(i, currencies));
+}
+
+/** Whether a known invoice bills exactly this month (in one of the currencies, when known). */
+export function billsPeriod(
+  invoices: readonly TimelineInvoice[],
+  period: BillingPeriod,
+  currencies: ReadonlySet<string>,
+): boolean {
+  return invoices.some((i) => i.header.billingPeriod === period && inCurrencies(i, currencies));
+}
+
+/** An invoice of unknown currency, or subscriptions of unknown currencies, match any. */
+function inCurrencies(invoice: TimelineInvoice, currencies: ReadonlySet<string>): boolean {
+  return (
+    currencies.size === 0 || invoice.header.currency === undefined || currencies.has(invoice.header.currency)
   );
 }

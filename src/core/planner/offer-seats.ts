@@ -1,5 +1,6 @@
 import { subscriptionSteps } from '../derive/seat-carry-forward';
 import {
+  billsPeriod,
   hasInvoiceFrom,
   invoicesUpTo,
   linesBySubscription,
@@ -107,19 +108,6 @@ export function offerSeats(q: OfferSeatsQuery): OfferSeats {
   const decided = carrying === undefined ? daySet(ranges) : clipDays(daySet(ranges), FIRST_DAY, carrying);
   const from = earlier(first, firstDay(decided));
   return { segments: from === undefined ? [] : total.segments(from, undefined), decided, through };
-}
-
-/** Whether a synced invoice bills exactly this month (in one of the currencies, when known). */
-function billsPeriod(
-  invoices: readonly TimelineInvoice[],
-  period: ReturnType<typeof periodOf>,
-  currencies: ReadonlySet<string>,
-): boolean {
-  return invoices.some(
-    (i) =>
-      i.header.billingPeriod === period &&
-      (currencies.size === 0 || i.header.currency === undefined || currencies.has(i.header.currency)),
-  );
 }
 
 function earlier(a: PlainDate | undefined, b: PlainDate | undefined): PlainDate | undefined {

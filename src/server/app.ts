@@ -6,7 +6,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler } from 'fastify-type-provider-zod';
 import { appRoot } from '../runtime/app-root';
 import { loggerOptions } from '../runtime/logger';
 import { authPlugin, isApiPath, routedPath } from './auth';
@@ -14,6 +14,7 @@ import type { AppContext } from './context';
 import { envelope, errorHandler } from './errors';
 import { docsCsp, securityHeaders } from './headers';
 import { inputGuard } from './input-guard';
+import { openApiFinish, openApiTransform } from './openapi';
 import { authRoutes } from './routes/auth';
 import { connectionRoutes } from './routes/connections';
 import { customerRoutes } from './routes/customers';
@@ -80,7 +81,8 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       },
       security: [{ session: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: openApiTransform,
+    transformObject: openApiFinish,
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, transformStaticCSP: docsCsp });
   await app.register(authPlugin, ctx);

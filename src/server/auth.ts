@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { SessionWithUser } from '../db/repos/sessions';
 import type { Role } from '../db/repos/users';
+import { ErrorBody } from '../services/account-schemas';
 import { resolveSession } from '../services/auth';
 import { AppError } from '../services/errors';
 import type { AppContext } from './context';
@@ -77,6 +78,17 @@ export function routedPath(request: FastifyRequest): string {
  */
 export const authPlugin = fp(async (app: FastifyInstance, ctx: AppContext) => {
   app.decorateRequest('session', undefined);
+  // What the hook below can answer is documented on every route it guards (the OpenAPI document at /docs/json
+  // lists it): 401 without a live session; 403 for a write without the CSRF token or a role below the route's.
+  app.addHook('onRoute', (route) => {
+    if (!isApiPath(route.url) || route.config?.public || !route.schema) return;
+    route.schema.response ??= {};
+    const response = route.schema.response as Record<number, unknown>;
+    response[401] ??= ErrorBody;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if ((route.config?.minRole ?? 'viewer') !== 'viewer' || methods.some((m) => !SAFE_METHODS.has(m)))
+      response[403] ??= ErrorBody;
+  });
   app.addHook('onRequest', async (request) => {
     if (!isApiPath(routedPath(request))) return;
     const config = request.routeOptions.config;
@@ -88,7 +100,8 @@ export const authPlugin = fp(async (app: FastifyInstance, ctx: AppContext) => {
     if (!SAFE_METHODS.has(request.method) && request.headers['x-csrf-token'] !== session.csrf_token) {
       throw new AppError(
         'csrf_failed',
-        'The request lacks a valid CSRF token: reload the page and try again',
+        'The request lacks a valid CSRF token: reload the page and try again (an API client sends the csrfToken ' +
+          'of its login or of GET /api/me in the x-csrf-token header)',
       );
     }
     const needed = config?.minRole ?? 'viewer';

@@ -151,8 +151,12 @@ export async function saveConnection(
             },
             secrets,
           };
-    const sealed = kept.secrets
-      ? box.seal(JSON.stringify(kept.secrets), sealContext(input.workspaceId, input.kind))
+    // A kind whose secrets are all optional (the Microsoft CSP source in "import files" mode needs none) is
+    // saved with an empty sealed set the first time; a kind that needs credentials still refuses below.
+    const toSeal =
+      kept.secrets ?? (!stored?.credentials && schema.secrets.safeParse({}).success ? {} : undefined);
+    const sealed = toSeal
+      ? box.seal(JSON.stringify(toSeal), sealContext(input.workspaceId, input.kind))
       : null;
     const row = await upsertConnection(tx, {
       workspaceId: input.workspaceId,

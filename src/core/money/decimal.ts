@@ -14,10 +14,19 @@ D.PE = 40;
 
 export type Decimal = BigJs.Big;
 
-/** How to round to a number of decimal places. `down` truncates toward zero (Microsoft's subtotals do that). */
-export type RoundingMode = 'half-up' | 'half-even' | 'down' | 'up';
+/**
+ * How to round to a number of decimal places. `down` truncates toward zero (Microsoft's subtotals do that);
+ * `half-up` takes a tie away from zero; `half-ceiling` takes a tie toward +infinity (-0.215 to -0.21): a
+ * difference added to a whole-cent amount then gives that sum rounded half-up.
+ */
+export type RoundingMode = 'half-up' | 'half-even' | 'down' | 'up' | 'half-ceiling';
 
-const MODE: Record<RoundingMode, BigJs.RoundingMode> = { down: 0, 'half-up': 1, 'half-even': 2, up: 3 };
+const MODE: Record<Exclude<RoundingMode, 'half-ceiling'>, BigJs.RoundingMode> = {
+  down: 0,
+  'half-up': 1,
+  'half-even': 2,
+  up: 3,
+};
 
 const DECIMAL_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 
@@ -48,7 +57,12 @@ export function dec(value: string | bigint | number | Decimal): Decimal {
 }
 
 export function round(value: Decimal, places: number, mode: RoundingMode): Decimal {
-  return value.round(places, MODE[mode]);
+  if (mode !== 'half-ceiling') return value.round(places, MODE[mode]);
+  // floor(x + half a unit): positive values round as half-up; a negative tie goes toward zero.
+  const half = new D(5).times(new D(10).pow(-(places + 1)));
+  const shifted = value.plus(half);
+  const truncated = shifted.round(places, 0);
+  return truncated.gt(shifted) ? truncated.minus(new D(10).pow(-places)) : truncated;
 }
 
 /** Canonical text: no exponent, no trailing zeros beyond what is needed ("12.5", "-3", "0"). */

@@ -34,6 +34,17 @@ describe('decimal', () => {
     expect(round(dec('2.341'), 2, 'up').toFixed()).toBe('2.35');
     expect(decimalFixed(dec('-0.001'), 2)).toBe('0.00');
   });
+
+  it('rounds a tie toward +infinity in half-ceiling mode (a credit added to a whole-cent month)', () => {
+    expect(round(dec('0.215'), 2, 'half-ceiling').toFixed(2)).toBe('0.22');
+    expect(round(dec('-0.215'), 2, 'half-ceiling').toFixed(2)).toBe('-0.21');
+    expect(round(dec('-0.2151'), 2, 'half-ceiling').toFixed(2)).toBe('-0.22');
+    expect(round(dec('-0.2149'), 2, 'half-ceiling').toFixed(2)).toBe('-0.21');
+    expect(round(dec('-2.5'), 0, 'half-ceiling').toFixed(0)).toBe('-2');
+    // 161.25 billed for the month plus the rounded credit = the wanted 161.035 rounded half-up.
+    const credit = round(dec('161.035').minus(dec('161.25')), 2, 'half-ceiling');
+    expect(dec('161.25').plus(credit).toFixed(2)).toBe(round(dec('161.035'), 2, 'half-up').toFixed(2));
+  });
 });
 
 describe('Money', () => {

@@ -56,20 +56,26 @@ export function azureDesired(
     typeof pricing === 'function'
       ? pricing
       : (cost: Decimal) => cost.times(ONE.plus(pricing.div(100))).round(2, 1);
+  // The line's cost is the month's total rounded half-up to the cent, as every price and cost written to a PSA
+  // (decision 0006); the retail is computed from the exact total and rounded once, after the markup.
+  const line = (cost: Decimal, start: PlainDate) => ({
+    units: ONE,
+    cost: cost.round(2, 1),
+    price: priceOf(cost, start),
+  });
   const segments: StateSegment[] = [];
+  let exact = ZERO;
   for (const m of months) {
     const start = firstDayOf(nextPeriod(m.period));
     const end = firstDayOf(nextPeriod(nextPeriod(m.period)));
     const last = segments.at(-1);
     if (last && last.start === start) {
       // Two invoices for one month (one per currency is not expected here): add them up.
-      last.state = {
-        ...last.state,
-        cost: last.state.cost!.plus(m.cost),
-        price: priceOf(last.state.cost!.plus(m.cost), start),
-      };
+      exact = exact.plus(m.cost);
+      last.state = line(exact, start);
       continue;
     }
+    exact = m.cost;
     if (last && last.end! < start)
       segments.push({
         start: last.end!,
@@ -79,7 +85,7 @@ export function azureDesired(
     segments.push({
       start,
       end,
-      state: { units: ONE, cost: m.cost, price: priceOf(m.cost, start) },
+      state: line(m.cost, start),
     });
   }
   const tail = segments.at(-1);

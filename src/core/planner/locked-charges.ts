@@ -1,8 +1,8 @@
-import { type Decimal, sumDecimals, ZERO } from '../money/decimal';
+import { type Decimal, round, sumDecimals, ZERO } from '../money/decimal';
 import type { PlannedOperation, TargetCharge } from '../ports/target';
-import { periodOf } from '../time/billing-period';
+import { type BillingPeriod, firstDayOf, periodOf } from '../time/billing-period';
 import type { DateRange } from '../time/date-range';
-import { addDays, dateParts, formatDayMonthYear, type PlainDate } from '../time/plain-date';
+import { addDays, dateParts, daysInMonth, formatDayMonthYear, type PlainDate } from '../time/plain-date';
 import type { LockedChange } from './diff-line';
 import type { LockReason } from './line-locks';
 import type { MonthGap } from './locked-gaps';
@@ -27,6 +27,61 @@ export function daysLabel(stretches: readonly DateRange[]): string {
   });
   const { year, month } = dateParts(stretches[0]!.start);
   return `${parts.join(', ')} ${MONTHS[month - 1]} ${year}`;
+}
+
+/**
+ * The days a month's next booking is labelled with: the month's locked days no earlier billsync charge of the
+ * month names (its description says "<title>, <days>" as it was booked), when what is
+ * left to book is exactly those days' money (a seat change decided by a later invoice). Otherwise (a corrected
+ * invoice changed days already booked, or an earlier charge's text cannot be read) every locked day of the month.
+ */
+function ownDays(
+  gap: MonthGap,
+  booked: readonly TargetCharge[],
+  title: string,
+  left: { amount: Decimal; cost: Decimal },
+): DateRange[] {
+  const named = new Set<PlainDate>();
+  for (const c of booked) for (const d of namedDays(c.description, title, gap.month)) named.add(d);
+  if (named.size === 0) return gap.stretches;
+  let amount = ZERO;
+  let cost = ZERO;
+  const fresh: { start: PlainDate; end: PlainDate }[] = [];
+  for (const part of gap.parts) {
+    for (let d = part.start; d < part.end; d = addDays(d, 1)) {
+      if (named.has(d)) continue;
+      amount = amount.plus(part.amount);
+      cost = cost.plus(part.cost);
+      const last = fresh.at(-1);
+      if (last && last.end === d) last.end = addDays(d, 1);
+      else fresh.push({ start: d, end: addDays(d, 1) });
+    }
+  }
+  const { year, month } = dateParts(firstDayOf(gap.month));
+  const dim = daysInMonth(year, month);
+  const same =
+    round(amount.div(dim), 2, 'half-ceiling').eq(left.amount) &&
+    round(cost.div(dim), 2, 'half-ceiling').eq(left.cost);
+  return fresh.length > 0 && same ? fresh : gap.stretches;
+}
+
+/** The days of `month` a billsync charge's description names after its product's title (none if unreadable). */
+function namedDays(description: string | undefined, title: string, month: BillingPeriod): PlainDate[] {
+  if (!description) return [];
+  const at = description.indexOf(`${title}, `);
+  if (at < 0) return [];
+  const m = /^((?:\d{1,2}(?:-\d{1,2})?, )*\d{1,2}(?:-\d{1,2})?) ([A-Z][a-z]{2}) (\d{4})[.:]/.exec(
+    description.slice(at + title.length + 2),
+  );
+  if (!m) return [];
+  const monthNo = MONTHS.indexOf(m[2]!) + 1;
+  if (monthNo === 0 || `${m[3]}-${String(monthNo).padStart(2, '0')}` !== month) return [];
+  const out: PlainDate[] = [];
+  for (const part of m[1]!.split(', ')) {
+    const [a, b = a] = part.split('-').map(Number);
+    for (let day = a!; day <= b!; day++) out.push(addDays(firstDayOf(month), day - 1));
+  }
+  return out;
 }
 
 /** One booking still to make in a month: a charge or a credit, never both, with its sequence in the month. */
@@ -92,12 +147,19 @@ export function chargeOperations(
   const plan: ChargePlan = { operations: [], messages: [], changes: [] };
   for (const gap of gaps) {
     const booked = existing.filter((c) => periodOf(c.date) === gap.month);
-    const left = bookingsLeft(gap.amount.round(2, 1), gap.cost.round(2, 1), booked);
+    // Half a cent toward +infinity: the line's own month is whole cents where it bills whole months (ConnectWise),
+    // so line + charge is then the wanted month rounded half-up, a credit included (-0.215 books -0.21).
+    const left = bookingsLeft(
+      round(gap.amount, 2, 'half-ceiling'),
+      round(gap.cost, 2, 'half-ceiling'),
+      booked,
+    );
     if (left.bookings.length === 0) continue;
     const { amount, cost } = left;
     const date = gap.stretches[0]?.start ?? booked[0]?.date;
     if (!date) continue;
-    const days = gap.stretches.length ? daysLabel(gap.stretches) : formatDayMonthYear(date);
+    const stretches = ownDays(gap, booked, w.title, left);
+    const days = stretches.length ? daysLabel(stretches) : formatDayMonthYear(date);
     const reasons = [...gap.reasons].map((r) => REASON[r]).join('; ');
     for (const { amount: a, cost: c, sequence, credit } of left.bookings) {
       plan.operations.push({

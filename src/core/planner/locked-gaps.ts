@@ -21,6 +21,8 @@ export interface MonthGap {
   cost: Decimal;
   /** The locked days whose state differs, as half-open stretches (for the label). */
   stretches: DateRange[];
+  /** The same days in pieces, with each day's difference (not divided by the month's days). */
+  parts: { start: PlainDate; end: PlainDate; amount: Decimal; cost: Decimal }[];
   reasons: Set<LockReason>;
 }
 
@@ -75,12 +77,14 @@ export function lockedGaps(g: GapInput): MonthGap[] {
         amount: ZERO,
         cost: ZERO,
         stretches: [],
+        parts: [],
         reasons: new Set(),
       };
       // Summed as day-weighted amounts and divided by the month's days once (below): dividing each piece first
       // leaves 66.4249999... for 66.425, which half-up rounds a cent short.
       m.amount = m.amount.plus(amount.times(days));
       m.cost = m.cost.plus(cost.times(days));
+      m.parts.push({ start, end, amount, cost });
       if (lock) m.reasons.add(lock);
       if (negative) m.reasons.add('negative');
       const last = m.stretches.at(-1);

@@ -119,6 +119,11 @@ export interface TargetCharge {
   /** The day it is dated: it is billed in that day's period. */
   date: PlainDate;
   name: string;
+  /**
+   * What the charge tells the customer (its description), when the PSA returns one: a billsync charge names there
+   * the days it books (spec section 6, locked days), so a later charge of the month can name only its own.
+   */
+  description?: string | undefined;
   /** Billed to the customer: positive = a charge, negative = a credit. */
   amount: Decimal;
   /** What it costs the MSP, same sign convention. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_CREDENTIALS, DEMO_IDS } from '../../../emulators/autotask';
+import { DEMO_IDS } from '../../../emulators/autotask';
 import { demoEmulatorPerTest } from '../../../test/support/demo-emulator';
 import type { PlainDate } from '../../core/time/plain-date';
 
@@ -32,6 +32,8 @@ describe('readState: charges and locked days', () => {
     const workstation = lineOf(CONTOSO, DEMO_IDS.serviceWorkstation);
     const ours = await charge(CONTOSO, {
       name: 'Seats 1-9 March',
+      description:
+        'Microsoft CSP Workstation, 1-9 Mar 2026: the contract line could not be changed on these days',
       unitQuantity: -1,
       unitPrice: 12.34,
       unitCost: 10.1,
@@ -58,6 +60,8 @@ describe('readState: charges and locked days', () => {
         contractLineId: String(workstation),
         date: '2026-03-05',
         name: 'Seats 1-9 March',
+        description:
+          'Microsoft CSP Workstation, 1-9 Mar 2026: the contract line could not be changed on these days',
         amount: '-12.34',
         cost: '-10.1',
         billsync: true,

@@ -22,6 +22,7 @@ export const toCharge = (c: Wire): TargetCharge => {
     contractLineId: optId(c.contractServiceID),
     date: fromAutotaskDate(c.datePurchased),
     name: text(c.name),
+    description: text(c.description) || undefined,
     amount: quantity.times(jsonDecimal(c.unitPrice) ?? ZERO),
     cost: quantity.times(jsonDecimal(c.unitCost) ?? ZERO),
     billsync: marker !== undefined,

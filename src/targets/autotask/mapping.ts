@@ -58,6 +58,7 @@ export const FIELDS = {
     'contractID',
     'contractServiceID',
     'name',
+    'description',
     'datePurchased',
     'unitQuantity',
     'unitPrice',

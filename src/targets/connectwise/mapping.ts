@@ -54,6 +54,7 @@ export const FIELDS = {
     'effectiveDate',
     'cancelledDate',
     'serialNumber',
+    'invoiceDescription',
   ],
 } as const;
 
@@ -144,6 +145,8 @@ export interface Addition {
   /** Last billed day, inclusive; undefined = open-ended. */
   cancelled: PlainDate | undefined;
   marker: ReturnType<typeof parseMarker>;
+  /** What the customer's invoice says (billsync's charges name their days there). */
+  invoiceDescription: string | undefined;
 }
 
 export function toAddition(row: Row, agreementId?: string): Addition {
@@ -163,6 +166,7 @@ export function toAddition(row: Row, agreementId?: string): Addition {
     effective,
     cancelled: fromCwDate(row.cancelledDate),
     marker: parseMarker(row.serialNumber),
+    invoiceDescription: typeof row.invoiceDescription === 'string' ? row.invoiceDescription : undefined,
   };
 }
 
@@ -303,6 +307,7 @@ export function toCharges(
       contractLineId: lineId(a.agreementId, a.productId),
       date: a.marker.day,
       name: `billsync charge ${a.marker.sequence}`,
+      description: a.invoiceDescription,
       amount: a.billed.times(a.unitPrice ?? ZERO),
       cost: a.billed.times(a.unitCost ?? ZERO),
       billsync: true,

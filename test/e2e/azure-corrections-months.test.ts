@@ -367,7 +367,7 @@ describe.each(VARIANTS)(
         now: '2026-01-08T09:00:00Z',
         ...(variant.rules ? { rules: variant.rules } : {}),
         ...(variant.limits ? { limits: variant.limits } : {}),
-        inProcess: variant !== DEFAULT_VARIANT,
+        inProcess: true,
       });
       await s.setup(['--azure-markup', MARKUP]);
       await s.importPriceList(

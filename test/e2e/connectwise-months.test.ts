@@ -8,7 +8,7 @@ import {
   expectRerunWritesNothing,
   type SyncOutcome,
 } from '../support/cli-scenario';
-import { CW_BILLING_VARIANTS, CW_DEFAULT_VARIANT } from '../support/connectwise-variants';
+import { CW_BILLING_VARIANTS } from '../support/connectwise-variants';
 import { CW_IDS } from '../support/connectwise-world';
 import {
   AZURE_PLAN_OFFER,
@@ -200,7 +200,7 @@ describe.each(CW_BILLING_VARIANTS)(
         now: '2026-01-08T09:00:00Z',
         seed: { prorate: variant.prorate, extraCustomers: 3 },
         ...(variant.rules ? { rules: variant.rules } : {}),
-        inProcess: variant !== CW_DEFAULT_VARIANT,
+        inProcess: true,
       });
       await s.setup();
       await s.importPriceList(priceListFile(s.dir, PRICES));

@@ -302,6 +302,7 @@ describe('product sync over three months (CLI + Autotask emulator, R-1..R-6)', {
   beforeAll(async () => {
     s = await createCliScenario({
       now: '2026-01-08T09:00:00Z',
+      inProcess: true,
       seed: { extraCustomers: 1 },
       editSeed: (seed) => {
         seed.Services.push(OWN_E5);

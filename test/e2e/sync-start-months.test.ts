@@ -306,8 +306,7 @@ describe.each(LAYOUTS)(
     const INVOICES = invoicesOf(layout);
     beforeAll(async () => {
       synced.length = 0;
-      // The real command (a process per call) for the first layout; the others run the same CLI in process.
-      s = await createCliScenario({ now: `${SYNC_START}T09:00:00Z`, inProcess: layout !== LAYOUTS[0] });
+      s = await createCliScenario({ now: `${SYNC_START}T09:00:00Z`, inProcess: true });
       await s.setup();
       await s.importPriceList(
         priceListFile(s.dir, [

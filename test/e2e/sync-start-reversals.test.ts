@@ -198,8 +198,6 @@ interface Variant {
   name: string;
   target: ScenarioTarget;
   rules?: Partial<AutotaskRules>;
-  /** The real command (one variant only); the others run the CLI's main in this process. */
-  realCli?: boolean;
   /** R-12 steps (Autotask). */
   r12?: boolean;
 }
@@ -208,7 +206,6 @@ const VARIANTS: Variant[] = [
   {
     name: 'Autotask, emulator defaults (negative units refused)',
     target: 'autotask',
-    realCli: true,
     r12: true,
   },
   {
@@ -248,7 +245,7 @@ describe.each(VARIANTS)('Synced reversals of a cycle billed before the sync star
       now: '2026-01-02T09:00:00Z',
       seed: { extraCustomers: 2 },
       ...(variant.rules ? { rules: variant.rules } : {}),
-      inProcess: !variant.realCli,
+      inProcess: true,
     });
     await s.setup();
     await s.importPriceList(priceListFile(s.dir, [{ offer: BUSINESS_PREMIUM, cost: COST, erp: '31.00' }]));

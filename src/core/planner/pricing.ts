@@ -88,15 +88,25 @@ export function priceListSpans(entries: readonly PriceListEntry[]): {
   };
 }
 
-/** The price-list entry of an offer in force on a day; 'ambiguous' when several overlap with different prices. */
+/**
+ * The price-list entry of an offer in force on a day. Where rows overlap, the one that started latest wins: a
+ * monthly price list lists only the rows in force, open-ended, so the row a later list brings supersedes the
+ * earlier list's open-ended one (as in `priceListSpans`). 'ambiguous' only when several rows that start on that
+ * same latest day have different prices.
+ */
 export function entryOn(
   entries: readonly PriceListEntry[],
   day: PlainDate,
 ): PriceListEntry | 'ambiguous' | undefined {
-  const hits = entries.filter(
+  const covering = entries.filter(
     (e) => e.effective.start <= day && (e.effective.end === undefined || day < e.effective.end),
   );
-  if (hits.length === 0) return undefined;
+  if (covering.length === 0) return undefined;
+  const latest = covering.reduce(
+    (a, e) => (e.effective.start > a ? e.effective.start : a),
+    covering[0]!.effective.start,
+  );
+  const hits = covering.filter((e) => e.effective.start === latest);
   const first = hits[0]!;
   const same = hits.every(
     (h) => h.retail.amount.eq(first.retail.amount) && h.cost.amount.eq(first.cost.amount),

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -26,6 +26,11 @@ describe.skipIf(!browserAvailable)('uploading Microsoft CSP files on the Sources
 
   beforeAll(async () => {
     await writeDemoData(dir, demo);
+    // One customer's rows of the invoice: what a part of a split export (or a filtered spreadsheet) looks like.
+    const [header, ...rows] = readFileSync(join(dir, 'invoice-2025-07.csv'), 'utf8').trimEnd().split('\r\n');
+    const tenant = (row: string) => row.split(',')[header!.split(',').indexOf('CustomerId')];
+    const part = rows.filter((r) => tenant(r) === tenant(rows[0]!));
+    writeFileSync(join(dir, 'invoice-part.csv'), `${[header, ...part].join('\r\n')}\r\n`);
     writeFileSync(
       join(dir, 'bad-invoice.csv'),
       withCell(join(dir, 'invoice-2025-07.csv'), 3, 'ChargeEndDate', '7/32/2025'),
@@ -113,5 +118,29 @@ describe.skipIf(!browserAvailable)('uploading Microsoft CSP files on the Sources
     expect(text).toContain('Nothing from this file was stored.');
     const history = page.getByRole('table', { name: /Import history/ });
     await poll(() => history.getByRole('row').nth(1).textContent()).toMatch(/bad-invoice\.csv.*Failed/);
+  });
+
+  it('refuses one part of a split invoice, says what to do, and replaces the stored invoice when asked', async () => {
+    await page.getByRole('button', { name: 'Clear finished' }).click();
+    await page.getByTestId('source-file-input').setInputFiles(join(dir, 'invoice-part.csv'));
+    await page.getByRole('button', { name: 'Upload and import' }).click();
+    const alert = result('invoice-part.csv').getByRole('alert');
+    await alert.getByText('invoice-part.csv was not imported').waitFor();
+    const text = await alert.textContent();
+    expect(text).toContain(`invoice ${invoice.id} was stored before with lines for`);
+    expect(text).toContain('join them into one file');
+    expect(text).toContain('Nothing from this file was stored.');
+    expect(text).not.toContain('Row:');
+    await result('invoice-part.csv')
+      .getByRole('button', { name: 'Replace the stored invoice with invoice-part.csv' })
+      .click();
+    await result('invoice-part.csv')
+      .getByText(/replaced/i)
+      .first()
+      .waitFor();
+    const history = page.getByRole('table', { name: /Import history/ });
+    await poll(() => history.getByRole('row').nth(1).textContent()).toMatch(/invoice-part\.csv/);
+    expect(await history.getByRole('row').nth(1).textContent()).not.toMatch(/Failed/);
+    expect(await history.getByRole('row').nth(2).textContent()).toMatch(/invoice-part\.csv.*Failed/);
   });
 });

@@ -146,7 +146,7 @@ describe('reconciliation over months, by hand (CLI, Autotask)', () => {
     ).toEqual([]);
   });
 
-  it('February: a credit for the posted days; the cent of rounding stays inside the tolerance', async () => {
+  it('February: a credit for the posted days; the month bills the invoice to the cent', async () => {
     s.setClock('2026-03-01T09:00:00Z');
     await s.approveAndPost('2026-02-28', IDS.contract);
     await s.importInvoice(
@@ -161,14 +161,15 @@ describe('reconciliation over months, by hand (CLI, Autotask)', () => {
     expect(month.period).toBe('2026-02');
     expect(month.periods).toEqual(['2026-02', '2026-01', '2025-12']);
     // Microsoft: 240.00 - 12 x 13.57 + 11 x 13.57 = 226.43 (13.57 = ROUNDDOWN(20.00 x 19 / 28, 2)).
-    // Expected: 277.20 - 23.10 x 19 / 28 = 261.525 -> 261.53. Billed: 277.20 - the credit of 15.68 = 261.52.
+    // Expected: 277.20 - 23.10 x 19 / 28 = 261.525 -> 261.53. Billed: 277.20 - the credit of 15.67 = 261.53 (the
+    // credit's half cent goes toward the month's total, decision 0008, eleventh-session addendum).
     expect(figures(month.totals)).toEqual({
       cost: '226.43',
       expected: '261.53',
-      billed: '261.52',
-      margin: '35.09',
+      billed: '261.53',
+      margin: '35.10',
       marginPercent: 13.4,
-      difference: '-0.01',
+      difference: '0.00',
     });
     expect(month.customers[0]!.flags).toEqual([]);
 
@@ -197,7 +198,7 @@ describe('reconciliation over months, by hand (CLI, Autotask)', () => {
     expect(timeline.postedThrough).toBe('2026-02-28');
     expect(timeline.charges.map((c) => [c.date, c.amount, c.billsync])).toEqual([
       ['2026-01-15', '25.34', true],
-      ['2026-02-10', '-15.68', true],
+      ['2026-02-10', '-15.67', true],
     ]);
     // Each write of billsync, with its run.
     expect(timeline.writes.map((w) => [w.kind, w.date])).toEqual([
@@ -211,7 +212,7 @@ describe('reconciliation over months, by hand (CLI, Autotask)', () => {
     expect(timeline.months.map((m) => [m.period, m.billed, m.expected])).toEqual([
       ['2025-12', '231.00', '231.00'],
       ['2026-01', '256.34', '256.34'],
-      ['2026-02', '261.52', '261.53'],
+      ['2026-02', '261.53', '261.53'],
     ]);
     // Reading it writes nothing.
     const writes = s.writes();

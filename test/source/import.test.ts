@@ -17,7 +17,7 @@ import {
 } from '../../src/db/repos/source-data';
 import { insertWorkspace } from '../../src/db/repos/workspaces';
 import { generateDemoData, writeDemoData } from '../../src/sources/partner-center/demo/generate';
-import { FileParseError } from '../../src/sources/partner-center/files/file-error';
+import { FileParseError, FileRefusedError } from '../../src/sources/partner-center/files/file-error';
 import { importInvoiceFile, importPriceListFile } from '../../src/sources/partner-center/import';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
@@ -116,6 +116,51 @@ describe('importing the demo files', () => {
     expect((await getInvoice(pool, ws, r.invoiceId))!.revision).toBe(before!.revision + 1);
     expect((await getInvoiceLines(pool, ws, r.invoiceId))[0]!.subtotal.toString()).toBe('1');
     await importInvoiceFile(pool, ws, file(name));
+  });
+
+  it('refuses a later file of the invoice that leaves whole customers out (one part of a split export)', async () => {
+    const name = 'invoice-2025-07.csv';
+    const id = demo.invoices.at(-1)!.id;
+    const [header, ...rows] = readFileSync(file(name), 'utf8').trimEnd().split('\r\n');
+    const tenantColumn = cellsOf(header!).indexOf('CustomerId');
+    const tenantOf = (row: string) => cellsOf(row)[tenantColumn]!;
+    const first = tenantOf(rows[0]!);
+    const part = rows.filter((r) => tenantOf(r) === first);
+    expect(part.length).toBeLessThan(rows.length);
+    writeFileSync(file('part.csv'), `${[header, ...part].join('\r\n')}\r\n`);
+    const before = await getInvoiceLines(pool, ws, id);
+    const revision = (await getInvoice(pool, ws, id))!.revision;
+    const error = await importInvoiceFile(pool, ws, file('part.csv')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FileRefusedError);
+    expect(error).toMatchObject({ file: 'part.csv', code: 'drops_customers' });
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^part\\.csv: invoice ${id} was stored before with lines for \\d+ customer\\(s\\) this file has no line for \\(`,
+      ),
+    );
+    expect((error as Error).message).toContain('join them into one file');
+    expect((error as Error).message).toContain('--replace');
+    expect(await getInvoiceLines(pool, ws, id)).toEqual(before);
+    expect((await getInvoice(pool, ws, id))!.revision).toBe(revision);
+
+    // Said to be a corrected invoice that drops those customers: it replaces the stored one.
+    const replaced = await importInvoiceFile(pool, ws, file('part.csv'), { replace: true });
+    expect(replaced).toMatchObject({ status: 'replaced', updated: part.length });
+    expect(await getInvoiceLines(pool, ws, id)).toHaveLength(part.length);
+    // The whole file again (a superset of what is stored) is a plain re-issue.
+    expect((await importInvoiceFile(pool, ws, file(name))).status).toBe('replaced');
+    expect(await getInvoiceLines(pool, ws, id)).toHaveLength(before.length);
+  });
+
+  it('takes the same rows in another order as the same invoice: unchanged, no customer touched', async () => {
+    const name = 'invoice-2025-07.csv';
+    const id = demo.invoices.at(-1)!.id;
+    const [header, ...rows] = readFileSync(file(name), 'utf8').trimEnd().split('\r\n');
+    writeFileSync(file('reversed.csv'), `${[header, ...rows.reverse()].join('\r\n')}\r\n`);
+    const revision = (await getInvoice(pool, ws, id))!.revision;
+    const r = await importInvoiceFile(pool, ws, file('reversed.csv'));
+    expect(r).toMatchObject({ status: 'unchanged', unchanged: rows.length, updated: 0, created: 0 });
+    expect((await getInvoice(pool, ws, id))!.revision).toBe(revision);
   });
 
   it('stores nothing from a file with a bad row (a new invoice), naming row and column', async () => {

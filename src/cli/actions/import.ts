@@ -9,7 +9,7 @@ import {
 } from '../../core/time';
 import { AppError } from '../../services/errors';
 import { assertMicrosoftAllowed } from '../../services/pax8/one-source';
-import { FileParseError } from '../../sources/partner-center/files/file-error';
+import { FileParseError, FileRefusedError } from '../../sources/partner-center/files/file-error';
 import {
   type ImportProgress,
   type InvoiceFileImportResult,
@@ -80,11 +80,12 @@ function settle<R>(out: Output, outcome: Outcome<R>): R {
   if (outcome.ok) return outcome.result;
   const { error } = outcome;
   const message = `${error.message}\nNothing from ${error.file} was stored.`;
+  const code = error instanceof FileRefusedError ? error.code : 'bad_file';
   if (out.json) {
     out.result({ created: 0, updated: 0, unchanged: 0, errors: [error.toJSON()] }, '');
-    throw new CliExit(EXIT.error, message, { code: 'bad_file', afterOutput: true });
+    throw new CliExit(EXIT.error, message, { code, afterOutput: true });
   }
-  throw new CliExit(EXIT.error, message, { code: 'bad_file' });
+  throw new CliExit(EXIT.error, message, { code });
 }
 
 function priceListText(r: PriceListImportResult): string {
@@ -187,10 +188,11 @@ export async function importPriceList(
 export interface ImportInvoiceOptions {
   period?: string;
   issued?: string;
+  replace?: boolean;
   workspace?: string;
 }
 
-/** `billsync import invoice FILE [--period] [--issued]`. */
+/** `billsync import invoice FILE [--period] [--issued] [--replace]`. */
 export async function importInvoice(file: string, opts: ImportInvoiceOptions, cmd: Command): Promise<void> {
   const out = output(Boolean(cmd.optsWithGlobals().json));
   const period = parsePeriodOption(opts.period);
@@ -202,6 +204,7 @@ export async function importInvoice(file: string, opts: ImportInvoiceOptions, cm
       importInvoiceFile(db.pool, ws, file, {
         ...(period ? { period } : {}),
         ...(issued ? { issued } : {}),
+        ...(opts.replace ? { replace: true } : {}),
         ...(onProgress ? { onProgress } : {}),
       }),
     );

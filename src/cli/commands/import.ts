@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { ImportInvoiceOptions } from '../actions/import';
 import { WORKSPACE_OPTION } from '../options';
 
-/** `billsync import pricelist FILE` and `billsync import invoice FILE [--period] [--issued]`. */
+/** `billsync import pricelist FILE` and `billsync import invoice FILE [--period] [--issued] [--replace]`. */
 export function registerImport(program: Command): void {
   const imp = program
     .command('import')
@@ -27,6 +27,10 @@ export function registerImport(program: Command): void {
     .option(
       '--issued <YYYY-MM-DD>',
       'the issue date (default: from Partner Center, else the 7th of the next month)',
+    )
+    .option(
+      '--replace',
+      'a corrected invoice that replaces the stored one even where it has no line for some of its customers (refused otherwise: such a file is usually one part of a split export)',
     )
     .option(...WORKSPACE_OPTION)
     .action(async (file: string, opts: ImportInvoiceOptions, cmd: Command) =>

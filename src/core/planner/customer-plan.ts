@@ -164,9 +164,20 @@ interface OfferWork {
 
 /** Cost spans from the invoice lines: each positive line's UnitPrice over its charge period; the latest carries on. */
 function costSpans(lines: readonly InvoiceLine[]): PriceSpan[] {
+  // Lines that start on the same day (two subscriptions of the offer on one cycle, bought at different prices)
+  // are ordered by price, then subscription: the higher price wins, whatever the file's row order.
   const positive = lines
     .filter((l) => l.quantity.gt(0))
-    .sort((a, b) => (a.chargePeriod.start < b.chargePeriod.start ? -1 : 1));
+    .sort(
+      (a, b) =>
+        (a.chargePeriod.start < b.chargePeriod.start
+          ? -1
+          : a.chargePeriod.start > b.chargePeriod.start
+            ? 1
+            : 0) ||
+        a.unitPrice.amount.cmp(b.unitPrice.amount) ||
+        (a.subscriptionId < b.subscriptionId ? -1 : a.subscriptionId > b.subscriptionId ? 1 : 0),
+    );
   return positive.map((l, i) => ({
     start: l.chargePeriod.start,
     end: i === positive.length - 1 ? undefined : l.chargePeriod.end,

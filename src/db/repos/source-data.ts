@@ -31,6 +31,7 @@ export {
 export {
   type HeaderResolver,
   type InvoiceParts,
+  ReissueDropsCustomers,
   type Rows,
   storeInvoiceParts,
 } from './source-data/invoice-store';
@@ -49,7 +50,9 @@ export {
  * Stores one invoice: its header, its lines and (optionally) its Azure plan daily usage. Idempotent by content:
  * the same lines again -> `unchanged` (nothing written); other lines under the same invoice id -> `replaced`
  * (a corrected re-issue: the old lines are removed). Headers whose dates were only inferred never overwrite dates
- * the source or a user stated (`keptStoredDates`). One transaction (the caller's, when `db` is a client).
+ * the source or a user stated (`keptStoredDates`). One transaction (the caller's, when `db` is a client). The
+ * sources' APIs (Partner Center, Pax8) give the whole invoice, never a part of it: a re-issue replaces the stored
+ * one even where it leaves customers out.
  */
 export async function storeInvoice(
   db: Queryable,
@@ -59,7 +62,9 @@ export async function storeInvoice(
   usage?: Rows<AzureUsageLine>,
 ): Promise<InvoiceImportResult> {
   return inTransaction(db, (client) =>
-    storeInvoiceParts(client, ws, header.id, usage ? { lines, usage } : { lines }, () => header),
+    storeInvoiceParts(client, ws, header.id, usage ? { lines, usage } : { lines }, () => header, {
+      replace: true,
+    }),
   );
 }
 
@@ -73,5 +78,7 @@ export async function storeAzureUsage(
   header: InvoiceHeader,
   usage: Rows<AzureUsageLine>,
 ): Promise<InvoiceImportResult> {
-  return inTransaction(db, (client) => storeInvoiceParts(client, ws, header.id, { usage }, () => header));
+  return inTransaction(db, (client) =>
+    storeInvoiceParts(client, ws, header.id, { usage }, () => header, { replace: true }),
+  );
 }

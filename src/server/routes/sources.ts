@@ -119,6 +119,7 @@ export const sourceRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) 
       const overrides = {
         ...(request.query.period ? { period: request.query.period as BillingPeriod } : {}),
         ...(request.query.issued ? { issued: request.query.issued as PlainDate } : {}),
+        ...(request.query.replace === 'true' || request.query.replace === '1' ? { replace: true } : {}),
       };
       const files = [];
       try {

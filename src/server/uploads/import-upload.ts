@@ -26,6 +26,8 @@ import type { StagedUpload, UploadSettings } from './upload-settings';
 export interface InvoiceOverrides {
   period?: BillingPeriod;
   issued?: PlainDate;
+  /** The CLI's `--replace`: a corrected invoice that leaves customers of the stored one out. */
+  replace?: boolean;
 }
 
 /** Plain errors of the importer say what is wrong (mixed currencies, ...); database errors stay in the log. */

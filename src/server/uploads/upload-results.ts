@@ -1,6 +1,6 @@
 import type { FileProblemWire, UploadedFileWire } from '../../services/sources/upload-schemas';
 import type { PartnerCenterFileKind } from '../../sources/partner-center/files/detect';
-import type { FileParseError } from '../../sources/partner-center/files/file-error';
+import { type FileParseError, FileRefusedError } from '../../sources/partner-center/files/file-error';
 import type { InvoiceFileImportResult, PriceListImportResult } from '../../sources/partner-center/import';
 import { formatBytes, type StagedUpload } from './upload-settings';
 
@@ -98,6 +98,9 @@ export function failed(
 }
 
 export function badFileProblem(error: FileParseError): FileProblemWire {
+  // A whole file refused (not one of its rows): the message says why and what to do; no row to point at.
+  if (error instanceof FileRefusedError)
+    return { code: error.code, message: error.message, row: null, column: null, value: null, expected: null };
   return {
     code: 'bad_file',
     message: error.message,

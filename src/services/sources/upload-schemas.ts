@@ -26,6 +26,12 @@ export const UploadQuery = z.object({
     .describe(
       "the invoice's issue date (YYYY-MM-DD); default: from Partner Center, else the 7th of the next month",
     ),
+  replace: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .describe(
+      'the invoice file is a corrected invoice that replaces the stored one even where it leaves customers out',
+    ),
 });
 
 const Counts = z.object({ created: z.number(), updated: z.number(), unchanged: z.number() });
@@ -33,8 +39,12 @@ const Counts = z.object({ created: z.number(), updated: z.number(), unchanged: z
 /** What is wrong with a file: where (row, column), the value found and what was expected there. */
 export const FileProblemOut = z.object({
   code: z
-    .enum(['bad_file', 'too_large', 'import_failed'])
-    .describe('bad_file: fix the file (row and column named); too_large: over BILLSYNC_UPLOAD_MAX_MB'),
+    .enum(['bad_file', 'too_large', 'import_failed', 'drops_customers'])
+    .describe(
+      'bad_file: fix the file (row and column named); too_large: over BILLSYNC_UPLOAD_MAX_MB; drops_customers: ' +
+        'an invoice stored before has customers this file has no line for (one part of a split export?): join ' +
+        'the parts, or upload it again with replace=1 if it is a corrected invoice that drops them',
+    ),
   message: z.string(),
   row: z.number().nullable().describe('the 1-based line of the file (the header is row 1)'),
   column: z.string().nullable(),

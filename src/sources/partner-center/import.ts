@@ -8,11 +8,12 @@ import {
   type ImportCounts,
   type InvoicePartStatus,
   NO_COUNTS,
+  ReissueDropsCustomers,
   recordSourceImport,
   storeInvoiceParts,
   storePriceList,
 } from '../../db/repos/source-data';
-import { FileParseError } from './files/file-error';
+import { FileParseError, FileRefusedError } from './files/file-error';
 import { fileKindOf, peek, readWithProgress, wrongKind } from './files/file-input';
 import { type InvoiceDates, MonthTally, settleInvoiceDates } from './files/invoice-dates';
 import { parsePriceListFile } from './files/price-list-file';
@@ -46,6 +47,11 @@ export interface InvoiceImportOptions extends ImportOptions {
   period?: BillingPeriod;
   /** The issue date, when the user states it. */
   issued?: PlainDate;
+  /**
+   * The file is a corrected invoice that replaces the stored one even where it has no line for some of its
+   * customers (refused otherwise: such a file is usually one part of a split export, see ReissueDropsCustomers).
+   */
+  replace?: boolean;
 }
 
 /** Line counts at the top level (created / updated = replaced / unchanged), plus what the import decided. */
@@ -164,15 +170,30 @@ export async function importInvoiceFile(
       kind === 'recon'
         ? { lines: tapped<InvoiceLine>(peeked.all) }
         : { usage: tapped<AzureUsageLine>(peeked.all) };
-    const stored = await storeInvoiceParts(client, ws, invoiceId, parts, (header) => {
-      dates = settleInvoiceDates({ tally: months, stored: header, period: opts.period, issued: opts.issued });
-      return {
-        id: invoiceId,
-        billingPeriod: dates.billingPeriod,
-        issueDate: dates.issueDate,
-        currency,
-        datesFrom: dates.datesFrom,
-      };
+    const stored = await storeInvoiceParts(
+      client,
+      ws,
+      invoiceId,
+      parts,
+      (header) => {
+        dates = settleInvoiceDates({
+          tally: months,
+          stored: header,
+          period: opts.period,
+          issued: opts.issued,
+        });
+        return {
+          id: invoiceId,
+          billingPeriod: dates.billingPeriod,
+          issueDate: dates.issueDate,
+          currency,
+          datesFrom: dates.datesFrom,
+        };
+      },
+      { replace: opts.replace === true },
+    ).catch((error: unknown) => {
+      if (error instanceof ReissueDropsCustomers) throw dropsCustomers(file, error);
+      throw error;
     });
     const part = (kind === 'recon' ? stored.lines : stored.usage)!;
     const customerCounts = customers.empty ? NO_COUNTS : await customers.merge(client, ws);
@@ -228,4 +249,17 @@ function dateWarnings(months: MonthTally, period: BillingPeriod): string[] {
   return [
     `${outside} of ${months.total} rows start outside the billing period ${period} (late corrections, or a wrong --period)`,
   ];
+}
+
+/** The refusal of a re-issue that leaves whole customers out, with what to do (spec section 6, corrected invoices). */
+function dropsCustomers(file: string, error: ReissueDropsCustomers): FileRefusedError {
+  return new FileRefusedError(
+    file,
+    `${file}: ${error.message}. If the invoice was exported in several files, ` +
+      'join them into one file (one header, then the rows of every file) and import that. If this file is a ' +
+      'corrected invoice that really leaves these customers out, import it again as a replacement ' +
+      '(`billsync import invoice --replace`; in the browser, "Replace the stored invoice")',
+    'lines for every customer of the stored invoice, or an import that replaces it',
+    'drops_customers',
+  );
 }

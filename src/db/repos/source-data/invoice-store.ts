@@ -66,6 +66,7 @@ async function storePart<T extends { invoiceId: string }>(
   spec: PartSpec<T>,
   rows: Rows<T>,
   previous: { hash: string | null; count: number },
+  replace: boolean,
 ): Promise<StoredPart> {
   const hash = createHash('sha256').update(HASH_VERSION);
   const prefix = `${copyValue(ws)}\t${copyValue(invoiceId)}\t`;
@@ -132,13 +133,22 @@ async function storePart<T extends { invoiceId: string }>(
       invoiceId,
     ]);
     await copyInto(client, spec.table, columns, staged.read());
-    await unsyncChangedCustomers(
-      client,
-      ws,
-      invoiceId,
-      before,
-      await customerPrints(client, spec.table, ws, invoiceId),
-    );
+    const after = await customerPrints(client, spec.table, ws, invoiceId);
+    const dropped = [...before.keys()].filter((t) => !after.has(t));
+    if (dropped.length > 0 && !replace && previous.count > 0)
+      throw new ReissueDropsCustomers(invoiceId, await customerNames(client, ws, dropped));
+    // The same rows in another order (a file sorted in a spreadsheet): every customer's rows are as stored, only
+    // the line numbers moved. The same invoice: nothing to tell any customer.
+    const reordered = before.size === after.size && [...before].every(([t, print]) => after.get(t) === print);
+    if (reordered && previous.count > 0) {
+      const result: InvoicePartResult = {
+        status: 'unchanged',
+        counts: { created: 0, updated: 0, unchanged: count },
+        previousLineCount: previous.count,
+      };
+      return { result, hash: digest, count, currency };
+    }
+    await unsyncChangedCustomers(client, ws, invoiceId, before, after);
     // A part stored empty before (a header registered without its lines) is being filled, not corrected.
     const filled = previous.count === 0;
     const result: InvoicePartResult = {
@@ -154,7 +164,44 @@ async function storePart<T extends { invoiceId: string }>(
   }
 }
 
-/** Per customer of an invoice's stored rows, a fingerprint of them (any order of the same rows gives the same). */
+/**
+ * A corrected re-issue that has no line at all for customers the stored invoice has (spec section 6, "Corrected
+ * invoices"). Microsoft's re-issues correct lines; a file that leaves whole customers out is far more often one
+ * part of an invoice split into several files (or filtered in a spreadsheet): replacing the stored invoice with it
+ * would stop billing those customers without a word. Refused unless the import says it replaces the invoice.
+ */
+export class ReissueDropsCustomers extends Error {
+  constructor(
+    readonly invoiceId: string,
+    /** The customers left out, by name (tenant id where no name is stored). */
+    readonly customers: readonly string[],
+  ) {
+    const shown =
+      customers.slice(0, 5).join(', ') + (customers.length > 5 ? `, and ${customers.length - 5} more` : '');
+    super(
+      `invoice ${invoiceId} was stored before with lines for ${customers.length} customer(s) this file has no line for (${shown})`,
+    );
+    this.name = 'ReissueDropsCustomers';
+  }
+}
+
+async function customerNames(
+  client: PoolClient,
+  ws: WorkspaceId,
+  tenants: readonly string[],
+): Promise<string[]> {
+  const res = await client.query<{ tenant: string; name: string | null }>(
+    `select t.tenant, c.name from unnest($2::text[]) as t(tenant)
+     left join source_customers c on c.workspace_id = $1 and c.tenant_id = t.tenant order by coalesce(c.name, t.tenant)`,
+    [ws, tenants],
+  );
+  return res.rows.map((r) => r.name || r.tenant);
+}
+
+/**
+ * Per customer of an invoice's stored rows, a fingerprint of them: the same rows in any order (and so with other
+ * line numbers) give the same, so a file saved in another row order touches no customer.
+ */
 async function customerPrints(
   client: PoolClient,
   table: string,
@@ -162,7 +209,8 @@ async function customerPrints(
   invoiceId: string,
 ): Promise<Map<string, string>> {
   const res = await client.query<{ tenant: string; print: string }>(
-    `select lower(t.customer_tenant_id) as tenant, md5(string_agg(t::text, E'\n' order by t::text)) as print
+    `select lower(t.customer_tenant_id) as tenant,
+            md5(string_agg((to_jsonb(t) - 'line_number')::text, E'\n' order by (to_jsonb(t) - 'line_number')::text)) as print
      from ${table} t where t.workspace_id = $1 and t.invoice_id = $2 group by 1`,
     [ws, invoiceId],
   );
@@ -203,6 +251,8 @@ export async function storeInvoiceParts(
   invoiceId: string,
   parts: InvoiceParts,
   resolveHeader: HeaderResolver,
+  /** The parts replace the stored invoice even where they leave whole customers out (see ReissueDropsCustomers). */
+  opts: { replace?: boolean } = {},
 ): Promise<InvoiceImportResult> {
   await client.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [
     `billsync:invoice:${ws}:${invoiceId}`,
@@ -214,16 +264,32 @@ export async function storeInvoiceParts(
   );
   const prev = hashes.rows[0];
   const lines = parts.lines
-    ? await storePart(client, ws, invoiceId, LINES, parts.lines, {
-        hash: prev?.lines_hash ?? null,
-        count: stored?.lineCount ?? 0,
-      })
+    ? await storePart(
+        client,
+        ws,
+        invoiceId,
+        LINES,
+        parts.lines,
+        {
+          hash: prev?.lines_hash ?? null,
+          count: stored?.lineCount ?? 0,
+        },
+        opts.replace === true,
+      )
     : undefined;
   const usage = parts.usage
-    ? await storePart(client, ws, invoiceId, USAGE, parts.usage, {
-        hash: prev?.usage_hash ?? null,
-        count: stored?.usageLineCount ?? 0,
-      })
+    ? await storePart(
+        client,
+        ws,
+        invoiceId,
+        USAGE,
+        parts.usage,
+        {
+          hash: prev?.usage_hash ?? null,
+          count: stored?.usageLineCount ?? 0,
+        },
+        opts.replace === true,
+      )
     : undefined;
   const wanted = await resolveHeader(stored);
   if (wanted.id !== invoiceId) throw new Error(`header ${wanted.id} given for invoice ${invoiceId}`);

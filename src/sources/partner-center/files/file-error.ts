@@ -55,3 +55,20 @@ export function describeProblem(p: FileProblem): string {
   if (p.value.trim() === '') return `${where}: the value is empty; expected ${p.expected}`;
   return `${where}: ${shown(p.value)} is not valid; expected ${p.expected}`;
 }
+
+/**
+ * A whole file refused for what it holds rather than for one of its rows: the message says why and what to do.
+ * `code` tells the upload and the CLI which remedy applies.
+ */
+export class FileRefusedError extends FileParseError {
+  constructor(
+    file: string,
+    message: string,
+    expected: string,
+    readonly code: 'drops_customers',
+  ) {
+    super({ file, row: 1, column: undefined, value: undefined, expected });
+    this.name = 'FileRefusedError';
+    this.message = message;
+  }
+}

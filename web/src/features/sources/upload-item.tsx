@@ -1,4 +1,4 @@
-import { Card, CloseButton, Group, Stack, Text } from '@mantine/core';
+import { Button, Card, CloseButton, Group, Stack, Text } from '@mantine/core';
 import { IconFileSpreadsheet } from '@tabler/icons-react';
 import { StatusChip } from '../../components/status-chip';
 import { formatFileSize } from './file-size';
@@ -22,10 +22,12 @@ interface UploadItemProps {
   onRemove: () => void;
   onDates: (change: { period?: string; issued?: string }) => void;
   onImportAgain: () => void;
+  /** Import the file again as a corrected invoice that replaces the stored one. */
+  onReplace: () => void;
 }
 
 /** One file of the Sources page: its name and size, its progress bar, its optional dates and its answer. */
-export function UploadItem({ entry, running, onRemove, onDates, onImportAgain }: UploadItemProps) {
+export function UploadItem({ entry, running, onRemove, onDates, onImportAgain, onReplace }: UploadItemProps) {
   const name = entry.file.name;
   const titleId = `${entry.id}-name`;
   const phase = entry.result?.outcome === 'failed' ? PHASE.error : PHASE[entry.phase];
@@ -68,6 +70,18 @@ export function UploadItem({ entry, running, onRemove, onDates, onImportAgain }:
           {(entry.result || entry.error) && (
             <section aria-label={`Result of ${name}`}>
               {entry.result && <UploadOutcome result={entry.result} />}
+              {r?.outcome === 'failed' && r.error.code === 'drops_customers' && (
+                <Button
+                  mt="xs"
+                  variant="default"
+                  color="red"
+                  onClick={onReplace}
+                  disabled={running}
+                  aria-label={`Replace the stored invoice with ${name}`}
+                >
+                  Replace the stored invoice
+                </Button>
+              )}
               {entry.error && <UploadRequestError title={`${name} was not uploaded`} message={entry.error} />}
             </section>
           )}

@@ -40,6 +40,7 @@ export function UploadPanel() {
                 onRemove={() => queue.remove(entry.id)}
                 onDates={(change) => queue.patch(entry.id, change)}
                 onImportAgain={() => void queue.upload([entry.id])}
+                onReplace={() => void queue.upload([entry.id], { replace: true })}
               />
             ))}
           </Stack>

@@ -6,6 +6,8 @@ export interface UploadOptions {
   /** The CLI's `--period` (YYYY-MM) and `--issued` (YYYY-MM-DD), for an invoice file. */
   period?: string;
   issued?: string;
+  /** The CLI's `--replace`: a corrected invoice that replaces the stored one even where it leaves customers out. */
+  replace?: boolean;
   /** Bytes of the request body sent so far. */
   onProgress?: (sent: number, total: number) => void;
   /** Told when the whole body is sent: the server is importing. */
@@ -38,6 +40,7 @@ export function uploadFile(file: File, options: UploadOptions): Promise<UploadAn
   const query = new URLSearchParams();
   if (options.period) query.set('period', options.period);
   if (options.issued) query.set('issued', options.issued);
+  if (options.replace) query.set('replace', '1');
   const search = query.toString();
   const url = `/api/sources/uploads${search ? `?${search}` : ''}`;
   const form = new FormData();

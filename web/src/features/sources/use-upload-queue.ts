@@ -18,6 +18,8 @@ export interface UploadEntry {
   /** Optional invoice dates, as the CLI's --period (YYYY-MM) and --issued (YYYY-MM-DD). */
   period: string;
   issued: string;
+  /** Send it as a corrected invoice that replaces the stored one (asked for after a `drops_customers` refusal). */
+  replace: boolean;
   result: UploadedFile | undefined;
   /** The request failed as a whole (network, session, refused): nothing was imported. */
   error: string | undefined;
@@ -50,6 +52,7 @@ export function useUploadQueue(maxFileBytes: number | undefined) {
         sent: 0,
         period: '',
         issued: '',
+        replace: false,
         result: undefined,
         error: undefined,
       }),
@@ -71,6 +74,7 @@ export function useUploadQueue(maxFileBytes: number | undefined) {
         csrfToken,
         ...(entry.period ? { period: entry.period } : {}),
         ...(entry.issued ? { issued: entry.issued } : {}),
+        ...(entry.replace ? { replace: true } : {}),
         onProgress: (sent) => patch(entry.id, { sent }),
         onSent: () => patch(entry.id, { phase: 'importing', sent: entry.file.size }),
       });
@@ -94,13 +98,16 @@ export function useUploadQueue(maxFileBytes: number | undefined) {
     }
   };
 
-  /** Uploads `ids` (default: every file not sent yet), one after the other. */
-  const upload = async (ids?: string[]) => {
+  /** Uploads `ids` (default: every file not sent yet), one after the other; `change` first patches them. */
+  const upload = async (ids?: string[], change?: Partial<UploadEntry>) => {
     if (busy.current) return;
     busy.current = true;
     setRunning(true);
     try {
-      const todo = entries.filter((e) => (ids ? ids.includes(e.id) : e.phase === 'ready'));
+      const todo = entries
+        .filter((e) => (ids ? ids.includes(e.id) : e.phase === 'ready'))
+        .map((e) => (change ? { ...e, ...change } : e));
+      if (change) for (const e of todo) patch(e.id, change);
       for (const entry of todo) await sendOne(entry);
     } finally {
       busy.current = false;

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ import { createTargetOpener } from '../../src/runtime/targets';
 import { buildApp } from '../../src/server/app';
 import { type Agent, login } from '../support/app';
 import { CREDS, IDS } from '../support/autotask-world';
-import { runCli } from '../support/cli';
+import { BIN, runCli } from '../support/cli';
 import { type CliRun, type CliScenario, createCliScenario } from '../support/cli-scenario';
 import {
   BUSINESS_PREMIUM,
@@ -290,6 +291,15 @@ function commandTree(): { path: string[]; cmd: Command }[] {
 
 // ------------------------------------------------------------------------------------------ helpers
 
+/** Polls `done` until it holds (no fixed sleeps: a short pause between looks), or fails after `ms`. */
+async function waitFor(what: string, ms: number, done: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** A mutable clock for the HTTP app: "today" follows the routine's as-of day. */
 function stepClock(): Clock & { set(day: string): void } {
   let day = '2026-01-08';
@@ -432,6 +442,16 @@ describe('spec §9: a CLI for everything the UI does, with --json, over three mo
     return res.json as T;
   }
   const get = <T = unknown>(url: string) => api<T>('GET', url);
+
+  /** The scenario's environment for a spawned `billsync` (the same database, key and PSA). */
+  const scenarioEnv = () => ({
+    DATABASE_URL: s.db.url,
+    BILLSYNC_DATA_DIR: join(s.dir, 'data'),
+    BILLSYNC_SECRET_KEY: 'ab'.repeat(32),
+    AUTOTASK_DISCOVERY_URL: `${s.base}/ATServicesRest/`,
+    AUTOTASK_SECRET: '',
+    LOG_LEVEL: 'warn',
+  });
 
   function setDay(day: string): void {
     asOf = day;
@@ -803,7 +823,7 @@ describe('spec §9: a CLI for everything the UI does, with --json, over three mo
     expect((r.doc as ErrorDoc)?.error?.message).toMatch(/No customer matches "Nobody Ltd"/);
   });
 
-  it('January (synced 8 Feb): a rate-limited write -> Error, exit 1; `run resume` finishes it; the API agrees', async () => {
+  it('January (synced 8 Feb): a write rate limited for 1 h: the CLI must not sit silent; `run resume` finishes the run', async () => {
     setDay(INVOICES[1]!.syncOn);
     await importInvoice(INVOICES[1]!);
     const products = await cli<CliRun[]>('sync', 'products', '--as-of', asOf);
@@ -814,30 +834,74 @@ describe('spec §9: a CLI for everything the UI does, with --json, over three mo
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ kind: '429', method: 'POST', path: '**/ServiceAdjustments', retryAfter: 3600 }),
     });
-    expect(fault.status, await fault.text()).toBeLessThan(300);
-    const run = await cli<CliRun[]>('sync', 'customers', '--as-of', asOf);
-    expect(run.code, `exit 1 on an Error run: ${run.stderr}`).toBe(1);
-    expect(run.stderr).toMatch(/billsync run (show|resume) /);
-    const contoso = byCustomer(run.doc, 'contoso')!;
-    expect([contoso.status, byCustomer(run.doc, 'fabrikam')!.status]).toEqual([
-      expect.stringMatching(/^(error|interrupted)$/),
-      'no_change',
-    ]);
-    const failed = await expectRunAgrees(contoso.runId);
-    expect(JSON.stringify(failed.lines), 'the item says the PSA rate-limited it').toMatch(/rate|limit|429|later/i);
-    await expectRunsAgree({ cli: ['--status', contoso.status], query: `&status=${contoso.status}` });
+    const faultBody = await fault.text();
+    expect(fault.status, faultBody).toBeLessThan(300);
+    const { id: faultId } = (JSON.parse(faultBody) as { faults: { id: string }[] }).faults[0]!;
+    const faultHit = async () => {
+      const res = await fetch(`${s.base}/_emulator/faults`);
+      const body = (await res.json()) as { faults: { id: string; hits: number }[] };
+      return (body.faults.find((f) => f.id === faultId)?.hits ?? 0) > 0;
+    };
 
-    const resumed = await cli<CliRun[]>('run', 'resume', contoso.runId);
+    // The real command (spawned: an in-process one could not be stopped): once the 429 came, it either ends
+    // (an Error run to resume, spec §7) or says on stderr that it waits; it must not sit silent for an hour.
+    const child = spawn(process.execPath, [BIN, 'sync', 'customers', '--as-of', asOf], {
+      env: { ...process.env, ...scenarioEnv() },
+      stdio: 'pipe',
+    });
+    let stderr = '';
+    let stdout = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await waitFor('the 429 to reach billsync', 60_000, faultHit);
+    const told = () => child.exitCode !== null || /rate.?limit|retry|wait|429/i.test(stderr);
+    const toldInTime = await waitFor('the CLI to end or say it waits', 20_000, async () => told()).then(
+      () => true,
+      () => false,
+    );
+    const stillRunning = child.exitCode === null;
+    if (stillRunning) child.kill('SIGKILL');
+    const code = await exited;
+    expect
+      .soft(toldInTime, `after the 429 (Retry-After 1 h), 20 s without a word: exit ${code}, stderr ${JSON.stringify(stderr)}`)
+      .toBe(true);
+    // Its database session (and the customer's advisory lock) went with it.
+    await waitFor('the killed process to release its locks', 60_000, async () => {
+      const { rows } = await pool.query<{ n: number }>(
+        "select count(*)::int as n from pg_locks l join pg_database d on d.oid = l.database where l.locktype = 'advisory' and d.datname = current_database()",
+      );
+      return rows[0]!.n === 0;
+    });
+    const open = await get<{ items: { id: string; tenantId: string | null; status: string }[] }>(
+      '/api/runs?limit=50&kind=customer',
+    );
+    const left = open.items.filter((r) => ['running', 'interrupted', 'error'].includes(r.status));
+    expect(left.map((r) => r.tenantId), `runs left open: ${JSON.stringify(open.items.slice(0, 3))} ${stdout}`).toEqual([
+      CONTOSO.tenantId,
+    ]);
+    await expectRunAgrees(left[0]!.id);
+    await expectRunsAgree({ cli: ['--status', left[0]!.status], query: `&status=${left[0]!.status}` });
+
+    // `billsync run resume`: the write in flight is checked in the PSA first, then sent once; Success, exit 0.
+    const resumed = await cli<CliRun[]>('run', 'resume', left[0]!.id);
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed.doc.map((r) => [r.runId, r.status])).toEqual([[contoso.runId, 'success']]);
-    await expectRunAgrees(contoso.runId);
+    expect(resumed.doc.map((r) => [r.runId, r.status])).toEqual([[left[0]!.id, 'success']]);
+    await expectRunAgrees(left[0]!.id);
     model.synced.push(INVOICES[1]!);
+    // Fabrikam was not reached (or was No Change): a sync brings every customer up to date.
+    const rest = await cli<CliRun[]>('sync', 'customers', '--as-of', asOf);
+    expect(rest.code, rest.stderr).toBe(0);
     await expectPsaMatchesInvoices('January');
     await expectReconAgrees('2026-01');
     await expectRerunWritesNothing('January');
     // Resuming a finished run again: refused with the reason, nothing written.
     const writes = s.writes();
-    const again = await cli<ErrorDoc | CliRun[]>('run', 'resume', contoso.runId);
+    const again = await cli<ErrorDoc | CliRun[]>('run', 'resume', left[0]!.id);
     expect.soft(again.code, `resume a finished run: ${JSON.stringify(again.doc)}`).not.toBe(0);
     expect(s.writes()).toBe(writes);
   }, 240_000);
@@ -1008,16 +1072,8 @@ describe('spec §9: a CLI for everything the UI does, with --json, over three mo
   }, 120_000);
 
   it('the real `billsync --json` command (spawned) prints one JSON document and nothing else on stdout', async () => {
-    const env = {
-      DATABASE_URL: s.db.url,
-      BILLSYNC_DATA_DIR: join(s.dir, 'data'),
-      BILLSYNC_SECRET_KEY: 'ab'.repeat(32),
-      AUTOTASK_DISCOVERY_URL: `${s.base}/ATServicesRest/`,
-      AUTOTASK_SECRET: '',
-      LOG_LEVEL: 'info',
-    };
     const writes = s.writes();
-    const res = await runCli(['--json', 'sync', 'customers', '--as-of', asOf], env);
+    const res = await runCli(['--json', 'sync', 'customers', '--as-of', asOf], { ...scenarioEnv(), LOG_LEVEL: 'info' });
     expect(res.code, res.stderr).toBe(0);
     let doc: CliRun[] | undefined;
     expect(() => {

@@ -5,15 +5,12 @@ import { addDays, addMonths, daysInMonth, parsePlainDate } from '../../src/core/
 import { createPool, type Pool } from '../../src/db/pool';
 import { listNotifications, listOutbox } from '../../src/db/repos/notifications';
 import { enqueueDailyCheck } from '../../src/jobs/enqueue';
-import type { JobDeps } from '../../src/jobs/job-deps';
 import { type JobQueue, startJobQueue } from '../../src/jobs/queue';
-import { type RunningWorker, startWorker } from '../../src/jobs/worker';
+import type { RunningWorker } from '../../src/jobs/worker';
 import { createMailer, type Mailer } from '../../src/notifications/mailer';
-import { notifyRun } from '../../src/notifications/notify-run';
 import { createEngineDeps } from '../../src/runtime/engine';
 import { SecretBox } from '../../src/runtime/secret-box';
 import { createTargetOpener } from '../../src/runtime/targets';
-import { reconEmailHook } from '../../src/services/reports/recon-email-hook';
 import { IDS } from '../support/autotask-world';
 import {
   type CliScenario,
@@ -28,7 +25,7 @@ import {
   type ReconLineSpec,
   reconFile,
 } from '../support/csp-files';
-import { jobsOf, PUBLIC_URL, TEST_TIMING, waitFor } from '../support/jobs';
+import { jobsOf, PUBLIC_URL, startScenarioWorker, TEST_TIMING, waitFor } from '../support/jobs';
 import { movableClock, type Received, startMailSink } from '../support/mail-sink';
 import { BASIC, E3, FABRIKAM, NORTHWIND, subscription, TAILSPIN } from '../support/months-data';
 
@@ -366,21 +363,7 @@ beforeAll(async () => {
       env: { ...process.env, AUTOTASK_DISCOVERY_URL: `${sched.base}/ATServicesRest/` },
     }),
   });
-  const deps: JobDeps = {
-    pool,
-    engine,
-    queue,
-    clock,
-    notify: (w, runId) => notifyRun({ pool, mailer, publicUrl: PUBLIC_URL }, w, runId),
-    reconEmails: reconEmailHook({ engine, mailer, publicUrl: PUBLIC_URL, log: (m) => log.push(m) }),
-    log: (m) => log.push(m),
-  };
-  worker = await startWorker(deps, {
-    concurrency: 2,
-    pollSeconds: 0.5,
-    tickSeconds: 0,
-    defaults: { hour: 6, timeZone: 'UTC' },
-  });
+  worker = await startScenarioWorker({ pool, engine, queue, clock, mailer, log: (m) => log.push(m) });
 }, 60_000);
 
 afterAll(async () => {

@@ -8,11 +8,9 @@ import { type Decimal, dec, ZERO } from '../../src/core/money/decimal';
 import { addDays, addMonths, daysInMonth, parsePlainDate } from '../../src/core/time/plain-date';
 import { createPool, type Pool } from '../../src/db/pool';
 import { enqueueDailyCheck } from '../../src/jobs/enqueue';
-import type { JobDeps } from '../../src/jobs/job-deps';
 import { type JobQueue, startJobQueue } from '../../src/jobs/queue';
-import { type RunningWorker, startWorker } from '../../src/jobs/worker';
+import type { RunningWorker } from '../../src/jobs/worker';
 import { createMailer, type Mailer } from '../../src/notifications/mailer';
-import { notifyRun } from '../../src/notifications/notify-run';
 import { loadConfig } from '../../src/runtime/config';
 import { createEngineDeps } from '../../src/runtime/engine';
 import { SecretBox } from '../../src/runtime/secret-box';
@@ -20,7 +18,6 @@ import { systemClock } from '../../src/runtime/system-clock';
 import { createTargetOpener } from '../../src/runtime/targets';
 import { buildApp } from '../../src/server/app';
 import type { NotificationListWire } from '../../src/services/notification-schemas';
-import { reconEmailHook } from '../../src/services/reports/recon-email-hook';
 import type { OverviewWire } from '../../src/services/sync/report-schemas';
 import type { RunDetail } from '../../src/services/sync/run-views';
 import { type Agent, login } from '../support/app';
@@ -34,7 +31,7 @@ import {
   reconFile,
 } from '../support/csp-files';
 import type { OfferSpec } from '../support/csp-specs';
-import { jobsOf, PUBLIC_URL, TEST_TIMING, waitFor } from '../support/jobs';
+import { jobsOf, PUBLIC_URL, startScenarioWorker, TEST_TIMING, waitFor } from '../support/jobs';
 import { movableClock, type Received, startMailSink } from '../support/mail-sink';
 import { BASIC, FABRIKAM, NORTHWIND, subscription } from '../support/months-data';
 
@@ -555,21 +552,7 @@ beforeAll(async () => {
       env: { ...process.env, AUTOTASK_DISCOVERY_URL: `${sched.base}/ATServicesRest/` },
     }),
   });
-  const deps: JobDeps = {
-    pool,
-    engine,
-    queue,
-    clock,
-    notify: (w, runId) => notifyRun({ pool, mailer, publicUrl: PUBLIC_URL }, w, runId),
-    reconEmails: reconEmailHook({ engine, mailer, publicUrl: PUBLIC_URL, log: (m) => log.push(m) }),
-    log: (m) => log.push(m),
-  };
-  worker = await startWorker(deps, {
-    concurrency: 2,
-    pollSeconds: 0.5,
-    tickSeconds: 0,
-    defaults: { hour: 6, timeZone: 'UTC' },
-  });
+  worker = await startScenarioWorker({ pool, engine, queue, clock, mailer, log: (m) => log.push(m) });
   app = await buildApp(
     {
       config: loadConfig({

@@ -9,17 +9,14 @@ import { type Decimal, dec, ZERO } from '../../src/core/money/decimal';
 import { addDays, addMonths, daysInMonth, parsePlainDate } from '../../src/core/time/plain-date';
 import { createPool, type Pool } from '../../src/db/pool';
 import { enqueueDailyCheck } from '../../src/jobs/enqueue';
-import type { JobDeps } from '../../src/jobs/job-deps';
 import { type JobQueue, startJobQueue } from '../../src/jobs/queue';
-import { type RunningWorker, startWorker } from '../../src/jobs/worker';
+import type { RunningWorker } from '../../src/jobs/worker';
 import { createMailer, type Mailer } from '../../src/notifications/mailer';
-import { notifyRun } from '../../src/notifications/notify-run';
 import { loadConfig } from '../../src/runtime/config';
 import { createEngineDeps } from '../../src/runtime/engine';
 import { SecretBox } from '../../src/runtime/secret-box';
 import { createTargetOpener } from '../../src/runtime/targets';
 import { buildApp } from '../../src/server/app';
-import { reconEmailHook } from '../../src/services/reports/recon-email-hook';
 import { type Agent, login } from '../support/app';
 import type { AutotaskReadback } from '../support/autotask-readback';
 import { CREDS, IDS } from '../support/autotask-world';
@@ -33,7 +30,7 @@ import {
   type ReconLineSpec,
   reconFile,
 } from '../support/csp-files';
-import { jobsOf, PUBLIC_URL, TEST_TIMING, waitFor } from '../support/jobs';
+import { jobsOf, PUBLIC_URL, startScenarioWorker, TEST_TIMING, waitFor } from '../support/jobs';
 import { movableClock, type Received, startMailSink } from '../support/mail-sink';
 import { BASIC, E3, FABRIKAM, NORTHWIND, subscription, TAILSPIN } from '../support/months-data';
 
@@ -888,21 +885,7 @@ beforeAll(async () => {
   const env = { ...process.env };
   delete env.AUTOTASK_DISCOVERY_URL;
   const engine = createEngineDeps({ pool, clock, openTarget: createTargetOpener({ pool, box, env }) });
-  const deps: JobDeps = {
-    pool,
-    engine,
-    queue,
-    clock,
-    notify: (w, runId) => notifyRun({ pool, mailer, publicUrl: PUBLIC_URL }, w, runId),
-    reconEmails: reconEmailHook({ engine, mailer, publicUrl: PUBLIC_URL, log: (m) => log.push(m) }),
-    log: (m) => log.push(m),
-  };
-  worker = await startWorker(deps, {
-    concurrency: 2,
-    pollSeconds: 0.5,
-    tickSeconds: 0,
-    defaults: { hour: 6, timeZone: 'UTC' },
-  });
+  worker = await startScenarioWorker({ pool, engine, queue, clock, mailer, log: (m) => log.push(m) });
   app = await buildApp(
     {
       config: loadConfig({

@@ -4,8 +4,10 @@ import type { Pool } from '../../src/db/pool';
 import type { EngineDeps } from '../../src/engine/deps';
 import type { JobDeps } from '../../src/jobs/job-deps';
 import type { JobQueue, QueueTiming } from '../../src/jobs/queue';
+import { type RunningWorker, startWorker } from '../../src/jobs/worker';
 import type { Mailer } from '../../src/notifications/mailer';
 import { notifyRun } from '../../src/notifications/notify-run';
+import { reconEmailHook } from '../../src/services/reports/recon-email-hook';
 
 /** Fast queue timing for tests: quick polls and retries (nothing waits on real minutes). */
 export const TEST_TIMING: QueueTiming = { expireSeconds: 120, retryDelaySeconds: 1, pollSeconds: 0.5 };
@@ -71,4 +73,35 @@ export function testJobDeps(parts: {
     log: parts.log ?? (() => {}),
     slots: { pollMs: () => 20 },
   };
+}
+
+/**
+ * The worker as `billsync worker` composes it (src/jobs/background-worker.ts), run notices and the monthly
+ * reconciliation e-mails included, for scenarios on the test's clock: it polls the queue, and ticks (the daily
+ * check) only when the test asks.
+ */
+export function startScenarioWorker(parts: {
+  pool: Pool;
+  engine: EngineDeps;
+  queue: JobQueue;
+  clock: Clock;
+  mailer: Mailer;
+  log: (m: string) => void;
+}): Promise<RunningWorker> {
+  const { pool, engine, queue, clock, mailer, log } = parts;
+  const deps: JobDeps = {
+    pool,
+    engine,
+    queue,
+    clock,
+    notify: (w, runId) => notifyRun({ pool, mailer, publicUrl: PUBLIC_URL }, w, runId),
+    reconEmails: reconEmailHook({ engine, mailer, publicUrl: PUBLIC_URL, log }),
+    log,
+  };
+  return startWorker(deps, {
+    concurrency: 2,
+    pollSeconds: 0.5,
+    tickSeconds: 0,
+    defaults: { hour: 6, timeZone: 'UTC' },
+  });
 }

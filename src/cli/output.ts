@@ -7,6 +7,8 @@ export interface Output {
   result(data: unknown, human: string | (() => string)): void;
   /** Progress and notes for people: stderr, silent with --json. */
   info(message: string): void;
+  /** A warning about what the command did: stderr, also with --json (a script must not miss it). */
+  warn(message: string): void;
 }
 
 export function output(json: boolean): Output {
@@ -19,6 +21,9 @@ export function output(json: boolean): Output {
     },
     info(message) {
       if (!json) process.stderr.write(`${message}\n`);
+    },
+    warn(message) {
+      process.stderr.write(`warning: ${message}\n`);
     },
   };
 }

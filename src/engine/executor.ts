@@ -98,6 +98,7 @@ async function runOne(
       const probe = await adapter.probe({}, op);
       if (!probe.ok) {
         last = probe.error;
+        if (waitsTooLong(probe.error)) return err(probe.error);
         await retry.sleep(delay(retry, attempt, probe.error));
         continue;
       }
@@ -118,9 +119,21 @@ async function runOne(
       continue;
     }
     if (!applied.error.retryable) return applied;
+    // A PSA that asks for a long pause (Autotask's hourly threshold: Retry-After up to an hour) is not waited out
+    // here: the CLI would sit silent and a worker would hold the PSA for as long. The write fails as retryable,
+    // the run ends in error saying so, and it is resumed later (spec section 7: "error after retries; the run can
+    // be resumed"). Nothing was sent that landed: the journal row is failed, not in flight.
+    if (waitsTooLong(applied.error)) return applied;
     await retry.sleep(delay(retry, attempt, applied.error));
   }
   return err(last!);
+}
+
+/** The longest Retry-After a run waits out itself; the HTTP client follows the same bound (retry-policy.ts). */
+export const MAX_RETRY_AFTER_SECONDS = 60;
+
+function waitsTooLong(e: IntegrationError): boolean {
+  return e.retryAfterSeconds !== undefined && e.retryAfterSeconds > MAX_RETRY_AFTER_SECONDS;
 }
 
 function delay(retry: NonNullable<EngineDeps['retry']>, attempt: number, e: IntegrationError): number {

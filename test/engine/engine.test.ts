@@ -137,6 +137,30 @@ describe('sync engine on a real database', () => {
     expect(line.adjustments.map((a) => a.date)).toEqual(['2025-07-15', '2025-07-20', '2025-08-25']);
   });
 
+  it('a PSA asking to wait an hour is not waited out: the run ends in error, resumable, and resumes once', async () => {
+    const clean = await world(`throttle-clean-${Math.random()}`);
+    await syncProducts(clean.deps, ctx(clean), { preview: false });
+    await syncCustomers(clean.deps, ctx(clean), { preview: false });
+
+    await syncProducts(w.deps, ctx(w), { preview: false });
+    const waits: number[] = [];
+    const deps: EngineDeps = {
+      ...w.deps,
+      retry: { attempts: 4, baseDelayMs: 1, sleep: async (ms) => void waits.push(ms) },
+    };
+    w.target.faults = ['throttled', 'throttled', 'throttled'];
+    const [run] = await syncCustomers(deps, ctx(w), { preview: false });
+    expect(run).toMatchObject({ status: 'error' });
+    expect(waits.filter((ms) => ms > 60_000)).toEqual([]);
+    const runId = (
+      await pool.query("select id from runs where workspace_id = $1 and kind = 'customer'", [w.ws])
+    ).rows[0].id;
+    // Later, the PSA takes writes again: the run is resumed and ends where a run without the pause would have.
+    w.target.faults = [];
+    expect((await resumeRun(deps, ctx(w), runId)).status).toBe('success');
+    expect(w.target.state()).toEqual(clean.target.state());
+  });
+
   it('R-13 (engine level) a crash mid-run resumes to the same PSA state, with no duplicate', async () => {
     const clean = await world(`clean-${Math.random()}`);
     await syncProducts(clean.deps, ctx(clean), { preview: false });

@@ -111,12 +111,25 @@ export class FakeTarget implements TargetAdapter {
     };
   }
 
-  /** Faults to play on the next writes: 'lost' applies the write but loses the answer; 'unavailable' refuses it. */
-  faults: ('lost' | 'unavailable')[] = [];
+  /**
+   * Faults to play on the next writes: 'lost' applies the write but loses the answer; 'unavailable' refuses it;
+   * 'throttled' refuses it with a Retry-After of an hour (Autotask's hourly threshold).
+   */
+  faults: ('lost' | 'unavailable' | 'throttled')[] = [];
 
   async apply(_ctx: unknown, op: PlannedOperation) {
     this.writes += 1;
     const fault = this.faults.shift();
+    if (fault === 'throttled') {
+      return err(
+        new IntegrationError({
+          kind: 'rate_limited',
+          vendor: 'fake',
+          message: 'The PSA is rate limiting billsync (429)',
+          retryAfterSeconds: 3600,
+        }),
+      );
+    }
     if (fault === 'unavailable') {
       return err(
         new IntegrationError({

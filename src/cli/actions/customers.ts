@@ -119,7 +119,7 @@ export async function mapCustomer(customer: string, opts: MapOptions, cmd: Comma
     const { tenantId } = await resolveCustomerRef(pool, ws, customer);
     return saveCustomerMapping(deps, ws, target, tenantId, input, 'cli');
   });
-  for (const w of saved.warnings) out.info(`warning: ${w}`);
+  for (const w of saved.warnings) out.warn(w);
   const c = saved.customer;
   out.result(
     c,

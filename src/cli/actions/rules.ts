@@ -51,8 +51,9 @@ export function ruleInputOf(f: RuleFlags): PriceRuleInput {
     basis: f.basis as 'cost',
     ...methods[0]!,
     rounding: f.rounding as 'cent',
-    ...(f.from ? { validFrom: f.from } : {}),
-    ...(f.to ? { validTo: f.to } : {}),
+    // Dates are checked here, as every command's date flags: a malformed one is a usage error (exit 2).
+    ...(f.from ? { validFrom: parseDateOption('--from', f.from) } : {}),
+    ...(f.to ? { validTo: parseDateOption('--to', f.to) } : {}),
     position,
     ...(f.note ? { note: f.note } : {}),
   };
@@ -91,7 +92,7 @@ export async function rulesAdd(opts: RuleFlags, c: Command): Promise<void> {
   const added = await withSync({ workspace: opts.workspace, asOf }, out, ({ deps, ws }) =>
     addRule(deps, ws, input, 'cli'),
   );
-  for (const w of added.warnings) out.info(`warning: ${w}`);
+  for (const w of added.warnings) out.warn(w);
   out.result(added.rule, () => `Added rule ${added.rule.id}: ${added.rule.description}`);
 }
 

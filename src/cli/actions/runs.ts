@@ -16,6 +16,9 @@ import { withSync } from '../sync-context';
 
 const STATUSES = RUN_STATUSES;
 
+/** A Microsoft tenant id (a GUID). */
+const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export interface RunsOptions {
   customer?: string;
   status?: string;
@@ -37,12 +40,18 @@ export async function listRuns(opts: RunsOptions, cmd: Command): Promise<void> {
     offset: parseCount('--offset', opts.offset),
   };
   const page = await withSync({ workspace: opts.workspace }, out, async ({ pool, ws }) => {
-    // A customer by tenant id, name or domain; a tenant no longer in the source is taken as given.
+    // A customer by tenant id, name or domain; a tenant id no longer in the source is taken as given (its runs
+    // stay), any other text that names no customer is an error as in every other command.
     const customer = opts.customer
       ? await resolveCustomerRef(pool, ws, opts.customer).then(
           (c) => c.tenantId,
           (error: unknown) => {
-            if (error instanceof AppError && error.code === 'not_found') return opts.customer;
+            if (
+              error instanceof AppError &&
+              error.code === 'not_found' &&
+              TENANT_ID.test(opts.customer!.trim())
+            )
+              return opts.customer!.trim().toLowerCase();
             throw error;
           },
         )

@@ -10,6 +10,7 @@ import { registerDemo } from './commands/demo';
 import { registerDemoData } from './commands/demo-data';
 import { registerImport } from './commands/import';
 import { registerJobs } from './commands/jobs';
+import { registerListings } from './commands/listings';
 import { registerNotifications } from './commands/notifications';
 import { registerProgram } from './commands/program';
 import { registerRecon } from './commands/recon';
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerDb(program);
   registerUser(program);
   registerWorkspace(program);
+  registerListings(program);
   registerSandbox(program);
   registerSource(program);
   registerImport(program);

@@ -18,4 +18,11 @@ export function registerUser(program: Command): void {
     .action(async (opts: UserCreateOptions, cmd: Command) =>
       (await import('../actions/user')).userCreate(opts, cmd),
     );
+  user
+    .command('list')
+    .description('the users of the workspace with their role and last sign-in (as Settings, Users)')
+    .option(...WORKSPACE_OPTION)
+    .action(async (opts: { workspace?: string }, cmd: Command) =>
+      (await import('../actions/listings')).userList(opts, cmd),
+    );
 }

@@ -102,3 +102,20 @@ export async function recordLoginAttempt(
 export async function forgetLoginAttempt(db: Queryable, id: number): Promise<void> {
   await db.query('delete from login_attempts where id = $1', [id]);
 }
+
+/** A user as the API and the CLI show it (never the password hash). */
+export function userView(u: UserRow): {
+  id: string;
+  email: string;
+  role: Role;
+  createdAt: string;
+  lastLoginAt: string | null;
+} {
+  return {
+    id: u.id,
+    email: u.email,
+    role: u.role,
+    createdAt: u.created_at.toISOString(),
+    lastLoginAt: u.last_login_at?.toISOString() ?? null,
+  };
+}

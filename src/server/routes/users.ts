@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { isUuid, type UserId } from '../../core/ids';
-import { getUser, listUsers, type UserRow } from '../../db/repos/users';
+import { getUser, listUsers, userView } from '../../db/repos/users';
 import { NewUserBody, UserListOut, UserOut } from '../../services/account-schemas';
 import { createUser } from '../../services/auth';
 import { AppError } from '../../services/errors';
@@ -8,13 +8,7 @@ import { sessionOf } from '../auth';
 import type { AppContext } from '../context';
 import { ErrorBody, IdParam } from './schemas';
 
-const view = (u: UserRow) => ({
-  id: u.id,
-  email: u.email,
-  role: u.role,
-  createdAt: u.created_at.toISOString(),
-  lastLoginAt: u.last_login_at?.toISOString() ?? null,
-});
+const view = userView;
 
 /** Users of the caller's workspace (admins manage them). */
 export const userRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) => {

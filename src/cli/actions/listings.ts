@@ -1,0 +1,82 @@
+import type { Command } from 'commander';
+import { listUsers, userView } from '../../db/repos/users';
+import { listConnectionViews } from '../../services/connections';
+import { importHistory } from '../../services/sources/import-history';
+import { withContext } from '../context';
+import { parseCount } from '../exit';
+import { output, table } from '../output';
+import { resolveCliWorkspace } from '../workspace-option';
+
+/*
+ * Listings the web app shows, for the command line (spec section 9: a CLI for everything the UI does). Each prints
+ * what the matching API route answers (`--json`), or a table.
+ */
+
+/** `billsync user list`: GET /api/users. */
+export async function userList(opts: { workspace?: string }, cmd: Command): Promise<void> {
+  const out = output(Boolean(cmd.optsWithGlobals().json));
+  const users = await withContext(async ({ db }) => {
+    const ws = await resolveCliWorkspace(db.pool, opts.workspace, out.info);
+    return (await listUsers(db.pool, ws)).map(userView);
+  });
+  out.result({ items: users }, () =>
+    table(
+      ['EMAIL', 'ROLE', 'CREATED', 'LAST SIGN-IN'],
+      users.map((u) => [u.email, u.role, u.createdAt.slice(0, 16), u.lastLoginAt?.slice(0, 16) ?? 'never']),
+    ),
+  );
+}
+
+/** `billsync connections`: GET /api/connections (secrets only as "set" / "not set"). */
+export async function connectionList(opts: { workspace?: string }, cmd: Command): Promise<void> {
+  const out = output(Boolean(cmd.optsWithGlobals().json));
+  const items = await withContext(async ({ db }) => {
+    const ws = await resolveCliWorkspace(db.pool, opts.workspace, out.info);
+    return listConnectionViews(db.pool, ws);
+  });
+  out.result({ items }, () =>
+    items.length
+      ? table(
+          ['KIND', 'STATUS', 'CREDENTIALS', 'CHECKED', 'MESSAGE'],
+          items.map((c) => [
+            c.kind,
+            c.status,
+            c.credentials,
+            c.checkedAt?.slice(0, 16) ?? '',
+            c.statusMessage ?? '',
+          ]),
+        )
+      : 'No connections yet: `billsync connect autotask|connectwise|pax8` saves one.',
+  );
+}
+
+/** `billsync imports`: GET /api/sources/imports, newest first (uploads and the CLI's imports). */
+export async function importList(
+  opts: { workspace?: string; limit: string; offset: string },
+  cmd: Command,
+): Promise<void> {
+  const out = output(Boolean(cmd.optsWithGlobals().json));
+  const page = {
+    limit: Math.min(200, Math.max(1, parseCount('--limit', opts.limit))),
+    offset: parseCount('--offset', opts.offset),
+  };
+  const history = await withContext(async ({ db }) => {
+    const ws = await resolveCliWorkspace(db.pool, opts.workspace, out.info);
+    return importHistory(db.pool, ws, page);
+  });
+  out.result(history, () =>
+    history.items.length
+      ? table(
+          ['WHEN', 'BY', 'FILE', 'KIND', 'INVOICE', 'OUTCOME'],
+          history.items.map((i) => [
+            i.at.slice(0, 16),
+            i.by?.email ?? 'cli',
+            i.fileName,
+            i.kind ?? '',
+            i.invoiceId ?? '',
+            i.outcome === 'stored' ? (i.status ?? 'stored') : `failed: ${i.error?.message ?? ''}`,
+          ]),
+        ) + (history.total > page.offset + history.items.length ? '\n(more: use --offset)' : '')
+      : 'No file imported yet.',
+  );
+}

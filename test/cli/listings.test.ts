@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliScenario, createCliScenario } from '../support/cli-scenario';
+import { priceListFile } from '../support/csp-files';
+
+// Spec section 9, "a CLI for everything the UI does": the Users list, the Connections page and the import history.
+describe('billsync user list, connections and imports', () => {
+  let s: CliScenario;
+  beforeAll(async () => {
+    s = await createCliScenario({ now: '2026-01-08T09:00:00Z', inProcess: true });
+    await s.setup();
+  }, 60_000);
+  afterAll(() => s?.close());
+
+  it('user list: the users with their role, never a password hash', async () => {
+    const users = await s.json<{ items: Record<string, unknown>[] }>('user', 'list');
+    expect(users.items.map((u) => [u.email, u.role])).toEqual([['admin@msp.example', 'admin']]);
+    expect(Object.keys(users.items[0]!).sort()).toEqual(['createdAt', 'email', 'id', 'lastLoginAt', 'role']);
+    const text = await s.run('user', 'list');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/EMAIL\s+ROLE/);
+    expect(text.stdout).toContain('admin@msp.example');
+  });
+
+  it('connections: the saved PSA with its state; secrets only as "set"', async () => {
+    const list = await s.json<{ items: { kind: string; status: string; credentials: string }[] }>(
+      'connections',
+    );
+    expect(list.items.map((c) => [c.kind, c.credentials])).toEqual([['autotask', 'set']]);
+    expect(JSON.stringify(list)).not.toContain('secret');
+    expect((await s.run('connections')).stdout).toMatch(/autotask\s+\S+\s+set/);
+  });
+
+  it('imports: every file imported, newest first, with its outcome', async () => {
+    expect((await s.json<{ items: unknown[] }>('imports')).items).toEqual([]);
+    await s.importPriceList(priceListFile(s.dir, [{ cost: '20.00', erp: '23.10' }]));
+    await s.importPriceList(priceListFile(s.dir, [{ cost: '20.00', erp: '23.40' }], 'pricelist-2.csv'));
+    const history = await s.json<{ items: { fileName: string; outcome: string }[]; total: number }>(
+      'imports',
+    );
+    expect(history.items.map((i) => [i.fileName, i.outcome])).toEqual([
+      ['pricelist-2.csv', 'stored'],
+      ['pricelist.csv', 'stored'],
+    ]);
+    expect(history.total).toBe(2);
+    expect((await s.json<{ items: unknown[] }>('imports', '--limit', '1')).items).toHaveLength(1);
+    expect((await s.run('imports')).stdout).toMatch(/pricelist-2\.csv/);
+    expect((await s.run('imports', '--limit', 'x')).code).toBe(2);
+  });
+});

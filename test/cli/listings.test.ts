@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IDS } from '../support/autotask-world';
 import { type CliScenario, createCliScenario } from '../support/cli-scenario';
 import { priceListFile } from '../support/csp-files';
 
 // Spec section 9, "a CLI for everything the UI does": the Users list, the Connections page and the import history.
-describe('billsync user list, connections and imports', () => {
+describe('billsync user list, connections, imports, connect test, companies, contracts and recon --chart', () => {
   let s: CliScenario;
   beforeAll(async () => {
     s = await createCliScenario({ now: '2026-01-08T09:00:00Z', inProcess: true });
@@ -45,5 +46,41 @@ describe('billsync user list, connections and imports', () => {
     expect((await s.json<{ items: unknown[] }>('imports', '--limit', '1')).items).toHaveLength(1);
     expect((await s.run('imports')).stdout).toMatch(/pricelist-2\.csv/);
     expect((await s.run('imports', '--limit', 'x')).code).toBe(2);
+  });
+
+  it('connect test: tests the saved connection again, changes nothing else', async () => {
+    const tested = await s.json<{ ok: boolean; status: string; connection: { kind: string } }>(
+      'connect',
+      'test',
+    );
+    expect([tested.ok, tested.connection.kind]).toEqual([true, 'autotask']);
+    const none = await s.run('--json', 'connect', 'test', '--target', 'connectwise');
+    expect(none.code).toBe(1);
+    expect(none.stdout).toMatch(/connectwise|ConnectWise/);
+  });
+
+  it("companies and contracts: the mapping dialog's lists", async () => {
+    const all = await s.json<{ items: { id: string; name: string }[]; total: number }>('companies');
+    expect(all.items.map((c) => c.id)).toContain(String(IDS.company));
+    const name = all.items.find((c) => c.id === String(IDS.company))!.name;
+    const found = await s.json<{ items: { id: string }[] }>('companies', '--search', name.slice(0, 5));
+    expect(found.items.map((c) => c.id)).toContain(String(IDS.company));
+    const contracts = await s.json<{
+      company: { id: string };
+      items: { id: string }[];
+      hidden: { count: number };
+    }>('contracts', String(IDS.company));
+    expect(contracts.company.id).toBe(String(IDS.company));
+    expect(contracts.items.map((c) => c.id)).toContain(String(IDS.contract));
+    expect((await s.run('contracts', String(IDS.company))).stdout).toMatch(/START\s+END/);
+    expect((await s.run('companies', '--limit', '0')).code).toBe(2);
+  });
+
+  it('recon --chart: the dashboard chart as a table or JSON', async () => {
+    const chart = await s.json<{ target: string; months: unknown[] }>('recon', '--chart', '--months', '3');
+    expect(chart.target).toBe('autotask');
+    expect(Array.isArray(chart.months)).toBe(true);
+    expect((await s.run('recon', '--chart', '--leakage')).code).toBe(2);
+    expect((await s.run('recon', '--months', '3')).code).toBe(2);
   });
 });

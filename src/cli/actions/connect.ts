@@ -2,12 +2,13 @@ import type { Command } from 'commander';
 import { allowLocalPsa, checkVendorUrl } from '../../http';
 import { systemClock } from '../../runtime/system-clock';
 import { connectPax8 as connectPax8Source } from '../../services/pax8/connect';
-import { connectTarget, statusInWords } from '../../services/sync';
+import { connectTarget, statusInWords, testTargetConnection } from '../../services/sync';
+import { TARGET_LABEL } from '../../services/sync/psa';
 import { checkPax8Url } from '../../sources/pax8';
 import { withContext } from '../context';
 import { CliExit, usage } from '../exit';
 import { output } from '../output';
-import { withSync } from '../sync-context';
+import { parseTarget, withSync } from '../sync-context';
 import { resolveCliWorkspace } from '../workspace-option';
 
 export interface ConnectAutotaskOptions {
@@ -137,4 +138,21 @@ export async function connectPax8(opts: ConnectPax8Options, cmd: Command): Promi
       afterOutput: true,
     });
   }
+}
+
+/** `billsync connect test`: tests the saved connection again (the Connections page's Test), nothing changed. */
+export async function connectTest(opts: { target: string; workspace?: string }, cmd: Command): Promise<void> {
+  const out = output(Boolean(cmd.optsWithGlobals().json));
+  const target = parseTarget(opts.target);
+  const tested = await withSync({ workspace: opts.workspace }, out, ({ deps, ws }) =>
+    testTargetConnection(deps, ws, target, 'cli'),
+  );
+  out.result(
+    { ok: tested.ok, status: tested.status, message: tested.message, connection: tested.connection },
+    `${TARGET_LABEL[target]}: ${statusInWords(tested)}`,
+  );
+  if (!tested.ok)
+    throw new CliExit(1, 'the saved connection does not work: fix the credentials and connect again', {
+      afterOutput: true,
+    });
 }

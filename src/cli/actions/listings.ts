@@ -2,9 +2,12 @@ import type { Command } from 'commander';
 import { listUsers, userView } from '../../db/repos/users';
 import { listConnectionViews } from '../../services/connections';
 import { importHistory } from '../../services/sources/import-history';
+import { listCompanies, listCompanyContracts } from '../../services/sync/directory';
+import { CONTRACT_WORDS } from '../../services/sync/psa';
 import { withContext } from '../context';
-import { parseCount } from '../exit';
+import { parseCount, usage } from '../exit';
 import { output, table } from '../output';
+import { parseTarget, withSync } from '../sync-context';
 import { resolveCliWorkspace } from '../workspace-option';
 
 /*
@@ -78,5 +81,52 @@ export async function importList(
           ]),
         ) + (history.total > page.offset + history.items.length ? '\n(more: use --offset)' : '')
       : 'No file imported yet.',
+  );
+}
+
+/** `billsync companies`: GET /api/psa/{target}/companies (the mapping dialog's company search). */
+export async function companyList(
+  opts: { target: string; search?: string; limit: string; workspace?: string },
+  cmd: Command,
+): Promise<void> {
+  const out = output(Boolean(cmd.optsWithGlobals().json));
+  const target = parseTarget(opts.target);
+  const limit = parseCount('--limit', opts.limit);
+  if (limit < 1 || limit > 1000) throw usage(`--limit must be 1 to 1000, not "${opts.limit}"`);
+  const page = await withSync({ workspace: opts.workspace }, out, ({ deps, ws }) =>
+    listCompanies(deps, ws, target, { search: opts.search, limit }),
+  );
+  out.result(page, () =>
+    page.items.length
+      ? table(
+          ['ID', 'COMPANY'],
+          page.items.map((c) => [c.id, c.name]),
+        ) + (page.total > page.items.length ? `\n(${page.total} in all: narrow with --search)` : '')
+      : `No company matches${opts.search ? ` "${opts.search}"` : ''}.`,
+  );
+}
+
+/** `billsync contracts COMPANY_ID`: GET /api/psa/{target}/companies/{id}/contracts (what can be mapped). */
+export async function contractList(
+  companyId: string,
+  opts: { target: string; annual?: boolean; workspace?: string },
+  cmd: Command,
+): Promise<void> {
+  const out = output(Boolean(cmd.optsWithGlobals().json));
+  const target = parseTarget(opts.target);
+  const list = await withSync({ workspace: opts.workspace }, out, ({ deps, ws }) =>
+    listCompanyContracts(deps, ws, target, companyId.trim(), undefined, opts.annual ? 'annual' : 'recurring'),
+  );
+  const words = CONTRACT_WORDS[target];
+  out.result(list, () =>
+    [
+      list.items.length
+        ? table(
+            ['ID', words.one.toUpperCase(), 'START', 'END'],
+            list.items.map((c) => [c.id, c.name, c.startDate, c.endDate ?? '']),
+          )
+        : `${list.company.name} has no ${words.one} that can be mapped.`,
+      ...(list.hidden.count ? [`(${list.hidden.count} hidden: ${list.hidden.reason ?? ''})`] : []),
+    ].join('\n'),
   );
 }

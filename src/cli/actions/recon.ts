@@ -5,6 +5,7 @@ import { tryParseBillingPeriod } from '../../core/time/billing-period';
 import { addDays, type PlainDate, tryParsePlainDate } from '../../core/time/plain-date';
 import { LEAKAGE_REASON } from '../../services/reports/leakage-words';
 import {
+  reconChart,
   reconCustomer,
   reconLeakage,
   reconMonth,
@@ -12,6 +13,7 @@ import {
 } from '../../services/reports/reconciliation';
 import type {
   LeakageWire,
+  ReconChartWire,
   ReconCustomerWire,
   ReconFiguresWire,
   ReconFlagWire,
@@ -20,7 +22,7 @@ import type {
 } from '../../services/reports/reconciliation-schemas';
 import { resolveCustomerRef } from '../../services/sync';
 import { CONTRACT_WORDS, TARGET_LABEL } from '../../services/sync/psa';
-import { parseChoice, usage } from '../exit';
+import { parseChoice, parseCount, usage } from '../exit';
 import { type Output, output, table } from '../output';
 import { parseDateOption, parseTarget, withSync } from '../sync-context';
 
@@ -30,6 +32,8 @@ export interface ReconOptions {
   customer?: string;
   leakage?: boolean;
   timeline?: string;
+  chart?: boolean;
+  months?: string;
   export?: string;
   out?: string;
   refresh?: boolean;
@@ -41,7 +45,8 @@ type View =
   | { kind: 'month'; wire: ReconMonthWire }
   | { kind: 'customer'; wire: ReconCustomerWire }
   | { kind: 'leakage'; wire: LeakageWire }
-  | { kind: 'timeline'; wire: TimelineWire };
+  | { kind: 'timeline'; wire: TimelineWire }
+  | { kind: 'chart'; wire: ReconChartWire };
 
 const FORMATS = ['csv', 'xlsx'] as const;
 type Format = (typeof FORMATS)[number];
@@ -67,6 +72,11 @@ function checkOptions(opts: ReconOptions, format: Format | undefined): void {
     throw usage('Give --leakage or --customer, not both (a customer shows its unbilled offers as problems)');
   if (opts.timeline !== undefined && format)
     throw usage('--export writes the month, a customer or the leakage, not a timeline (use --json)');
+  if (opts.chart && (opts.timeline !== undefined || opts.leakage || opts.period !== undefined || format))
+    throw usage(
+      '--chart shows the last months (with --months, for the workspace or one --customer) on its own',
+    );
+  if (opts.months !== undefined && !opts.chart) throw usage('--months goes with --chart');
 }
 
 /** `billsync recon`: the month, a customer's offers, the leakage or a line's timeline; or one of them as a file. */
@@ -84,6 +94,20 @@ export async function recon(opts: ReconOptions, c: Command): Promise<void> {
     { workspace: opts.workspace, asOf },
     out,
     async ({ deps, ws, pool }): Promise<View> => {
+      if (opts.chart) {
+        const tenantId =
+          opts.customer !== undefined
+            ? (await resolveCustomerRef(pool, ws, opts.customer)).tenantId
+            : undefined;
+        const months = opts.months === undefined ? 12 : parseCount('--months', opts.months);
+        if (months < 1 || months > 36) throw usage(`--months must be 1 to 36, not "${opts.months}"`);
+        const wire = await reconChart(deps, ws, target, {
+          tenantId,
+          months,
+          ...(opts.refresh ? { refresh: true } : {}),
+        });
+        return { kind: 'chart', wire };
+      }
       if (opts.customer !== undefined) {
         const { tenantId } = await resolveCustomerRef(pool, ws, opts.customer);
         if (opts.timeline !== undefined) {
@@ -98,7 +122,7 @@ export async function recon(opts: ReconOptions, c: Command): Promise<void> {
       return { kind: 'month', wire: await reconMonth(deps, ws, target, q) };
     },
   );
-  if (format && opts.out !== undefined && view.kind !== 'timeline') {
+  if (format && opts.out !== undefined && view.kind !== 'timeline' && view.kind !== 'chart') {
     await writeExport(out, view, format, resolve(opts.out));
     return;
   }
@@ -107,7 +131,7 @@ export async function recon(opts: ReconOptions, c: Command): Promise<void> {
 
 async function writeExport(
   out: Output,
-  view: Exclude<View, { kind: 'timeline' }>,
+  view: Exclude<View, { kind: 'timeline' | 'chart' }>,
   format: Format,
   file: string,
 ): Promise<void> {
@@ -317,5 +341,20 @@ function viewText(view: View): string {
       return leakageText(view.wire);
     case 'timeline':
       return timelineText(view.wire);
+    case 'chart':
+      return chartText(view.wire);
   }
+}
+
+/** The dashboard's chart as a table: one row per month, oldest first. */
+function chartText(c: ReconChartWire): string {
+  const who = c.tenantId ? `customer ${c.tenantId}` : 'the workspace';
+  if (c.months.length === 0) return `No invoice is imported yet: no month to show for ${who}.`;
+  return [
+    `The last ${c.months.length} month(s) of ${who} (${TARGET_LABEL[c.target]})${amountsIn(c.currency)}.`,
+    table(
+      ['period', ...FIGURE_HEADERS],
+      c.months.map((m) => [m.period, ...figureCells(m)]),
+    ),
+  ].join('\n');
 }

@@ -4,7 +4,7 @@ import type {
   ConnectConnectWiseOptions,
   ConnectPax8Options,
 } from '../actions/connect';
-import { WORKSPACE_OPTION } from '../options';
+import { TARGET_OPTION, WORKSPACE_OPTION } from '../options';
 
 /**
  * `billsync connect autotask|connectwise|pax8`: saves the PSA (or Pax8 source) credentials (encrypted), tests them
@@ -57,5 +57,15 @@ export function registerConnect(program: Command): void {
     .option(...WORKSPACE_OPTION)
     .action(async (opts: ConnectPax8Options, cmd: Command) =>
       (await import('../actions/connect')).connectPax8(opts, cmd),
+    );
+  connect
+    .command('test')
+    .description(
+      'test the saved PSA connection again (as Test on the Connections page); exit 1 when it fails',
+    )
+    .option(...TARGET_OPTION)
+    .option(...WORKSPACE_OPTION)
+    .action(async (opts: { target: string; workspace?: string }, cmd: Command) =>
+      (await import('../actions/connect')).connectTest(opts, cmd),
     );
 }

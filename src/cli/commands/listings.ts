@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { WORKSPACE_OPTION } from '../options';
+import { TARGET_OPTION, WORKSPACE_OPTION } from '../options';
 
 /** `billsync connections` and `billsync imports`: what the Connections and Sources pages list. */
 export function registerListings(program: Command): void {
@@ -22,5 +22,35 @@ export function registerListings(program: Command): void {
     .option(...WORKSPACE_OPTION)
     .action(async (opts: { workspace?: string; limit: string; offset: string }, cmd: Command) =>
       (await import('../actions/listings')).importList(opts, cmd),
+    );
+  program
+    .command('companies')
+    .description("the PSA's customer companies, searched by name (the mapping dialog's company search)")
+    .option('--search <text>', 'part of the name (case, punctuation and legal form ignored)')
+    .option('--limit <n>', 'at most this many (1-1000)', '100')
+    .option(...TARGET_OPTION)
+    .option(...WORKSPACE_OPTION)
+    .action(
+      async (opts: { target: string; search?: string; limit: string; workspace?: string }, cmd: Command) =>
+        (await import('../actions/listings')).companyList(opts, cmd),
+    );
+  program
+    .command('contracts')
+    .description(
+      "a company's contracts that can be mapped, and how many are hidden and why (ended, inactive)",
+    )
+    .argument('<company-id>', 'the PSA company id (see `billsync companies`)')
+    .option(
+      '--annual',
+      'the contracts annual subscriptions are booked on (Fixed Price / one-time agreements)',
+    )
+    .option(...TARGET_OPTION)
+    .option(...WORKSPACE_OPTION)
+    .action(
+      async (
+        companyId: string,
+        opts: { target: string; annual?: boolean; workspace?: string },
+        cmd: Command,
+      ) => (await import('../actions/listings')).contractList(companyId, opts, cmd),
     );
 }

@@ -14,6 +14,11 @@ export function registerRecon(program: Command): void {
     .option('--customer <customer>', "one customer's offers (tenant id, name or domain)")
     .option('--leakage', 'Microsoft charges nobody is billed for, with the fix for each')
     .option('--timeline <offer-key>', 'one contract line day by day: invoices, PSA, writes (with --customer)')
+    .option(
+      '--chart',
+      "the dashboard's chart: cost, expected, billed and margin per month (or one --customer's)",
+    )
+    .option('--months <n>', 'how many months --chart shows (1-36, default 12)')
     .option('--export <csv|xlsx>', 'write the table to a file instead (with --out)')
     .option('--out <file>', 'the file --export writes')
     .option('--refresh', 'read the PSA afresh, not a cached reading')

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IDS } from '../support/autotask-world';
 import { type CliScenario, createCliScenario } from '../support/cli-scenario';
-import { priceListFile } from '../support/csp-files';
+import { BUSINESS_PREMIUM, CONTOSO, priceListFile, reconFile } from '../support/csp-files';
 
 // Spec section 9, "a CLI for everything the UI does": the Users list, the Connections page and the import history.
 describe('billsync user list, connections, imports, connect test, companies, contracts and recon --chart', () => {
@@ -82,5 +82,39 @@ describe('billsync user list, connections, imports, connect test, companies, con
     expect(Array.isArray(chart.months)).toBe(true);
     expect((await s.run('recon', '--chart', '--leakage')).code).toBe(2);
     expect((await s.run('recon', '--months', '3')).code).toBe(2);
+  });
+
+  it('rules skus and invoices: the SKU picker and the sync start hint', async () => {
+    // The price list imported above (Business Premium) is what the picker searches.
+    const skus = await s.json<{ items: { sku: string; title: string }[] }>(
+      'rules',
+      'skus',
+      '--search',
+      'Business',
+    );
+    expect(skus.items.map((i) => i.sku)).toEqual([`${BUSINESS_PREMIUM.productId}:${BUSINESS_PREMIUM.skuId}`]);
+    expect((await s.json<{ items: unknown[] }>('rules', 'skus', '--search', 'no such thing')).items).toEqual(
+      [],
+    );
+    await s.importInvoice(
+      reconFile(s.dir, 'G000002512', [
+        {
+          customer: CONTOSO,
+          offer: BUSINESS_PREMIUM,
+          subscriptionId: '0a1d0000-0000-4000-8000-000000000001',
+          chargeStart: '2025-12-01',
+          chargeEnd: '2025-12-31',
+          quantity: 3,
+          unitPrice: '20.00',
+        },
+      ]),
+    );
+    const invoices = await s.json<{ syncStart: string | null; items: { id: string; synced: boolean }[] }>(
+      'invoices',
+      CONTOSO.name,
+    );
+    expect(invoices.syncStart).toBeNull();
+    expect(invoices.items.map((i) => [i.id, i.synced])).toEqual([['G000002512', false]]);
+    expect((await s.run('invoices', 'Nobody Ltd')).code).toBe(1);
   });
 });

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { listUsers, userView } from '../../db/repos/users';
 import { listConnectionViews } from '../../services/connections';
 import { importHistory } from '../../services/sources/import-history';
+import { resolveCustomerRef } from '../../services/sync';
+import { getCustomerInvoices } from '../../services/sync/customers';
 import { listCompanies, listCompanyContracts } from '../../services/sync/directory';
 import { CONTRACT_WORDS } from '../../services/sync/psa';
 import { withContext } from '../context';
@@ -127,6 +129,34 @@ export async function contractList(
           )
         : `${list.company.name} has no ${words.one} that can be mapped.`,
       ...(list.hidden.count ? [`(${list.hidden.count} hidden: ${list.hidden.reason ?? ''})`] : []),
+    ].join('\n'),
+  );
+}
+
+/**
+ * `billsync invoices CUSTOMER`: GET /api/customers/{id}/invoices, the imported invoices that bill a customer with
+ * whether each was synced (what the mapping dialog's sync start hint reads).
+ */
+export async function customerInvoiceList(
+  customer: string,
+  opts: { target: string; workspace?: string },
+  cmd: Command,
+): Promise<void> {
+  const out = output(Boolean(cmd.optsWithGlobals().json));
+  const target = parseTarget(opts.target);
+  const list = await withSync({ workspace: opts.workspace }, out, async ({ deps, ws, pool }) => {
+    const { tenantId } = await resolveCustomerRef(pool, ws, customer);
+    return getCustomerInvoices(deps, ws, target, tenantId);
+  });
+  out.result(list, () =>
+    [
+      `Sync start: ${list.syncStart ?? 'not mapped'}`,
+      list.items.length
+        ? table(
+            ['INVOICE', 'PERIOD', 'ISSUED', 'CURRENCY', 'SYNCED'],
+            list.items.map((i) => [i.id, i.billingPeriod, i.issueDate, i.currency, i.synced ? 'yes' : 'no']),
+          )
+        : 'No imported invoice bills this customer.',
     ].join('\n'),
   );
 }

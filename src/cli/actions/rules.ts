@@ -1,7 +1,14 @@
 import type { Command } from 'commander';
 import type { PriceRuleInput, PriceRuleOut, RuleEffectOut } from '../../services/pricing/price-rule-schemas';
-import { addRule, listRules, previewPrice, removeRule, ruleEffect } from '../../services/pricing/price-rules';
-import { usage } from '../exit';
+import {
+  addRule,
+  listRules,
+  previewPrice,
+  removeRule,
+  ruleEffect,
+  searchSkus,
+} from '../../services/pricing/price-rules';
+import { parseCount, usage } from '../exit';
 import { output, table } from '../output';
 import { parseDateOption, withSync } from '../sync-context';
 
@@ -83,6 +90,26 @@ export async function rulesList(opts: { workspace?: string }, c: Command): Promi
   const out = output(Boolean(c.optsWithGlobals().json));
   const list = await withSync({ workspace: opts.workspace }, out, ({ deps, ws }) => listRules(deps, ws));
   out.result(list.items, () => rulesTable(list.items));
+}
+
+/** `billsync rules skus`: GET /api/price-rules/skus, the SKUs a rule can name. */
+export async function rulesSkus(
+  opts: { search?: string; limit: string; workspace?: string },
+  c: Command,
+): Promise<void> {
+  const out = output(Boolean(c.optsWithGlobals().json));
+  const limit = parseCount('--limit', opts.limit);
+  const found = await withSync({ workspace: opts.workspace }, out, ({ deps, ws }) =>
+    searchSkus(deps, ws, { search: opts.search ?? '', limit }),
+  );
+  out.result(found, () =>
+    found.items.length
+      ? table(
+          ['SKU', 'TITLE'],
+          found.items.map((i) => [i.sku, i.title]),
+        )
+      : 'No SKU of the imported price list matches.',
+  );
 }
 
 export async function rulesAdd(opts: RuleFlags, c: Command): Promise<void> {

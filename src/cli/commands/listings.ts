@@ -53,4 +53,13 @@ export function registerListings(program: Command): void {
         cmd: Command,
       ) => (await import('../actions/listings')).contractList(companyId, opts, cmd),
     );
+  program
+    .command('invoices')
+    .description('the imported invoices that bill a customer, oldest first, and whether each was synced')
+    .argument('<customer>', 'tenant id, name or domain')
+    .option(...TARGET_OPTION)
+    .option(...WORKSPACE_OPTION)
+    .action(async (customer: string, opts: { target: string; workspace?: string }, cmd: Command) =>
+      (await import('../actions/listings')).customerInvoiceList(customer, opts, cmd),
+    );
 }

@@ -38,6 +38,15 @@ export function registerRules(program: Command): void {
     .action(async (opts: { workspace?: string }, c: Command) =>
       (await import('../actions/rules')).rulesList(opts, c),
     );
+  cmd
+    .command('skus')
+    .description("the price list's SKUs by title or SKU (the rule form's SKU picker), for --sku")
+    .option('--search <text>', 'part of the title or the SKU')
+    .option('--limit <n>', 'at most this many (1-50)', '20')
+    .option(...WORKSPACE_OPTION)
+    .action(async (opts: { search?: string; limit: string; workspace?: string }, c: Command) =>
+      (await import('../actions/rules')).rulesSkus(opts, c),
+    );
 
   ruleFlags(
     cmd.command('add').description('add a rule (audited); prices change from a contract period start'),

@@ -73,3 +73,14 @@ export class IntegrationError extends Error {
 export function isRetryableKind(kind: IntegrationErrorKind): boolean {
   return RETRYABLE.has(kind);
 }
+
+/**
+ * The longest Retry-After billsync waits out itself (the HTTP client's retries and a run's writes alike). A longer
+ * one (Autotask's hourly threshold: up to an hour) fails at once, retryable, for the caller to resume later.
+ */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
+/** Whether a vendor asked for a longer pause than billsync waits out itself. */
+export function waitsTooLong(e: Pick<IntegrationError, 'retryAfterSeconds'>): boolean {
+  return e.retryAfterSeconds !== undefined && e.retryAfterSeconds * 1000 > MAX_RETRY_AFTER_MS;
+}

@@ -1,5 +1,5 @@
 import type { WorkspaceId } from '../core/ids';
-import type { IntegrationError } from '../core/integration-error';
+import { type IntegrationError, waitsTooLong } from '../core/integration-error';
 import type { Applied, PlannedOperation, TargetAdapter } from '../core/ports/target';
 import { err, ok, type Result } from '../core/result';
 import { type JournalRow, listJournal, setJournalState, updateRunItem } from '../db/repos/runs';
@@ -127,13 +127,6 @@ async function runOne(
     await retry.sleep(delay(retry, attempt, applied.error));
   }
   return err(last!);
-}
-
-/** The longest Retry-After a run waits out itself; the HTTP client follows the same bound (retry-policy.ts). */
-export const MAX_RETRY_AFTER_SECONDS = 60;
-
-function waitsTooLong(e: IntegrationError): boolean {
-  return e.retryAfterSeconds !== undefined && e.retryAfterSeconds > MAX_RETRY_AFTER_SECONDS;
 }
 
 function delay(retry: NonNullable<EngineDeps['retry']>, attempt: number, e: IntegrationError): number {

@@ -1,3 +1,5 @@
+import { MAX_RETRY_AFTER_MS } from '../core/integration-error';
+
 /** How the client retries: attempts, capped exponential backoff with jitter, and how far it follows Retry-After. */
 export interface RetryOptions {
   /** Attempts in all, the first one included (default 4). */
@@ -17,7 +19,7 @@ export const DEFAULT_RETRY: RetryOptions = {
   maxAttempts: 4,
   baseDelayMs: 500,
   maxDelayMs: 30_000,
-  maxRetryAfterMs: 60_000,
+  maxRetryAfterMs: MAX_RETRY_AFTER_MS,
 };
 
 /**

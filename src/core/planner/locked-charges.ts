@@ -1,8 +1,8 @@
 import { type Decimal, round, sumDecimals, ZERO } from '../money/decimal';
 import type { PlannedOperation, TargetCharge } from '../ports/target';
-import { type BillingPeriod, firstDayOf, periodOf } from '../time/billing-period';
+import { type BillingPeriod, daysInPeriod, firstDayOf, periodOf } from '../time/billing-period';
 import type { DateRange } from '../time/date-range';
-import { addDays, dateParts, daysInMonth, formatDayMonthYear, type PlainDate } from '../time/plain-date';
+import { addDays, dateParts, formatDayMonthYear, type PlainDate } from '../time/plain-date';
 import type { LockedChange } from './diff-line';
 import type { LockReason } from './line-locks';
 import type { MonthGap } from './locked-gaps';
@@ -57,8 +57,7 @@ function ownDays(
       else fresh.push({ start: d, end: addDays(d, 1) });
     }
   }
-  const { year, month } = dateParts(firstDayOf(gap.month));
-  const dim = daysInMonth(year, month);
+  const dim = daysInPeriod(gap.month);
   const same =
     round(amount.div(dim), 2, 'half-ceiling').eq(left.amount) &&
     round(cost.div(dim), 2, 'half-ceiling').eq(left.cost);

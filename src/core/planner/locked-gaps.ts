@@ -1,14 +1,7 @@
 import { type Decimal, dec, ZERO } from '../money/decimal';
-import { type BillingPeriod, firstDayOf, periodOf } from '../time/billing-period';
+import { type BillingPeriod, daysInPeriod, periodOf } from '../time/billing-period';
 import type { DateRange } from '../time/date-range';
-import {
-  addDays,
-  dateParts,
-  daysBetween,
-  daysInMonth,
-  type PlainDate,
-  startOfNextMonth,
-} from '../time/plain-date';
+import { addDays, dateParts, daysBetween, type PlainDate, startOfNextMonth } from '../time/plain-date';
 import { clipDays, type DaySet } from './day-set';
 import type { LineLocks, LockReason } from './line-locks';
 import { type StateSegment, stateAt } from './line-state';
@@ -94,8 +87,7 @@ export function lockedGaps(g: GapInput): MonthGap[] {
     }
   }
   return [...months.values()].map((m) => {
-    const { year, month } = dateParts(firstDayOf(m.month));
-    const dim = daysInMonth(year, month);
+    const dim = daysInPeriod(m.month);
     return { ...m, amount: m.amount.div(dim), cost: m.cost.div(dim) };
   });
 }

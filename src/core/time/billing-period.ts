@@ -1,6 +1,6 @@
 import type { Brand } from '../brand';
 import type { DateRange } from './date-range';
-import { addMonths, type PlainDate, startOfNextMonth } from './plain-date';
+import { addMonths, dateParts, daysInMonth, type PlainDate, startOfNextMonth } from './plain-date';
 
 /** A calendar month, `YYYY-MM`: Microsoft's billing period and the default PSA contract period. */
 export type BillingPeriod = Brand<string, 'BillingPeriod'>;
@@ -24,6 +24,12 @@ export function periodOf(date: PlainDate): BillingPeriod {
 export function firstDayOf(period: BillingPeriod): PlainDate {
   // A BillingPeriod is valid by construction, so its first day is too.
   return `${period}-01` as PlainDate;
+}
+
+/** How many days the month has (28 to 31). */
+export function daysInPeriod(period: BillingPeriod): number {
+  const { year, month } = dateParts(firstDayOf(period));
+  return daysInMonth(year, month);
 }
 
 /** The period as a half-open day range: [first day, first day of the next month). */

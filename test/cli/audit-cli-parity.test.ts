@@ -195,7 +195,7 @@ const UI_ACTIONS: UiAction[] = [
   {
     ui: 'Microsoft CSP source card: save the Partner Center app credentials',
     api: 'PUT /api/connections/partner-center',
-    cli: null,
+    cli: ['connect', 'partner-center'],
     probe: /^(connect partner-center|source (connect|set))/,
   },
   {
@@ -243,7 +243,7 @@ const UI_ACTIONS: UiAction[] = [
   {
     ui: 'Mapping dialog: does the contract already bill these products (shadow pre-selection)',
     api: 'GET /api/customers/{id}/contract-check',
-    cli: null,
+    cli: ['contract-check'],
     probe: /^(customers? check|contract-check|map check)/,
   },
   { ui: 'Mapping dialog: SAVE', api: 'PUT /api/customers/{id}/mapping', cli: ['map'] },
@@ -251,7 +251,7 @@ const UI_ACTIONS: UiAction[] = [
   {
     ui: 'Confirm suggested matches (several at once)',
     api: 'POST /api/customers/suggestions/confirm',
-    cli: null,
+    cli: ['suggestions'],
     probe: /^(customers? (confirm|suggestions)|suggestions|map --suggested)/,
   },
   { ui: 'Products tab: preview', api: 'POST /api/sync/{t}/products/preview', cli: ['sync', 'products'] },
@@ -271,13 +271,13 @@ const UI_ACTIONS: UiAction[] = [
   {
     ui: 'Dashboard / customer page: the 12-month chart (cost, expected, billed, margin)',
     api: 'GET /api/reconciliation/chart',
-    cli: null,
+    cli: ['recon'] /* --chart */,
     probe: /^(recon chart|chart|report)/,
   },
   {
     ui: 'Dashboard: Customers and Products cards (last successful sync, latest run counts)',
     api: 'GET /api/reports/overview',
-    cli: null,
+    cli: ['overview'],
     probe: /^(overview|dashboard|report|status)$/,
   },
   { ui: 'Notifications: the bell', api: 'GET /api/notifications', cli: ['notifications', 'list'] },
@@ -605,7 +605,7 @@ describe('spec §9: a CLI for everything the UI does, with --json, over three mo
   }, 120_000);
 
   // Product gap (spec §9): fails while any UI action has no CLI command; the message lists them.
-  it.fails('finding: UI actions without a CLI equivalent (spec §9 "a CLI for everything the UI does")', () => {
+  it('finding: UI actions without a CLI equivalent (spec §9 "a CLI for everything the UI does")', () => {
     const paths = commandTree().map((t) => t.path.join(' '));
     const missing = UI_ACTIONS.filter((a) => a.cli === null && !paths.some((p) => a.probe!.test(p))).map(
       (a) => `${a.ui} (${a.api})`,
@@ -1056,11 +1056,14 @@ describe('spec §9: a CLI for everything the UI does, with --json, over three mo
     for (const p of ['2025-12', '2026-01', '2026-02']) await expectReconAgrees(p);
     await expectRerunWritesNothing('February');
 
-    // The 12-month chart (API only): each month the figures `billsync recon` gives for it.
+    // The 12-month chart: each month the figures `billsync recon` gives for it; `recon --chart` is the same.
     const chart = await get<{ months: { period: string; cost: string; billed: string; expected: string }[] }>(
       '/api/reconciliation/chart?target=autotask',
     );
     expect(chart.months.length).toBe(12);
+    expect(await ok('recon', '--chart')).toEqual(chart);
+    // The dashboard's cards: `billsync overview` is GET /api/reports/overview.
+    expect(await ok('overview')).toEqual(await get('/api/reports/overview?target=autotask'));
     for (const p of ['2025-12', '2026-01', '2026-02']) {
       const month = await ok<{ totals: { cost: string; billed: string; expected: string } }>(
         ...['recon', '--period', p, '--as-of', asOf],

@@ -117,4 +117,65 @@ describe('billsync user list, connections, imports, connect test, companies, con
     expect(invoices.items.map((i) => [i.id, i.synced])).toEqual([['G000002512', false]]);
     expect((await s.run('invoices', 'Nobody Ltd')).code).toBe(1);
   });
+
+  it("contract-check and suggestions: the mapping dialog's shadow hint; confirming suggested matches at once", async () => {
+    // Contoso (invoiced above, unmapped) is suggested its PSA company, whose only contract is what confirming maps.
+    const review = await s.json<{
+      available: boolean;
+      items: { name: string; suggestion: { companyId: string }; contract: { id: string } | null }[];
+    }>('suggestions');
+    expect(review.available).toBe(true);
+    expect(review.items.map((i) => [i.name, i.suggestion.companyId, i.contract?.id])).toEqual([
+      [CONTOSO.name, String(IDS.company), String(IDS.contract)],
+    ]);
+    expect((await s.run('suggestions')).stdout).toContain('--confirm all');
+    const check = await s.json<{ contractId: string; billsCustomerOffers: boolean; lines: unknown[] }>(
+      ...['contract-check', CONTOSO.name, '--contract', String(IDS.contract)],
+    );
+    expect(check).toEqual({ contractId: String(IDS.contract), billsCustomerOffers: false, lines: [] });
+    expect(
+      (await s.run('contract-check', CONTOSO.name, '--contract', String(IDS.contract))).stdout,
+    ).toContain('bills none');
+    expect((await s.run('suggestions', '--confirm', 'all', '--sync', 'maybe')).code).toBe(2);
+    const done = await s.json<{
+      confirmed: { name: string; syncOn: boolean; contractId: string }[];
+      skipped: unknown[];
+    }>(...['suggestions', '--confirm', 'all']);
+    expect(done.confirmed.map((c) => [c.name, c.contractId, c.syncOn])).toEqual([
+      [CONTOSO.name, String(IDS.contract), false],
+    ]);
+    expect(done.skipped).toEqual([]);
+    expect((await s.json<{ items: unknown[] }>('suggestions')).items).toEqual([]);
+    const none = await s.json<{ confirmed: unknown[]; skipped: unknown[] }>(
+      'suggestions',
+      '--confirm',
+      'all',
+    );
+    expect(none).toEqual({ confirmed: [], skipped: [] });
+  });
+
+  it("overview: the dashboard's cards", async () => {
+    const view = await s.json<{
+      target: string;
+      customers: { total: number; mapped: number; syncOn: number; lastSuccessAt: string | null };
+      products: { latestRun: unknown };
+      source: {
+        customers: number;
+        invoices: number;
+        latestPeriod: string | null;
+        imports: { kind: string; files: number }[];
+      };
+    }>('overview');
+    expect(view.target).toBe('autotask');
+    // Contoso was confirmed (mapped, sync off) above; nothing has been synced yet.
+    expect(view.customers).toMatchObject({ total: 1, mapped: 1, syncOn: 0, lastSuccessAt: null });
+    expect(view.products.latestRun).toBeNull();
+    expect(view.source).toMatchObject({ customers: 1, invoices: 1, latestPeriod: '2025-12' });
+    expect(Object.fromEntries(view.source.imports.map((i) => [i.kind, i.files]))).toMatchObject({
+      price_list: 2,
+    });
+    const text = await s.run('overview');
+    expect(text.stdout).toContain('1 known, 1 mapped, 0 with sync on');
+    expect(text.stdout).toContain('Products: last successful sync never; never run');
+  });
 });

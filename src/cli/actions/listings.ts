@@ -1,14 +1,19 @@
 import type { Command } from 'commander';
+import type { RunStatus } from '../../db/repos/runs';
 import { listUsers, userView } from '../../db/repos/users';
 import { listConnectionViews } from '../../services/connections';
+import { dashboardOverview } from '../../services/reports/dashboard';
 import { importHistory } from '../../services/sources/import-history';
 import { resolveCustomerRef } from '../../services/sync';
+import { checkContract } from '../../services/sync/contract-check';
 import { getCustomerInvoices } from '../../services/sync/customers';
 import { listCompanies, listCompanyContracts } from '../../services/sync/directory';
-import { CONTRACT_WORDS } from '../../services/sync/psa';
+import { CONTRACT_WORDS, TARGET_LABEL } from '../../services/sync/psa';
+import { confirmSuggestions, reviewSuggestions } from '../../services/sync/suggestions';
 import { withContext } from '../context';
-import { parseCount, usage } from '../exit';
+import { parseCount, parseOnOff, usage } from '../exit';
 import { output, table } from '../output';
+import { STATUS_WORDS } from '../run-output';
 import { parseTarget, withSync } from '../sync-context';
 import { resolveCliWorkspace } from '../workspace-option';
 
@@ -157,6 +162,130 @@ export async function customerInvoiceList(
             list.items.map((i) => [i.id, i.billingPeriod, i.issueDate, i.currency, i.synced ? 'yes' : 'no']),
           )
         : 'No imported invoice bills this customer.',
+    ].join('\n'),
+  );
+}
+
+/**
+ * `billsync contract-check CUSTOMER --contract ID`: GET /api/customers/{id}/contract-check, whether the contract
+ * already bills one of the customer's invoiced offers (then map with `--shadow on`: the cutover never double
+ * charges).
+ */
+export async function contractCheck(
+  customer: string,
+  opts: { contract: string; target: string; workspace?: string },
+  cmd: Command,
+): Promise<void> {
+  const out = output(Boolean(cmd.optsWithGlobals().json));
+  const target = parseTarget(opts.target);
+  const check = await withSync({ workspace: opts.workspace }, out, async ({ deps, ws, pool }) => {
+    const { tenantId } = await resolveCustomerRef(pool, ws, customer);
+    return checkContract(deps, ws, target, tenantId, opts.contract);
+  });
+  out.result(check, () =>
+    check.billsCustomerOffers
+      ? [
+          `Contract ${check.contractId} already bills the customer's offers:`,
+          table(
+            ['PRODUCT', 'UNITS'],
+            check.lines.map((l) => [l.productName, l.units]),
+          ),
+          'Map it with `--shadow on`: the first sync is compared with what the PSA bills and written only once applied.',
+        ].join('\n')
+      : `Contract ${check.contractId} bills none of the customer's offers yet: a plain first sync adds them.`,
+  );
+}
+
+/**
+ * `billsync suggestions [--confirm all|CUSTOMER,...] [--sync on|off]`: the review of "Confirm suggested matches"
+ * (GET /api/customers/suggestions), and with --confirm the confirmation of several at once (POST
+ * /api/customers/suggestions/confirm): each chosen customer is mapped to its suggested company's only mappable
+ * contract, or skipped with the reason.
+ */
+export async function suggestions(
+  opts: { confirm?: string; sync: string; target: string; workspace?: string },
+  cmd: Command,
+): Promise<void> {
+  const out = output(Boolean(cmd.optsWithGlobals().json));
+  const target = parseTarget(opts.target);
+  const syncOn = parseOnOff('--sync', opts.sync);
+  const confirm = opts.confirm?.trim();
+  if (confirm === '')
+    throw usage('--confirm needs "all" or customers (tenant id, name or domain, comma-separated)');
+  if (confirm === undefined) {
+    const review = await withSync({ workspace: opts.workspace }, out, ({ deps, ws }) =>
+      reviewSuggestions(deps, ws, target),
+    );
+    out.result(review, () =>
+      review.available
+        ? review.items.length
+          ? [
+              table(
+                ['CUSTOMER', 'SUGGESTED COMPANY', 'CONTRACT', 'NOTE'],
+                review.items.map((i) => [
+                  i.name,
+                  i.suggestion.companyName,
+                  i.contract?.name ?? '',
+                  i.note ?? '',
+                ]),
+              ),
+              'Confirm with `billsync suggestions --confirm all` (or --confirm CUSTOMER,...); add `--sync on` to switch their sync on.',
+            ].join('\n')
+          : 'No unmapped customer has a suggested company.'
+        : (review.message ?? 'No suggestions'),
+    );
+    return;
+  }
+  const result = await withSync({ workspace: opts.workspace }, out, async ({ deps, ws, pool }) => {
+    const tenantIds =
+      confirm.toLowerCase() === 'all'
+        ? (await reviewSuggestions(deps, ws, target)).items.map((i) => i.tenantId)
+        : await Promise.all(
+            confirm
+              .split(',')
+              .map((c) => c.trim())
+              .filter(Boolean)
+              .map(async (c) => (await resolveCustomerRef(pool, ws, c)).tenantId),
+          );
+    if (tenantIds.length === 0) return { confirmed: [], skipped: [] };
+    return confirmSuggestions(deps, ws, target, { tenantIds, syncOn }, 'cli');
+  });
+  for (const s of result.skipped) out.warn(`${s.name}: not mapped: ${s.reason}`);
+  out.result(result, () =>
+    [
+      ...result.confirmed.map(
+        (c) =>
+          `Mapped ${c.name} to ${c.companyName ?? c.companyId} / ${c.contractName ?? c.contractId}; sync ${c.syncOn ? 'on' : 'off'}`,
+      ),
+      `${result.confirmed.length} confirmed, ${result.skipped.length} skipped`,
+    ].join('\n'),
+  );
+}
+
+/**
+ * `billsync overview`: GET /api/reports/overview, the dashboard's cards: the customers' syncs (mapped, sync on,
+ * the last successful one, the latest runs by status), the products' sync and what the source holds.
+ */
+export async function overview(opts: { target: string; workspace?: string }, cmd: Command): Promise<void> {
+  const out = output(Boolean(cmd.optsWithGlobals().json));
+  const target = parseTarget(opts.target);
+  const view = await withContext(async ({ db }) =>
+    dashboardOverview(db.pool, await resolveCliWorkspace(db.pool, opts.workspace, out.info), target),
+  );
+  const at = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : 'never');
+  const c = view.customers;
+  const latest = Object.entries(c.latest)
+    .map(([status, n]) => `${n} ${STATUS_WORDS[status as RunStatus] ?? status}`)
+    .join(', ');
+  const p = view.products;
+  const src = view.source;
+  out.result(view, () =>
+    [
+      `Customers (${TARGET_LABEL[target]}): ${c.total} known, ${c.mapped} mapped, ${c.syncOn} with sync on`,
+      `  last successful sync: ${at(c.lastSuccessAt)}; latest runs (${at(c.latestAt)}): ${latest || 'none'}`,
+      `Products: last successful sync ${at(p.lastSuccessAt)}${p.latestRun ? `; latest run ${p.latestRun.status} (${at(p.latestRun.startedAt)})` : '; never run'}`,
+      `Source: ${src.customers} customer(s), ${src.invoices} invoice(s)${src.latestPeriod ? ` up to ${src.latestPeriod}` : ''}, ${src.priceListEntries} price-list entries; last import ${at(src.lastImportAt)}`,
+      ...src.imports.map((i) => `  ${i.kind}: ${i.files} file(s), last ${at(i.lastAt)}`),
     ].join('\n'),
   );
 }

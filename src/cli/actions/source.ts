@@ -1,12 +1,16 @@
 import type { Command } from 'commander';
+import type { WorkspaceId } from '../../core/ids';
 import { IntegrationError } from '../../core/integration-error';
 import { type BillingPeriod, tryParseBillingPeriod } from '../../core/time';
+import { getConnectionByKind } from '../../db/repos/connections';
 import { pullPlan } from '../../jobs/source-refresh';
 import { systemClock } from '../../runtime/system-clock';
+import { saveConnection } from '../../services/connections';
 import { AppError } from '../../services/errors';
 import { databaseStore, pullStoredSource } from '../../services/partner-center/pull-source';
 import { sourceStatus } from '../../services/partner-center/status';
 import { requireApiSource } from '../../services/partner-center/store';
+import { testSource } from '../../services/partner-center/test-source';
 import { assertMicrosoftAllowed } from '../../services/pax8/one-source';
 import { type Pax8PullSummary, pullPax8Source } from '../../services/pax8/pull-source';
 import {
@@ -16,8 +20,8 @@ import {
   pullFromPartnerCenter,
   resolveConnection,
 } from '../../sources/partner-center/api';
-import { withContext } from '../context';
-import { parseChoice } from '../exit';
+import { type CliContext, withContext } from '../context';
+import { CliExit, parseChoice } from '../exit';
 import { output, table } from '../output';
 import { resolveCliWorkspace } from '../workspace-option';
 
@@ -157,30 +161,115 @@ async function pullPax8Cli(
 }
 
 /** `billsync source status`: what the Microsoft CSP card shows (consent and its expiry, last and next pull). */
+type SourceView = Awaited<ReturnType<typeof sourceStatus>>;
+
+/** The Microsoft CSP card's status, from inside a CLI context. */
+function cardStatus(
+  { db, box, config }: Pick<CliContext, 'db' | 'box' | 'config'>,
+  ws: WorkspaceId,
+): Promise<SourceView> {
+  const defaults = { hour: config.jobs.scheduleHour, timeZone: config.jobs.timeZone };
+  const redirectUri = `${config.publicUrl}/api/connections/partner-center/consent/callback`;
+  return sourceStatus({ pool: db.pool, box, clock: systemClock }, ws, {
+    redirectUri,
+    scheduleDefaults: defaults,
+  });
+}
+
+function statusLines(view: SourceView): string[] {
+  const c = view.consent;
+  return [
+    `Mode: ${view.settings.mode ?? 'not connected'}${view.settings.clientId ? ` (app ${view.settings.clientId}, tenant ${view.settings.tenantId})` : ''}`,
+    `Status: ${view.connection?.status ?? 'none'}${view.connection?.statusMessage ? `: ${view.connection.statusMessage}` : ''}`,
+    `App+User consent: ${c.state}${c.user ? ` by ${c.user}` : ''}${c.expiresAt ? `, valid until ${c.expiresAt.slice(0, 10)} (${c.daysLeft} days)` : ''}`,
+    ...(c.warning ? [`warning: ${c.warning}`] : []),
+    `Last pull: ${view.pull ? `${view.pull.state}${view.pull.step ? `, ${view.pull.step}` : ''}` : 'never'}`,
+    ...(view.pull?.errors ?? []).map((e) => `error: ${e}`),
+    `Next pull: ${view.nextPull.at ?? '-'} (${view.nextPull.note})`,
+    `Redirect URI to register: ${view.redirectUri}`,
+  ];
+}
+
 export async function showSourceStatus(opts: { workspace?: string }, cmd: Command): Promise<void> {
   const out = output(Boolean(cmd.optsWithGlobals().json));
-  const view = await withContext(async ({ db, box, config }) => {
-    const ws = await resolveCliWorkspace(db.pool, opts.workspace, out.info);
-    const defaults = { hour: config.jobs.scheduleHour, timeZone: config.jobs.timeZone };
-    const redirectUri = `${config.publicUrl}/api/connections/partner-center/consent/callback`;
-    return sourceStatus({ pool: db.pool, box, clock: systemClock }, ws, {
-      redirectUri,
-      scheduleDefaults: defaults,
-    });
-  });
-  const c = view.consent;
-  out.result(view, () =>
-    [
-      `Mode: ${view.settings.mode ?? 'not connected'}${view.settings.clientId ? ` (app ${view.settings.clientId}, tenant ${view.settings.tenantId})` : ''}`,
-      `Status: ${view.connection?.status ?? 'none'}${view.connection?.statusMessage ? `: ${view.connection.statusMessage}` : ''}`,
-      `App+User consent: ${c.state}${c.user ? ` by ${c.user}` : ''}${c.expiresAt ? `, valid until ${c.expiresAt.slice(0, 10)} (${c.daysLeft} days)` : ''}`,
-      ...(c.warning ? [`warning: ${c.warning}`] : []),
-      `Last pull: ${view.pull ? `${view.pull.state}${view.pull.step ? `, ${view.pull.step}` : ''}` : 'never'}`,
-      ...(view.pull?.errors ?? []).map((e) => `error: ${e}`),
-      `Next pull: ${view.nextPull.at ?? '-'} (${view.nextPull.note})`,
-      `Redirect URI to register: ${view.redirectUri}`,
-    ].join('\n'),
+  const view = await withContext(async (ctx) =>
+    cardStatus(ctx, await resolveCliWorkspace(ctx.db.pool, opts.workspace, out.info)),
   );
+  out.result(view, () => statusLines(view).join('\n'));
+}
+
+export interface ConnectPartnerCenterOptions {
+  mode: string;
+  tenant?: string;
+  clientId?: string;
+  clientSecret?: string;
+  authorityUrl?: string;
+  apiUrl?: string;
+  workspace?: string;
+}
+
+const pick = (o: Record<string, unknown>, keys: readonly string[]) =>
+  Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
+
+/**
+ * `billsync connect partner-center`: the Microsoft CSP source card's Save (the app's credentials, the secret
+ * sealed; or "import files", which needs none), then in API mode its Test: the app's sign-in, then the App+User
+ * consent, which only a browser can give (Connections page, Connect). Exit 1 when the app cannot sign in.
+ */
+export async function connectPartnerCenter(opts: ConnectPartnerCenterOptions, cmd: Command): Promise<void> {
+  const out = output(Boolean(cmd.optsWithGlobals().json));
+  const mode = parseChoice('--mode', opts.mode, ['api', 'files'] as const);
+  const clientSecret = opts.clientSecret ?? process.env.PARTNER_CENTER_CLIENT_SECRET;
+  const given = {
+    mode,
+    ...(opts.tenant ? { tenantId: opts.tenant } : {}),
+    ...(opts.clientId ? { clientId: opts.clientId } : {}),
+    ...(opts.authorityUrl ? { authority: opts.authorityUrl } : {}),
+    ...(opts.apiUrl ? { apiUrl: opts.apiUrl } : {}),
+  };
+  const done = await withContext(async (ctx) => {
+    const ws = await resolveCliWorkspace(ctx.db.pool, opts.workspace, out.info, { createIfNone: true });
+    // As the card's form: what a flag does not give keeps its stored value (switch the mode, rotate the secret).
+    const stored = (await getConnectionByKind(ctx.db.pool, ws, 'partner-center'))?.settings ?? {};
+    const settings = { ...pick(stored, ['tenantId', 'clientId', 'authority', 'apiUrl']), ...given };
+    await saveConnection(ctx.db.pool, ctx.box, {
+      workspaceId: ws,
+      kind: 'partner-center',
+      settings,
+      ...(clientSecret ? { secrets: { clientSecret } } : {}),
+      actor: 'cli',
+    });
+    const tested =
+      mode === 'api'
+        ? await testSource({ pool: ctx.db.pool, box: ctx.box, clock: systemClock }, ws, 'cli')
+        : null;
+    return { tested, source: await cardStatus(ctx, ws) };
+  });
+  const { tested, source } = done;
+  out.result(
+    { ok: tested?.ok ?? true, status: tested?.status ?? null, message: tested?.message ?? null, source },
+    () =>
+      [
+        tested
+          ? `Microsoft CSP (Partner Center): ${tested.message}`
+          : 'Microsoft CSP: saved; the source is "import files" (`billsync import`, or Sources in the browser)',
+        ...statusLines(source),
+        ...(tested?.ok && source.consent.state !== 'connected'
+          ? [
+              'Next: register the redirect URI above in the app, then open Connections in the browser and click Connect (the App+User consent is a Microsoft sign-in)',
+            ]
+          : []),
+      ].join('\n'),
+  );
+  if (tested && !tested.ok) {
+    throw new CliExit(
+      1,
+      'the source is saved but the app cannot sign in: fix the credentials and connect again',
+      {
+        afterOutput: true,
+      },
+    );
+  }
 }
 
 /** `billsync source pull`: from the app given by flags or environment, else the workspace's stored source. */

@@ -4,10 +4,11 @@ import type {
   ConnectConnectWiseOptions,
   ConnectPax8Options,
 } from '../actions/connect';
+import type { ConnectPartnerCenterOptions } from '../actions/source';
 import { TARGET_OPTION, WORKSPACE_OPTION } from '../options';
 
 /**
- * `billsync connect autotask|connectwise|pax8`: saves the PSA (or Pax8 source) credentials (encrypted), tests them
+ * `billsync connect autotask|connectwise|pax8|partner-center`: saves the PSA (or source) credentials (encrypted), tests them
  * and says how it went.
  */
 export function registerConnect(program: Command): void {
@@ -57,6 +58,24 @@ export function registerConnect(program: Command): void {
     .option(...WORKSPACE_OPTION)
     .action(async (opts: ConnectPax8Options, cmd: Command) =>
       (await import('../actions/connect')).connectPax8(opts, cmd),
+    );
+  connect
+    .command('partner-center')
+    .description(
+      "the workspace's Microsoft CSP source (the Connections page's card): the Partner Center app, or --mode files (import files, no credentials); in API mode the app's sign-in is tested, exit 1 when it fails (the source stays saved)",
+    )
+    .option('--mode <api|files>', 'api: read Partner Center; files: import downloaded files', 'api')
+    .option('--tenant <id>', 'the partner tenant id (API mode)')
+    .option('--client-id <id>', 'the app (client) id (API mode)')
+    .option(
+      '--client-secret <secret>',
+      'the app secret (default: env PARTNER_CENTER_CLIENT_SECRET; prefer the variable: flags show in ps)',
+    )
+    .option('--authority-url <url>', 'Entra ID authority (default https://login.microsoftonline.com)')
+    .option('--api-url <url>', 'Partner Center API (default https://api.partnercenter.microsoft.com)')
+    .option(...WORKSPACE_OPTION)
+    .action(async (opts: ConnectPartnerCenterOptions, cmd: Command) =>
+      (await import('../actions/source')).connectPartnerCenter(opts, cmd),
     );
   connect
     .command('test')

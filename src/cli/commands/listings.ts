@@ -62,4 +62,43 @@ export function registerListings(program: Command): void {
     .action(async (customer: string, opts: { target: string; workspace?: string }, cmd: Command) =>
       (await import('../actions/listings')).customerInvoiceList(customer, opts, cmd),
     );
+  program
+    .command('contract-check')
+    .description(
+      "whether a PSA contract already bills one of the customer's invoiced offers (then map it with --shadow on)",
+    )
+    .argument('<customer>', 'tenant id, name or domain')
+    .requiredOption('--contract <id>', 'the PSA contract (agreement) id')
+    .option(...TARGET_OPTION)
+    .option(...WORKSPACE_OPTION)
+    .action(
+      async (
+        customer: string,
+        opts: { contract: string; target: string; workspace?: string },
+        cmd: Command,
+      ) => (await import('../actions/listings')).contractCheck(customer, opts, cmd),
+    );
+  program
+    .command('suggestions')
+    .description(
+      "unmapped customers with a suggested PSA company; --confirm maps the chosen ones to their company's only mappable contract",
+    )
+    .option('--confirm <all|customers>', 'all, or customers (tenant id, name or domain), comma-separated')
+    .option('--sync <on|off>', 'with --confirm: switch their sync on at once', 'off')
+    .option(...TARGET_OPTION)
+    .option(...WORKSPACE_OPTION)
+    .action(
+      async (opts: { confirm?: string; sync: string; target: string; workspace?: string }, cmd: Command) =>
+        (await import('../actions/listings')).suggestions(opts, cmd),
+    );
+  program
+    .command('overview')
+    .description(
+      "the dashboard's cards: customers mapped and with sync on, the last successful sync, the latest runs, the products' sync and what the source holds",
+    )
+    .option(...TARGET_OPTION)
+    .option(...WORKSPACE_OPTION)
+    .action(async (opts: { target: string; workspace?: string }, cmd: Command) =>
+      (await import('../actions/listings')).overview(opts, cmd),
+    );
 }

@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IDS } from '../support/autotask-world';
 import { type CliScenario, createCliScenario } from '../support/cli-scenario';
@@ -43,8 +45,28 @@ describe('billsync user list, connections, imports, connect test, companies, con
       ['pricelist.csv', 'stored'],
     ]);
     expect(history.total).toBe(2);
+    // A bad file from the CLI is kept in the history too (as an upload's), with what to fix; nothing is stored.
+    const bad = join(s.dir, 'bad-pricelist.csv');
+    const good = readFileSync(priceListFile(s.dir, [{ cost: '20.00', erp: '23.10' }], 'p3.csv'), 'utf8');
+    writeFileSync(bad, good.replace('20.00', 'twenty'));
+    expect((await s.run('import', 'pricelist', bad)).code).toBe(1);
+    const after = await s.json<{
+      items: {
+        fileName: string;
+        kind: string | null;
+        outcome: string;
+        error: { row: number; column: string } | null;
+      }[];
+    }>('imports');
+    expect(after.items[0]).toMatchObject({
+      fileName: 'bad-pricelist.csv',
+      kind: 'price_list',
+      outcome: 'failed',
+      error: { row: 2 },
+    });
+    expect(after.items.slice(1).map((i) => i.fileName)).toEqual(['pricelist-2.csv', 'pricelist.csv']);
+    expect((await s.run('imports')).stdout).toMatch(/bad-pricelist\.csv/);
     expect((await s.json<{ items: unknown[] }>('imports', '--limit', '1')).items).toHaveLength(1);
-    expect((await s.run('imports')).stdout).toMatch(/pricelist-2\.csv/);
     expect((await s.run('imports', '--limit', 'x')).code).toBe(2);
   });
 

@@ -1,15 +1,24 @@
 import { existsSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import type { WorkspaceId } from '../../core/ids';
 import {
   type BillingPeriod,
   type PlainDate,
   tryParseBillingPeriod,
   tryParsePlainDate,
 } from '../../core/time';
+import type { Pool } from '../../db/pool';
+import { recordImportFailure } from '../../db/repos/source-data/import-history';
 import { AppError } from '../../services/errors';
 import { assertMicrosoftAllowed } from '../../services/pax8/one-source';
-import { FileParseError, FileRefusedError } from '../../sources/partner-center/files/file-error';
+import {
+  FileParseError,
+  FileRefusedError,
+  fileFailureOf,
+} from '../../sources/partner-center/files/file-error';
+import { fileKindOf } from '../../sources/partner-center/files/file-input';
 import {
   type ImportProgress,
   type InvoiceFileImportResult,
@@ -54,9 +63,14 @@ function checkFile(path: string): void {
 
 type Outcome<R> = { ok: true; result: R } | { ok: false; error: FileParseError };
 
-/** Runs one import with a progress bar; a bad file is returned (not thrown) so the database closes first. */
+/**
+ * Runs one import with a progress bar; a bad file is returned (not thrown) so the database closes first. A bad
+ * file is kept in the import history (`billsync imports`, the Sources page), as an upload's is; nothing from it
+ * is stored.
+ */
 async function runImport<R>(
   out: Output,
+  at: { pool: Pool; ws: WorkspaceId },
   path: string,
   run: (onProgress: ((p: ImportProgress) => void) | undefined) => Promise<R>,
 ): Promise<Outcome<R>> {
@@ -65,8 +79,15 @@ async function runImport<R>(
   try {
     return { ok: true, result: await run(progress.onProgress) };
   } catch (error) {
-    if (error instanceof FileParseError) return { ok: false, error };
-    throw error;
+    if (!(error instanceof FileParseError)) throw error;
+    await recordImportFailure(at.pool, at.ws, {
+      fileName: basename(path),
+      kind: await fileKindOf(path, basename(path)).catch(() => null),
+      importedBy: null,
+      sizeBytes: statSync(path).size,
+      error: fileFailureOf(error),
+    });
+    return { ok: false, error };
   } finally {
     progress.stop();
   }
@@ -166,7 +187,7 @@ export async function importPriceList(
   const outcome = await withContext(async ({ db }) => {
     const ws = await resolveCliWorkspace(db.pool, opts.workspace, out.info, { createIfNone: true });
     await assertMicrosoftAllowed(db.pool, ws);
-    return runImport(out, file, (onProgress) =>
+    return runImport(out, { pool: db.pool, ws }, file, (onProgress) =>
       importPriceListFile(db.pool, ws, file, onProgress ? { onProgress } : {}),
     );
   });
@@ -200,7 +221,7 @@ export async function importInvoice(file: string, opts: ImportInvoiceOptions, cm
   const outcome = await withContext(async ({ db }) => {
     const ws = await resolveCliWorkspace(db.pool, opts.workspace, out.info, { createIfNone: true });
     await assertMicrosoftAllowed(db.pool, ws);
-    return runImport(out, file, (onProgress) =>
+    return runImport(out, { pool: db.pool, ws }, file, (onProgress) =>
       importInvoiceFile(db.pool, ws, file, {
         ...(period ? { period } : {}),
         ...(issued ? { issued } : {}),

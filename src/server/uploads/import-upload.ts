@@ -7,13 +7,12 @@ import { recordImportFailure } from '../../db/repos/source-data/import-history';
 import { assertMicrosoftAllowed } from '../../services/pax8/one-source';
 import type { FileProblemWire, UploadedFileWire } from '../../services/sources/upload-schemas';
 import type { PartnerCenterFileKind } from '../../sources/partner-center/files/detect';
-import { FileParseError } from '../../sources/partner-center/files/file-error';
+import { FileParseError, fileFailureOf } from '../../sources/partner-center/files/file-error';
 import { fileKindOf } from '../../sources/partner-center/files/file-input';
 import { importInvoiceFile, importPriceListFile } from '../../sources/partner-center/import';
 import type { AppContext } from '../context';
 import { isDatabaseUnavailable } from '../errors';
 import {
-  badFileProblem,
   failed,
   importFailedProblem,
   invoiceStored,
@@ -70,7 +69,7 @@ export async function importStagedFile(
   } catch (error) {
     if (isDatabaseUnavailable(error)) throw error;
     let problem: FileProblemWire;
-    if (error instanceof FileParseError) problem = badFileProblem(error);
+    if (error instanceof FileParseError) problem = fileFailureOf(error);
     else {
       log.error({ err: error, file: staged.fileName }, 'upload import failed');
       problem = importFailedProblem(reasonOf(error, staged.fileName));

@@ -1,6 +1,5 @@
 import type { FileProblemWire, UploadedFileWire } from '../../services/sources/upload-schemas';
 import type { PartnerCenterFileKind } from '../../sources/partner-center/files/detect';
-import { type FileParseError, FileRefusedError } from '../../sources/partner-center/files/file-error';
 import type { InvoiceFileImportResult, PriceListImportResult } from '../../sources/partner-center/import';
 import { formatBytes, type StagedUpload } from './upload-settings';
 
@@ -94,20 +93,6 @@ export function failed(
     kind,
     error: problem,
     message: `${problem.message}. Nothing from ${staged.fileName} was stored.`,
-  };
-}
-
-export function badFileProblem(error: FileParseError): FileProblemWire {
-  // A whole file refused (not one of its rows): the message says why and what to do; no row to point at.
-  if (error instanceof FileRefusedError)
-    return { code: error.code, message: error.message, row: null, column: null, value: null, expected: null };
-  return {
-    code: 'bad_file',
-    message: error.message,
-    row: error.row,
-    column: error.column ?? null,
-    value: error.value ?? null,
-    expected: error.expected,
   };
 }
 

@@ -72,3 +72,27 @@ export class FileRefusedError extends FileParseError {
     this.message = message;
   }
 }
+
+/** What the import history keeps of a file that failed (the upload's answer and `billsync imports` show it). */
+export interface FileFailure {
+  code: 'bad_file' | FileRefusedError['code'];
+  message: string;
+  row: number | null;
+  column: string | null;
+  value: string | null;
+  expected: string | null;
+}
+
+/** The history's record of a bad file: a refused file has no row to point at; a bad row names its cell. */
+export function fileFailureOf(error: FileParseError): FileFailure {
+  if (error instanceof FileRefusedError)
+    return { code: error.code, message: error.message, row: null, column: null, value: null, expected: null };
+  return {
+    code: 'bad_file',
+    message: error.message,
+    row: error.row,
+    column: error.column ?? null,
+    value: error.value ?? null,
+    expected: error.expected,
+  };
+}

@@ -213,6 +213,44 @@ describe('R-8: each price change is told once, also when it is learnt late', () 
   });
 });
 
+describe('R-8: a price change in a period without a seat is not told', () => {
+  // 10 seats from 15 Jul, cancelled on 20 Jul (the reversal to the cycle end): no seat from 20 Jul to 14 Aug.
+  const CANCELLED = inv('G1', '2025-07', [
+    line({ start: '2025-07-15', last: '2025-08-14', qty: 10, unitPrice: '20.00', subtotal: '200.00' }),
+    line({
+      start: '2025-07-20',
+      last: '2025-08-14',
+      qty: 10,
+      sign: -1,
+      unitPrice: '20.00',
+      subtotal: '-167.74',
+    }),
+  ]);
+  const warningsAt = async (changeDay: string) => {
+    s.told = new Set();
+    s.invoices = [CANCELLED];
+    s.priceList = [
+      priceEntry(O, '20.00', '23.10', '2024-01-01', changeDay),
+      priceEntry(O, '20.00', '24.20', changeDay),
+    ];
+    const plan = await planFor(s, '2025-08-10');
+    return plan.items
+      .flatMap((i) => i.messages)
+      .filter((m) => m.level === 'warning')
+      .map((m) => m.text);
+  };
+
+  it('no warning for a change in August, where the customer has no seat (the period keeps no price)', async () => {
+    expect(await warningsAt('2025-08-05')).toEqual([]);
+  });
+
+  it('the warning for a change in July, which bills seats from 15 to 19 Jul', async () => {
+    expect(await warningsAt('2025-07-25')).toEqual([
+      'Subscription retail unit price changed from 23.10 to 24.20 on 25 Jul 2025',
+    ]);
+  });
+});
+
 describe('R-8 and R-11: a mid-period price change is reported for the prices the strategy follows', () => {
   // August: the cost goes from 20.00 to 21.00 on the 15th (the invoice's cycle line), and the list retail from
   // 23.10 to 24.20 on the 20th. Each strategy warns only of the prices it keeps in step after a line exists.

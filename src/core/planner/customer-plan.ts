@@ -450,6 +450,8 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
           priceChanges.push({ day: c.day, what, from: c.from, to: c.to });
           if (!warned[what]) continue;
           const nextStart = firstDayOf(nextPeriod(p));
+          // A period without a seat, nor the next one's first day: the change prices nothing billed, nothing to tell.
+          if (!seatsWithin(seats.segments, firstDayOf(p), nextStart)) continue;
           const byInvoice = freshStart !== undefined && (c.day >= freshStart || nextStart >= freshStart);
           // A change learnt after the invoices deciding its next period were synced: told by the run writing it.
           if (!byInvoice && !hasDay(decided, nextStart)) continue;
@@ -765,6 +767,11 @@ function unitsOn(segments: CustomerPlanInput['unitSegments'], lineId: string, da
 }
 
 /** The seats of a timeline on a day (0 outside it). */
+/** Whether the seat timeline has seats (or nets off zero) on any day from `from` to `to`, both included. */
+function seatsWithin(segments: readonly SeatSegment[], from: PlainDate, to: PlainDate): boolean {
+  return segments.some((s) => s.start <= to && (s.end === undefined || from < s.end) && !s.seats.eq(0));
+}
+
 function seatsOn(segments: readonly SeatSegment[], day: PlainDate): Decimal {
   return segments.find((s) => s.start <= day && (s.end === undefined || day < s.end))?.seats ?? ZERO;
 }

@@ -213,6 +213,77 @@ describe('R-8: each price change is told once, also when it is learnt late', () 
   });
 });
 
+describe('Locked days: a change the PSA keeps on a later day never takes the line below 0 (held-units.ts)', () => {
+  const month = (id: string, period: string, first: string, last: string, qty: number) =>
+    inv(id, period, [line({ start: first, last, qty, unitPrice: '20.00', subtotal: String(qty * 20) })]);
+  const JAN = month('J', '2026-01', '2026-01-01', '2026-01-31', 10);
+  const MAR = month('M', '2026-03', '2026-03-01', '2026-03-31', 2);
+  /** 10 seats, 2 from 15 Feb (the reversal of the 10 and the new quantity). */
+  const FEB = inv('F', '2026-02', [
+    line({ start: '2026-02-01', last: '2026-02-28', qty: 10, unitPrice: '20.00', subtotal: '200.00' }),
+    line({
+      start: '2026-02-15',
+      last: '2026-02-28',
+      qty: 10,
+      sign: -1,
+      unitPrice: '20.00',
+      subtotal: '-100.00',
+    }),
+    line({ start: '2026-02-15', last: '2026-02-28', qty: 2, unitPrice: '20.00', subtotal: '20.00' }),
+  ]);
+  const billed = (first: string) => s.target.billedInMonth('K1', 'S1', d(first)).toFixed(2);
+
+  it('February imported after March: held at 8 until 1 Mar keeps its -8; each month bills its invoice; a re-run writes nothing', async () => {
+    s.priceList = [priceEntry(O, '20.00', '23.10', '2024-01-01')];
+    s.syncStart = '2026-01-01';
+    const synced = new Set<string>();
+    const state: { first?: ReturnType<typeof d> } = {};
+    s.invoices = [JAN];
+    await syncOnce(s, '2026-02-08', synced, state);
+    s.invoices = [JAN, MAR];
+    await syncOnce(s, '2026-04-08', synced, state);
+    expect(s.target.unitsOn('K1', 'S1', d('2026-03-01'))).toBe('2');
+    s.invoices = [JAN, MAR, FEB];
+    // The fake PSA refuses any write that takes a day below 0, as Autotask does.
+    const plan = await syncOnce(s, '2026-04-09', synced, state);
+    expect(plan.items[0]!.status).toBe('warning');
+    expect(
+      ['2026-02-14', '2026-02-15', '2026-02-28', '2026-03-01', '2026-03-02'].map((x) =>
+        s.target.unitsOn('K1', 'S1', d(x)),
+      ),
+    ).toEqual(['10', '8', '8', '0', '2']);
+    // (10 x 14 + 2 x 14) x 23.10 / 28 = 138.60; March 2 x 23.10 = 46.20.
+    expect([billed('2026-01-01'), billed('2026-02-01'), billed('2026-03-01')]).toEqual([
+      '231.00',
+      '138.60',
+      '46.20',
+    ]);
+    expect((await planFor(s, '2026-04-09', synced, state.first)).operations).toEqual([]);
+  });
+
+  it('a re-issue moving a synced decrease earlier: held until the old day, the correction billed', async () => {
+    s.priceList = [priceEntry(O, '20.00', '23.10', '2024-01-01')];
+    s.syncStart = '2026-01-01';
+    const decrease = (day: string) =>
+      inv('J', '2026-01', [
+        line({ start: '2026-01-01', last: '2026-01-31', qty: 10, unitPrice: '20.00', subtotal: '200.00' }),
+        line({ start: day, last: '2026-01-31', qty: 10, sign: -1, unitPrice: '20.00', subtotal: '-10.00' }),
+        line({ start: day, last: '2026-01-31', qty: 2, unitPrice: '20.00', subtotal: '2.00' }),
+      ]);
+    const synced = new Set<string>();
+    const state: { first?: ReturnType<typeof d> } = {};
+    s.invoices = [decrease('2026-01-20')];
+    await syncOnce(s, '2026-02-08', synced, state);
+    // Microsoft re-issues January with the decrease on 17 Jan (the engine re-plans a replaced invoice).
+    s.invoices = [decrease('2026-01-17')];
+    synced.delete('J');
+    await syncOnce(s, '2026-02-15', synced, state);
+    // (10 x 16 + 2 x 15) x 23.10 / 31 = 141.58
+    expect(billed('2026-01-01')).toBe('141.58');
+    expect((await planFor(s, '2026-02-15', synced, state.first)).operations).toEqual([]);
+  });
+});
+
 describe('R-8: a price change in a period without a seat is not told', () => {
   // 10 seats from 15 Jul, cancelled on 20 Jul (the reversal to the cycle end): no seat from 20 Jul to 14 Aug.
   const CANCELLED = inv('G1', '2025-07', [

@@ -207,6 +207,11 @@ export class FakeTarget implements TargetAdapter {
           price: op.unitPrice,
           cost: op.unitCost,
         });
+        // As Autotask (by default) and ConnectWise: no day of a line may carry fewer than 0 units.
+        if (this.segmentsOf(line).some((x) => x.units.lt(0))) {
+          line.adjustments.pop();
+          throw new Error('The number of units of a contract service cannot be less than zero');
+        }
         return { targetId: line.id };
       }
       case 'book-charge': {

@@ -115,8 +115,11 @@ export function monthHappens(s: Scenario & { target: FakeTarget }, i: number, m:
   if (m.junk && target.lines.length > 0) {
     const day = addDays(monthStart(i), m.junk.day);
     const l = target.lines[0]!;
-    if (!l.adjustments.some((a) => a.date === day) && !(target.posted.get(s.contractId)! >= day))
+    if (!l.adjustments.some((a) => a.date === day) && !(target.posted.get(s.contractId)! >= day)) {
       l.adjustments.push({ date: day, unitChange: dec(m.junk.units), price: undefined, cost: undefined });
+      // The PSA refuses a change that takes a day below 0 units: that junk is never written.
+      if (target.segmentsOf(l).some((x) => x.units.lt(0))) l.adjustments.pop();
+    }
   }
   const lines = monthLines(i, m);
   s.invoices = [...s.invoices, inv(`G${i + 1}`, monthStart(i).slice(0, 7), lines)];

@@ -7,7 +7,7 @@ import { addDays, dateParts, type PlainDate, startOfNextMonth } from '../time/pl
  * lines change only on the first of a month: ConnectWise, decision 0012); and why it cannot carry the wanted
  * state there: `negative` (the synced lines net below 0 units, which no PSA line holds: decision 0008 addendum).
  */
-export type LockReason = 'posted' | 'changed' | 'period' | 'negative';
+export type LockReason = 'posted' | 'changed' | 'period' | 'negative' | 'held';
 
 export type ChangesOn = NonNullable<TargetContract['changesOn']>;
 

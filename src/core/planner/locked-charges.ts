@@ -14,6 +14,7 @@ const REASON: Record<LockReason, string> = {
   period: 'the PSA changes this line only on the first day of a month',
   negative:
     'the synced invoices net below 0 seats there, as their cycle was billed on an invoice before the sync start, and a contract line cannot go below 0 units',
+  held: 'a decrease the PSA already has on a later day would take the line below 0 units, so it stays higher until then',
 };
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

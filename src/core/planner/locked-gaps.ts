@@ -1,6 +1,6 @@
 import { type Decimal, dec, ZERO } from '../money/decimal';
 import { type BillingPeriod, daysInPeriod, periodOf } from '../time/billing-period';
-import type { DateRange } from '../time/date-range';
+import { containsDay, type DateRange } from '../time/date-range';
 import { addDays, dateParts, daysBetween, type PlainDate, startOfNextMonth } from '../time/plain-date';
 import { clipDays, type DaySet } from './day-set';
 import type { LineLocks, LockReason } from './line-locks';
@@ -36,6 +36,8 @@ export interface GapInput {
    * when it starts (its first priced state after the day), else, for a line not created yet, from these.
    */
   base: { price: StateSegment['state']['price']; cost: StateSegment['state']['cost'] };
+  /** Days the line is held above the wanted units so a later locked day stays at 0 or more (held-units.ts). */
+  held?: readonly DateRange[];
 }
 
 /**
@@ -53,7 +55,7 @@ export function lockedGaps(g: GapInput): MonthGap[] {
       const want = stateAt(g.desired, start);
       // Days the line is held at 0 units because the wanted units are below 0 (see floorUnits) count as locked,
       // and say so also where the day is locked for another reason (a ConnectWise line's days after the 1st).
-      const lock = g.locks.reason(start);
+      const lock = g.locks.reason(start) ?? (g.held?.some((h) => containsDay(h, start)) ? 'held' : undefined);
       const negative = want.units.lt(ZERO);
       if (!lock && !negative) continue;
       const have = stateAt(g.projected, start);
@@ -114,6 +116,7 @@ function walkEnd(g: GapInput): PlainDate | undefined {
   // Wanted units below 0 come only from synced charge periods (finite: what carries forward is a real seat
   // count, offer-seats.ts), so their segments end.
   for (const s of g.desired) if (s.state.units.lt(ZERO) && s.end !== undefined) ends.push(s.end);
+  for (const h of g.held ?? []) ends.push(h.end);
   if (g.locks.changesOn === 'month-start') {
     for (const list of [g.desired, g.projected])
       for (const s of list) ends.push(startOfNextMonth(s.end ?? s.start));
@@ -141,6 +144,10 @@ function pieces(range: DateRange, g: GapInput): [PlainDate, PlainDate][] {
   }
   if (g.locks.changesOn === 'month-start' && dateParts(range.start).day === 1) add(addDays(range.start, 1));
   if (g.locks.postedThrough !== undefined) add(addDays(g.locks.postedThrough, 1));
+  for (const h of g.held ?? []) {
+    add(h.start);
+    add(h.end);
+  }
   for (const d of g.locks.changeDays) {
     add(d);
     add(addDays(d, 1));

@@ -1,6 +1,7 @@
 import { type Decimal, ZERO } from '../money/decimal';
 import type { PlannedOperation, TargetCharge, TargetContract, TargetContractLine } from '../ports/target';
 import { periodOf } from '../time/billing-period';
+import type { DateRange } from '../time/date-range';
 import {
   addDays,
   formatDayMonthYear,
@@ -10,6 +11,7 @@ import {
 } from '../time/plain-date';
 import { clipDays, type DaySet, daySet, firstDay, hasDay } from './day-set';
 import { diffLine, type LineAdjustment, type PriceSync } from './diff-line';
+import { holdAboveZero, writeOrder } from './held-units';
 import { checkDays, lineCheck } from './line-check';
 import { lineLocks } from './line-locks';
 import { normalizeSegments, type StateSegment, stateAt } from './line-state';
@@ -82,6 +84,9 @@ export interface LineView {
   /** Every one-time charge of the line's product on the contract (billsync's and others). */
   charges: readonly TargetCharge[];
 }
+
+/** At most this many holds per line and plan (each lifts one more day below 0; a line has few locked days). */
+const MAX_HOLDS = 50;
 
 /** The wanted states with units below 0 raised to 0 (prices kept). */
 function floorUnits(desired: readonly StateSegment[]): readonly StateSegment[] {
@@ -156,7 +161,7 @@ export function planLine(
   // A strategy changed after invoices were synced sets prices from its day on: before it the wanted prices are
   // the PSA's (what the earlier strategy wrote), so nothing there is re-priced or corrected (mapping strategyFrom).
   const desired = keepPricesBefore(w.desired, actual, w.priceFrom);
-  const diff = diffLine(floorUnits(desired), actual, {
+  const options = {
     from,
     until,
     decided,
@@ -165,10 +170,31 @@ export function planLine(
     base: w.base,
     newLine: line === undefined,
     pricedDays,
-  });
-  for (const a of diff.adjustments) operations.push(toOperation(w, line, a));
-  const projected = projectedLine(actual, diff.adjustments, w.base, pricedDays);
+  };
+  let wanted = floorUnits(desired);
+  let diff = diffLine(wanted, actual, options);
+  let projected = projectedLine(actual, diff.adjustments, w.base, pricedDays);
+  // A change the PSA keeps on a later day must not take the line below 0: hold it higher before (held-units.ts).
+  // First the line as the plan leaves it, then (when no order of the writes keeps every day at 0 or more) after
+  // each write: the PSA checks them one by one. Only where a line takes a change on any day (Autotask): a
+  // month-start PSA (ConnectWise, decision 0012) books the month's units as one addition per month, in day order.
+  const held: DateRange[] = [];
+  let order: LineAdjustment[] | undefined;
+  for (const everyWrite of contract.changesOn === 'month-start' ? [] : [false, true]) {
+    for (let n = 0; n < MAX_HOLDS; n += 1) {
+      const hold = holdAboveZero(wanted, actual, diff.adjustments, from, everyWrite);
+      if (!hold) break;
+      wanted = hold.wanted;
+      held.push(hold.range);
+      diff = diffLine(wanted, actual, options);
+      projected = projectedLine(actual, diff.adjustments, w.base, pricedDays);
+    }
+    order = writeOrder(actual, diff.adjustments, from);
+    if (order) break;
+  }
+  for (const a of order ?? diff.adjustments) operations.push(toOperation(w, line, a));
   const gaps = lockedGaps({
+    held,
     desired,
     projected,
     decided,

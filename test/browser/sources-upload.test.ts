@@ -140,7 +140,9 @@ describe.skipIf(!browserAvailable)('uploading Microsoft CSP files on the Sources
       .waitFor();
     const history = page.getByRole('table', { name: /Import history/ });
     // The refused attempt is listed first until the history shows the replacement (a condition, not a time).
-    await poll(() => history.getByRole('row').nth(1).textContent()).toMatch(/^(?!.*Failed).*invoice-part\.csv/);
+    await poll(() => history.getByRole('row').nth(1).textContent()).toMatch(
+      /^(?!.*Failed).*invoice-part\.csv/,
+    );
     expect(await history.getByRole('row').nth(2).textContent()).toMatch(/invoice-part\.csv.*Failed/);
   });
 });

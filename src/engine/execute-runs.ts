@@ -9,6 +9,7 @@ import { AppError } from '../services/errors';
 import type { EngineDeps } from './deps';
 import { type ExecutionOutcome, executeJournal } from './executor';
 import { createdLines, linkCreatedLines } from './line-links';
+import { readContracts } from './read-contracts';
 import { countItems, type RunContext, type RunSummary, statusOf } from './runs';
 import { checksToVerify, recordVerification, type Verification, verifyChecks } from './verify';
 
@@ -105,7 +106,10 @@ async function settleRuns(
     try {
       // Only the days the checks compare (issue 14); a created line is linked from the contract's lines.
       const unitDays = checkWindow(work.flatMap((w) => w.checks));
-      snapshot = await adapter.readState({}, { contractIds, ...(unitDays ? { unitDays } : {}) });
+      snapshot = await readContracts(deps, ctx.ws, ctx.target, adapter, {
+        contractIds,
+        ...(unitDays ? { unitDays } : {}),
+      });
     } catch (error) {
       unreadable = error instanceof Error ? error.message : String(error);
     }

@@ -22,6 +22,7 @@ import {
 import { azureCostsOfCustomers, linesOfCustomers } from '../db/repos/sync-source';
 import type { EngineDeps } from './deps';
 import { toProgramSettings } from './program';
+import { readContracts } from './read-contracts';
 
 export interface CustomerPlan {
   tenantId: string;
@@ -90,7 +91,7 @@ export async function planCustomers(
     azureCostsOfCustomers(deps.pool, ws, tenantIds),
     listLinks(deps.pool, ws, target, 'product'),
     lineLinksOfCustomers(deps.pool, ws, target, tenantIds),
-    adapter.readState({}, { contractIds, products: true, unitDays }),
+    readContracts(deps, ws, target, adapter, { contractIds, products: true, unitDays }),
     adjustmentDaysOf(deps.pool, ws, target, tenantIds),
     listPriceRules(deps.pool, ws),
     sourceHoldsOf(deps.pool, ws, tenantIds),

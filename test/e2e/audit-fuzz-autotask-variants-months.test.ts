@@ -918,11 +918,12 @@ describe('fuzzed months, shrunk by hand (Autotask defaults)', () => {
    * Autotask has no unit rows beyond the current period (January) yet, so billsync's check after writing reads the
    * new line as billing nothing from 1 Feb: "The PSA does not bill what billsync wrote", the run is an Error and
    * the customer's sync is paused (every later month unbilled until someone switches it on again).
-   * Not fixed (twelfth session): checking only the days Autotask shows rows for lets the run finish, but the next
-   * sync then reads the new line as 0 units from 1 Feb too and writes +3 again (a double charge). The pause is
-   * the safe outcome until the planner knows its own writes past the rows (docs/vendors/autotask.md).
+   * Fixed (thirteenth session): checking only the days Autotask shows rows for was not enough (the next sync read
+   * the new line as 0 units from 1 Feb and wrote +3 again, a double charge). The adapter now says from which day a
+   * line has no rows (`unitsReadUntil`), and the engine adds billsync's own journalled writes there
+   * (core/planner/own-writes.ts) for both the plan and the check after writing.
    */
-  it.fails('a re-issue adding a subscription to a posted month, rows only up to the current period: the check after writing pauses the customer', async () => {
+  it('a re-issue adding a subscription to a posted month, rows only up to the current period: billsync takes its own write for the days past the rows (no pause, no second write)', async () => {
     const h = historyOf((x) => {
       x.post[0] = 'ahead';
       x.reissue[0] = { back: 0, kind: 'addE3', who: 'A', delta: 1, down: false, day: 4, seats: 3 };
@@ -932,4 +933,23 @@ describe('fuzzed months, shrunk by hand (Autotask defaults)', () => {
     )!;
     await runHistory(h, variant, []);
   }, 60_000);
+
+  /**
+   * The same over three months, posting ahead each month and a second re-issue a month later: the months after
+   * the fix day reach the period whose rows now show billsync's write (taken from the rows, not added twice), and
+   * every re-run writes nothing.
+   */
+  it('rows only up to the current period, over months: own writes past the rows are counted once as the rows come', async () => {
+    const h = historyOf((x) => {
+      x.months = 3;
+      x.a.bp.changes[1] = [{ day: 10, seats: 5 }];
+      x.post = ['ahead', 'ahead', 'after', 'none', 'none', 'none'];
+      x.reissue[0] = { back: 0, kind: 'addE3', who: 'A', delta: 1, down: false, day: 4, seats: 3 };
+      x.reissue[1] = { back: 0, kind: 'requantity', who: 'A', delta: 2, down: false, day: 12, seats: 2 };
+    });
+    const variant = BILLING_VARIANTS.find(
+      (v) => v.rules?.unitsHorizon === 'current-period' && !v.rules.unitRowPrice,
+    )!;
+    await runHistory(h, variant, []);
+  }, 120_000);
 });

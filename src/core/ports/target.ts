@@ -103,6 +103,14 @@ export interface TargetContractLine {
    * wanted on such a day is a locked day for the planner (spec section 6). Undefined = none known.
    */
   changeDays?: readonly PlainDate[] | undefined;
+  /**
+   * The PSA's billed state of this line was read up to this day (exclusive): it has no rows to read from this day
+   * on (Autotask with rows only up to the current period, or rows outside the days read), and `unitSegments` carry
+   * the last state read. billsync's own writes dated from this day on are then known only from its journal
+   * (`withOwnWrites`, core/planner/own-writes.ts). The contract's start: no row read at all. Undefined = read to
+   * the contract's end.
+   */
+  unitsReadUntil?: PlainDate | undefined;
 }
 
 /**

@@ -19,7 +19,7 @@ import type { Picklists } from './picklists';
 import { withPostedItems } from './posted-items';
 import { eq, everything, exist, gte, inList, lt } from './query';
 import { FIXED_PRICE_CONTRACT_TYPE, RECURRING_SERVICE_CONTRACT_TYPE, toAutotaskDate, wireId } from './quirks';
-import { billingSegments } from './unit-segments';
+import { billingSegments, withUnitsReadUntil } from './unit-segments';
 
 /**
  * The scope of the port. ContractServiceUnits has a row per billing period up to the contract end (a 3-year
@@ -111,23 +111,21 @@ export async function readState(
     unitsFrom,
     new Set(contractIds.map(String)),
   );
+  const unitRows = segments
+    // A row without its contract service cannot be placed on a line (not seen; defensive).
+    .filter((u: Wire) => u.contractServiceID !== null && u.contractServiceID !== undefined)
+    .sort((a: Wire, b: Wire) => Number(a.id) - Number(b.id))
+    .map((u) => mapRow('ContractServiceUnits', u, toSegment));
   return {
     takenAt,
     companies: sortById(companies),
     contracts: sortById(withPostedItems(locked.contracts, postedItems)),
     billingCodes: sortById(billingCodes.map((b) => mapRow('BillingCodes', b, toBillingCode))),
     products: sortById(products),
-    contractLines: sortById(locked.lines),
+    contractLines: sortById(withUnitsReadUntil(locked.lines, unitRows, contracts)),
     ...(some ? { charges: sortById(charges.map((c) => mapRow('ContractCharges', c, toCharge))) } : {}),
     unitSegments: sortSegments(
-      billingSegments(
-        segments
-          // A row without its contract service cannot be placed on a line (not seen; defensive).
-          .filter((u: Wire) => u.contractServiceID !== null && u.contractServiceID !== undefined)
-          .sort((a: Wire, b: Wire) => Number(a.id) - Number(b.id))
-          .map((u) => mapRow('ContractServiceUnits', u, toSegment)),
-        new Map([...contracts.values()].map((c) => [c.id, c.endDate])),
-      ),
+      billingSegments(unitRows, new Map([...contracts.values()].map((c) => [c.id, c.endDate]))),
     ),
   };
 }

@@ -1,4 +1,4 @@
-import type { TargetUnitSegment } from '../../core/ports/target';
+import type { TargetContract, TargetContractLine, TargetUnitSegment } from '../../core/ports/target';
 import { addDays, type PlainDate } from '../../core/time/plain-date';
 
 /**
@@ -43,4 +43,32 @@ export function billingSegments(
     byLine.set(r.contractLineId, list);
   }
   return [...byLine.values()].flatMap((list) => lineSegments(list, contractEnds.get(list[0]!.contractId)));
+}
+
+/**
+ * The lines of the contracts read, each with the day its rows stop before the contract's end
+ * (`unitsReadUntil`): with rows only up to the current period (`unitsHorizon: 'current-period'`, §8 Q7), a
+ * change dated in a coming period is in no row yet, and a line that such a change creates has no row at all
+ * (then: the contract's start). The engine adds billsync's own writes of those days from its journal.
+ */
+export function withUnitsReadUntil(
+  lines: readonly TargetContractLine[],
+  rows: readonly TargetUnitSegment[],
+  contracts: ReadonlyMap<string, TargetContract>,
+): TargetContractLine[] {
+  const byLine = new Map<string, TargetUnitSegment[]>();
+  for (const r of rows) {
+    const list = byLine.get(r.contractLineId);
+    if (list) list.push(r);
+    else byLine.set(r.contractLineId, [r]);
+  }
+  return lines.map((l) => {
+    const contract = contracts.get(l.contractId);
+    if (!contract) return l;
+    const mine = byLine.get(l.id);
+    if (!mine) return { ...l, unitsReadUntil: contract.startDate };
+    const last = lineSegments(mine, undefined).at(-1);
+    if (!last || contract.endDate === undefined || last.end >= addDays(contract.endDate, 1)) return l;
+    return { ...l, unitsReadUntil: last.end };
+  });
 }

@@ -8,7 +8,7 @@ import type { SecretBox } from '../runtime/secret-box';
 import { systemClock } from '../runtime/system-clock';
 import { createTargetOpener } from '../runtime/targets';
 import { AppError, cliMessage } from '../services/errors';
-import { type SyncDeps, TARGET_KINDS } from '../services/sync';
+import { resolveCustomerRef, type SyncDeps, TARGET_KINDS } from '../services/sync';
 import { withContext } from './context';
 import { CliExit, parseChoice, usage } from './exit';
 import type { Output } from './output';
@@ -53,5 +53,18 @@ export function withSync<T>(
       if (error instanceof AppError) throw new CliExit(1, cliMessage(error), { code: error.code });
       throw error;
     }
+  });
+}
+
+/** `withSync` for a command about one customer (`CUSTOMER`: tenant id, domain or name), resolved first. */
+export function withCustomer<T>(
+  options: { workspace?: string | undefined },
+  out: Output,
+  customer: string,
+  fn: (s: SyncCli & { tenantId: string }) => Promise<T>,
+): Promise<T> {
+  return withSync(options, out, async (s) => {
+    const { tenantId } = await resolveCustomerRef(s.pool, s.ws, customer);
+    return fn({ ...s, tenantId });
   });
 }

@@ -5,13 +5,12 @@ import {
   type CustomerView,
   clearCustomerMapping,
   listCustomers,
-  resolveCustomerRef,
   saveCustomerMapping,
 } from '../../services/sync';
 import { parseChoice, parseCount, parseOnOff } from '../exit';
 import { output, table } from '../output';
 import { STATUS_WORDS } from '../run-output';
-import { parseDateOption, parseTarget, withSync } from '../sync-context';
+import { parseDateOption, parseTarget, withCustomer, withSync } from '../sync-context';
 
 export interface CustomersOptions {
   target: string;
@@ -115,10 +114,9 @@ export async function mapCustomer(customer: string, opts: MapOptions, cmd: Comma
       ? { billing: parseChoice('--billing', opts.billing, ['arrears', 'advance'] as const) }
       : {}),
   };
-  const saved = await withSync({ workspace: opts.workspace }, out, async ({ deps, ws, pool }) => {
-    const { tenantId } = await resolveCustomerRef(pool, ws, customer);
-    return saveCustomerMapping(deps, ws, target, tenantId, input, 'cli');
-  });
+  const saved = await withCustomer({ workspace: opts.workspace }, out, customer, ({ deps, ws, tenantId }) =>
+    saveCustomerMapping(deps, ws, target, tenantId, input, 'cli'),
+  );
   for (const w of saved.warnings) out.warn(w);
   const c = saved.customer;
   out.result(
@@ -135,9 +133,8 @@ export async function unmapCustomer(
 ): Promise<void> {
   const out = output(Boolean(cmd.optsWithGlobals().json));
   const target = parseTarget(opts.target);
-  const c = await withSync({ workspace: opts.workspace }, out, async ({ deps, ws, pool }) => {
-    const { tenantId } = await resolveCustomerRef(pool, ws, customer);
-    return clearCustomerMapping(deps, ws, target, tenantId, 'cli');
-  });
+  const c = await withCustomer({ workspace: opts.workspace }, out, customer, ({ deps, ws, tenantId }) =>
+    clearCustomerMapping(deps, ws, target, tenantId, 'cli'),
+  );
   out.result(c, `${c.name} is no longer mapped; its sync is off and its history is kept`);
 }

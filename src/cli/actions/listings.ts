@@ -14,7 +14,7 @@ import { withContext } from '../context';
 import { parseCount, parseOnOff, usage } from '../exit';
 import { output, table } from '../output';
 import { STATUS_WORDS } from '../run-output';
-import { parseTarget, withSync } from '../sync-context';
+import { parseTarget, withCustomer, withSync } from '../sync-context';
 import { resolveCliWorkspace } from '../workspace-option';
 
 /*
@@ -149,10 +149,9 @@ export async function customerInvoiceList(
 ): Promise<void> {
   const out = output(Boolean(cmd.optsWithGlobals().json));
   const target = parseTarget(opts.target);
-  const list = await withSync({ workspace: opts.workspace }, out, async ({ deps, ws, pool }) => {
-    const { tenantId } = await resolveCustomerRef(pool, ws, customer);
-    return getCustomerInvoices(deps, ws, target, tenantId);
-  });
+  const list = await withCustomer({ workspace: opts.workspace }, out, customer, ({ deps, ws, tenantId }) =>
+    getCustomerInvoices(deps, ws, target, tenantId),
+  );
   out.result(list, () =>
     [
       `Sync start: ${list.syncStart ?? 'not mapped'}`,
@@ -178,10 +177,9 @@ export async function contractCheck(
 ): Promise<void> {
   const out = output(Boolean(cmd.optsWithGlobals().json));
   const target = parseTarget(opts.target);
-  const check = await withSync({ workspace: opts.workspace }, out, async ({ deps, ws, pool }) => {
-    const { tenantId } = await resolveCustomerRef(pool, ws, customer);
-    return checkContract(deps, ws, target, tenantId, opts.contract);
-  });
+  const check = await withCustomer({ workspace: opts.workspace }, out, customer, ({ deps, ws, tenantId }) =>
+    checkContract(deps, ws, target, tenantId, opts.contract),
+  );
   out.result(check, () =>
     check.billsCustomerOffers
       ? [

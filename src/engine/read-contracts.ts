@@ -1,7 +1,7 @@
 import type { WorkspaceId } from '../core/ids';
 import { withOwnWrites } from '../core/planner/own-writes';
 import type { TargetAdapter, TargetScope, TargetSnapshot } from '../core/ports/target';
-import { ownAdjustmentsOf } from '../db/repos/runs';
+import { ownAdjustmentsOf } from '../db/repos/own-writes';
 import type { TargetKind } from '../db/repos/sync';
 import type { EngineDeps } from './deps';
 

@@ -1,6 +1,4 @@
 import type { WorkspaceId } from '../../core/ids';
-import { dec } from '../../core/money/decimal';
-import type { OwnAdjustment } from '../../core/planner/own-writes';
 import type { ItemStatus, LineCheck, PlanItem } from '../../core/planner/types';
 import type { PlainDate } from '../../core/time/plain-date';
 import type { Queryable } from '../pool';
@@ -391,38 +389,6 @@ export async function contractsWrittenFor(
  * not every such day shows in what the PSA lets us read. `priced`: the days whose adjustment (billsync's, landed)
  * set the line's price and cost: the PSA row starting there carries that price, whatever came before.
  */
-/**
- * The adjustments billsync wrote (done) to these contracts dated from `from` on, in the order written: what the
- * PSA does not show yet on the days past its rows (`withOwnWrites`).
- */
-export async function ownAdjustmentsOf(
-  db: Queryable,
-  ws: WorkspaceId,
-  target: string,
-  contractIds: readonly string[],
-  from: PlainDate,
-): Promise<OwnAdjustment[]> {
-  if (contractIds.length === 0) return [];
-  const res = await db.query<{ op: Record<string, string | null> }>(
-    `select j.op from journal j join runs r on r.id = j.run_id
-     where r.workspace_id = $1 and r.target = $2 and r.kind = 'customer' and j.state = 'done'
-       and j.op->>'kind' = 'adjust-contract-line' and j.op->>'contractId' = any($3::text[])
-       and j.op->>'effectiveDate' >= $4
-     order by r.created_at, j.seq`,
-    [ws, target, contractIds, from],
-  );
-  const value = (v: string | null | undefined) => (v === null || v === undefined ? undefined : dec(v));
-  return res.rows.map(({ op }) => ({
-    contractId: String(op.contractId),
-    productId: String(op.productId),
-    contractLineId: op.contractLineId ?? undefined,
-    effectiveDate: op.effectiveDate as PlainDate,
-    unitChange: dec(String(op.unitChange)),
-    unitPrice: value(op.unitPrice),
-    unitCost: value(op.unitCost),
-  }));
-}
-
 export async function adjustmentDaysOf(
   db: Queryable,
   ws: WorkspaceId,

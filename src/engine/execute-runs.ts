@@ -106,10 +106,15 @@ async function settleRuns(
     try {
       // Only the days the checks compare (issue 14); a created line is linked from the contract's lines.
       const unitDays = checkWindow(work.flatMap((w) => w.checks));
-      snapshot = await readContracts(deps, ctx.ws, ctx.target, adapter, {
-        contractIds,
-        ...(unitDays ? { unitDays } : {}),
-      });
+      const tenantIds = work.flatMap((w) => (w.run.tenant_id ? [w.run.tenant_id] : []));
+      snapshot = await readContracts(
+        deps,
+        ctx.ws,
+        ctx.target,
+        adapter,
+        { contractIds, ...(unitDays ? { unitDays } : {}) },
+        tenantIds,
+      );
     } catch (error) {
       unreadable = error instanceof Error ? error.message : String(error);
     }

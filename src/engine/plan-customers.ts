@@ -91,7 +91,7 @@ export async function planCustomers(
     azureCostsOfCustomers(deps.pool, ws, tenantIds),
     listLinks(deps.pool, ws, target, 'product'),
     lineLinksOfCustomers(deps.pool, ws, target, tenantIds),
-    readContracts(deps, ws, target, adapter, { contractIds, products: true, unitDays }),
+    readContracts(deps, ws, target, adapter, { contractIds, products: true, unitDays }, tenantIds),
     adjustmentDaysOf(deps.pool, ws, target, tenantIds),
     listPriceRules(deps.pool, ws),
     sourceHoldsOf(deps.pool, ws, tenantIds),

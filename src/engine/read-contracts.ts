@@ -16,11 +16,13 @@ export async function readContracts(
   target: TargetKind,
   adapter: TargetAdapter,
   scope: TargetScope,
+  /** The customers whose runs wrote to these contracts. */
+  tenantIds: readonly string[],
 ): Promise<TargetSnapshot> {
   const snapshot = await adapter.readState({}, scope);
   const open = snapshot.contractLines.filter((l) => l.unitsReadUntil !== undefined);
   if (open.length === 0) return snapshot;
   const from = open.map((l) => l.unitsReadUntil!).sort()[0]!;
   const contractIds = [...new Set(open.map((l) => l.contractId))];
-  return withOwnWrites(snapshot, await ownAdjustmentsOf(deps.pool, ws, target, contractIds, from));
+  return withOwnWrites(snapshot, await ownAdjustmentsOf(deps.pool, ws, target, tenantIds, contractIds, from));
 }

@@ -32,48 +32,45 @@ export function withOwnWrites(snapshot: TargetSnapshot, own: readonly OwnAdjustm
     const k = `${l.contractId}|${l.productId}`;
     lineCount.set(k, (lineCount.get(k) ?? 0) + 1);
   }
+  const ownOf = groupBy(own, (a) => `${a.contractId}|${a.productId}`);
+  const segmentsOf = groupBy(snapshot.unitSegments, (s) => s.contractLineId);
   const replaced = new Map<string, TargetUnitSegment[]>();
   for (const line of open) {
     const from = line.unitsReadUntil as PlainDate;
-    const only = lineCount.get(`${line.contractId}|${line.productId}`) === 1;
-    const mine = own.filter(
+    const key = `${line.contractId}|${line.productId}`;
+    const only = lineCount.get(key) === 1;
+    const mine = (ownOf.get(key) ?? []).filter(
       (a) =>
-        a.contractId === line.contractId &&
-        a.productId === line.productId &&
-        (a.contractLineId === line.id || (a.contractLineId === undefined && only)) &&
-        a.effectiveDate >= from,
+        (a.contractLineId === line.id || (a.contractLineId === undefined && only)) && a.effectiveDate >= from,
     );
     if (mine.length === 0) continue;
-    replaced.set(line.id, extend(snapshot, line, from, mine));
+    replaced.set(line.id, extend(snapshot, line, segmentsOf.get(line.id) ?? [], from, mine));
   }
   if (replaced.size === 0) return snapshot;
-  return {
-    ...snapshot,
-    unitSegments: [
-      ...snapshot.unitSegments.filter((s) => !replaced.has(s.contractLineId)),
-      ...[...replaced.values()].flat(),
-    ].sort((a, b) =>
-      a.contractLineId === b.contractLineId
-        ? a.start < b.start
-          ? -1
-          : 1
-        : a.contractLineId < b.contractLineId
-          ? -1
-          : 1,
-    ),
-  };
+  // In the snapshot's order: a line's new segments where its first one was, a line without rows at the end.
+  const unitSegments: TargetUnitSegment[] = [];
+  const placed = new Set<string>();
+  for (const s of snapshot.unitSegments) {
+    const mine = replaced.get(s.contractLineId);
+    if (!mine) unitSegments.push(s);
+    else if (!placed.has(s.contractLineId)) {
+      placed.add(s.contractLineId);
+      unitSegments.push(...mine);
+    }
+  }
+  for (const [id, mine] of replaced) if (!placed.has(id)) unitSegments.push(...mine);
+  return { ...snapshot, unitSegments };
 }
 
 /** The line's segments: those read before `from`, then the carried state with `mine` applied in order. */
 function extend(
   snapshot: TargetSnapshot,
   line: TargetContractLine,
+  lineSegments: readonly TargetUnitSegment[],
   from: PlainDate,
   mine: readonly OwnAdjustment[],
 ): TargetUnitSegment[] {
-  const segments = snapshot.unitSegments
-    .filter((s) => s.contractLineId === line.id)
-    .sort((a, b) => (a.start < b.start ? -1 : 1));
+  const segments = [...lineSegments].sort((a, b) => (a.start < b.start ? -1 : 1));
   const read = segments.filter((s) => s.start < from).map((s) => (s.end > from ? { ...s, end: from } : s));
   const carried = segments.find((s) => s.start <= from && from < s.end) ?? read.at(-1);
   const contract = snapshot.contracts.find((c) => c.id === line.contractId);
@@ -111,4 +108,15 @@ function extend(
   }
   if (started && day < end) out.push({ ...base, start: day, end, ...state });
   return [...read, ...out];
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
 }

@@ -518,6 +518,8 @@ async function runHistory(h: History, variant: AutotaskVariant, log: string[]): 
   const invoiceLines = (k: number) => [...planned.flatMap((p) => p.lines[k] ?? []), otherLine(k)];
   const synced: Synced = new Map();
   const messages: Record<Who, string[]> = { A: [], B: [] };
+  /** Per customer, the run items' "<days> could not be changed" warnings: "<item label>: <text>". */
+  const unchangeable: Record<Who, string[]> = { A: [], B: [] };
   const joined = (who: Who, k: number) => k >= firstMonthOf(h, who);
   const s = await createCliScenario({
     now: '2026-01-02T09:00:00Z',
@@ -617,11 +619,15 @@ async function runHistory(h: History, variant: AutotaskVariant, log: string[]): 
       // R-7: units, price and cost per free decided day.
       for (const o of OFFERS) {
         const ls = lines.filter((l) => l.serviceName === serviceName(o));
-        // Locked days: those that already carried an adjustment, and the days a billsync charge of the product names
-        // (spec section 6 "Locked days"; a line held higher before a locked decrease, held-units.ts).
+        // Locked days: those that already carried an adjustment, the days a billsync charge of the product names
+        // and those its run items said could not be changed (spec section 6 "Locked days": "the run item is a
+        // warning that says so"; a line held higher before a locked decrease, held-units.ts).
         const locked = new Set([
           ...ls.flatMap((l) => [...(before.adjustmentDays.get(l.id) ?? [])]),
           ...charges.filter((c) => c.name.includes(o.title)).flatMap((c) => namedDays(c.name)),
+          ...unchangeable[who]
+            .filter((m) => m.includes(o.title))
+            .flatMap((m) => namedDays(m.slice(0, m.indexOf(' could not be changed')))),
         ]);
         const bad: [string, string][] = [];
         for (const day of eachDay(`${M(firstMonthOf(h, who))}-01`, lastDay(M(lastMonth)))) {
@@ -676,7 +682,12 @@ async function runHistory(h: History, variant: AutotaskVariant, log: string[]): 
     for (const r of outcome.runs.filter((x) => x.status === 'warning')) {
       const who: Who | null =
         r.tenantId === CONTOSO.tenantId ? 'A' : r.tenantId === FALCON.tenantId ? 'B' : null;
-      if (who) messages[who].push(...runMessages(await showRun(s, r.runId)));
+      if (!who) continue;
+      const detail = await showRun(s, r.runId);
+      messages[who].push(...runMessages(detail));
+      for (const l of detail.lines)
+        for (const m of l.messages)
+          if (m.text.includes(' could not be changed')) unchangeable[who].push(`${l.label}: ${m.text}`);
     }
     tick('messages');
     await audit(label, before);
@@ -932,6 +943,51 @@ describe('fuzzed months, shrunk by hand (Autotask defaults)', () => {
       (v) => v.rules?.unitsHorizon === 'current-period' && !v.rules.unitRowPrice,
     )!;
     await runHistory(h, variant, []);
+  }, 60_000);
+
+  /**
+   * Found exploring other seeds (thirteenth session, FUZZ_SEED=3000, seed 23264, "unit rows only up to the current
+   * period"), shrunk to two months; any variant. Contoso's Business Premium: 11 seats; January's invoice raises it
+   * to 13 on 20 Jan. On 2 Feb the MSP posts through 31 Jan, so billsync books 20-31 Jan as a charge
+   * (2 x 12 x 23.10 / 31 = 17.88) and +2 from 1 Feb. On 15 Feb Microsoft re-issues January without the increase.
+   * Spec section 6 ("Locked days", "Corrected invoices"): January bills 11 x 23.10 = 254.10, so the charge is
+   * credited (-17.88). Was: no change, nothing written, January billed 271.98 (locked-gaps.ts returned no month
+   * where no locked day differs any more, so the earlier charge was never taken back).
+   */
+  for (const [name, variant] of [
+    ['defaults', BILLING_VARIANTS[0]!],
+    [
+      'current period',
+      BILLING_VARIANTS.find((v) => v.rules?.unitsHorizon === 'current-period' && !v.rules.unitRowPrice)!,
+    ],
+  ] as const)
+    it(`a re-issue taking back a posted month's increase credits the earlier charge (${name})`, async () => {
+      const h = historyOf((x) => {
+        x.months = 2;
+        x.a.bp.seats = 11;
+        x.a.bp.changes[1] = [{ day: 20, seats: 13 }];
+        x.post[1] = 'before';
+        x.reissue[1] = { back: 0, kind: 'requantity', who: 'A', delta: 2, down: true, day: 2, seats: 1 };
+      });
+      await runHistory(h, variant, []);
+    }, 60_000);
+
+  /**
+   * Found exploring other seeds (FUZZ_SEED=1000, seed 21261, "unit rows end the day before the next adjustment"),
+   * shrunk to one month under the defaults. December: 3 seats, 1 from 6 Dec, 6 from 26 Dec (synced: +3, -2 on
+   * 6 Dec, +5 on 26 Dec). The re-issue moves the decrease to 5 Dec. 6 Dec is locked (its -2), so the line is held
+   * at 2 on 5 Dec and is 0 on 6 Dec: one seat-day too many and one too few, the money exact, nothing to book.
+   * Spec section 6: the run item is a warning that says so. Was: a Success that said nothing about 5-6 Dec.
+   */
+  it("a held day whose money cancels the locked day's: nothing booked, the run says so", async () => {
+    const h = historyOf((x) => {
+      x.a.bp.changes[0] = [
+        { day: 26, seats: 6 },
+        { day: 6, seats: 1 },
+      ];
+      x.reissue[0] = { back: 0, kind: 'shift', who: 'A', delta: 1, down: true, day: 2, seats: 1 };
+    });
+    await runHistory(h, BILLING_VARIANTS[0]!, []);
   }, 60_000);
 
   /**

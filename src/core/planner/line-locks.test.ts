@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dec } from '../money/decimal';
+import type { BillingPeriod } from '../time/billing-period';
 import { parsePlainDate as d } from '../time/plain-date';
 import { daySet } from './day-set';
 import { diffLine } from './diff-line';
@@ -149,5 +150,47 @@ describe('a price set before a locked day whose adjustment set its own price (Au
   it('a day whose adjustment set no price (units only) carries the price set before it', () => {
     const diff = diffLine(desired, actual, { ...options, pricedDays: new Set([d('2025-12-01')]) });
     expect(diff.adjustments.map((a) => a.effectiveDate)).toEqual(['2025-12-02']);
+  });
+});
+
+describe('months billsync booked charges in (a corrected invoice takes the change back)', () => {
+  // Posted through 31 Jan; the line has 11 units all along and the invoices now want 11 too. billsync booked a
+  // charge in January (for a 13-seat change the first invoice had); February has none.
+  const g = (bookedMonths: Set<BillingPeriod>) =>
+    lockedGaps({
+      desired: [seg('2026-01-01', undefined, 11)],
+      projected: [seg('2026-01-01', undefined, 11)],
+      decided: daySet([{ start: d('2026-01-01'), end: d('2026-02-01') }]),
+      locks: lineLocks(d('2026-01-31'), []),
+      from: d('2026-01-01'),
+      until: undefined,
+      syncPrice: true,
+      syncCost: true,
+      base: { price: undefined, cost: undefined },
+      bookedMonths,
+    });
+
+  it('returns each decided month with a charge, with a zero gap when no day differs any more', () => {
+    expect(g(new Set())).toEqual([]);
+    const [jan, ...rest] = g(new Set(['2026-01', '2026-03'] as BillingPeriod[]));
+    expect(rest).toEqual([]);
+    expect(jan).toMatchObject({ month: '2026-01', stretches: [], parts: [] });
+    expect(jan!.amount.toFixed()).toBe('0');
+  });
+
+  it('also when no day is locked any more (the MSP un-posted the month)', () => {
+    const gaps = lockedGaps({
+      desired: [seg('2026-01-01', undefined, 11)],
+      projected: [seg('2026-01-01', undefined, 11)],
+      decided: daySet([{ start: d('2026-01-01'), end: d('2026-02-01') }]),
+      locks: lineLocks(undefined, []),
+      from: d('2026-01-01'),
+      until: undefined,
+      syncPrice: true,
+      syncCost: true,
+      base: { price: undefined, cost: undefined },
+      bookedMonths: new Set(['2026-01' as BillingPeriod]),
+    });
+    expect(gaps.map((x) => x.month)).toEqual(['2026-01']);
   });
 });

@@ -89,3 +89,56 @@ describe('the label of a month\'s later charge (spec section 6, "labelled with t
     expect(plan.operations).toEqual([]);
   });
 });
+
+describe('a month whose days no longer differ, or whose differences cancel out (spec section 6)', () => {
+  const none: MonthGap = {
+    month: '2028-02' as MonthGap['month'],
+    amount: ZERO,
+    cost: ZERO,
+    stretches: [],
+    parts: [],
+    reasons: new Set(),
+  };
+
+  it('credits what billsync booked before, labelled with the days that charge named', () => {
+    const plan = chargeOperations(WORK, 'l1', [none], [EARLIER], []);
+    expect(plan.operations).toHaveLength(1);
+    const op = plan.operations[0] as {
+      name: string;
+      amount: { toFixed(n: number): string };
+      sequence: number;
+    };
+    expect(op.name).toBe('Credit: Microsoft 365 Business Premium, 10-28 Feb 2028');
+    expect(op.amount.toFixed(2)).toBe('-353.40');
+    expect(op.sequence).toBe(2);
+    expect(plan.messages).toEqual([
+      {
+        level: 'warning',
+        text: '10-28 Feb 2028: a corrected invoice no longer bills what billsync booked for these days: booked a credit of -353.40 (cost 0.00) on the contract',
+      },
+    ]);
+    // Once credited, the month is right: nothing more.
+    const credit = { ...booked('-353.40', 'credit'), sequence: 2 };
+    expect(chargeOperations(WORK, 'l1', [none], [EARLIER, credit], []).operations).toEqual([]);
+  });
+
+  it('days that differ but cancel out: nothing booked; a warning when the plan writes the line, silence on a re-run', () => {
+    const start = d('2028-02-05');
+    const cancel: MonthGap = {
+      ...none,
+      stretches: [{ start, end: addDays(start, 2) }],
+      parts: [
+        { start, end: addDays(start, 1), amount: dec('9.30'), cost: dec('8') },
+        { start: addDays(start, 1), end: addDays(start, 2), amount: dec('-9.30'), cost: dec('-8') },
+      ],
+      reasons: new Set(['held', 'changed']),
+    };
+    const writing = chargeOperations(WORK, 'l1', [cancel], [], [], true);
+    expect(writing.operations).toEqual([]);
+    expect(writing.messages[0]).toMatchObject({ level: 'warning' });
+    expect(writing.messages[0]?.text).toMatch(
+      /^5-6 Feb 2028 could not be changed \(.*\): their differences cancel out/,
+    );
+    expect(chargeOperations(WORK, 'l1', [cancel], [], [], false).messages).toEqual([]);
+  });
+});

@@ -45,6 +45,8 @@ function ownDays(
   const named = new Set<PlainDate>();
   for (const c of booked) for (const d of namedDays(c.description, title, gap.month)) named.add(d);
   if (named.size === 0) return gap.stretches;
+  // Nothing differs any more: the credit takes back the days the earlier charges named.
+  if (gap.parts.length === 0) return stretchesOf([...named]);
   let amount = ZERO;
   let cost = ZERO;
   const fresh: { start: PlainDate; end: PlainDate }[] = [];
@@ -63,6 +65,17 @@ function ownDays(
     round(amount.div(dim), 2, 'half-ceiling').eq(left.amount) &&
     round(cost.div(dim), 2, 'half-ceiling').eq(left.cost);
   return fresh.length > 0 && same ? fresh : gap.stretches;
+}
+
+/** Days as half-open stretches of consecutive days, sorted. */
+function stretchesOf(days: readonly PlainDate[]): DateRange[] {
+  const out: { start: PlainDate; end: PlainDate }[] = [];
+  for (const d of [...days].sort()) {
+    const last = out.at(-1);
+    if (last && last.end === d) last.end = addDays(d, 1);
+    else out.push({ start: d, end: addDays(d, 1) });
+  }
+  return out;
 }
 
 /** The days of `month` a billsync charge's description names after its product's title (none if unreadable). */
@@ -143,6 +156,8 @@ export function chargeOperations(
   gaps: readonly MonthGap[],
   existing: readonly TargetCharge[],
   locked: readonly LockedChange[],
+  /** This plan writes to the line (said once, when it does: a re-run stays quiet). */
+  writing = false,
 ): ChargePlan {
   const plan: ChargePlan = { operations: [], messages: [], changes: [] };
   for (const gap of gaps) {
@@ -154,13 +169,27 @@ export function chargeOperations(
       round(gap.cost, 2, 'half-ceiling'),
       booked,
     );
-    if (left.bookings.length === 0) continue;
+    const reasons = [...gap.reasons].map((r) => REASON[r]).join('; ');
+    if (left.bookings.length === 0) {
+      // Days that differ but whose money cancels out over the month (a line held higher the day before a locked
+      // decrease): nothing to book, but the line is not the invoice on those days: say so.
+      if (writing && booked.length === 0 && gap.stretches.length > 0)
+        plan.messages.push({
+          level: 'warning',
+          text: `${daysLabel(gap.stretches)} could not be changed (${reasons}): their differences cancel out over the month, so nothing is booked`,
+        });
+      continue;
+    }
     const { amount, cost } = left;
     const date = gap.stretches[0]?.start ?? booked[0]?.date;
     if (!date) continue;
     const stretches = ownDays(gap, booked, w.title, left);
     const days = stretches.length ? daysLabel(stretches) : formatDayMonthYear(date);
-    const reasons = [...gap.reasons].map((r) => REASON[r]).join('; ');
+    // No day of the month differs any more (a corrected invoice took the change back): the credit undoes charges.
+    const undo = gap.parts.length === 0;
+    const why = undo
+      ? 'a corrected invoice no longer bills what billsync booked for these days'
+      : `the contract line could not be changed on these days (${reasons})`;
     for (const { amount: a, cost: c, sequence, credit } of left.bookings) {
       plan.operations.push({
         kind: 'book-charge',
@@ -173,7 +202,7 @@ export function chargeOperations(
         date,
         sequence,
         name: `${credit ? 'Credit' : 'Correction'}: ${w.title}, ${days}`,
-        description: `Microsoft CSP ${w.title}, ${days}: the contract line could not be changed on these days (${reasons}). This ${credit ? 'credit' : 'charge'} makes the month bill what Microsoft invoiced.`,
+        description: `Microsoft CSP ${w.title}, ${days}: ${why}. This ${credit ? 'credit' : 'charge'} makes the month bill what Microsoft invoiced.`,
         amount: a,
         cost: c,
         chargeCodeId: w.chargeCodeId,
@@ -186,11 +215,16 @@ export function chargeOperations(
     }
     const fixed = locked.filter((l) => periodOf(l.day) === gap.month).map((l) => l.fixedFrom);
     const from = fixed.find((f): f is PlainDate => f !== undefined);
-    plan.messages.push({
-      // Partial months are routine where lines change only on the 1st (ConnectWise, decision 0012).
-      level: [...gap.reasons].every((r) => r === 'period') ? 'info' : 'warning',
-      text: `${days} could not be changed (${reasons}): booked a ${amount.lt(ZERO) ? 'credit' : 'charge'} of ${amount.toFixed(2)} (cost ${cost.toFixed(2)}) on the contract${from ? `; the line is right from ${formatDayMonthYear(from)}` : ''}`,
-    });
+    const booking = `booked a ${amount.lt(ZERO) ? 'credit' : 'charge'} of ${amount.toFixed(2)} (cost ${cost.toFixed(2)}) on the contract`;
+    plan.messages.push(
+      undo
+        ? { level: 'warning', text: `${days}: ${why}: ${booking}` }
+        : {
+            // Partial months are routine where lines change only on the 1st (ConnectWise, decision 0012).
+            level: [...gap.reasons].every((r) => r === 'period') ? 'info' : 'warning',
+            text: `${days} could not be changed (${reasons}): ${booking}${from ? `; the line is right from ${formatDayMonthYear(from)}` : ''}`,
+          },
+    );
   }
   return plan;
 }

@@ -1,5 +1,5 @@
 import { type Decimal, dec, ZERO } from '../money/decimal';
-import { type BillingPeriod, daysInPeriod, periodOf } from '../time/billing-period';
+import { type BillingPeriod, daysInPeriod, firstDayOf, nextPeriod, periodOf } from '../time/billing-period';
 import { containsDay, type DateRange } from '../time/date-range';
 import { addDays, dateParts, daysBetween, type PlainDate, startOfNextMonth } from '../time/plain-date';
 import { clipDays, type DaySet } from './day-set';
@@ -38,18 +38,25 @@ export interface GapInput {
   base: { price: StateSegment['state']['price']; cost: StateSegment['state']['cost'] };
   /** Days the line is held above the wanted units so a later locked day stays at 0 or more (held-units.ts). */
   held?: readonly DateRange[];
+  /**
+   * The months billsync booked charges of this line in. Each one with decided days (from `from`, before `until`)
+   * is returned, with a zero gap where none of its days differs any more: a corrected invoice that takes back a
+   * change on locked days (or days no longer locked) leaves nothing to charge, and the earlier charge is credited.
+   */
+  bookedMonths?: ReadonlySet<BillingPeriod>;
 }
 
 /**
  * Spec section 6, "Locked days": per calendar month, the money difference on the decided days the PSA can no
  * longer change, priced per day as a PSA prorates a monthly period (units x price x days / days in the month).
- * Only months with a difference or a locked changed day are returned. Pure.
+ * Only months with a difference, and the decided months billsync booked charges in (`bookedMonths`), are returned.
+ * Pure.
  */
 export function lockedGaps(g: GapInput): MonthGap[] {
   const months = new Map<BillingPeriod, MonthGap>();
   const lockEnd = walkEnd(g);
-  if (lockEnd === undefined) return [];
-  const until = g.until !== undefined && g.until < lockEnd ? g.until : lockEnd;
+  const until =
+    lockEnd === undefined ? g.from : g.until !== undefined && g.until < lockEnd ? g.until : lockEnd;
   for (const range of clipDays(g.decided, g.from, until)) {
     for (const [start, end] of pieces(range, g)) {
       const want = stateAt(g.desired, start);
@@ -87,6 +94,14 @@ export function lockedGaps(g: GapInput): MonthGap[] {
       else m.stretches.push({ start, end });
       months.set(key, m);
     }
+  }
+  for (const month of g.bookedMonths ?? []) {
+    if (months.has(month)) continue;
+    const start = firstDayOf(month) < g.from ? g.from : firstDayOf(month);
+    const end = firstDayOf(nextPeriod(month));
+    if (clipDays(g.decided, start, g.until !== undefined && g.until < end ? g.until : end).length === 0)
+      continue;
+    months.set(month, { month, amount: ZERO, cost: ZERO, stretches: [], parts: [], reasons: new Set() });
   }
   return [...months.values()].map((m) => {
     const dim = daysInPeriod(m.month);

@@ -193,8 +193,12 @@ export function planLine(
     if (order) break;
   }
   for (const a of order ?? diff.adjustments) operations.push(toOperation(w, line, a));
+  const mine = w.charges.filter(
+    (c) => c.billsync && c.contractId === contract.id && c.productId === w.productId,
+  );
   const gaps = lockedGaps({
     held,
+    bookedMonths: new Set(mine.map((c) => periodOf(c.date))),
     desired,
     projected,
     decided,
@@ -205,10 +209,7 @@ export function planLine(
     syncCost: sync.cost && (!sync.onCreateOnly || line === undefined),
     base: w.base,
   });
-  const mine = w.charges.filter(
-    (c) => c.billsync && c.contractId === contract.id && c.productId === w.productId,
-  );
-  const charges = chargeOperations(w, line?.id, gaps, mine, diff.locked);
+  const charges = chargeOperations(w, line?.id, gaps, mine, diff.locked, diff.adjustments.length > 0);
   operations.push(...charges.operations);
   const booked = charges.operations.filter((o) => o.kind === 'book-charge');
   const after = [...mine, ...booked];

@@ -866,7 +866,11 @@ describe('fuzz: Autotask months, arrears, cost and retail with price rules (seed
         const problems = await runHistory(h, process.env.FUZZ_LOG ? (x) => console.log(x) : undefined);
         expect(problems, JSON.stringify(h)).toEqual([]);
       }),
-      { seed: 20261208, numRuns: Number(process.env.FUZZ_RUNS ?? 6), endOnFailure: true },
+      {
+        seed: 20261208 + Number(process.env.FUZZ_SEED ?? 0),
+        numRuns: Number(process.env.FUZZ_RUNS ?? 6),
+        endOnFailure: true,
+      },
     );
   }, 600_000);
 });

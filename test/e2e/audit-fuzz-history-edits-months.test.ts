@@ -816,7 +816,11 @@ describe('MSP edits between months, randomized (seeded)', () => {
       fc.asyncProperty(historyArb('autotask'), async (h) => {
         await runHistory(h);
       }),
-      { seed: 20261207, numRuns: Number(process.env.FUZZ_RUNS ?? 5), endOnFailure: true },
+      {
+        seed: 20261207 + Number(process.env.FUZZ_SEED ?? 0),
+        numRuns: Number(process.env.FUZZ_RUNS ?? 5),
+        endOnFailure: true,
+      },
     );
   }, 600_000);
 
@@ -825,7 +829,11 @@ describe('MSP edits between months, randomized (seeded)', () => {
       fc.asyncProperty(historyArb('connectwise'), async (h) => {
         await runHistory(h);
       }),
-      { seed: 20261208, numRuns: Number(process.env.FUZZ_RUNS_CW ?? 2), endOnFailure: true },
+      {
+        seed: 20261208 + Number(process.env.FUZZ_SEED ?? 0),
+        numRuns: Number(process.env.FUZZ_RUNS_CW ?? 2),
+        endOnFailure: true,
+      },
     );
   }, 600_000);
 });

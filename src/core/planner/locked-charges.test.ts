@@ -122,7 +122,7 @@ describe('a month whose days no longer differ, or whose differences cancel out (
     expect(chargeOperations(WORK, 'l1', [none], [EARLIER, credit], []).operations).toEqual([]);
   });
 
-  it('days that differ but cancel out: nothing booked; a warning when the plan writes the line, silence on a re-run', () => {
+  it('days that differ but cancel out: nothing booked; told in the run that writes that month only', () => {
     const start = d('2028-02-05');
     const cancel: MonthGap = {
       ...none,
@@ -133,12 +133,21 @@ describe('a month whose days no longer differ, or whose differences cancel out (
       ],
       reasons: new Set(['held', 'changed']),
     };
-    const writing = chargeOperations(WORK, 'l1', [cancel], [], [], true);
+    const writing = chargeOperations(WORK, 'l1', [cancel], [], [], new Set([cancel.month]));
     expect(writing.operations).toEqual([]);
     expect(writing.messages[0]).toMatchObject({ level: 'warning' });
     expect(writing.messages[0]?.text).toMatch(
       /^5-6 Feb 2028 could not be changed \(.*\): their differences cancel out/,
     );
-    expect(chargeOperations(WORK, 'l1', [cancel], [], [], false).messages).toEqual([]);
+    // A re-run, or a later month's run (it writes March, not February), stays quiet.
+    expect(chargeOperations(WORK, 'l1', [cancel], [], []).messages).toEqual([]);
+    expect(
+      chargeOperations(WORK, 'l1', [cancel], [], [], new Set(['2028-03' as MonthGap['month']])).messages,
+    ).toEqual([]);
+    // Where the line changes only on the 1st (ConnectWise), partial months are routine: info, not a warning.
+    const period = { ...cancel, reasons: new Set(['period'] as const) };
+    expect(chargeOperations(WORK, 'l1', [period], [], [], new Set([cancel.month])).messages[0]?.level).toBe(
+      'info',
+    );
   });
 });

@@ -156,8 +156,8 @@ export function chargeOperations(
   gaps: readonly MonthGap[],
   existing: readonly TargetCharge[],
   locked: readonly LockedChange[],
-  /** This plan writes to the line (said once, when it does: a re-run stays quiet). */
-  writing = false,
+  /** The months this plan writes the line in (an adjustment dated in them): a month is told once, when written. */
+  written: ReadonlySet<BillingPeriod> = new Set(),
 ): ChargePlan {
   const plan: ChargePlan = { operations: [], messages: [], changes: [] };
   for (const gap of gaps) {
@@ -170,12 +170,15 @@ export function chargeOperations(
       booked,
     );
     const reasons = [...gap.reasons].map((r) => REASON[r]).join('; ');
+    // Partial months are routine where lines change only on the 1st (ConnectWise, decision 0012).
+    const level = [...gap.reasons].every((r) => r === 'period') ? 'info' : 'warning';
     if (left.bookings.length === 0) {
       // Days that differ but whose money cancels out over the month (a line held higher the day before a locked
-      // decrease): nothing to book, but the line is not the invoice on those days: say so.
-      if (writing && booked.length === 0 && gap.stretches.length > 0)
+      // decrease): nothing to book, but the line is not the invoice on those days: say so, in the run that writes
+      // the month (a later month's run, or a re-run, stays quiet about it).
+      if (written.has(gap.month) && booked.length === 0 && gap.stretches.length > 0)
         plan.messages.push({
-          level: 'warning',
+          level,
           text: `${daysLabel(gap.stretches)} could not be changed (${reasons}): their differences cancel out over the month, so nothing is booked`,
         });
       continue;
@@ -220,8 +223,7 @@ export function chargeOperations(
       undo
         ? { level: 'warning', text: `${days}: ${why}: ${booking}` }
         : {
-            // Partial months are routine where lines change only on the 1st (ConnectWise, decision 0012).
-            level: [...gap.reasons].every((r) => r === 'period') ? 'info' : 'warning',
+            level,
             text: `${days} could not be changed (${reasons}): ${booking}${from ? `; the line is right from ${formatDayMonthYear(from)}` : ''}`,
           },
     );

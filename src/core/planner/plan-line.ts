@@ -198,7 +198,8 @@ export function planLine(
   );
   const gaps = lockedGaps({
     held,
-    bookedMonths: new Set(mine.map((c) => periodOf(c.date))),
+    // Not a month with a charge dated before the first decided day: a sync start moved later leaves it as it is.
+    bookedMonths: new Set(mine.filter((c) => c.date >= from).map((c) => periodOf(c.date))),
     desired,
     projected,
     decided,
@@ -209,7 +210,8 @@ export function planLine(
     syncCost: sync.cost && (!sync.onCreateOnly || line === undefined),
     base: w.base,
   });
-  const charges = chargeOperations(w, line?.id, gaps, mine, diff.locked, diff.adjustments.length > 0);
+  const written = new Set(diff.adjustments.map((a) => periodOf(a.effectiveDate)));
+  const charges = chargeOperations(w, line?.id, gaps, mine, diff.locked, written);
   operations.push(...charges.operations);
   const booked = charges.operations.filter((o) => o.kind === 'book-charge');
   const after = [...mine, ...booked];

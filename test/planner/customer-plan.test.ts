@@ -284,7 +284,7 @@ describe('Locked days: a change the PSA keeps on a later day never takes the lin
   });
 });
 
-describe('R-8: a price change in a period without a seat is not told', () => {
+describe("R-8: a price change with no seat from its day on (nor on the next period's first day) is not told", () => {
   // 10 seats from 15 Jul, cancelled on 20 Jul (the reversal to the cycle end): no seat from 20 Jul to 14 Aug.
   const CANCELLED = inv('G1', '2025-07', [
     line({ start: '2025-07-15', last: '2025-08-14', qty: 10, unitPrice: '20.00', subtotal: '200.00' }),
@@ -315,9 +315,13 @@ describe('R-8: a price change in a period without a seat is not told', () => {
     expect(await warningsAt('2025-08-05')).toEqual([]);
   });
 
-  it('the warning for a change in July, which bills seats from 15 to 19 Jul', async () => {
-    expect(await warningsAt('2025-07-25')).toEqual([
-      'Subscription retail unit price changed from 23.10 to 24.20 on 25 Jul 2025',
+  it('no warning for a change in July after the cancellation (the seats of 15-19 Jul keep their right price)', async () => {
+    expect(await warningsAt('2025-07-25')).toEqual([]);
+  });
+
+  it('the warning for a change in July on a day with seats (18 Jul: 18-19 Jul keep the old price)', async () => {
+    expect(await warningsAt('2025-07-18')).toEqual([
+      'Subscription retail unit price changed from 23.10 to 24.20 on 18 Jul 2025',
     ]);
   });
 });

@@ -450,8 +450,9 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
           priceChanges.push({ day: c.day, what, from: c.from, to: c.to });
           if (!warned[what]) continue;
           const nextStart = firstDayOf(nextPeriod(p));
-          // A period without a seat, nor the next one's first day: the change prices nothing billed, nothing to tell.
-          if (!seatsWithin(seats.segments, firstDayOf(p), nextStart)) continue;
+          // No seat from the change's day (a subscription that ended before it), nor on the next period's first
+          // day: the change prices nothing billed, nothing to tell.
+          if (!seatsWithin(seats.segments, c.day, nextStart)) continue;
           const byInvoice = freshStart !== undefined && (c.day >= freshStart || nextStart >= freshStart);
           // A change learnt after the invoices deciding its next period were synced: told by the run writing it.
           if (!byInvoice && !hasDay(decided, nextStart)) continue;

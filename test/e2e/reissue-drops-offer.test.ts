@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dec } from '../../src/core/money/decimal';
 import { IDS } from '../support/autotask-world';
-import { type CliScenario, createCliScenario } from '../support/cli-scenario';
+import {
+  type CliScenario,
+  createCliScenario,
+  expectRerunWritesNothing,
+  runMessages,
+  showRun,
+} from '../support/cli-scenario';
 import { BUSINESS_PREMIUM, CONTOSO, priceListFile, reconFile } from '../support/csp-files';
 import { E3, subscription } from '../support/months-data';
 
@@ -11,11 +17,9 @@ import { E3, subscription } from '../support/months-data';
  * shared): January's invoice bills Business Premium (5 seats) and Office 365 E3 (3 seats); after its sync Microsoft
  * re-issues January without any E3 line. E3 must then bill nothing in January.
  *
- * NOT FIXED (pinned): the planner takes its offers from the lines of the invoices in scope
- * (core/planner/customer-plan.ts, `offers`), so an offer billsync wrote before but with no line left is never
- * planned: its contract line keeps the 3 seats. What a fix needs: plan, for a customer, every offer billsync wrote
- * to (its journal) that has no line any more, with no seat on the days the synced invoices decide from its first
- * written day (not before the sync start; not annual or Azure lines).
+ * Was: the planner took its offers from the lines of the invoices in scope only, so an offer billsync wrote before
+ * but with no line left was never planned and its contract line kept the 3 seats. Now such an offer goes back to
+ * 0 from the first day billsync wrote it (customer-plan.ts, `planDroppedOffers`).
  */
 const P = subscription(CONTOSO, BUSINESS_PREMIUM, 'd0000000-0000-4000-8000-0000000000b1', '2026-01-01');
 const X = subscription(CONTOSO, E3, 'd0000000-0000-4000-8000-0000000000e3', '2026-01-01');
@@ -35,10 +39,14 @@ afterAll(async () => {
   await s?.close();
 });
 
-const e3Billed = async (month: string) =>
-  (await s.readback.billedPerMonth(IDS.contract, month)).services
-    .filter((x) => x.serviceName.includes(E3.productId))
-    .reduce((t, x) => t.plus(x.amount), dec(0));
+/** What the PSA bills for E3 in a month: its line's unit rows, plus billsync's charges and credits of E3. */
+const e3Billed = async (month: string) => {
+  const bill = await s.readback.billedPerMonth(IDS.contract, month);
+  return [
+    ...bill.services.filter((x) => x.serviceName.includes(E3.productId)),
+    ...bill.charges.filter((c) => c.name.includes(E3.title)),
+  ].reduce((t, x) => t.plus(x.amount), dec(0));
+};
 
 describe('a corrected invoice that no longer bills an offer at all', () => {
   it('January synced: Business Premium 5 seats, E3 3 seats', async () => {
@@ -55,12 +63,32 @@ describe('a corrected invoice that no longer bills an offer at all', () => {
     expect((await e3Billed('2026-01')).toFixed(2)).toBe('102.00');
   });
 
-  it.fails('re-issued without E3: E3 bills nothing in January (the line back to 0)', async () => {
+  it('re-issued without E3: E3 bills nothing in January (the line back to 0), told; a re-run writes nothing', async () => {
     await s.importInvoice(
       reconFile(s.dir, 'G000002001', [P.cycle('2026-01-01', '2026-01-31', 5, '20.00')], 'reissued.csv'),
     );
     const run = await s.syncCustomers({ asOf: '2026-02-15' });
-    expect(run.code, await s.explain(run)).toBe(0);
+    const contoso = run.runs.find((r) => r.tenantId === CONTOSO.tenantId);
+    expect(contoso?.status, await s.explain(run)).toBe('warning');
+    expect(runMessages(await showRun(s, contoso!.runId))).toContainEqual(
+      expect.stringMatching(
+        /^warning: No imported invoice bills .* any more \(a corrected invoice dropped it\)/,
+      ),
+    );
     expect((await e3Billed('2026-01')).toFixed(2)).toBe('0.00');
+    // Business Premium is left as it was: 5 x 23.10.
+    const bp = (await s.readback.billedPerMonth(IDS.contract, '2026-01')).services.filter((x) =>
+      x.serviceName.includes(BUSINESS_PREMIUM.productId),
+    );
+    expect(bp.reduce((t, x) => t.plus(x.amount), dec(0)).toFixed(2)).toBe('115.50');
+    await expectRerunWritesNothing(s, '2026-02-15');
+  });
+
+  it('February: the next invoice (Business Premium only) leaves E3 at 0 and says nothing more about it', async () => {
+    await s.importInvoice(reconFile(s.dir, 'G000002002', [P.cycle('2026-02-01', '2026-02-28', 5, '20.00')]));
+    const run = await s.syncCustomers({ asOf: '2026-03-08' });
+    expect(run.code, await s.explain(run)).toBe(0);
+    expect((await e3Billed('2026-02')).toFixed(2)).toBe('0.00');
+    await expectRerunWritesNothing(s, '2026-03-08');
   });
 });

@@ -28,7 +28,7 @@ import { AZURE_PLAN_PRODUCT_ID, azureDesired, azurePlanOffer, isAzureOffer } fro
 import { clipDays, daySet, firstDay, hasDay, minusDays } from './day-set';
 import { desiredSegments } from './desired-line';
 import { type OfferSeats, offerSeats } from './offer-seats';
-import { followedPrices, planLine } from './plan-line';
+import { followedPrices, type LineWork, planLine } from './plan-line';
 import { priceText } from './price-text';
 import {
   entriesOfOffer,
@@ -616,6 +616,14 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
       );
     }
   }
+  if (contract && !contractProblem && !shadow)
+    planDroppedOffers(input, contract, inScope, considered, offers, advanceEnd, {
+      common,
+      newItem: (key, title) => newItem(itemKey(key), label(title), key, customer.tenantId),
+      items,
+      operations,
+      checks,
+    });
   const firstSyncedDay =
     mapping.firstSyncedDay ?? (starts.length ? starts.reduce((a, b) => minDate(a, b)) : undefined);
   const note = items.length === 0 ? nothingToSync(input, inScope, considered) : undefined;
@@ -629,6 +637,76 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
     ...(shadow && operations.length > 0 ? { shadow: true } : {}),
     ...(note ? { note } : {}),
   };
+}
+
+/**
+ * Spec section 6, "Corrected invoices": an offer billsync wrote to (its journal has adjustments of the product on
+ * this contract) that no invoice of the customer bills any more (a re-issue dropped every line of it) goes back to
+ * 0 seats from the first day billsync wrote, on the days the synced invoices decide (to the end of the latest one's
+ * period; in advance, the coming month too). Without it the offer is never planned and its line keeps billing.
+ * Only when the plan changes something: an offer long at 0 adds no item to every run. Not Azure (its own motion),
+ * not an offer any invoice line still names (before the sync start too: skipped lines, other subscriptions).
+ */
+function planDroppedOffers(
+  input: CustomerPlanInput,
+  contract: NonNullable<CustomerPlanInput['contract']>,
+  inScope: readonly CustomerInvoice[],
+  considered: readonly CustomerInvoice[],
+  offers: ReadonlyMap<string, OfferWork>,
+  advanceEnd: PlainDate | undefined,
+  out: {
+    common: (
+      key: string,
+      title: string,
+      productId: string,
+    ) => Omit<LineWork, 'desired' | 'decided' | 'through' | 'shownBefore'>;
+    newItem: (key: string, title: string) => PlanItem;
+    items: PlanItem[];
+    operations: PlannedOperation[];
+    checks: LineCheck[];
+  },
+): void {
+  if (considered.length === 0) return;
+  const named = new Set(inScope.flatMap((i) => i.lines.map((l) => offerKeyText(l.offer))));
+  const latest = considered.map((i) => i.header.billingPeriod).reduce((a, b) => (a > b ? a : b));
+  let end = firstDayOf(nextPeriod(latest));
+  if (advanceEnd !== undefined && advanceEnd > end) end = advanceEnd;
+  for (const [key, productId] of [...input.productLinks].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (offers.has(key) || named.has(key) || key.startsWith(`${AZURE_PLAN_PRODUCT_ID}|`)) continue;
+    const written = input.knownChangeDays?.get(`${contract.id}|${productId}`) ?? [];
+    if (written.length === 0) continue;
+    const from = written.reduce((a, b) => minDate(a, b));
+    if (from >= end) continue;
+    // The offer's title as its lines had it (the price list's, when the batch read its entries), else the PSA
+    // product's description (the product sync writes the offer's title there), else its name.
+    const entry = entriesOfOffer(input.priceList, key)[0];
+    const product = input.products.find((p) => p.id === productId);
+    const title =
+      (entry && (entry.skuTitle || entry.productTitle)) || product?.description || product?.name || key;
+    const item = out.newItem(key, title);
+    const operations: PlannedOperation[] = [];
+    const checks: LineCheck[] = [];
+    planLine(
+      {
+        ...out.common(key, title, productId),
+        desired: [{ start: from, end: undefined, state: { units: ZERO, price: undefined, cost: undefined } }],
+        decided: daySet([{ start: from, end }]),
+        through: addDays(end, -1),
+        shownBefore: () => true,
+      },
+      item,
+      operations,
+      checks,
+    );
+    if (operations.length === 0) continue;
+    item.messages.unshift({
+      level: 'warning',
+      text: `No imported invoice bills ${title} for this customer any more (a corrected invoice dropped it): its contract line goes back to 0 from ${formatDayMonthYear(from)}`,
+    });
+    out.items.push(item);
+    out.operations.push(...operations);
+    out.checks.push(...checks);
+  }
 }
 
 /** Why a customer sync has nothing to do, in words (issue 13: a sync start that explains itself). */

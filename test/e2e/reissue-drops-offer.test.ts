@@ -8,6 +8,7 @@ import {
   runMessages,
   showRun,
 } from '../support/cli-scenario';
+import { CW_IDS } from '../support/connectwise-world';
 import { BUSINESS_PREMIUM, CONTOSO, priceListFile, reconFile } from '../support/csp-files';
 import { E3, subscription } from '../support/months-data';
 
@@ -90,5 +91,48 @@ describe('a corrected invoice that no longer bills an offer at all', () => {
     expect(run.code, await s.explain(run)).toBe(0);
     expect((await e3Billed('2026-02')).toFixed(2)).toBe('0.00');
     await expectRerunWritesNothing(s, '2026-03-08');
+  });
+});
+
+describe('the same on ConnectWise (where the fuzz audit found it)', () => {
+  let cw: CliScenario<'connectwise'>;
+  beforeAll(async () => {
+    cw = await createCliScenario({ target: 'connectwise', now: '2026-02-08T09:00:00Z', inProcess: true });
+    await cw.setup();
+    await cw.importPriceList(
+      priceListFile(cw.dir, [
+        { offer: BUSINESS_PREMIUM, cost: '20.00', erp: '23.10' },
+        { offer: E3, cost: '30.00', erp: '34.00' },
+      ]),
+    );
+  }, 60_000);
+  afterAll(async () => {
+    await cw?.close();
+  });
+  const january = async () =>
+    (await cw.readback.billedPerMonth(CW_IDS.agreement, '2026-01')).total.toFixed(2);
+
+  it('January bills both offers, then only Business Premium once re-issued without E3; re-runs write nothing', async () => {
+    await cw.importInvoice(
+      reconFile(cw.dir, 'G000002001', [
+        P.cycle('2026-01-01', '2026-01-31', 5, '20.00'),
+        X.cycle('2026-01-01', '2026-01-31', 3, '30.00'),
+      ]),
+    );
+    await cw.map(CONTOSO.tenantId, { syncStart: '2026-01-01' });
+    await cw.syncProducts({ asOf: '2026-02-08' });
+    const first = await cw.syncCustomers({ asOf: '2026-02-08' });
+    expect(first.code, await cw.explain(first)).toBe(0);
+    // 5 x 23.10 + 3 x 34.00
+    expect(await january()).toBe('217.50');
+    await cw.importInvoice(
+      reconFile(cw.dir, 'G000002001', [P.cycle('2026-01-01', '2026-01-31', 5, '20.00')], 'reissued.csv'),
+    );
+    const again = await cw.syncCustomers({ asOf: '2026-02-15' });
+    expect(again.runs.find((r) => r.tenantId === CONTOSO.tenantId)?.status, await cw.explain(again)).toBe(
+      'warning',
+    );
+    expect(await january()).toBe('115.50');
+    await expectRerunWritesNothing(cw, '2026-02-15');
   });
 });

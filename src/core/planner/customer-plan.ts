@@ -686,6 +686,11 @@ function planDroppedOffers(
     const item = out.newItem(key, title);
     const operations: PlannedOperation[] = [];
     const checks: LineCheck[] = [];
+    // Before planning: the item's status counts it (kept only when the plan changes the line).
+    item.messages.push({
+      level: 'warning',
+      text: `No imported invoice bills ${title} for this customer any more (a corrected invoice dropped it): its contract line goes back to 0 from ${formatDayMonthYear(from)}`,
+    });
     planLine(
       {
         ...out.common(key, title, productId),
@@ -699,10 +704,6 @@ function planDroppedOffers(
       checks,
     );
     if (operations.length === 0) continue;
-    item.messages.unshift({
-      level: 'warning',
-      text: `No imported invoice bills ${title} for this customer any more (a corrected invoice dropped it): its contract line goes back to 0 from ${formatDayMonthYear(from)}`,
-    });
     out.items.push(item);
     out.operations.push(...operations);
     out.checks.push(...checks);

@@ -673,6 +673,8 @@ function planDroppedOffers(
   if (advanceEnd !== undefined && advanceEnd > end) end = advanceEnd;
   for (const [key, productId] of [...input.productLinks].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (offers.has(key) || named.has(key) || key.startsWith(`${AZURE_PLAN_PRODUCT_ID}|`)) continue;
+    // The source contradicts itself about the offer (issue 18): nothing is written until the two agree.
+    if (input.holds?.some((h) => h.offerKey === key)) continue;
     const written = input.knownChangeDays?.get(`${contract.id}|${productId}`) ?? [];
     if (written.length === 0) continue;
     const from = written.reduce((a, b) => minDate(a, b));

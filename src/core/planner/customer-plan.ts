@@ -671,8 +671,15 @@ function planDroppedOffers(
   const latest = considered.map((i) => i.header.billingPeriod).reduce((a, b) => (a > b ? a : b));
   let end = firstDayOf(nextPeriod(latest));
   if (advanceEnd !== undefined && advanceEnd > end) end = advanceEnd;
+  // A PSA product several offers share (ConnectWise links every market of a SKU to one catalog item) is still
+  // billed while any offer the invoices name maps to it; and each product is planned once.
+  const billed = new Set(
+    [...named, ...offers.keys()].map((k) => input.productLinks.get(k)).filter((p) => p !== undefined),
+  );
   for (const [key, productId] of [...input.productLinks].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (offers.has(key) || named.has(key) || key.startsWith(`${AZURE_PLAN_PRODUCT_ID}|`)) continue;
+    if (billed.has(productId)) continue;
+    billed.add(productId);
     // The source contradicts itself about the offer (issue 18): nothing is written until the two agree.
     if (input.holds?.some((h) => h.offerKey === key)) continue;
     const written = input.knownChangeDays?.get(`${contract.id}|${productId}`) ?? [];

@@ -418,6 +418,20 @@ class Oracle {
   covers(c: number, o: number, d: string): boolean {
     return this.lines(c, o).some((l) => !l.reversal && l.chargeStart <= d && d <= l.chargeEnd);
   }
+
+  /**
+   * R-8 (decision 0008 addendum, thirteenth session): does the offer bill a seat from this day to the next month's
+   * first day? A change after a cancellation (its reversal nets the seats to 0) prices nothing billed.
+   */
+  billsFrom(c: number, o: number, d: string): boolean {
+    // The change's day is billed by a synced line (the period is decided there)...
+    if (!this.covers(c, o, d)) return false;
+    // ...and a seat is left on it or a later day up to the next month's first day.
+    const next = `${(addMonths(parsePlainDate(`${d.slice(0, 7)}-01`), 1) as string).slice(0, 10)}`;
+    for (let x = d; x <= next; x = plus(x, 1))
+      if (this.covers(c, o, x) && this.seats(c, o, x) > 0) return true;
+    return false;
+  }
 }
 
 /** R-8: the retail warnings the customer's runs must give (each once), once every invoice is synced. */
@@ -428,7 +442,7 @@ function expectedWarnings(h: History, oracle: Oracle, c: number): string[] {
       const [d, to] = windows[w]!;
       if (d.endsWith('-01')) continue; // between two periods: no warning
       const from = windows[w - 1]![1];
-      if (oracle.covers(c, o, d))
+      if (oracle.billsFrom(c, o, d))
         out.push(`warning: Subscription retail unit price changed from ${from} to ${to} on ${spelled(d)}`);
     }
   });

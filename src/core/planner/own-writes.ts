@@ -1,19 +1,18 @@
-import { type Decimal, ZERO } from '../money/decimal';
-import type { TargetContractLine, TargetSnapshot, TargetUnitSegment } from '../ports/target';
+import { ZERO } from '../money/decimal';
+import type {
+  PlannedOperation,
+  TargetContractLine,
+  TargetSnapshot,
+  TargetUnitSegment,
+} from '../ports/target';
 import { addDays, type PlainDate } from '../time/plain-date';
 import { FOREVER } from './day-set';
 
-/** One adjustment billsync wrote (done in its journal), in the order it was written. */
-export interface OwnAdjustment {
-  contractId: string;
-  productId: string;
-  /** The line it was written to; undefined: the adjustment created the line. */
-  contractLineId: string | undefined;
-  effectiveDate: PlainDate;
-  unitChange: Decimal;
-  unitPrice: Decimal | undefined;
-  unitCost: Decimal | undefined;
-}
+/** One adjustment billsync wrote (done in its journal), in the order it was written: the planned operation's fields. */
+export type OwnAdjustment = Pick<
+  Extract<PlannedOperation, { kind: 'adjust-contract-line' }>,
+  'contractId' | 'productId' | 'contractLineId' | 'effectiveDate' | 'unitChange' | 'unitPrice' | 'unitCost'
+>;
 
 /**
  * The snapshot with billsync's own writes on the days the PSA's rows do not reach yet (a line's

@@ -127,6 +127,29 @@ const FEBRUARY: Invoice = {
   ],
   usage: { first: '2026-02-01', last: '2026-02-28', perDay: '2.50' },
 };
+/** March and April, imported late and synced together: Azure usage of equal totals in both months. */
+const MARCH: Invoice = {
+  number: 'G300002603',
+  period: '2026-03',
+  issued: '2026-04-07',
+  lines: [
+    X.cycle('2026-03-01', '2026-03-31', 5, '21.00'),
+    EE.cycle('2026-03-01', '2026-03-31', 4, '30.00'),
+    F.cycle('2026-03-20', '2026-04-19', 14, '20.00'),
+  ],
+  usage: { first: '2026-03-01', last: '2026-03-30', perDay: '2.00' },
+};
+const APRIL: Invoice = {
+  number: 'G300002604',
+  period: '2026-04',
+  issued: '2026-05-07',
+  lines: [
+    X.cycle('2026-04-01', '2026-04-30', 5, '21.00'),
+    EE.cycle('2026-04-01', '2026-04-30', 4, '30.00'),
+    F.cycle('2026-04-20', '2026-05-19', 14, '20.00'),
+  ],
+  usage: { first: '2026-04-01', last: '2026-04-30', perDay: '2.00' },
+};
 
 const SYNC_START = '2026-01-01';
 const PRICES = [
@@ -549,6 +572,34 @@ const STEPS: Step[] = [
           'Fabrikam: on the re-issue, its lines unchanged: nothing written',
         )
         .toEqual(fabrikam.map(() => 0));
+    },
+  },
+  {
+    name: 'March and April imported late, synced together (Azure usage of 60.00 in both months)',
+    lastMonth: '2026-04',
+    asOf: '2026-05-08',
+    // Seats unchanged. Azure: March's 60.00 over April, April's 60.00 over May: one addition per month even
+    // though the two months bill the same (each addition ends with its month, decision 0012).
+    contoso: {
+      'Microsoft 365 Business Premium lines': [
+        '2025-12-01..2025-12-31 5 @23.10 (20.00)',
+        '2026-01-01..2026-01-31 9 @23.10 (20.00)',
+        '2026-02-01..open 5 @24.20 (21.00)',
+      ],
+      'Microsoft 365 Business Premium charges': {
+        '2025-12': ['38.00', '12.67'],
+        '2026-01': ['-38.00', '-12.67'],
+      },
+      'Office 365 E3 lines': ['2025-12-01..open 4 @34.00 (30.00)'],
+      'Office 365 E3 charges': { '2026-01': ['-32.90'] },
+    },
+    async act() {
+      await importInvoice(MARCH);
+      await importInvoice(APRIL);
+      const run = await syncMonth('2026-05-08');
+      markSynced(MARCH);
+      markSynced(APRIL);
+      return run;
     },
   },
 ];

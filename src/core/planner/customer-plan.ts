@@ -554,6 +554,7 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
           desired,
           decided: azureDecided,
           through,
+          byMonth: contract!.azureByMonth,
           // Each first-of-month is told by the invoice that decides it.
           shownBefore: (day) =>
             !azureFresh.fresh.some((i) => {

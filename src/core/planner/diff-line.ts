@@ -1,5 +1,5 @@
 import { type Decimal, ZERO } from '../money/decimal';
-import type { PlainDate } from '../time/plain-date';
+import { type PlainDate, startOfMonth, startOfNextMonth } from '../time/plain-date';
 import { type DaySet, hasDay } from './day-set';
 import { type LineLocks, nextFreeDay } from './line-locks';
 import {
@@ -50,6 +50,11 @@ export interface DiffOptions {
    * set on an earlier day ends there (a locked one: the line's fix day sets the wanted price again).
    */
   pricedDays?: ReadonlySet<PlainDate>;
+  /**
+   * Each change holds to the end of its month only: from the next 1st the line bills what it did without it
+   * (ConnectWise's Azure plan additions, `TargetContract.azureByMonth`). Every decided month is then written.
+   */
+  byMonth?: boolean;
 }
 
 /** A decided day the PSA could not take a change on, and where the line was put right instead. */
@@ -84,6 +89,7 @@ export function diffLine(
   for (const r of o.decided)
     if (r.start >= o.from && (o.until === undefined || r.start < o.until)) days.push(r.start);
   for (const d of o.pricedDays ?? []) if (d > o.from && (o.until === undefined || d < o.until)) days.push(d);
+  if (o.byMonth) days.push(...monthStarts(o.decided, o.from, o.until));
   const queue = [...new Set(days)].sort() as PlainDate[];
   const fixDays = new Set<PlainDate>();
   let delta = ZERO;
@@ -92,6 +98,11 @@ export function diffLine(
   for (let i = 0; i < queue.length; i += 1) {
     const day = queue[i]!;
     const have = stateAt(actual, day);
+    // Written by month: what was written for an earlier month has ended.
+    if (o.byMonth && newMonth(out.at(-1)?.effectiveDate, day)) {
+      delta = ZERO;
+      override = undefined;
+    }
     // A price change of the PSA's own on this day (a later adjustment) ends the price we set earlier.
     let ambiguous = false;
     if (override && day > o.from) {
@@ -146,6 +157,21 @@ export function diffLine(
     if (withPrices) override = { price: wantPrice, cost: wantCost };
   }
   return { adjustments: out, locked };
+}
+
+/** Whether `day` is in a later month than `last` (a change of `last`'s month no longer holds on it). */
+export function newMonth(last: PlainDate | undefined, day: PlainDate): boolean {
+  return last !== undefined && startOfMonth(day) > last;
+}
+
+/** The 1st of every month with a decided day from `from` (before `until`). */
+function monthStarts(decided: DaySet, from: PlainDate, until: PlainDate | undefined): PlainDate[] {
+  const out: PlainDate[] = [];
+  for (const r of decided) {
+    for (let m = startOfMonth(r.start); m < r.end; m = startOfNextMonth(m))
+      if (m >= from && (until === undefined || m < until)) out.push(m);
+  }
+  return out;
 }
 
 function insertSorted(queue: PlainDate[], day: PlainDate, from: number): void {

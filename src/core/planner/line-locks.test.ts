@@ -6,6 +6,7 @@ import { daySet } from './day-set';
 import { diffLine } from './diff-line';
 import { lineLocks, nextFreeDay } from './line-locks';
 import { lockedGaps } from './locked-gaps';
+import { projectedLine } from './projected-line';
 
 const seg = (start: string, end: string | undefined, units: number, price = '10', cost = '8') => ({
   start: d(start),
@@ -192,5 +193,49 @@ describe('months billsync booked charges in (a corrected invoice takes the chang
       bookedMonths: new Set(['2026-01' as BillingPeriod]),
     });
     expect(gaps.map((x) => x.month)).toEqual(['2026-01']);
+  });
+});
+
+describe('an Azure plan line whose writes hold one month each (ConnectWise, `azureByMonth`)', () => {
+  const locks = lineLocks(undefined, [], 'month-start');
+  const sync = { price: true, cost: true, onCreateOnly: false };
+  const base = { price: undefined, cost: undefined };
+  // Two months of equal usage synced in one run: 1 unit at 1.10 (cost 1) over April and over May.
+  const desired = [
+    seg('2026-04-01', '2026-06-01', 1, '1.1', '1'),
+    seg('2026-06-01', undefined, 0, '1.1', '1'),
+  ];
+  const decided = daySet([{ start: d('2026-04-01'), end: d('2026-06-01') }]);
+  const options = { from: d('2026-04-01'), until: undefined, decided, locks, sync, base, newLine: true };
+  const shown = (segments: ReturnType<typeof projectedLine>) =>
+    segments.map((x) => `${x.start}..${x.end ?? 'open'} ${x.state.units.toString()}`);
+
+  it('writes each decided month, also when it bills what the month before did', () => {
+    const diff = diffLine(desired, [], { ...options, byMonth: true });
+    expect(
+      diff.adjustments.map((a) => [a.effectiveDate, a.unitsBefore.toString(), a.unitsAfter.toString()]),
+    ).toEqual([
+      ['2026-04-01', '0', '1'],
+      ['2026-05-01', '0', '1'],
+    ]);
+    expect(shown(projectedLine([], diff.adjustments, base, new Set(), true))).toEqual([
+      '2026-04-01..2026-06-01 1',
+      '2026-06-01..open 0',
+    ]);
+    // Without it, one write holds both months (Autotask).
+    expect(diffLine(desired, [], options).adjustments.map((a) => a.effectiveDate)).toEqual(['2026-04-01']);
+  });
+
+  it('the projection ends each write with its month, and a month already written needs nothing', () => {
+    const april = diffLine(desired, [], { ...options, byMonth: true }).adjustments.slice(0, 1);
+    expect(shown(projectedLine([], april, base, new Set(), true))).toEqual([
+      '2026-04-01..2026-05-01 1',
+      '2026-05-01..open 0',
+    ]);
+    const actual = [seg('2026-04-01', '2026-05-01', 1, '1.1', '1')];
+    const diff = diffLine(desired, actual, { ...options, newLine: false, byMonth: true });
+    expect(diff.adjustments.map((a) => [a.effectiveDate, a.unitsAfter.toString()])).toEqual([
+      ['2026-05-01', '1'],
+    ]);
   });
 });

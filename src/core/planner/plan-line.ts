@@ -68,6 +68,8 @@ export interface LineWork {
   compare: boolean;
   /** Fill the item's `monthChanges` (an approval threshold is set). */
   monthChanges: boolean;
+  /** Each write holds to the end of its month only (`TargetContract.azureByMonth`, `DiffOptions.byMonth`). */
+  byMonth?: boolean | undefined;
   /** Reconciliation (issue 17): told what the line bills and what it should, as the plan sees it. */
   observe?: ((view: LineView) => void) | undefined;
 }
@@ -170,10 +172,11 @@ export function planLine(
     base: w.base,
     newLine: line === undefined,
     pricedDays,
+    byMonth: w.byMonth === true,
   };
   let wanted = floorUnits(desired);
   let diff = diffLine(wanted, actual, options);
-  let projected = projectedLine(actual, diff.adjustments, w.base, pricedDays);
+  let projected = projectedLine(actual, diff.adjustments, w.base, pricedDays, options.byMonth);
   // A change the PSA keeps on a later day must not take the line below 0: hold it higher before (held-units.ts).
   // First the line as the plan leaves it, then (when no order of the writes keeps every day at 0 or more) after
   // each write: the PSA checks them one by one. Only where a line takes a change on any day (Autotask): a
@@ -187,7 +190,7 @@ export function planLine(
       wanted = hold.wanted;
       held.push(hold.range);
       diff = diffLine(wanted, actual, options);
-      projected = projectedLine(actual, diff.adjustments, w.base, pricedDays);
+      projected = projectedLine(actual, diff.adjustments, w.base, pricedDays, options.byMonth);
     }
     order = writeOrder(actual, diff.adjustments, from);
     if (order) break;

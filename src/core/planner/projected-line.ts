@@ -1,6 +1,6 @@
 import { type Decimal, ZERO } from '../money/decimal';
-import type { PlainDate } from '../time/plain-date';
-import type { LineAdjustment } from './diff-line';
+import { type PlainDate, startOfNextMonth } from '../time/plain-date';
+import { type LineAdjustment, newMonth } from './diff-line';
 import {
   dayBefore,
   type LineState,
@@ -21,9 +21,12 @@ export function projectedLine(
   base: { price: Decimal | undefined; cost: Decimal | undefined },
   /** Days whose existing adjustment set price and cost: a price set earlier ends there (as in `diffLine`). */
   pricedDays: ReadonlySet<PlainDate> = new Set(),
+  /** Each adjustment holds to the end of its month only (`DiffOptions.byMonth`). */
+  byMonth = false,
 ): StateSegment[] {
   const byDay = new Map(adjustments.map((a) => [a.effectiveDate, a]));
   const days = new Set<PlainDate>(adjustments.map((a) => a.effectiveDate));
+  if (byMonth) for (const a of adjustments) days.add(startOfNextMonth(a.effectiveDate));
   for (const s of actual) {
     days.add(s.start);
     if (s.end) days.add(s.end);
@@ -33,8 +36,14 @@ export function projectedLine(
   const out: StateSegment[] = [];
   let delta = ZERO;
   let override: { price: Decimal | undefined; cost: Decimal | undefined } | undefined;
+  let last: PlainDate | undefined;
   for (const [i, day] of sorted.entries()) {
     const have = stateAt(actual, day);
+    if (byMonth && newMonth(last, day)) {
+      delta = ZERO;
+      override = undefined;
+      last = undefined;
+    }
     if (override && i > 0) {
       const prev = stateAt(actual, dayBefore(day));
       if (pricedDays.has(day)) override = undefined;
@@ -43,6 +52,7 @@ export function projectedLine(
     }
     const adj = byDay.get(day);
     if (adj) {
+      last = day;
       delta = delta.plus(adj.unitChange);
       if (adj.unitPrice !== undefined || adj.unitCost !== undefined) {
         const before = override ?? { price: have.price ?? base.price, cost: have.cost ?? base.cost };

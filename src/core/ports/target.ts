@@ -44,6 +44,13 @@ export interface TargetContract {
    * treats other days as locked and books their money as one-time charges.
    */
   changesOn?: 'any-day' | 'month-start' | undefined;
+  /**
+   * A change of the Azure plan line holds to the end of its month only: from the next 1st the line bills nothing
+   * unless that month is written too (ConnectWise: one addition per month, ended with it; decision 0012). The
+   * planner then writes every month of usage, also two months with equal totals (spec R-9). Undefined: a change
+   * holds until the line's next change (Autotask).
+   */
+  azureByMonth?: boolean | undefined;
 }
 
 export interface TargetBillingCode {

@@ -167,7 +167,9 @@ export async function adjustLine(
     ]);
   }
   // 3. Later additions move by the same delta (the planner's adjustment semantics; their prices stay theirs).
-  if (!bump.eq(ZERO)) {
+  // Not on the Azure plan: each month's addition is its own month's usage and ends with it (the planner writes
+  // every month there, `azureByMonth`).
+  if (!bump.eq(ZERO) && !isAzure(op.offerKey)) {
     for (const a of view.later) {
       await client.patch(ctx, `${path}/${a.id}`, [
         { op: 'replace', path: 'quantity', value: toJsonNumber(a.quantity.plus(bump)) },

@@ -113,6 +113,8 @@ export function toContract(row: Row): TargetContract {
     endDate,
     postedThrough: next ? addDays(next, -1) : undefined,
     changesOn: 'month-start',
+    // adjustLine ends each Azure plan addition with its month (decision 0012).
+    azureByMonth: true,
   };
 }
 

@@ -407,6 +407,71 @@ describe('corrected invoices', () => {
   });
 });
 
+// Found by the ConnectWise fuzz audit (FUZZ_SEED=4000 and 6000): R-8's "the new price applies from the first day of
+// the next period" on an offer with two subscriptions.
+describe('the price of the next period, with two subscriptions of one offer', () => {
+  const A = 'a1b2c3d4-0000-4000-8000-00000000000a';
+  const B = 'a1b2c3d4-0000-4000-8000-00000000000b';
+  const sub = (id: string, first: string, last: string, qty: number, sign: 1 | -1 = 1) =>
+    line({
+      sub: id,
+      start: first,
+      last,
+      qty,
+      unitPrice: '20.00',
+      subtotal: '1',
+      sign,
+      ...(sign < 0 ? { chargeType: 'cancelimmediate' } : {}),
+    });
+  // 23.10 until 3 March, 22.00 from then on: March keeps 23.10, April takes 22.00.
+  const prices = () => [
+    priceEntry(O, '20.00', '23.10', '2024-01-01', '2026-03-03'),
+    priceEntry(O, '20.00', '22.00', '2026-03-03'),
+  ];
+  const invoices = () => [
+    inv('G02', '2026-02', [sub(A, '2026-02-26', '2026-03-25', 5), sub(B, '2026-02-01', '2026-02-28', 3)]),
+    inv('G03', '2026-03', [sub(A, '2026-03-26', '2026-04-25', 5), sub(B, '2026-03-01', '2026-03-31', 3)]),
+  ];
+  const onApril = (ops: readonly PlannedOperation[]) => adjusts(ops).filter(([day]) => day === '2026-04-01');
+
+  it('a month-start PSA writes the new price on the 1st a synced line bills, though the other subscription carries', async () => {
+    s.target.contracts[0]!.changesOn = 'month-start';
+    s.syncStart = '2026-02-01';
+    s.priceList = prices();
+    s.invoices = invoices();
+    const plan = await syncOnce(s, '2026-04-08', synced, {});
+    // 8 seats carried (B's April is on no synced invoice yet); April's price is the synced line's.
+    expect(onApril(plan.operations)).toEqual([['2026-04-01', '0', '22', '20']]);
+    expect((await planFor(s, '2026-04-08', synced)).operations).toEqual([]);
+  });
+
+  it('a PSA that takes one change per day (Autotask) leaves that 1st to the invoice that bills B there', async () => {
+    s.syncStart = '2026-02-01';
+    s.priceList = prices();
+    s.invoices = invoices();
+    const plan = await syncOnce(s, '2026-04-08', synced, {});
+    expect(onApril(plan.operations)).toEqual([]);
+  });
+
+  it("a subscription's end does not bring the price of a month no synced line bills", async () => {
+    s.target.contracts[0]!.changesOn = 'month-start';
+    s.syncStart = '2026-02-01';
+    s.priceList = prices();
+    // B is cancelled on 16 March (its credit to 31 March): it ends on 1 April. A's March cycle ends on 31 March
+    // and no synced invoice bills April yet: the 1 April addition (A's 5 seats) keeps March's price.
+    s.invoices = [
+      inv('G02', '2026-02', [sub(A, '2026-02-01', '2026-02-28', 5), sub(B, '2026-02-01', '2026-02-28', 3)]),
+      inv('G03', '2026-03', [
+        sub(A, '2026-03-01', '2026-03-31', 5),
+        sub(B, '2026-03-01', '2026-03-31', 3),
+        sub(B, '2026-03-16', '2026-03-31', 3, -1),
+      ]),
+    ];
+    const plan = await syncOnce(s, '2026-04-08', synced, {});
+    expect(onApril(plan.operations)).toEqual([['2026-04-01', '-3', '23.1', '20']]);
+  });
+});
+
 function azureAdjust(day: string, units: number): PlannedOperation {
   return {
     kind: 'adjust-contract-line',

@@ -22,10 +22,18 @@ import {
 } from '../price-rules/rules';
 import type { LineObservation, PriceChange } from '../reconcile/line-figures';
 import { type BillingPeriod, firstDayOf, nextPeriod, periodOf } from '../time/billing-period';
-import { addDays, formatDayMonthYear, minDate, type PlainDate, startOfNextMonth } from '../time/plain-date';
+import type { DateRange } from '../time/date-range';
+import {
+  addDays,
+  formatDayMonthYear,
+  minDate,
+  type PlainDate,
+  startOfMonth,
+  startOfNextMonth,
+} from '../time/plain-date';
 import { annualMonths, planAnnualCharges } from './annual-charges';
 import { AZURE_PLAN_PRODUCT_ID, azureDesired, azurePlanOffer, isAzureOffer } from './azure-line';
-import { clipDays, daySet, firstDay, hasDay, minusDays } from './day-set';
+import { clipDays, type DaySet, daySet, firstDay, hasDay, minusDays } from './day-set';
 import { desiredSegments } from './desired-line';
 import { type OfferSeats, offerSeats } from './offer-seats';
 import { followedPrices, type LineWork, planLine } from './plan-line';
@@ -396,10 +404,14 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
       );
     };
     // In advance, the coming month is decided by the seats carried forward (the next invoice trues it up).
-    const planned =
-      advanceEnd !== undefined && first < advanceEnd
-        ? daySet([...seats.decided, { start: first, end: advanceEnd }])
-        : seats.decided;
+    // On a PSA whose lines change only on a 1st (ConnectWise), a 1st a synced line bills is decided even while
+    // another subscription of the offer carries its seats there: its month's price is the synced invoice's
+    // (R-8), and the invoice that bills the carried seats edits that 1st's addition in place, at no cost.
+    const planned = daySet([
+      ...seats.decided,
+      ...(advanceEnd !== undefined && first < advanceEnd ? [{ start: first, end: advanceEnd }] : []),
+      ...(contract?.changesOn === 'month-start' ? billedFirsts(seats.billed, first) : []),
+    ]);
     // Days the source contradicts itself on are not written: the PSA keeps what it has there (issue 18).
     const held = (input.holds ?? []).filter((h) => h.offerKey === work.key);
     const decided = minusDays(
@@ -426,8 +438,16 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
     const retailOf = memo((p: BillingPeriod) => pricePerPeriod(retail, p));
     const costOf = memo((p: BillingPeriod) => pricePerPeriod(cost, p));
     const lastPeriod = periodOf(through);
+    // Prices are those of the periods a synced line bills (or, in advance, the coming month); later ones keep the
+    // last such period's. A subscription's end decides its seats, not the price of a month no synced invoice bills
+    // yet (spec section 6, "Write only what is decided"): another subscription may carry seats into it.
+    const billedThrough = seats.billed.at(-1) && addDays(seats.billed.at(-1)!.end, -1);
+    const pricedThrough =
+      advanceEnd !== undefined && first < advanceEnd
+        ? maxDay(billedThrough ?? first, addDays(advanceEnd, -1))
+        : (billedThrough ?? first);
     // PSAs bill in cents: prices and costs go to the contract rounded half-up to 2 decimals (decision 0006).
-    const desired = desiredSegments(seats.segments, first, lastPeriod, (p) => ({
+    const desired = desiredSegments(seats.segments, first, periodOf(pricedThrough), (p) => ({
       price: cents(retailOf(p)?.value),
       cost: cents(costOf(p)?.value),
     }));
@@ -446,7 +466,9 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
         ['retail', retail],
       ] as const) {
         for (const c of pricePerPeriod(spans, p)?.changes ?? []) {
-          if (!hasDay(decided, c.day)) continue;
+          // A change on a day a synced line bills is the synced invoices' to tell, also while another
+          // subscription of the offer carries its seats there (no invoice has decided those yet).
+          if (!hasDay(decided, c.day) && !hasDay(seats.billed, c.day)) continue;
           priceChanges.push({ day: c.day, what, from: c.from, to: c.to });
           if (!warned[what]) continue;
           const nextStart = firstDayOf(nextPeriod(p));
@@ -858,6 +880,15 @@ function unitsOn(segments: CustomerPlanInput['unitSegments'], lineId: string, da
 
 /** The seats of a timeline on a day (0 outside it). */
 /** Whether the seat timeline has seats (or nets off zero) on any day from `from` to `to`, both included. */
+/** The 1st of every month from `from` on that a day set has, each as a one-day range. */
+function billedFirsts(days: DaySet, from: PlainDate): DateRange[] {
+  const out: DateRange[] = [];
+  for (const r of days)
+    for (let m = startOfMonth(r.start); m < r.end; m = startOfNextMonth(m))
+      if (m >= r.start && m >= from) out.push({ start: m, end: addDays(m, 1) });
+  return out;
+}
+
 function seatsWithin(segments: readonly SeatSegment[], from: PlainDate, to: PlainDate): boolean {
   return segments.some((s) => s.start <= to && (s.end === undefined || from < s.end) && !s.seats.eq(0));
 }

@@ -32,6 +32,8 @@ export interface OfferSeats {
   decided: DaySet;
   /** The latest day a synced line covers or a synced invoice ended a subscription on (prices carry after it). */
   through: PlainDate | undefined;
+  /** The days a synced line of the offer bills (its charge periods), also those another subscription carries on. */
+  billed: DaySet;
 }
 
 export interface OfferSeatsQuery {
@@ -50,6 +52,7 @@ export function offerSeats(q: OfferSeatsQuery): OfferSeats {
   const syncedLines = new Set<SeatLine>(synced.flatMap((i) => i.lines));
   const total = new SeatSteps();
   const ranges: DateRange[] = [];
+  const billed: DateRange[] = [];
   let first: PlainDate | undefined;
   let through: PlainDate | undefined;
   // The earliest day a synced subscription only carries forward (no synced invoice has decided it yet).
@@ -79,6 +82,7 @@ export function offerSeats(q: OfferSeatsQuery): OfferSeats {
       const periods = daySet(mine.map((l) => l.chargePeriod));
       for (const [i, r] of periods.entries()) {
         ranges.push(r);
+        billed.push(r);
         const next = periods[i + 1];
         if (next && billsPeriod(synced, periodOf(r.end), group.currencies))
           ranges.push({ start: r.end, end: next.start });
@@ -107,7 +111,12 @@ export function offerSeats(q: OfferSeatsQuery): OfferSeats {
   // does not decide the seats of one whose next cycle no invoice has billed yet.
   const decided = carrying === undefined ? daySet(ranges) : clipDays(daySet(ranges), FIRST_DAY, carrying);
   const from = earlier(first, firstDay(decided));
-  return { segments: from === undefined ? [] : total.segments(from, undefined), decided, through };
+  return {
+    segments: from === undefined ? [] : total.segments(from, undefined),
+    decided,
+    through,
+    billed: daySet(billed),
+  };
 }
 
 function earlier(a: PlainDate | undefined, b: PlainDate | undefined): PlainDate | undefined {

@@ -161,6 +161,19 @@ describe('importing the demo files', () => {
     const r = await importInvoiceFile(pool, ws, file('reversed.csv'));
     expect(r).toMatchObject({ status: 'unchanged', unchanged: rows.length, updated: 0, created: 0 });
     expect((await getInvoice(pool, ws, id))!.revision).toBe(revision);
+    // The rows are stored in the file's order now, and so is the content hash: the same file again writes nothing.
+    const rowVersions = async () =>
+      (
+        await pool.query<{ v: string }>(
+          'select xmin::text as v from invoice_lines where workspace_id = $1 and invoice_id = $2 order by line_number',
+          [ws, id],
+        )
+      ).rows.map((x) => x.v);
+    const stored = await rowVersions();
+    const again = await importInvoiceFile(pool, ws, file('reversed.csv'));
+    expect(again).toMatchObject({ status: 'unchanged', unchanged: rows.length });
+    expect(await rowVersions()).toEqual(stored);
+    expect((await getInvoice(pool, ws, id))!.revision).toBe(revision);
   });
 
   it('stores nothing from a file with a bad row (a new invoice), naming row and column', async () => {

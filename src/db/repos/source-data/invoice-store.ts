@@ -57,6 +57,8 @@ interface StoredPart {
   hash: string;
   count: number;
   currency: string | undefined;
+  /** The rows were stored again in another order (same content): the new hash must be kept, nothing else. */
+  reordered?: boolean;
 }
 
 async function storePart<T extends { invoiceId: string }>(
@@ -146,7 +148,7 @@ async function storePart<T extends { invoiceId: string }>(
         counts: { created: 0, updated: 0, unchanged: count },
         previousLineCount: previous.count,
       };
-      return { result, hash: digest, count, currency };
+      return { result, hash: digest, count, currency, reordered: true };
     }
     await unsyncChangedCustomers(client, ws, invoiceId, before, after);
     // A part stored empty before (a header registered without its lines) is being filled, not corrected.
@@ -321,6 +323,8 @@ export async function storeInvoiceParts(
     replaced ||
     lines?.result.status === 'created' ||
     usage?.result.status === 'created' ||
+    lines?.reordered === true ||
+    usage?.reordered === true ||
     stored.datesFrom !== header.datesFrom;
   if (changed) {
     await client.query(

@@ -424,11 +424,12 @@ class Oracle {
    * first day? A change after a cancellation (its reversal nets the seats to 0) prices nothing billed.
    */
   billsFrom(c: number, o: number, d: string): boolean {
-    // The change's day is billed by a synced line (the period is decided there)...
-    if (!this.covers(c, o, d)) return false;
-    // ...and a seat is left on it or a later day up to the next month's first day.
+    // A synced line bills a seat from the change's day to the month's end (decision 0008, fourteenth-session
+    // addendum: seats bought later in the period keep its old price too), or, when a synced line bills the change's
+    // day, on the next month's first day (where the new price starts).
     const next = `${(addMonths(parsePlainDate(`${d.slice(0, 7)}-01`), 1) as string).slice(0, 10)}`;
-    for (let x = d; x <= next; x = plus(x, 1))
+    const last = this.covers(c, o, d) ? next : plus(next, -1);
+    for (let x = d; x <= last; x = plus(x, 1))
       if (this.covers(c, o, x) && this.seats(c, o, x) > 0) return true;
     return false;
   }
@@ -824,6 +825,38 @@ const handSub = (s: Omit<Sub, 'id' | 'events' | 'endMonth'> & Partial<Sub>): Sub
 });
 
 describe('shrunk counterexamples (default variant)', () => {
+  // Found by this audit (FUZZ_SEED=22000), fixed (R-8, decision 0008 fourteenth-session addendum): whether a retail
+  // change was told depended on another subscription's end. E3's list retail moves on 4 Mar; Beacon buys E3 on
+  // 20 Mar (14 seats): March keeps 35.71 for them, so the change is told, with or without an E3 that ended on 1 Mar.
+  const E3_4_MARCH: [string, string][] = [
+    ['2024-01-01', '35.71'],
+    ['2026-03-04', '36.93'],
+  ];
+  it('R-8: a change before seats bought later in the period is told (alone)', async () => {
+    const h = handHistory({
+      months: 3,
+      joins: [0, 2],
+      subs: [
+        handSub({ customer: 0, offer: 0, anchor: 1, startMonth: 0, seats: 5 }),
+        handSub({ customer: 1, offer: 1, anchor: 20, startMonth: 2, seats: 14 }),
+      ],
+      retail: [[['2024-01-01', '23.10']], E3_4_MARCH, [['2024-01-01', '7.20']]],
+    });
+    await runHistory(CW_BILLING_VARIANTS[0]!, h);
+  }, 180_000);
+  it('R-8: a change before seats bought later in the period is told (after another subscription ended)', async () => {
+    const h = handHistory({
+      months: 3,
+      subs: [
+        handSub({ customer: 0, offer: 0, anchor: 1, startMonth: 0, seats: 5 }),
+        handSub({ customer: 1, offer: 1, anchor: 1, startMonth: 0, seats: 18, endMonth: 2 }),
+        handSub({ customer: 1, offer: 1, anchor: 20, startMonth: 2, seats: 14 }),
+      ],
+      retail: [[['2024-01-01', '23.10']], E3_4_MARCH, [['2024-01-01', '7.20']]],
+    });
+    await runHistory(CW_BILLING_VARIANTS[0]!, h);
+  }, 180_000);
+
   // Found by this audit, fixed (R-8). Spec section 6: "A price that changes in the middle of a contract period is not prorated:
   // the run gets a warning `Subscription ... unit price changed from X to Y on DD MMM YYYY` ..., the period keeps
   // the old price, and the new price applies from the first day of the next period"; decision 0006 (ninth-session

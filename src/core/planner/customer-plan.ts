@@ -466,15 +466,22 @@ export function planCustomerSync(input: CustomerPlanInput): Plan {
         ['retail', retail],
       ] as const) {
         for (const c of pricePerPeriod(spans, p)?.changes ?? []) {
-          // A change on a day a synced line bills is the synced invoices' to tell, also while another
-          // subscription of the offer carries its seats there (no invoice has decided those yet).
-          if (!hasDay(decided, c.day) && !hasDay(seats.billed, c.day)) continue;
-          priceChanges.push({ day: c.day, what, from: c.from, to: c.to });
-          if (!warned[what]) continue;
           const nextStart = firstDayOf(nextPeriod(p));
-          // No seat from the change's day (a subscription that ended before it), nor on the next period's first
-          // day: the change prices nothing billed, nothing to tell.
-          if (!seatsWithin(seats.segments, c.day, nextStart)) continue;
+          // A synced line bills a seat from the change's day to the next period's first day (also while another
+          // subscription of the offer carries its seats there, or when the seats start later in the period): the
+          // period keeps the old price for them, the synced invoices' to tell. Or the day is decided and the line
+          // carries a seat from it (in advance). No seat at all (a subscription that ended before the change):
+          // the change prices nothing billed, nothing to tell (decision 0008, fourteenth-session addendum).
+          const billedDay = hasDay(seats.billed, c.day);
+          // The next period's first day counts only with the change's day billed (a subscription that starts on
+          // it takes the new price: nothing to tell).
+          const until = billedDay ? nextStart : addDays(nextStart, -1);
+          const told =
+            billedSeatsWithin(seats.segments, seats.billed, c.day, until) ||
+            (hasDay(decided, c.day) && seatsWithin(seats.segments, c.day, until));
+          if (!told && !hasDay(decided, c.day) && !billedDay) continue;
+          priceChanges.push({ day: c.day, what, from: c.from, to: c.to });
+          if (!warned[what] || !told) continue;
           const byInvoice = freshStart !== undefined && (c.day >= freshStart || nextStart >= freshStart);
           // A change learnt after the invoices deciding its next period were synced: told by the run writing it.
           if (!byInvoice && !hasDay(decided, nextStart)) continue;
@@ -887,6 +894,21 @@ function billedFirsts(days: DaySet, from: PlainDate): DateRange[] {
     for (let m = startOfMonth(r.start); m < r.end; m = startOfNextMonth(m))
       if (m >= r.start && m >= from) out.push({ start: m, end: addDays(m, 1) });
   return out;
+}
+
+/** Whether a day of `billed` from `from` to `to` (inclusive) has a seat. */
+function billedSeatsWithin(
+  segments: readonly SeatSegment[],
+  billed: DaySet,
+  from: PlainDate,
+  to: PlainDate,
+): boolean {
+  const end = addDays(to, 1);
+  return billed.some((r) => {
+    const a = r.start > from ? r.start : from;
+    const b = r.end < end ? r.end : end;
+    return a < b && seatsWithin(segments, a, addDays(b, -1));
+  });
 }
 
 function seatsWithin(segments: readonly SeatSegment[], from: PlainDate, to: PlainDate): boolean {

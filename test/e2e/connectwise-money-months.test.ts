@@ -465,6 +465,21 @@ async function contosoAdditions(): Promise<Record<string, unknown>> {
   return out;
 }
 
+/** Contoso's agreement once December's correction is written (unchanged by March and April). */
+const AFTER_DECEMBER_CORRECTED = {
+  'Microsoft 365 Business Premium lines': [
+    '2025-12-01..2025-12-31 5 @23.10 (20.00)',
+    '2026-01-01..2026-01-31 9 @23.10 (20.00)',
+    '2026-02-01..open 5 @24.20 (21.00)',
+  ],
+  'Microsoft 365 Business Premium charges': {
+    '2025-12': ['38.00', '12.67'],
+    '2026-01': ['-38.00', '-12.67'],
+  },
+  'Office 365 E3 lines': ['2025-12-01..open 4 @34.00 (30.00)'],
+  'Office 365 E3 charges': { '2026-01': ['-32.90'] },
+};
+
 const STEPS: Step[] = [
   {
     name: 'December (the November invoice issued before the sync start)',
@@ -543,19 +558,7 @@ const STEPS: Step[] = [
     asOf: '2026-03-16',
     // Y had 4 seats: 1 Jan goes to 9; December needs 4 x 17 x 23.10 / 31 = 50.67 (12.67 more), January -50.67
     // (-12.67 more); 1 Feb stays at 5.
-    contoso: {
-      'Microsoft 365 Business Premium lines': [
-        '2025-12-01..2025-12-31 5 @23.10 (20.00)',
-        '2026-01-01..2026-01-31 9 @23.10 (20.00)',
-        '2026-02-01..open 5 @24.20 (21.00)',
-      ],
-      'Microsoft 365 Business Premium charges': {
-        '2025-12': ['38.00', '12.67'],
-        '2026-01': ['-38.00', '-12.67'],
-      },
-      'Office 365 E3 lines': ['2025-12-01..open 4 @34.00 (30.00)'],
-      'Office 365 E3 charges': { '2026-01': ['-32.90'] },
-    },
+    contoso: AFTER_DECEMBER_CORRECTED,
     async act() {
       await importInvoice(DECEMBER_CORRECTED, 'G300002512-corrected.csv');
       const run = await s.syncCustomers({ asOf: '2026-03-16' });
@@ -580,19 +583,7 @@ const STEPS: Step[] = [
     asOf: '2026-05-08',
     // Seats unchanged. Azure: March's 60.00 over April, April's 60.00 over May: one addition per month even
     // though the two months bill the same (each addition ends with its month, decision 0012).
-    contoso: {
-      'Microsoft 365 Business Premium lines': [
-        '2025-12-01..2025-12-31 5 @23.10 (20.00)',
-        '2026-01-01..2026-01-31 9 @23.10 (20.00)',
-        '2026-02-01..open 5 @24.20 (21.00)',
-      ],
-      'Microsoft 365 Business Premium charges': {
-        '2025-12': ['38.00', '12.67'],
-        '2026-01': ['-38.00', '-12.67'],
-      },
-      'Office 365 E3 lines': ['2025-12-01..open 4 @34.00 (30.00)'],
-      'Office 365 E3 charges': { '2026-01': ['-32.90'] },
-    },
+    contoso: AFTER_DECEMBER_CORRECTED,
     async act() {
       await importInvoice(MARCH);
       await importInvoice(APRIL);

@@ -885,8 +885,6 @@ function unitsOn(segments: CustomerPlanInput['unitSegments'], lineId: string, da
   return segments.find((s) => s.contractLineId === lineId && s.start <= day && day < s.end)?.units ?? ZERO;
 }
 
-/** The seats of a timeline on a day (0 outside it). */
-/** Whether the seat timeline has seats (or nets off zero) on any day from `from` to `to`, both included. */
 /** The 1st of every month from `from` on that a day set has, each as a one-day range. */
 function billedFirsts(days: DaySet, from: PlainDate): DateRange[] {
   const out: DateRange[] = [];
@@ -911,10 +909,12 @@ function billedSeatsWithin(
   });
 }
 
+/** Whether the seat timeline has seats (or nets off zero) on any day from `from` to `to`, both included. */
 function seatsWithin(segments: readonly SeatSegment[], from: PlainDate, to: PlainDate): boolean {
   return segments.some((s) => s.start <= to && (s.end === undefined || from < s.end) && !s.seats.eq(0));
 }
 
+/** The seats of a timeline on a day (0 outside it). */
 function seatsOn(segments: readonly SeatSegment[], day: PlainDate): Decimal {
   return segments.find((s) => s.start <= day && (s.end === undefined || day < s.end))?.seats ?? ZERO;
 }
